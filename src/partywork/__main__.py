@@ -1,0 +1,3 @@
+from partywork.cli import main
+
+main()

@@ -1,0 +1,60 @@
+"""`pw check`: every file in records/, every problem, one run (SPEC §5, §5.6)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import schema
+from .i18n import t
+from .problems import ERROR, WARNING, Problem
+from .repo import MEMBERS, SETTINGS, Repo
+from .store import read_document, record_files, relative
+
+
+@dataclass
+class CheckResult:
+    files: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for p in self.problems if p.severity == severity)
+
+    def failed(self, strict: bool) -> bool:
+        return self.count(ERROR) > 0 or (strict and self.count(WARNING) > 0)
+
+    def as_json(self) -> dict:
+        return {"schema": "pw.check/1", "problems": [p.as_json() for p in self.problems]}
+
+
+def check_repo(repo: Repo) -> CheckResult:
+    result = CheckResult(files=2)
+    result.problems += repo.settings_problems() + repo.roster_problems()
+    roster = repo.roster
+    first_seen: dict[str, str] = {}
+    for path in record_files(repo.root):
+        label = relative(repo.root, path)
+        result.files += 1
+        doc, problems = read_document(path, label)
+        if doc is not None:
+            ctx = schema.Context(roster, repo.today, stem=path.stem, folder=path.parent.name)
+            _record, more = schema.validate(doc, label, ctx)
+            problems += more
+        result.problems += problems
+        if path.stem in first_seen:
+            result.problems.append(Problem("DUPLICATE-ID", ERROR, label, 0, 0,
+                                           t("schema.duplicate_id", id=path.stem, other=first_seen[path.stem]),
+                                           t("schema.duplicate_id.hint")))
+        first_seen.setdefault(path.stem, label)
+    result.problems += _stray_files(repo)
+    return result
+
+
+def _stray_files(repo: Repo) -> list[Problem]:
+    """YAML files in records/ that pw would never read: probably misplaced records."""
+    known = {SETTINGS, MEMBERS}
+    found = []
+    for path in sorted((repo.root / "records").glob("*.yaml")):
+        label = relative(repo.root, path)
+        if label not in known:
+            found.append(Problem("STRAY-FILE", WARNING, label, 0, 0, t("schema.wrong_folder", year="<YYYY>"),
+                                 t("schema.wrong_folder.hint", year="<YYYY>")))
+    return found

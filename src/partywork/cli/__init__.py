@@ -1,0 +1,92 @@
+"""The `pw` command line: a thin Typer layer. Each command parses its options, calls one core
+function and prints the result. `PwGroup.invoke` is the single error boundary."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from typing import Any, Optional
+
+import typer
+from typer.core import TyperGroup
+from typer.exceptions import Abort, Exit, TyperException
+
+from ..errors import ExitCode, PwError
+from .common import State, report_error
+
+
+class PwGroup(TyperGroup):
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (Exit, Abort, TyperException):
+            raise
+        except PwError as error:
+            report_error(error)
+            raise Exit(int(error.code)) from None
+        except KeyboardInterrupt:
+            from ..i18n import t
+
+            print(t("cli.interrupted"), file=sys.stderr)
+            raise Exit(int(ExitCode.INTERRUPTED)) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise Exit(141) from None
+        except Exception as error:  # a bug: one line, and --debug shows the traceback
+            if _debug(ctx):
+                raise
+            from ..i18n import t
+
+            report_error(PwError(t("cli.internal", error=f"{type(error).__name__}: {error}"), t("cli.internal.hint")))
+            raise Exit(int(ExitCode.INTERNAL)) from None
+
+
+def _debug(ctx: Any) -> bool:
+    state = ctx.obj if isinstance(getattr(ctx, "obj", None), State) else None
+    return bool(state and state.debug) or os.environ.get("PW_DEBUG") == "1"
+
+
+def _silence_stdout() -> None:
+    """`pw list | head -1`: the reader went away; leave quietly instead of failing on flush."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+# Boxes and colour only on a terminal (SPEC §6); piped errors stay plain lines.
+_RICH = "rich" if sys.stderr.isatty() and "NO_COLOR" not in os.environ else None
+
+app = typer.Typer(cls=PwGroup, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=_RICH,
+                  help="pw — 支部台账 / a git-backed record book for Party branches.",
+                  context_settings={"help_option_names": ["-h", "--help"]})
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    repo: Optional[str] = typer.Option(None, "--repo", help="The records repository (default: PW_REPO, then search upwards)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of messages and reports: zh or en."),
+    today: Optional[str] = typer.Option(None, "--today", help="Pretend today is this date (YYYY-MM-DD)."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+) -> None:
+    from ..fields import parse_date
+    from ..i18n import set_lang, t
+
+    chosen = lang or os.environ.get("PW_LANG")
+    if chosen and chosen not in ("zh", "en"):
+        raise typer.BadParameter(t("cli.bad_lang"), param_hint="--lang")
+    set_lang(chosen or "zh")
+    day = parse_date(today) if today else dt.date.today()
+    if day is None:
+        raise typer.BadParameter(t("cli.bad_today", value=today), param_hint="--today")
+    ctx.obj = State(repo_option=repo, lang=chosen, today=day, debug=debug)
+
+
+from . import records, roster  # noqa: E402,F401  (registers the commands)
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(141)

@@ -1,0 +1,104 @@
+"""What every command shares: the global options, opening the repo, and the two output streams
+(data on stdout, messages on stderr)."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from ..errors import InvalidRecords, PwError
+from ..problems import Problem
+
+
+@dataclass
+class State:
+    repo_option: str | None
+    lang: str | None
+    today: dt.date
+    debug: bool
+
+
+def open_repo(state: State) -> Any:
+    from ..i18n import set_lang
+    from ..repo import Repo, find_root
+
+    repo = Repo(find_root(state.repo_option), state.today)
+    if state.lang is None:
+        set_lang(repo.settings.lang)
+    return repo
+
+
+def err(text: str = "") -> None:
+    print(text, file=sys.stderr)
+
+
+def out(text: str = "") -> None:
+    print(text)
+
+
+def hint_line(hint: str) -> str:
+    from ..i18n import t
+
+    return f"  {t('hint')}: {hint}"
+
+
+def problem_lines(problems: Iterable[Problem]) -> list[str]:
+    lines = []
+    for problem in problems:
+        lines.append(problem.render())
+        if problem.hint:
+            lines.append(hint_line(problem.hint))
+    return lines
+
+
+def report_error(error: PwError) -> None:
+    if isinstance(error, InvalidRecords):
+        for line in problem_lines(error.problems):
+            err(line)
+    err(f"pw: {error.message}")
+    if error.hint:
+        err(hint_line(error.hint))
+
+
+def show_warnings(problems: Iterable[Problem]) -> None:
+    for line in problem_lines(p for p in problems if p.severity != "error"):
+        err(line)
+
+
+def emit_json(data: Any) -> None:
+    out(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def emit_csv(header: list[str], rows: Iterable[list[Any]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    sys.stdout.write(buffer.getvalue())
+
+
+def emit_table(header: list[str], rows: Iterable[list[Any]]) -> None:
+    """A rich table on a terminal; plain aligned columns (no colour, no boxes) when piped."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False, soft_wrap=False)
+    table = Table(box=box.SIMPLE_HEAD if console.is_terminal else None, show_edge=False, pad_edge=False)
+    for name in header:
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    if not console.is_terminal:
+        console = Console(highlight=False, no_color=True, width=1000, soft_wrap=True)
+    console.print(table)
+
+
+def choose_format(given: str | None, terminal_default: str, piped_default: str) -> str:
+    if given:
+        return given
+    return terminal_default if sys.stdout.isatty() else piped_default

@@ -1,0 +1,77 @@
+"""Atomic file writes (RELIABILITY R17): a failed write leaves the old bytes and no temp file."""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import socket
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Iterator
+
+from .errors import Busy, StorageError
+from .i18n import t
+
+TEMP_PREFIX = ".pw-tmp-"
+
+
+def write_atomic(path: Path, data: bytes, label: str | None = None) -> None:
+    shown = label or str(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+    except OSError as exc:
+        raise StorageError(t("write.io", path=shown, detail=exc.strerror or exc), t("write.io.hint")) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise StorageError(t("write.io", path=shown, detail=exc.strerror or exc), t("write.io.hint")) from exc
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_temp_files(folder: Path) -> None:
+    if folder.is_dir():
+        for leftover in folder.glob(TEMP_PREFIX + "*"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+@contextlib.contextmanager
+def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
+    """pw's writer lock. flock dies with its process, so a killed pw never leaves it stale."""
+    handle = open(lock_path, "a+", encoding="utf-8")
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "?"
+                    raise Busy(t("lock.busy", holder=holder, seconds=int(timeout)), t("lock.busy.hint")) from None
+                time.sleep(0.05)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} on {socket.gethostname()}: {' '.join(sys.argv[1:4])}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()

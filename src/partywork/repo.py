@@ -1,0 +1,94 @@
+"""Finding the records repository (SPEC §2) and reading its settings and roster on demand."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import roster as roster_mod
+from . import settings as settings_mod
+from .errors import ConfigError, InvalidRecords, NotFound
+from .gitio import Git
+from .i18n import t
+from .problems import ERROR, Problem
+from .store import read_document
+
+SETTINGS = "records/pw.yaml"
+MEMBERS = "records/members.yaml"
+
+
+def find_root(option: str | None, cwd: Path | None = None) -> Path:
+    """--repo, else PW_REPO, else the first folder upwards holding records/pw.yaml."""
+    given = option or os.environ.get("PW_REPO")
+    if given:
+        root = Path(given).expanduser().resolve()
+        if not (root / SETTINGS).is_file():
+            raise NotFound(t("repo.not_found"), t("repo.not_found.hint"))
+        return root
+    start = (cwd or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / SETTINGS).is_file():
+            return folder
+    raise NotFound(t("repo.not_found"), t("repo.not_found.hint"))
+
+
+@dataclass
+class Repo:
+    root: Path
+    today: dt.date
+    _git: Git | None = field(default=None, repr=False)
+    _settings: settings_mod.Settings | None = field(default=None, repr=False)
+    _settings_problems: list[Problem] = field(default_factory=list, repr=False)
+    _roster: roster_mod.Roster | None = field(default=None, repr=False)
+    _roster_problems: list[Problem] = field(default_factory=list, repr=False)
+
+    @property
+    def git(self) -> Git:
+        if self._git is None:
+            self._git = Git.at(self.root)
+        return self._git
+
+    @property
+    def settings(self) -> settings_mod.Settings:
+        if self._settings is None:
+            doc, problems = read_document(self.root / SETTINGS, SETTINGS)
+            if doc is None:
+                self._settings, self._settings_problems = settings_mod.Settings(), problems
+            else:
+                self._settings, more = settings_mod.parse(doc, SETTINGS)
+                self._settings_problems = problems + more
+        return self._settings
+
+    def settings_problems(self) -> list[Problem]:
+        _ = self.settings
+        return self._settings_problems
+
+    def require_valid_settings(self) -> settings_mod.Settings:
+        settings = self.settings
+        errors = [p for p in self._settings_problems if p.severity == ERROR]
+        if errors:
+            raise ConfigError(t("settings.invalid"), t("settings.invalid.hint"))
+        return settings
+
+    @property
+    def roster(self) -> roster_mod.Roster:
+        if self._roster is None:
+            doc, problems = read_document(self.root / MEMBERS, MEMBERS)
+            if doc is None:
+                self._roster, self._roster_problems = roster_mod.Roster(), problems
+            else:
+                self._roster, more = roster_mod.parse(doc, MEMBERS)
+                self._roster_problems = problems + more
+        return self._roster
+
+    def roster_problems(self) -> list[Problem]:
+        _ = self.roster
+        return self._roster_problems
+
+    def require_valid_roster(self) -> roster_mod.Roster:
+        roster = self.roster
+        errors = [p for p in self._roster_problems if p.severity == ERROR]
+        if errors:
+            raise InvalidRecords(t("record.unreadable", path=MEMBERS, problem=errors[0].message), errors)
+        return roster

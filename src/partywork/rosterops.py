@@ -1,0 +1,150 @@
+"""Roster upkeep (`pw member …`, `pw group …`) and `pw init`. One commit each."""
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+from . import settings as settings_mod
+from . import txn
+from .errors import DataError, NotFound, UsageError
+from .gitio import Git, find_git_dir
+from .i18n import t
+from .repo import MEMBERS, SETTINGS, Repo
+from .roster import GROUP_ID, ROLES, STATUSES, Group, Member, Role, Roster
+from .yamlio import dump
+
+
+def _save(repo: Repo, roster: Roster, what: str) -> None:
+    text = dump(roster.as_mapping()).encode("utf-8")
+    txn.commit_files(repo.git, {MEMBERS: text}, txn.message(t("commit.member", what=what), "member"))
+
+
+def _member(roster: Roster, name: str) -> Member:
+    member = roster.members.get(name)
+    if member is None:
+        near = roster.suggest(name)
+        raise NotFound(t("member.not_found", name=name), t("member.not_found.hint", suggestion=near) if near else
+                       t("schema.unknown_member.hint_none"))
+    return member
+
+
+def add_group(repo: Repo, group_id: str, name: str, leader: str | None) -> Group:
+    roster = repo.require_valid_roster()
+    if not GROUP_ID.match(group_id):
+        raise UsageError(t("group.bad_id", id=group_id))
+    if group_id in roster.groups:
+        raise DataError(t("group.exists", id=group_id))
+    if leader:
+        _member(roster, leader)
+    group = Group(group_id, name, leader)
+    roster.groups[group_id] = group
+    _save(repo, roster, t("group.added", id=group_id, name=name))
+    return group
+
+
+def add_member(repo: Repo, name: str, status: str, group: str | None, joined: dt.date | None,
+               role: str | None, email: str | None) -> Member:
+    roster = repo.require_valid_roster()
+    name = name.strip()
+    if name in roster.members:
+        raise DataError(t("member.exists", name=name), t("member.exists.hint", name=name))
+    if status not in STATUSES:
+        raise UsageError(t("schema.bad_choice", field="--status", value=status),
+                         t("schema.bad_choice.hint", choices=", ".join(STATUSES)))
+    if group and group not in roster.groups:
+        raise NotFound(t("group.not_found", id=group), t("schema.unknown_group.hint", groups=", ".join(roster.groups) or "—"))
+    _check_role(role)
+    joined = joined or repo.today
+    member = Member(name, status=status, group=group, joined=joined, email=email)
+    if role:
+        member.roles.append(Role(role, joined))
+    roster.members[name] = member
+    _save(repo, roster, t("member.added", name=name))
+    return member
+
+
+def _check_role(role: str | None) -> None:
+    if role and role not in ROLES:
+        raise UsageError(t("roster.bad_role", role=role), t("schema.bad_choice.hint", choices=", ".join(ROLES)))
+
+
+def leave(repo: Repo, name: str, on: dt.date) -> Member:
+    roster = repo.require_valid_roster()
+    member = _member(roster, name)
+    if member.left:
+        raise DataError(t("member.left_already", name=name, date=member.left))
+    member.left = on
+    for role in member.roles:
+        if role.end is None:
+            role.end = on
+    _save(repo, roster, t("member.left", name=name, date=on))
+    return member
+
+
+def set_role(repo: Repo, name: str, role: str, start: dt.date | None, end: dt.date | None) -> Role:
+    """Add a term of office, or with only --to, end the open one."""
+    roster = repo.require_valid_roster()
+    member = _member(roster, name)
+    _check_role(role)
+    if start is None and end is None:
+        raise UsageError(t("member.role_needs_date"))
+    if start is None:
+        term = next((r for r in member.roles if r.role == role and r.end is None), None)
+        if term is None:
+            raise DataError(t("member.role_open_missing", name=name, role=role))
+        term.end = end
+    else:
+        term = Role(role, start, end)
+        if any(r.role == role and _overlap(r, term) for r in member.roles):
+            raise DataError(t("member.role_overlap", name=name, role=role))
+        member.roles.append(term)
+    _save(repo, roster, t("member.role_set", name=name, role=role, start=term.start or "…", end=term.end or "…"))
+    return term
+
+
+def _overlap(a: Role, b: Role) -> bool:
+    far = dt.date.max
+    return (a.start or dt.date.min) <= (b.end or far) and (b.start or dt.date.min) <= (a.end or far)
+
+
+
+def init_repo(path: Path, branch: str, parent: str, branch_type: str, lang: str) -> Path:
+    root = path.expanduser().resolve()
+    if (root / SETTINGS).exists():
+        raise DataError(t("repo.exists", path=root), t("repo.exists.hint"))
+    if branch_type not in settings_mod.BRANCH_TYPES:
+        raise UsageError(t("schema.bad_choice", field="--type", value=branch_type),
+                         t("schema.bad_choice.hint", choices=", ".join(settings_mod.BRANCH_TYPES)))
+    root.mkdir(parents=True, exist_ok=True)
+    created = find_git_dir(root) is None
+    if created:
+        _git_init(root)
+    git = Git.at(root)
+    git.require_identity()
+    files = {
+        SETTINGS: dump(settings_mod.default_text(branch, parent, branch_type, lang)).encode("utf-8"),
+        MEMBERS: dump({"groups": [], "members": []}).encode("utf-8"),
+        ".gitignore": _gitignore(root / ".gitignore"),
+    }
+    txn.commit_files(git, files, txn.message(t("commit.init", branch=branch), "init"))
+    return root
+
+
+def _git_init(root: Path) -> None:
+    env_git = Git(root, root, root / ".git")
+    try:
+        subprocess.run(["git", "init", "-q", str(root)], env=env_git.env, check=True, capture_output=True)
+    except FileNotFoundError:
+        raise DataError(t("git.missing"), t("git.missing.hint")) from None
+    # Records are evidence: make git fsync objects, refs and the index (RELIABILITY R21).
+    env_git.run("config", "core.fsync", "added")
+    env_git.run("config", "core.fsyncMethod", "fsync")
+
+
+def _gitignore(path: Path) -> bytes:
+    current = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if ".pw/" in current.split():
+        return current.encode("utf-8")
+    prefix = current if not current or current.endswith("\n") else current + "\n"
+    return (prefix + "# pw's drafts and cache\n.pw/\n").encode("utf-8")

@@ -1,0 +1,150 @@
+"""One change, one commit (SPEC §7). Every pw write goes through `commit_files`.
+
+Under pw's lock: recover from any interrupted earlier write, refuse to touch files someone else
+changed, note the paths in a journal, write atomically, `git add -- paths`, porcelain
+`git commit --only -- paths`. A failure rolls the paths back to HEAD; a SIGKILL leaves the journal,
+and the next writer rolls back from it, saving what was typed under .pw/drafts/.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+from . import __version__, notices
+from .errors import Busy, ConfigError, DataError, PwError
+from .fsutil import exclusive_lock, remove_temp_files, write_atomic
+from .gitio import Git
+from .i18n import t
+
+JOURNAL = "pw-journal.json"
+LOCK = "pw.lock"
+
+
+def lock_timeout() -> float:
+    return float(os.environ.get("PW_LOCK_TIMEOUT", "10"))
+
+
+def message(subject: str, action: str, record: str | None = None, reason: str | None = None) -> str:
+    lines = [one_line(subject), "", f"Pw-Action: {action}"]
+    if record:
+        lines.append(f"Pw-Record: {record}")
+    if reason:
+        lines.append(f"Pw-Reason: {one_line(reason)}")
+    lines.append(f"Pw-Version: {__version__}")
+    return "\n".join(lines) + "\n"
+
+
+def one_line(text: str) -> str:
+    """Newlines out, so no title or reason can forge a trailer line."""
+    return " ".join(str(text).split())
+
+
+def commit_files(git: Git, files: dict[str, bytes], message_text: str) -> str:
+    """Write these files (paths relative to the records root) and commit exactly them."""
+    git.require_identity()
+    with exclusive_lock(git.git_dir / LOCK, lock_timeout()):
+        git.check_index_lock()
+        recover(git)
+        paths = list(files)
+        existing = [p for p in paths if (git.root / p).exists()]
+        dirty = git.changed(existing) if existing else []
+        if dirty:
+            raise DataError(t("write.dirty", path=dirty[0]), t("write.dirty.hint", path=dirty[0]))
+        _write_journal(git, paths, [p for p in paths if p not in existing])
+        try:
+            _write_and_commit(git, files, message_text)
+        except BaseException:
+            _rollback(git, paths, [p for p in paths if p not in existing])
+            _journal(git).unlink(missing_ok=True)
+            raise
+        _crashpoint("after_commit")
+        _journal(git).unlink(missing_ok=True)
+        return git.head() or ""
+
+
+def _write_and_commit(git: Git, files: dict[str, bytes], message_text: str) -> None:
+    for path, data in files.items():
+        write_atomic(git.root / path, data, label=path)
+    _crashpoint("after_write")
+    git.add(list(files))
+    _crashpoint("after_add")
+    result = git.commit(message_text, list(files))
+    if result.returncode != 0:
+        raise _commit_error(result)
+
+
+def _commit_error(result: subprocess.CompletedProcess) -> PwError:
+    detail = " ".join((result.stderr or result.stdout or b"").decode("utf-8", "replace").split())[:500]
+    if "index.lock" in detail or "cannot lock ref" in detail:
+        return Busy(t("git.commit_failed", detail=detail), t("lock.busy.hint"))
+    if "user.useConfigOnly" in detail or "identity" in detail.lower():
+        return ConfigError(t("git.no_identity"), t("git.no_identity.hint"))
+    return ConfigError(t("git.commit_failed", detail=detail), t("git.commit_failed.hint"))
+
+
+def _rollback(git: Git, paths: list[str], new: list[str]) -> None:
+    """Back to HEAD for these paths; pw only writes paths that were clean, so nothing is lost."""
+    with contextlib.suppress(PwError):
+        if new:
+            git.unstage_new(new)
+        old = [p for p in paths if p not in new]
+        if old:
+            git.restore(old)
+    for path in new:
+        with contextlib.suppress(OSError):
+            (git.root / path).unlink()
+    for path in paths:
+        remove_temp_files((git.root / path).parent)
+
+
+def _journal(git: Git) -> Path:
+    return git.git_dir / JOURNAL
+
+
+def _write_journal(git: Git, paths: list[str], new: list[str]) -> None:
+    record = {"paths": paths, "new": new, "pid": os.getpid(), "started": dt.datetime.now().isoformat()}
+    write_atomic(_journal(git), json.dumps(record, ensure_ascii=False).encode("utf-8"))
+
+
+def recover(git: Git) -> None:
+    """Undo a write that was killed before its commit; keep what it wrote as a draft."""
+    journal = _journal(git)
+    if not journal.exists():
+        return
+    try:
+        record = json.loads(journal.read_text(encoding="utf-8"))
+        paths, new = list(record["paths"]), list(record["new"])
+    except (ValueError, KeyError, OSError):
+        journal.unlink(missing_ok=True)
+        return
+    unfinished = git.changed(paths)
+    if unfinished:
+        kept = [_save_draft(git, p) for p in unfinished if (git.root / p).is_file()]
+        _rollback(git, paths, new)
+        notices.warn(t("write.recovered", draft=", ".join(str(k) for k in kept if k)) if kept
+                     else t("write.recovered_clean"))
+    else:
+        for path in paths:
+            remove_temp_files((git.root / path).parent)
+    journal.unlink(missing_ok=True)
+
+
+def _save_draft(git: Git, path: str) -> str | None:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = git.root / ".pw" / "drafts" / f"recovered-{stamp}-{Path(path).name}"
+    try:
+        write_atomic(target, (git.root / path).read_bytes())
+    except (OSError, PwError):
+        return None
+    return str(target.relative_to(git.root))
+
+
+def _crashpoint(name: str) -> None:
+    """Fault injection for the crash tests (RELIABILITY C1): die here as if the power went out."""
+    if os.environ.get("PW_TEST_CRASHPOINT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
