@@ -179,10 +179,28 @@ def edit_record(repo: Repo, ident: str, reason: str, replacement: Document | Non
                 sets: list[str]) -> Written | None:
     """Amend a record; None when the result equals what is there."""
     repo.require_valid_settings()
-    path, doc, current, _ = read_record(repo, ident)
-    record_id = current.get("id") or path.stem
+    done: list[Written] = []
+
+    def build() -> txn.Change | None:
+        repo.reload()
+        path, doc, current, _ = read_record(repo, ident)
+        record, problems = _amended(repo, path, doc, current, replacement, sets)
+        label = relative(repo.root, path)
+        text = dump(record).encode("utf-8")
+        if text == path.read_bytes():
+            return None
+        done.append(Written(record["id"], label, problems))
+        subject = t("commit.edit", kind=t("kind." + record["kind"]), date=record["date"], title=record["title"])
+        return {label: text}, txn.message(subject, "edit", record["id"], reason)
+
+    txn.commit_change(repo.git, build)
+    return done[0] if done else None
+
+
+def _amended(repo: Repo, path: Path, doc: Document, current: dict, replacement: Document | None,
+             sets: list[str]) -> tuple[dict, list[Problem]]:
     if current.get("voided"):
-        raise DataError(t("record.voided_edit", id=record_id))
+        raise DataError(t("record.voided_edit", id=current.get("id") or path.stem))
     data = dict(replacement.data) if replacement is not None else dict(doc.data)
     for key in ("schema", "id", "type"):
         data.setdefault(key, doc.data.get(key))
@@ -190,30 +208,31 @@ def edit_record(repo: Repo, ident: str, reason: str, replacement: Document | Non
         raise DataError(t("record.id_changed", old=doc.data.get("id"), new=data.get("id")),
                         t("record.id_changed.hint"))
     data = apply_sets(data, sets)
-    label = relative(repo.root, path)
     marks = replacement.marks if replacement is not None else (doc.marks if not sets else {})
-    record, problems = schema.validate(Document(_ordered(data), marks), label, _context(repo, path))
+    record, problems = schema.validate(Document(_ordered(data), marks), relative(repo.root, path),
+                                       _context(repo, path))
     _raise_on_errors(problems)
-    text = dump(record).encode("utf-8")
-    if text == path.read_bytes():
-        return None
-    subject = t("commit.edit", kind=t("kind." + record["kind"]), date=record["date"], title=record["title"])
-    txn.commit_files(repo.git, {label: text}, txn.message(subject, "edit", record_id, reason))
-    return Written(record_id, label, problems)
+    return record, problems
 
 
 def void_record(repo: Repo, ident: str, reason: str) -> Written:
-    path, _doc, record, _ = read_record(repo, ident)
-    record_id = record.get("id") or path.stem
-    if record.get("voided"):
-        raise DataError(t("record.voided_already", id=record_id))
-    record["voided"] = {"on": repo.today, "reason": txn.one_line(reason)}
-    label = relative(repo.root, path)
-    subject = t("commit.void", kind=t("kind." + str(record.get("kind"))), date=record.get("date"),
-                title=record.get("title"))
-    txn.commit_files(repo.git, {label: dump(record).encode("utf-8")},
-                     txn.message(subject, "void", record_id, reason))
-    return Written(record_id, label, [])
+    done: list[Written] = []
+
+    def build() -> txn.Change:
+        repo.reload()
+        path, _doc, record, _ = read_record(repo, ident)
+        record_id = record.get("id") or path.stem
+        if record.get("voided"):
+            raise DataError(t("record.voided_already", id=record_id))
+        record["voided"] = {"on": repo.today, "reason": txn.one_line(reason)}
+        label = relative(repo.root, path)
+        done.append(Written(record_id, label, []))
+        subject = t("commit.void", kind=t("kind." + str(record.get("kind"))), date=record.get("date"),
+                    title=record.get("title"))
+        return {label: dump(record).encode("utf-8")}, txn.message(subject, "void", record_id, reason)
+
+    txn.commit_change(repo.git, build)
+    return done[0]
 
 
 # ---------------------------------------------------------------------------------------------

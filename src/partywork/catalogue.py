@@ -394,7 +394,7 @@ EN: dict[str, str] = {
     "git.failed": "git {command} failed: {detail}",
     "git.commit_failed": "the commit failed and the files were restored: {detail}",
     "git.commit_failed.hint": "check your git hooks or signing settings, then try again",
-    "git.index_lock": "git's index lock {path} exists since {age}",
+    "git.index_lock": "git's index lock {path} has existed for {age}",
     "git.index_lock.hint": "if no other git command is running, remove it: rm {path}",
     "git.index_lock_busy": "another git command (process {pid}) is using this repository",
     "git.index_lock_busy.hint": "wait for it to finish, then try again",

@@ -20,7 +20,7 @@ def lang() -> str:
     return _current
 
 
-def t(key: str, **values: object) -> str:
+def t(key: str, /, **values: object) -> str:
     table = ZH if _current == "zh" else EN
     template = table.get(key) or EN.get(key) or key
     return template.format(**values)

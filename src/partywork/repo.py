@@ -43,6 +43,10 @@ class Repo:
     _roster: roster_mod.Roster | None = field(default=None, repr=False)
     _roster_problems: list[Problem] = field(default_factory=list, repr=False)
 
+    def reload(self) -> None:
+        """Forget what was read, so a write under the lock sees the files as they are now."""
+        self._settings = self._roster = None
+
     @property
     def git(self) -> Git:
         if self._git is None:

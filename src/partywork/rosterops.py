@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from . import settings as settings_mod
 from . import txn
@@ -14,10 +15,23 @@ from .repo import MEMBERS, SETTINGS, Repo
 from .roster import GROUP_ID, ROLES, STATUSES, Group, Member, Role, Roster
 from .yamlio import dump
 
+T = TypeVar("T")
 
-def _save(repo: Repo, roster: Roster, what: str) -> None:
-    text = dump(roster.as_mapping()).encode("utf-8")
-    txn.commit_files(repo.git, {MEMBERS: text}, txn.message(t("commit.member", what=what), "member"))
+
+def _change(repo: Repo, mutate: Callable[[Roster], tuple[T, str]]) -> T:
+    """Read the roster under the lock, apply one change, commit members.yaml."""
+    done: list = []
+
+    def build() -> txn.Change:
+        repo.reload()
+        roster = repo.require_valid_roster()
+        result, what = mutate(roster)
+        done.append(result)
+        text = dump(roster.as_mapping()).encode("utf-8")
+        return {MEMBERS: text}, txn.message(t("commit.member", what=what), "member")
+
+    txn.commit_change(repo.git, build)
+    return done[0]
 
 
 def _member(roster: Roster, name: str) -> Member:
@@ -30,38 +44,41 @@ def _member(roster: Roster, name: str) -> Member:
 
 
 def add_group(repo: Repo, group_id: str, name: str, leader: str | None) -> Group:
-    roster = repo.require_valid_roster()
     if not GROUP_ID.match(group_id):
         raise UsageError(t("group.bad_id", id=group_id))
-    if group_id in roster.groups:
-        raise DataError(t("group.exists", id=group_id))
-    if leader:
-        _member(roster, leader)
-    group = Group(group_id, name, leader)
-    roster.groups[group_id] = group
-    _save(repo, roster, t("group.added", id=group_id, name=name))
-    return group
+
+    def mutate(roster: Roster) -> tuple[Group, str]:
+        if group_id in roster.groups:
+            raise DataError(t("group.exists", id=group_id))
+        if leader:
+            _member(roster, leader)
+        roster.groups[group_id] = Group(group_id, name, leader)
+        return roster.groups[group_id], t("group.added", id=group_id, name=name)
+
+    return _change(repo, mutate)
 
 
 def add_member(repo: Repo, name: str, status: str, group: str | None, joined: dt.date | None,
                role: str | None, email: str | None) -> Member:
-    roster = repo.require_valid_roster()
     name = name.strip()
-    if name in roster.members:
-        raise DataError(t("member.exists", name=name), t("member.exists.hint", name=name))
     if status not in STATUSES:
         raise UsageError(t("schema.bad_choice", field="--status", value=status),
                          t("schema.bad_choice.hint", choices=", ".join(STATUSES)))
-    if group and group not in roster.groups:
-        raise NotFound(t("group.not_found", id=group), t("schema.unknown_group.hint", groups=", ".join(roster.groups) or "—"))
     _check_role(role)
-    joined = joined or repo.today
-    member = Member(name, status=status, group=group, joined=joined, email=email)
-    if role:
-        member.roles.append(Role(role, joined))
-    roster.members[name] = member
-    _save(repo, roster, t("member.added", name=name))
-    return member
+
+    def mutate(roster: Roster) -> tuple[Member, str]:
+        if name in roster.members:
+            raise DataError(t("member.exists", name=name), t("member.exists.hint", name=name))
+        if group and group not in roster.groups:
+            raise NotFound(t("group.not_found", id=group),
+                           t("schema.unknown_group.hint", groups=", ".join(roster.groups) or "—"))
+        member = Member(name, status=status, group=group, joined=joined or repo.today, email=email)
+        if role:
+            member.roles.append(Role(role, member.joined))
+        roster.members[name] = member
+        return member, t("member.added", name=name)
+
+    return _change(repo, mutate)
 
 
 def _check_role(role: str | None) -> None:
@@ -70,37 +87,40 @@ def _check_role(role: str | None) -> None:
 
 
 def leave(repo: Repo, name: str, on: dt.date) -> Member:
-    roster = repo.require_valid_roster()
-    member = _member(roster, name)
-    if member.left:
-        raise DataError(t("member.left_already", name=name, date=member.left))
-    member.left = on
-    for role in member.roles:
-        if role.end is None:
-            role.end = on
-    _save(repo, roster, t("member.left", name=name, date=on))
-    return member
+    def mutate(roster: Roster) -> tuple[Member, str]:
+        member = _member(roster, name)
+        if member.left:
+            raise DataError(t("member.left_already", name=name, date=member.left))
+        member.left = on
+        for role in member.roles:
+            if role.end is None:
+                role.end = on
+        return member, t("member.left", name=name, date=on)
+
+    return _change(repo, mutate)
 
 
 def set_role(repo: Repo, name: str, role: str, start: dt.date | None, end: dt.date | None) -> Role:
     """Add a term of office, or with only --to, end the open one."""
-    roster = repo.require_valid_roster()
-    member = _member(roster, name)
     _check_role(role)
     if start is None and end is None:
         raise UsageError(t("member.role_needs_date"))
-    if start is None:
-        term = next((r for r in member.roles if r.role == role and r.end is None), None)
-        if term is None:
-            raise DataError(t("member.role_open_missing", name=name, role=role))
-        term.end = end
-    else:
-        term = Role(role, start, end)
-        if any(r.role == role and _overlap(r, term) for r in member.roles):
-            raise DataError(t("member.role_overlap", name=name, role=role))
-        member.roles.append(term)
-    _save(repo, roster, t("member.role_set", name=name, role=role, start=term.start or "…", end=term.end or "…"))
-    return term
+
+    def mutate(roster: Roster) -> tuple[Role, str]:
+        member = _member(roster, name)
+        if start is None:
+            term = next((r for r in member.roles if r.role == role and r.end is None), None)
+            if term is None:
+                raise DataError(t("member.role_open_missing", name=name, role=role))
+            term.end = end
+        else:
+            term = Role(role, start, end)
+            if any(r.role == role and _overlap(r, term) for r in member.roles):
+                raise DataError(t("member.role_overlap", name=name, role=role))
+            member.roles.append(term)
+        return term, t("member.role_set", name=name, role=role, start=term.start or "…", end=term.end or "…")
+
+    return _change(repo, mutate)
 
 
 def _overlap(a: Role, b: Role) -> bool:

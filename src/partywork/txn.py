@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 from pathlib import Path
+from typing import Callable
 
 from . import __version__, notices
 from .errors import Busy, ConfigError, DataError, PwError
@@ -44,12 +45,29 @@ def one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+Change = tuple[dict[str, bytes], str]
+
+
 def commit_files(git: Git, files: dict[str, bytes], message_text: str) -> str:
     """Write these files (paths relative to the records root) and commit exactly them."""
+    return commit_change(git, lambda: (files, message_text)) or ""
+
+
+def commit_change(git: Git, build: Callable[[], Change | None]) -> str | None:
+    """Run `build` under the lock, after any recovery, and commit the files it returns.
+
+    Reading the current state inside the lock is what keeps a read-modify-write (pw edit, pw
+    member …) from acting on a crashed run's leftovers or losing a concurrent writer's change.
+    Returns the new HEAD, or None when `build` found nothing to change.
+    """
     git.require_identity()
     with exclusive_lock(git.git_dir / LOCK, lock_timeout()):
         git.check_index_lock()
         recover(git)
+        change = build()
+        if change is None:
+            return None
+        files, message_text = change
         paths = list(files)
         existing = [p for p in paths if (git.root / p).exists()]
         dirty = git.changed(existing) if existing else []

@@ -89,7 +89,8 @@ def parse(raw: bytes, file: str) -> tuple[Document | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        hint = t("yaml.tab.hint") if "\\t" in str(exc.problem) or "tab" in str(exc.problem) else t("yaml.syntax.hint")
+        source_line = text.split("\n")[line - 1] if 0 < line <= text.count("\n") + 1 else ""
+        hint = t("yaml.tab.hint") if "\t" in source_line else t("yaml.syntax.hint")
         return None, [_problem(file, "YAML-SYNTAX", t("yaml.syntax", problem=exc.problem), line, column, hint)]
     except yaml.YAMLError as exc:  # libyaml reader errors carry no mark
         return None, [_problem(file, "YAML-SYNTAX", t("yaml.syntax", problem=str(exc).splitlines()[0]), 0, 0,
