@@ -73,6 +73,13 @@ def test_all_present_fills_the_expected_members(branch):
     assert record["absent"][0]["name"] == "赵磊"
 
 
+def test_unexcused_absence(branch):
+    args = [a if a != "张强:出差" else "张强：无故缺席" for a in COMMITTEE_ARGS]
+    record_id = ok(run_pw(*args, cwd=branch)).stdout.strip()
+    record = load_yaml(branch / "records" / "2026" / f"{record_id}.yaml")
+    assert record["absent"] == [{"name": "张强", "reason": "无故缺席", "excused": False}]
+
+
 def test_expected_member_not_listed_is_a_warning_not_an_error(branch):
     args = [a for a in COMMITTEE_ARGS]
     i = args.index("--absent")

@@ -19,6 +19,7 @@ from .store import find_record, new_id, read_document, record_files, relative
 from .yamlio import Document, dump
 
 SEPARATORS = re.compile(r"[,，、]")
+UNEXCUSED = ("无故", "unexcused")
 SETTABLE_TEXT = ("title", "start", "end", "place", "mode", "host", "recorder", "minutes", "late_reason",
                  "group", "lecturer", "hours", "leader", "exchange")
 SETTABLE_LIST = ("attendees", "topics", "materials", "activities")
@@ -42,6 +43,8 @@ def parse_absent(item: str) -> dict:
     entry: dict[str, Any] = {"name": name.strip()}
     if sep and reason.strip():
         entry["reason"] = reason.strip()
+        # 无故缺席 is how a recorder writes an unexcused absence; anything else is leave (请假).
+        entry["excused"] = not reason.strip().lower().startswith(UNEXCUSED)
     return entry
 
 
