@@ -5,6 +5,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from . import roster as roster_mod
 from . import settings as settings_mod
@@ -53,15 +54,17 @@ class Repo:
             self._git = Git.at(self.root)
         return self._git
 
+    def _load(self, label: str, parse: Callable, empty: Any) -> tuple[Any, list[Problem]]:
+        doc, problems = read_document(self.root / label, label)
+        if doc is None:
+            return empty, problems
+        value, more = parse(doc, label)
+        return value, problems + more
+
     @property
     def settings(self) -> settings_mod.Settings:
         if self._settings is None:
-            doc, problems = read_document(self.root / SETTINGS, SETTINGS)
-            if doc is None:
-                self._settings, self._settings_problems = settings_mod.Settings(), problems
-            else:
-                self._settings, more = settings_mod.parse(doc, SETTINGS)
-                self._settings_problems = problems + more
+            self._settings, self._settings_problems = self._load(SETTINGS, settings_mod.parse, settings_mod.Settings())
         return self._settings
 
     def settings_problems(self) -> list[Problem]:
@@ -70,20 +73,14 @@ class Repo:
 
     def require_valid_settings(self) -> settings_mod.Settings:
         settings = self.settings
-        errors = [p for p in self._settings_problems if p.severity == ERROR]
-        if errors:
+        if any(p.severity == ERROR for p in self._settings_problems):
             raise ConfigError(t("settings.invalid"), t("settings.invalid.hint"))
         return settings
 
     @property
     def roster(self) -> roster_mod.Roster:
         if self._roster is None:
-            doc, problems = read_document(self.root / MEMBERS, MEMBERS)
-            if doc is None:
-                self._roster, self._roster_problems = roster_mod.Roster(), problems
-            else:
-                self._roster, more = roster_mod.parse(doc, MEMBERS)
-                self._roster_problems = problems + more
+            self._roster, self._roster_problems = self._load(MEMBERS, roster_mod.parse, roster_mod.Roster())
         return self._roster
 
     def roster_problems(self) -> list[Problem]:

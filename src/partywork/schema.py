@@ -180,11 +180,8 @@ def _vote(check: Checker, value: Any, path: tuple) -> Any:
 
 
 def _lecturer(check: Checker, value: Any, path: tuple) -> Any:
-    if isinstance(value, dict):
-        check.unknown_keys(value, ("name", "org"), path)
-        check.require(value, ("name",), path)
-        return {"name": check.text(value.get("name"), path + ("name",)), "org": check.text(value.get("org"), path + ("org",))}
-    return check.text(value, path)
+    """A member's name, or {name, org} for a guest lecturer."""
+    return _org_person(check, value, path) if isinstance(value, dict) else check.text(value, path)
 
 
 def _hours_by_member(check: Checker, value: Any, path: tuple) -> Any:
