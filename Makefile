@@ -12,10 +12,10 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# The sample branch in records/: its records of 2026Q3, then a check of every file.
+# The sample branch in records/: every file checked, then its report for 2026Q3.
 demo: install
-	$(PW) --today 2026-11-26 list --period 2026Q3
 	$(PW) --today 2026-11-26 check
+	$(PW) --today 2026-11-26 report quarter 2026Q3 --format table
 
 test: install
 	$(VENV)/bin/python -m pytest -q

@@ -155,6 +155,12 @@ def read_record(repo: Repo, ident: str) -> tuple[Path, Document, dict, list[Prob
     return path, doc, record, problems + more
 
 
+def check_typed(repo: Repo, record: dict, path: Path) -> list[Problem]:
+    """Validate a record pw changed in memory; raises when it no longer holds."""
+    _record, problems = schema.validate(Document(record, {}), relative(repo.root, path), _context(repo, path))
+    return _raise_on_errors(problems)
+
+
 def apply_sets(data: dict, sets: list[str]) -> dict:
     data = dict(data)
     for item in sets:
@@ -287,3 +293,20 @@ def list_records(repo: Repo, typ: str | None = None, kind: str | None = None, pe
         rows.append(Row(str(data.get("id") or path.stem), str(data.get("type")), str(data.get("kind")),
                         str(data.get("date")), str(data.get("title") or ""), label, bool(data.get("voided"))))
     return rows, problems
+
+
+def load_records(repo: Repo, start: dt.date | None = None, end: dt.date | None = None) -> tuple[list[dict], list[Problem]]:
+    """Typed records (voided ones included) whose file name falls in the range; a record that
+    cannot be read or has no valid date is left out and its problems returned."""
+    records, problems = [], []
+    for path in record_files(repo.root, start, end):
+        label = relative(repo.root, path)
+        doc, found = read_document(path, label)
+        if doc is None:
+            problems += found
+            continue
+        record, more = schema.validate(doc, label, _context(repo, path))
+        if isinstance(record.get("date"), dt.date) and isinstance(record.get("id"), str):
+            records.append(record)
+        problems += [p for p in more if p.severity == ERROR]
+    return records, problems

@@ -173,7 +173,7 @@ def show(
 ) -> None:
     """Show one record."""
     from ..book import read_record
-    from ..render import record_text
+    from ..render.record import record_text
     from ..schema import to_json
 
     repo = open_repo(ctx.obj)

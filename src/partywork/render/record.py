@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .i18n import t
-from .roster import Roster
-from .schema import expected_names
+from ..i18n import t
+from ..roster import Roster
+from ..schema import expected_names
 
 
 def _name(value: Any) -> str:

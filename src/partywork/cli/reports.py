@@ -1,0 +1,133 @@
+"""pw report … and pw action …"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import app
+from .common import choose_format, emit_json, emit_table, err, open_repo, out, problem_lines
+
+report_app = typer.Typer(help="The compliance report of a month, quarter or year.", no_args_is_help=True)
+action_app = typer.Typer(help="Rectification and follow-up items (整改事项): list, done, drop.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+app.add_typer(action_app, name="action")
+
+FORMATS = ("table", "md", "json", "csv", "html")
+
+
+def _report(ctx: typer.Context, unit: str, period: Optional[str], fmt: Optional[str], output: Optional[Path]) -> None:
+    from ..fsutil import write_atomic
+    from ..i18n import t
+    from ..reporting import build_report
+
+    fmt = fmt or ("md" if output and output.suffix == ".md" else "html" if output and output.suffix == ".html"
+                  else choose_format(None, "table", "json"))
+    if fmt not in FORMATS:
+        raise typer.BadParameter(" | ".join(FORMATS), param_hint="--format")
+    repo = open_repo(ctx.obj)
+    report, problems = build_report(repo, unit, period)
+    for line in problem_lines(problems):
+        err(line)
+    if fmt == "table" and output is None:
+        from ..render.report_text import rich_table
+
+        rich_table(report)
+        return
+    text = _render(report, "md" if fmt == "table" else fmt)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_atomic(output, text.encode("utf-8"), label=str(output))
+    err(t("report.written", path=output))
+
+
+def _render(report: dict, fmt: str) -> str:
+    import json
+
+    from ..render import report_html, report_text
+
+    if fmt == "json":
+        return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return report_text.csv_text(report)
+    if fmt == "html":
+        return report_html.html(report)
+    return report_text.markdown(report)
+
+
+def _make_report(unit: str):
+    def command(
+        ctx: typer.Context,
+        period: Optional[str] = typer.Argument(None, help="2026Q3, 2026-Q3, Q3, 2026-07, 2026, A..B, this, last (default: this)."),
+        fmt: Optional[str] = typer.Option(None, "--format", help="table | md | json | csv | html (default: table on a terminal, json when piped)."),
+        output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
+    ) -> None:
+        _report(ctx, unit, period, fmt, output)
+
+    command.__doc__ = f"The compliance report of a {unit} (SPEC §8)."
+    return command
+
+
+for _unit in ("month", "quarter", "year"):
+    report_app.command(_unit)(_make_report(_unit))
+
+
+@action_app.command("list")
+def action_list(
+    ctx: typer.Context,
+    status: Optional[str] = typer.Option(None, "--status", help="open | overdue | done | dropped."),
+    owner: Optional[str] = typer.Option(None, "--owner", help="Only this owner's items."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="table | json."),
+) -> None:
+    """List rectification and follow-up items, with overdue ones marked."""
+    from ..actions import list_actions
+    from ..i18n import t
+
+    if status not in (None, "open", "overdue", "done", "dropped"):
+        raise typer.BadParameter("open | overdue | done | dropped", param_hint="--status")
+    repo = open_repo(ctx.obj)
+    rows = list_actions(repo, status, owner)
+    if choose_format(fmt, "table", "table") == "json":
+        emit_json({"schema": "pw.actions/1", "actions": rows})
+        return
+    header = [t("label.id"), t("label.actions"), t("label.owner"), t("label.due"), t("label.progress")]
+    emit_table(header, ([r["id"], r["task"], r["owner"], r["due"],
+                         t("action." + r["status"]) + (f"（{t('report.overdue_label')}）" if r["overdue"] else "")]
+                        for r in rows))
+
+
+@action_app.command("done")
+def action_done(
+    ctx: typer.Context,
+    action_id: str = typer.Argument(..., metavar="ACTION_ID", help="<record id>#<n>, e.g. 2026-07-03-committee-7k2m#1."),
+    evidence: str = typer.Option(..., "--evidence", help="What shows it is done (required)."),
+    on: Optional[str] = typer.Option(None, "--on", help="Day it was done (default: today)."),
+) -> None:
+    """Mark an item done, with its evidence (one commit)."""
+    from ..actions import mark_done
+    from ..i18n import t
+    from .roster import _date
+
+    repo = open_repo(ctx.obj)
+    written = mark_done(repo, action_id, evidence, _date(on, "--on"))
+    err(t("action.done", id=written.id))
+    out(written.id)
+
+
+@action_app.command("drop")
+def action_drop(
+    ctx: typer.Context,
+    action_id: str = typer.Argument(..., metavar="ACTION_ID"),
+    reason: str = typer.Option(..., "--reason", help="Why the item is dropped (required)."),
+) -> None:
+    """Drop an item; it keeps its place and id (one commit)."""
+    from ..actions import drop
+    from ..i18n import t
+
+    repo = open_repo(ctx.obj)
+    written = drop(repo, action_id, reason)
+    err(t("action.dropped_msg", id=written.id))
+    out(written.id)

@@ -1,0 +1,119 @@
+"""The report as one self-contained HTML file: no scripts, fonts or images from outside; charts
+are inline SVG; it prints on A4."""
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from .. import __version__
+from ..i18n import lang, t
+from .sections import Section, sections, summary, title
+
+_CSS = """
+@page { size: A4; margin: 14mm 12mm; }
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
+       color: #1f2328; margin: 24px auto; max-width: 960px; font-size: 14px; line-height: 1.5; }
+h1 { font-size: 22px; border-bottom: 3px solid #c8102e; padding-bottom: 6px; }
+h2 { font-size: 17px; margin-top: 28px; color: #8b0000; }
+dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; }
+dl.summary dt { font-weight: bold; } dl.summary dd { margin: 0; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0; }
+th, td { border: 1px solid #d0d7de; padding: 3px 8px; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; }
+tr { page-break-inside: avoid; }
+td.bad { color: #c8102e; font-weight: bold; }
+.charts { display: flex; flex-wrap: wrap; gap: 24px; }
+figure { margin: 0; } figcaption { font-weight: bold; margin-bottom: 4px; }
+footer { margin-top: 32px; color: #6e7781; font-size: 12px; }
+@media print { body { margin: 0; max-width: none; font-size: 11px; } h2 { page-break-after: avoid; } }
+"""
+
+GREEN, RED, GREY = "#2da44e", "#c8102e", "#d0d7de"
+
+
+def html(report: dict) -> str:
+    parts = [f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang() == "zh" else "en"}">\n<head>\n<meta charset="utf-8">',
+             f"<title>{escape(title(report))}</title>\n<style>{_CSS}</style>\n</head>\n<body>",
+             f"<h1>{escape(title(report))}</h1>", _summary(report),
+             '<div class="charts">', _compliance_chart(report), _attendance_chart(report), "</div>"]
+    parts += [_table(section) for section in sections(report)]
+    parts.append(f"<footer>{escape(t('report.generated', version=__version__))} · {escape(report['as_of'])}</footer>")
+    parts.append("</body>\n</html>\n")
+    return "\n".join(parts)
+
+
+def _summary(report: dict) -> str:
+    rows = "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in summary(report))
+    return f'<dl class="summary">{rows}</dl>'
+
+
+def _table(section: Section) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in section.header)
+    body = "".join("<tr>" + "".join(_td(v) for v in row) + "</tr>" for row in section.rows)
+    if not section.rows:
+        body = f'<tr><td colspan="{len(section.header)}">{escape(t("report.none"))}</td></tr>'
+    return f'<h2 id="{section.key}">{escape(section.title)}</h2>\n<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _td(value: Any) -> str:
+    text = "" if value is None else str(value)
+    bad = text == "✗" or text.startswith(t("report.not_ok")) or text == t("severity.error")
+    return f'<td class="bad">{escape(text)}</td>' if bad else f"<td>{escape(text)}</td>"
+
+
+def _months(report: dict) -> list[str]:
+    start, end = report["period"]["start"][:7], report["period"]["end"][:7]
+    year, month = int(start[:4]), int(start[5:])
+    out = []
+    while f"{year:04d}-{month:02d}" <= end and len(out) < 24:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _compliance_chart(report: dict) -> str:
+    """A grid: one row per monthly rule (per group), one column per month; green met, red missing,
+    grey not over yet."""
+    months = _months(report)
+    rules = [e for e in report["compliance"] if e["every"] == "month"]
+    groups = {g["id"]: g["name"] for g in report["roster"]["groups"]}
+    label_w, cell_w, cell_h = 190, 54, 24
+    width, height = label_w + cell_w * len(months) + 10, 30 + cell_h * len(rules) + 10
+    out = [f'<figure><figcaption>{escape(t("report.chart_compliance"))}</figcaption>',
+           f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+           f'aria-label="{escape(t("report.chart_compliance"))}" font-size="12">']
+    for j, month in enumerate(months):
+        out.append(f'<text x="{label_w + j * cell_w + cell_w / 2}" y="18" text-anchor="middle">{month}</text>')
+    for i, entry in enumerate(rules):
+        y = 28 + i * cell_h
+        name = t("kind." + entry["rule"]) + (f" {groups.get(entry['group'], entry['group'])}" if entry["group"] else "")
+        out.append(f'<text x="4" y="{y + 16}">{escape(name)}</text>')
+        for j, month in enumerate(months):
+            color = RED if month in entry["missing"] else GREY if month in entry.get("pending", []) else GREEN
+            out.append(f'<rect x="{label_w + j * cell_w + 2}" y="{y + 2}" width="{cell_w - 4}" height="{cell_h - 4}" '
+                       f'rx="3" fill="{color}"><title>{escape(name)} {month}</title></rect>')
+    out.append("</svg></figure>")
+    return "".join(out)
+
+
+def _attendance_chart(report: dict) -> str:
+    """Horizontal bars of each member's attendance rate, with the floor as a dashed line."""
+    members = [a for a in report["attendance"] if a["rate"] is not None]
+    label_w, bar_w, row_h = 90, 300, 20
+    width, height = label_w + bar_w + 60, 20 + row_h * len(members) + 10
+    floor = report.get("attendance_floor")
+    out = [f'<figure><figcaption>{escape(t("report.chart_attendance"))}</figcaption>',
+           f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+           f'aria-label="{escape(t("report.chart_attendance"))}" font-size="12">']
+    for i, entry in enumerate(members):
+        y = 10 + i * row_h
+        length = bar_w * entry["rate"]
+        color = RED if entry["below_floor"] else GREEN
+        out.append(f'<text x="4" y="{y + 14}">{escape(entry["member"])}</text>')
+        out.append(f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" height="{row_h - 6}" fill="{color}"/>')
+        out.append(f'<text x="{label_w + length + 4:.1f}" y="{y + 14}">{entry["rate"]:.0%}</text>')
+    if floor is not None and members:
+        x = label_w + bar_w * floor
+        out.append(f'<line x1="{x:.1f}" y1="6" x2="{x:.1f}" y2="{height - 4}" stroke="#6e7781" stroke-dasharray="4 3"/>')
+    out.append("</svg></figure>")
+    return "".join(out)
