@@ -39,7 +39,8 @@ def finding(code: str, severity: str, message: str, record: str | None = None, c
 
 
 def build(inputs: Inputs) -> dict:
-    live = [r for r in inputs.records if not r.get("voided")]
+    everything = [r for r in inputs.records if not r.get("voided")]
+    live = _window(inputs, everything)
     in_period = [r for r in live if inputs.period.contains(r["date"])]
     findings: list[dict] = []
     report = {
@@ -49,11 +50,22 @@ def build(inputs: Inputs) -> dict:
         "meetings": _meetings(inputs, in_period, findings),
         "attendance": _attendance(inputs, live, in_period, findings),
         "study": _study(inputs, live, findings),
-        "actions": _actions(inputs, live, findings),
+        "actions": _actions(inputs, everything, findings),
     }
     rank = {"error": 0, "warning": 1, "info": 2}
     report["findings"] = sorted(findings + inputs.findings, key=lambda f: rank.get(f["severity"], 3))
     return report
+
+
+def _window(inputs: Inputs, live: list[dict]) -> list[dict]:
+    """The records any section but actions looks at: two years of months-absent history before the
+    period, to the end of the reporting year that holds it (a quarterly rule in a month's report is
+    judged over its whole quarter). Older history costs nothing."""
+    first_month = inputs.settings.year_start_month
+    start = min(periods.containing(inputs.period.start, "year", first_month).start,
+                inputs.period.start - dt.timedelta(days=731))
+    end = min(periods.containing(inputs.period.end, "year", first_month).end, inputs.as_of)
+    return [r for r in live if start <= r["date"] <= max(end, inputs.period.end)]
 
 
 # -- header --------------------------------------------------------------------------------------
@@ -195,7 +207,8 @@ def _members_of(inputs: Inputs) -> list[Member]:
 
 
 def _attendance(inputs: Inputs, live: list[dict], in_period: list[dict], findings: list[dict]) -> list[dict]:
-    meetings = [(r, expected_names(r, inputs.roster) or []) for r in in_period if r.get("type") in ATTENDED_TYPES]
+    by_month = _meetings_by_month(inputs, live)
+    meetings = [(r, set(expected_names(r, inputs.roster) or [])) for r in in_period if r.get("type") in ATTENDED_TYPES]
     out = []
     for member in _members_of(inputs):
         tally = {"expected": 0, "attended": 0, "excused": 0, "unexcused": 0}
@@ -204,12 +217,23 @@ def _attendance(inputs: Inputs, live: list[dict], in_period: list[dict], finding
                 tally["expected"] += 1
                 tally[_presence(record, member.name)] += 1
         rate = round(tally["attended"] / tally["expected"], 3) if tally["expected"] else None
-        months = _months_without(inputs, live, member)
+        months = _months_without(inputs, by_month, member)
         entry = {"member": member.name, **tally, "rate": rate,
                  "below_floor": rate is not None and rate < inputs.settings.attendance_floor, "months_absent": months}
         _attendance_findings(inputs, entry, findings)
         out.append(entry)
     return out
+
+
+def _meetings_by_month(inputs: Inputs, live: list[dict]) -> dict[str, list[tuple[set, set]]]:
+    """month label → [(expected names, attendee names)] of the meetings held that month."""
+    by_month: dict[str, list[tuple[set, set]]] = {}
+    for record in live:
+        if record.get("type") in ATTENDED_TYPES:
+            label = f"{record['date'].year:04d}-{record['date'].month:02d}"
+            by_month.setdefault(label, []).append((set(expected_names(record, inputs.roster) or []),
+                                                   set(record.get("attendees") or [])))
+    return by_month
 
 
 def _presence(record: dict, name: str) -> str:
@@ -232,7 +256,7 @@ def _attendance_findings(inputs: Inputs, entry: dict, findings: list[dict]) -> N
                                                                 months=months)))
 
 
-def _months_without(inputs: Inputs, live: list[dict], member: Member) -> int:
+def _months_without(inputs: Inputs, by_month: dict[str, list[tuple[set, set]]], member: Member) -> int:
     """Consecutive months, back from the period's last begun month, in which the member was
     expected somewhere and attended nothing. Months with nothing to attend are passed over."""
     last = min(inputs.period.end, inputs.as_of)
@@ -241,11 +265,10 @@ def _months_without(inputs: Inputs, live: list[dict], member: Member) -> int:
     for _ in range(24):
         if member.joined and month.end < member.joined:
             break
-        held = [r for r in live if r.get("type") in ATTENDED_TYPES and month.contains(r["date"])]
-        expected_at = [r for r in held if member.name in (expected_names(r, inputs.roster) or [])]
-        if any(member.name in (r.get("attendees") or []) for r in held):
+        held = by_month.get(month.label, [])
+        if any(member.name in attendees for _expected, attendees in held):
             break
-        if expected_at:
+        if any(member.name in expected for expected, _attendees in held):
             count += 1
         month = periods.containing(month.start - dt.timedelta(days=1), "month")
     return count
