@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Busy, ConfigError, GitError, NotFound
@@ -36,6 +37,7 @@ def find_git_dir(start: Path) -> tuple[Path, Path] | None:
 
 class Git:
     def __init__(self, root: Path, work_tree: Path, git_dir: Path) -> None:
+        self.sign = False  # `signing: sign|require` in pw.yaml: commit with -S, tag with -s
         self.root = root
         self.work_tree = work_tree
         self.git_dir = git_dir
@@ -81,7 +83,9 @@ class Git:
         """Paths among these with changes not in HEAD: modified, staged or untracked."""
         out = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths).stdout
         entries = [e for e in out.decode("utf-8", "replace").split("\0") if e]
-        return [e[3:] for e in entries if len(e) > 3 and e[2] == " "]
+        prefix = _prefix(self)  # porcelain paths are relative to the top level, pw's to the records root
+        return [e[3:][len(prefix):] if e[3:].startswith(prefix) else e[3:]
+                for e in entries if len(e) > 3 and e[2] == " "]
 
     def check_index_lock(self, wait: float = 2.0) -> None:
         """A live git may hold the index for a moment; a stale lock is reported, never deleted."""
@@ -103,11 +107,23 @@ class Git:
     def add(self, paths: list[str]) -> None:
         self.run("add", "--", *paths)
 
+    def require_signing_key(self) -> None:
+        """With signing on, a missing SSH key is a configuration error before anything is written."""
+        if not self.sign or (config(self, "gpg.format") or "openpgp") != "ssh":
+            return
+        key = config(self, "user.signingkey")
+        if not key or not (key.startswith(("key::", "ssh-")) or Path(key).expanduser().is_file()):
+            raise ConfigError(t("git.no_signing_key"), t("git.no_signing_key.hint"))
+
     def commit(self, message: str, paths: list[str]) -> subprocess.CompletedProcess:
         # useConfigOnly: git refuses instead of inventing root@host (checked again before writing).
-        return self.run("-c", "user.useConfigOnly=true", "commit", "-q", "--no-edit",
+        sign = ["-S"] if self.sign else []
+        return self.run("-c", "user.useConfigOnly=true", "commit", "-q", "--no-edit", *sign,
                         "--cleanup=verbatim", "-F", "-", "--only", "--", *paths,
                         stdin=message.encode("utf-8"), check=False)
+
+    def tag(self, name: str, message: str) -> None:
+        self.run("tag", "-s" if self.sign else "-a", "-F", "-", "--", name, "HEAD", stdin=message.encode("utf-8"))
 
     def restore(self, paths: list[str]) -> None:
         """Put these paths back as HEAD has them, in the index and the work tree."""
@@ -149,3 +165,137 @@ def _process_holding(path: Path) -> int | None:
         except OSError:
             continue
     return None
+
+
+# -- reading the history -----------------------------------------------------------------------
+
+_FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%ai", "%cn", "%ce", "%ct", "%ci", "%s", "%(trailers:only,unfold)")
+_HEX = frozenset("0123456789abcdef")
+
+
+@dataclass
+class Commit:
+    hash: str
+    parents: list[str]
+    author: str
+    author_email: str
+    author_time: int
+    author_date: str
+    committer: str
+    committer_email: str
+    commit_time: int
+    commit_date: str  # ISO with the committer's own offset: its first 10 characters are their local day
+    subject: str
+    trailers: dict[str, str]
+    files: list[tuple[str, str]] = field(default_factory=list)  # (A|M|D|T, path from the records root)
+
+    @property
+    def action(self) -> str | None:
+        return self.trailers.get("Pw-Action")
+
+    @property
+    def day(self) -> str:
+        return self.commit_date[:10]
+
+
+def _trailers(text: str) -> dict[str, str]:
+    out = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition(": ")
+        if sep and key.startswith("Pw-"):
+            out.setdefault(key, value.strip())
+    return out
+
+
+def _prefix(git: "Git") -> str:
+    """The records root relative to the git top level ('' when they are the same folder)."""
+    relative = git.root.resolve().relative_to(git.work_tree.resolve()).as_posix()
+    return "" if relative == "." else relative + "/"
+
+
+def history(git: "Git", *paths: str) -> list[Commit]:
+    """Every commit of HEAD (touching these paths, when given), newest first, with its files under
+    the records root: one `git log`. Without paths git walks fastest (no history simplification)."""
+    if git.head() is None:
+        return []
+    fmt = "%x1e" + "%x1f".join(_FIELDS) + "%x1f"
+    limit = ["--", *paths] if paths else []
+    raw = git.run("log", "--no-renames", "--name-status", "-z", f"--format={fmt}", "HEAD", *limit).stdout
+    prefix = _prefix(git)
+    commits = []
+    for chunk in raw.decode("utf-8", "replace").split("\x1e")[1:]:
+        parts = chunk.split("\x1f")
+        values, rest = parts[:len(_FIELDS)], parts[len(_FIELDS)] if len(parts) > len(_FIELDS) else ""
+        tokens = [t for t in rest.lstrip("\0\n").split("\0") if t.strip("\n")]
+        files = [(tokens[i], tokens[i + 1][len(prefix):]) for i in range(0, len(tokens) - 1, 2)
+                 if tokens[i + 1].startswith(prefix)]
+        commits.append(Commit(values[0], values[1].split(), values[2], values[3], int(values[4]), values[5],
+                              values[6], values[7], int(values[8]), values[9], values[10], _trailers(values[11]),
+                              [(status[0], path) for status, path in files]))
+    return commits
+
+
+def blobs(git: "Git", specs: list[str]) -> list[bytes | None]:
+    """The contents of `<commit>:<path>` specs (paths from the git top level), in one process."""
+    if not specs:
+        return []
+    data = git.run("cat-file", "--batch", stdin="".join(s + "\n" for s in specs).encode("utf-8")).stdout
+    out: list[bytes | None] = []
+    position = 0
+    for _ in specs:
+        end = data.index(b"\n", position)
+        header = data[position:end].split()
+        position = end + 1
+        if len(header) < 3 or header[-1] == b"missing":
+            out.append(None)
+            continue
+        size = int(header[2])
+        out.append(data[position:position + size])
+        position += size + 1
+    return out
+
+
+def top_path(git: "Git", path: str) -> str:
+    return _prefix(git) + path
+
+
+def tags(git: "Git", pattern: str) -> dict[str, tuple[str, str]]:
+    """tag name → (commit it points to, its message)."""
+    out = git.run("for-each-ref", "--format=%(refname:strip=2)%00%(*objectname)%(objectname)%00%(contents)%1e",
+                  f"refs/tags/{pattern}").stdout.decode("utf-8", "replace")
+    found = {}
+    for entry in out.split("\x1e"):
+        parts = entry.strip("\n").split("\0")
+        if len(parts) >= 3 and parts[0]:
+            found[parts[0]] = (git.out("rev-parse", "--verify", "-q", f"{parts[0]}^{{commit}}").strip(), parts[2])
+    return found
+
+
+def reachable(git: "Git", rev: str) -> set[str]:
+    return set(git.out("rev-list", rev).split())
+
+
+def is_ancestor(git: "Git", ancestor: str, descendant: str = "HEAD") -> bool:
+    if not ancestor or not set(ancestor) <= _HEX:
+        return False
+    return git.run("merge-base", "--is-ancestor", ancestor, descendant, check=False).returncode == 0
+
+
+def signatures(git: "Git", since: str | None) -> list[tuple[str, str, str, str]]:
+    """(commit, %G?, signer, committer email) for the commits after `since` (all when None)."""
+    revs = [f"{since}..HEAD"] if since else ["HEAD"]
+    out = git.run("log", "--format=%H%x1f%G?%x1f%GS%x1f%ce", *revs).stdout.decode("utf-8", "replace")
+    return [tuple(line.split("\x1f")) for line in out.splitlines() if line.count("\x1f") == 3]  # type: ignore[misc]
+
+
+def fsck(git: "Git") -> list[str]:
+    result = git.run("fsck", "--full", "--no-progress", "--no-dangling", check=False)
+    if result.returncode == 0:
+        return []
+    text = (result.stderr + result.stdout).decode("utf-8", "replace")
+    return [line for line in text.splitlines() if line.strip()][:20] or [f"git fsck exited {result.returncode}"]
+
+
+def config(git: "Git", key: str) -> str | None:
+    result = git.run("config", "--get", key, check=False)
+    return result.stdout.decode().strip() if result.returncode == 0 else None

@@ -52,6 +52,7 @@ class Repo:
     def git(self) -> Git:
         if self._git is None:
             self._git = Git.at(self.root)
+            self._git.sign = self.settings.signing != "off"
         return self._git
 
     def _load(self, label: str, parse: Callable, empty: Any) -> tuple[Any, list[Problem]]:

@@ -14,4 +14,17 @@ def build_report(repo: Repo, unit: str, period_text: str | None) -> tuple[dict, 
     git = repo.git
     inputs = report.Inputs(settings=settings, roster=repo.roster, records=records, period=period, as_of=repo.today,
                            commit=git.head(), uncommitted=bool(git.changed(["records"])))
+    inputs.findings = _integrity(repo, period)
     return report.build(inputs), problems
+
+
+def _integrity(repo: Repo, period: periods.Period) -> list[dict]:
+    """SPEC §8.7: the audit findings for the period's records. A signing set-up that cannot verify
+    is the audit's and verify's business; the report still shows everything else."""
+    from .audit import audit
+    from .errors import ConfigError
+
+    try:
+        return audit(repo, period)
+    except ConfigError as error:
+        return [report.finding("SIGNING", "warning", error.message)]

@@ -61,6 +61,7 @@ def commit_change(git: Git, build: Callable[[], Change | None]) -> str | None:
     Returns the new HEAD, or None when `build` found nothing to change.
     """
     git.require_identity()
+    git.require_signing_key()
     with exclusive_lock(git.git_dir / LOCK, lock_timeout()):
         git.check_index_lock()
         recover(git)

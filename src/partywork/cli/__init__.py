@@ -81,7 +81,7 @@ def main_options(
     ctx.obj = State(repo_option=repo, lang=chosen, today=day, debug=debug)
 
 
-from . import records, reports, roster  # noqa: E402,F401  (registers the commands)
+from . import records, reports, roster, trail  # noqa: E402,F401  (registers the commands)
 
 
 def main() -> None:

@@ -1,0 +1,107 @@
+"""pw history | audit | close | verify: the audit trail for supervisors."""
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from . import app
+from .common import emit_json, err, open_repo, out
+
+
+def _finding_line(f: dict) -> str:
+    from ..i18n import t
+
+    where = " ".join(x for x in (f["record"], (f["commit"] or "")[:10]) if x)
+    return f"[{t('severity.' + f['severity'])}] {f['code']} {where}: {f['message']}"
+
+
+def _summary(findings: list[dict]) -> None:
+    from ..i18n import t
+
+    errors = sum(1 for f in findings if f["severity"] == "error")
+    warnings = sum(1 for f in findings if f["severity"] == "warning")
+    err(t("audit.summary", count=len(findings), errors=errors, warnings=warnings) if findings else t("audit.none"))
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    record_id: str = typer.Argument(..., metavar="ID", help="The record's id (also of a deleted record)."),
+    fmt: str = typer.Option("text", "--format", help="text | json."),
+) -> None:
+    """Every version of a record, newest first: who, when, why, what changed."""
+    from ..history import describe, record_history
+    from ..i18n import t
+
+    repo = open_repo(ctx.obj)
+    data = record_history(repo.git, record_id)
+    if fmt == "json":
+        emit_json(data)
+        return
+    for version in data["versions"]:
+        reason = f" — {version['reason']}" if version["reason"] else ""
+        out(f"{version['commit'][:10]}  {version['date']}  {version['author']} <{version['email']}>  "
+            f"{version['action']}{reason}")
+        changes = version["changes"] or []
+        if not changes:
+            out(f"    {t('history.created') if version['action'] != 'deleted' else t('history.deleted')}")
+        for change in changes:
+            out(f"    {describe(change)}")
+
+
+@app.command()
+def audit(
+    ctx: typer.Context,
+    period: Optional[str] = typer.Argument(None, help="Only records of this period (default: the whole history)."),
+    fmt: str = typer.Option("text", "--format", help="text | json."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 on any warning or error."),
+) -> None:
+    """Integrity findings from the git history (SPEC §9)."""
+    from .. import audit as audit_mod
+    from ..periods import parse
+
+    repo = open_repo(ctx.obj)
+    chosen = parse(period, "quarter", repo.today, repo.settings.year_start_month) if period else None
+    findings = audit_mod.audit(repo, chosen)
+    if fmt == "json":
+        emit_json({"schema": "pw.audit/1", "period": chosen.as_json() if chosen else None, "findings": findings})
+    else:
+        for f in findings:
+            out(_finding_line(f))
+        _summary(findings)
+    if strict and any(f["severity"] in ("warning", "error") for f in findings):
+        raise typer.Exit(1)
+
+
+@app.command()
+def close(
+    ctx: typer.Context,
+    period: str = typer.Argument(..., help="2026Q3, 2026-07 or 2026: a period that is over."),
+) -> None:
+    """Seal a period: annotated tag pw/closed/<label>, signed when signing is on."""
+    from ..i18n import t
+    from ..sealing import close_period
+
+    repo = open_repo(ctx.obj)
+    label, tag = close_period(repo, period)
+    err(t("close.done", label=label, tag=tag))
+    out(tag)
+
+
+@app.command()
+def verify(ctx: typer.Context, fmt: str = typer.Option("text", "--format", help="text | json.")) -> None:
+    """The strict gate for CI: signatures, sealed periods, edits outside pw, git objects. Exit 1 on any problem."""
+    from .. import audit as audit_mod
+    from ..i18n import t
+
+    repo = open_repo(ctx.obj)
+    findings = audit_mod.verify(repo)
+    if fmt == "json":
+        emit_json({"schema": "pw.verify/1", "ok": not findings, "findings": findings})
+    else:
+        for f in findings:
+            out(_finding_line(f))
+        err(t("verify.failed", count=len(findings)) if findings else t("verify.ok"))
+    if findings:
+        raise typer.Exit(1)

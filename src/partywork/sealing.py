@@ -1,0 +1,44 @@
+"""`pw close PERIOD`: seal a period with an annotated tag `pw/closed/<label>` (signed when
+`signing` is on). The tag names the dates it covers, so the audit never has to guess them."""
+from __future__ import annotations
+
+import re
+
+from . import __version__, periods
+from .audit import CLOSE_PREFIX
+from .check import check_repo
+from .errors import DataError, UsageError
+from .fsutil import exclusive_lock
+from .i18n import t
+from .repo import Repo
+from .txn import LOCK, lock_timeout, one_line
+
+_MONTH = re.compile(r"^\d{4}-\d{1,2}$")
+_YEAR = re.compile(r"^\d{4}$")
+
+
+def _unit(text: str) -> str:
+    return "month" if _MONTH.match(text) else "year" if _YEAR.match(text) else "quarter"
+
+
+def close_period(repo: Repo, text: str) -> tuple[str, str]:
+    settings = repo.require_valid_settings()
+    if ".." in text:
+        raise UsageError(t("close.range"))
+    period = periods.parse(text, _unit(text), repo.today, settings.year_start_month)
+    tag = CLOSE_PREFIX + period.label
+    if period.end >= repo.today:
+        raise DataError(t("close.not_over", label=period.label, end=period.end))
+    errors = check_repo(repo).count("error")
+    if errors:
+        raise DataError(t("close.check_failed", count=errors), t("close.check_failed.hint"))
+    git = repo.git
+    git.require_identity()
+    git.require_signing_key()
+    message = (f"{one_line(t('commit.close', label=period.label))}\n\nPw-Action: close\n"
+               f"Pw-Period: {period.start}..{period.end}\nPw-Version: {__version__}\n")
+    with exclusive_lock(git.git_dir / LOCK, lock_timeout()):
+        if git.run("rev-parse", "--verify", "-q", f"refs/tags/{tag}", check=False).returncode == 0:
+            raise DataError(t("close.exists", label=period.label, tag=tag))
+        git.tag(tag, message)
+    return period.label, tag
