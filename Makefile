@@ -22,3 +22,7 @@ test: install
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
+
+# SPEC §11's budgets, each beside its baseline (builds repos of up to 100,000 records once, in /tmp).
+bench: install
+	$(VENV)/bin/python benchmarks/run.py

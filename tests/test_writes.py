@@ -131,6 +131,22 @@ def test_hand_edited_record_is_never_swept_into_a_pw_commit(branch):
     assert path.read_text(encoding="utf-8") == hand
 
 
+def test_a_file_staged_during_the_commit_is_not_swept_in(branch):
+    """Another process stages a file between pw's check and its commit (simulated by a hook that
+    does it once): the race the post-commit check exists for."""
+    (branch / "其他.txt").write_text("别人的修改", encoding="utf-8")
+    hook = branch / ".git" / "hooks" / "pre-commit"
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text("#!/bin/sh\n[ -f .git/staged-once ] || { git add 其他.txt; touch .git/staged-once; }\n",
+                    encoding="utf-8")
+    hook.chmod(0o755)
+    before = git("rev-parse", "HEAD", cwd=branch).strip()
+    record_id = log_committee(branch)
+    assert files_of(branch, "HEAD") == [f"records/2026/{record_id}.yaml"]
+    assert git("rev-parse", "HEAD~1", cwd=branch).strip() == before
+    assert "A  其他.txt" in git("-c", "core.quotePath=false", "status", "--porcelain", cwd=branch)
+
+
 def test_no_git_identity_means_exit_78_and_nothing_written(branch, tmp_path):
     empty = tmp_path / "empty-gitconfig"
     empty.write_text("", encoding="utf-8")

@@ -6,6 +6,7 @@ records as they are now.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -29,7 +30,7 @@ VERIFY_CODES = ("OUTSIDE", "DELETED", "CLOSED-EDIT", "BACKDATE", "REWRITTEN", "U
 SIGNATURE_CODES = ("UNSIGNED", "BAD-SIGNATURE", "SIGNER-MISMATCH")
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
 class Trail:
     """The history and the present, read once."""
 
@@ -132,20 +133,33 @@ def _late(trail: Trail) -> list[dict]:
 
 
 def _batch(trail: Trail) -> list[dict]:
-    """Three or more records of two or more months first committed within 24 hours."""
-    firsts = sorted(_first_versions(trail), key=lambda v: v.commit.commit_time)
-    flagged: dict[str, tuple[Version, int]] = {}
+    """Three or more records of two or more months first committed within 24 hours. Linear: a
+    sliding window with a count of months, and each record marked once."""
+    firsts = sorted(_first_versions(trail), key=lambda v: (v.commit.commit_time, v.record))
+    times = [v.commit.commit_time for v in firsts]
+    months: dict[str, int] = {}
+    flagged_to = -1
     start = 0
-    for end in range(len(firsts)):
-        while firsts[end].commit.commit_time - firsts[start].commit.commit_time > DAY:
+    out = []
+    for end, version in enumerate(firsts):
+        months[version.record[:7]] = months.get(version.record[:7], 0) + 1
+        while times[end] - times[start] > DAY:
+            month = firsts[start].record[:7]
+            months[month] -= 1
+            if not months[month]:
+                del months[month]
             start += 1
-        window = firsts[start:end + 1]
-        if len(window) >= 3 and len({v.record[:7] for v in window}) >= 2:
-            for version in window:
-                if version.record not in flagged or flagged[version.record][1] < len(window):
-                    flagged[version.record] = (version, len(window))
-    return [finding("BATCH", "warning", t("audit.batch", count=size, day=v.commit.day), rid, v.commit.hash)
-            for rid, (v, size) in flagged.items()]
+        if end - start + 1 >= 3 and len(months) >= 2:
+            for i in range(max(start, flagged_to + 1), end + 1):
+                out.append(i)
+            flagged_to = end
+    return [finding("BATCH", "warning", t("audit.batch", count=_neighbours(times, i), day=firsts[i].commit.day),
+                    firsts[i].record, firsts[i].commit.hash) for i in out]
+
+
+def _neighbours(times: list[int], i: int) -> int:
+    """How many first commits lie within a day either side of this one."""
+    return bisect.bisect_right(times, times[i] + DAY) - bisect.bisect_left(times, times[i] - DAY)
 
 
 def _backdate(trail: Trail) -> list[dict]:

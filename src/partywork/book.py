@@ -3,6 +3,7 @@ then made as one commit through txn."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ SETTABLE_TEXT = ("title", "start", "end", "place", "mode", "host", "recorder", "
 SETTABLE_LIST = ("attendees", "topics", "materials", "activities")
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
 class Written:
     id: str
     path: str
@@ -70,7 +71,8 @@ def missing_fields(typ: str, data: dict) -> list[str]:
 def default_title(repo: Repo, kind: str, day: dt.date) -> str:
     """2026年第11次支委会: the next number among this year's records of the kind."""
     folder = repo.root / "records" / str(day.year)
-    count = len(list(folder.glob(f"*-{kind}-*.yaml"))) if folder.is_dir() else 0
+    marker = f"-{kind}-"
+    count = sum(1 for name in os.listdir(folder) if marker in name) if folder.is_dir() else 0
     if repo.settings.lang == "en":
         return f"{t('kind.' + kind)} no. {count + 1}, {day.year}"
     return f"{day.year}年第{count + 1}次{t('kind.' + kind)}"
@@ -247,7 +249,7 @@ def void_record(repo: Repo, ident: str, reason: str) -> Written:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
 class Row:
     id: str
     type: str

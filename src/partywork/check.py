@@ -10,7 +10,7 @@ from .repo import MEMBERS, SETTINGS, Repo
 from .store import read_document, record_files, relative
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
 class CheckResult:
     files: int = 0
     problems: list[Problem] = field(default_factory=list)

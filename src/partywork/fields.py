@@ -3,7 +3,6 @@ field declares, or as a problem with the file, line and a hint."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from typing import Any, Iterable
 
@@ -39,6 +38,8 @@ def parse_number(text: Any) -> float | int | None:
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
     """The nearest of choices, for 'did you mean'. Chinese names are short, so the cut-off is low."""
+    import difflib  # only when something is misspelt
+
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
     return found[0] if found else None
 

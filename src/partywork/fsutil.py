@@ -4,9 +4,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import socket
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Iterator
@@ -21,7 +19,8 @@ def write_atomic(path: Path, data: bytes, label: str | None = None) -> None:
     shown = label or str(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+        temp = path.parent / f"{TEMP_PREFIX}{os.urandom(6).hex()}"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except OSError as exc:
         raise StorageError(t("write.io", path=shown, detail=exc.strerror or exc), t("write.io.hint")) from exc
     try:
@@ -70,7 +69,7 @@ def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
                 time.sleep(0.05)
         handle.seek(0)
         handle.truncate()
-        handle.write(f"pid {os.getpid()} on {socket.gethostname()}: {' '.join(sys.argv[1:4])}")
+        handle.write(f"pid {os.getpid()} on {os.uname().nodename}: {' '.join(sys.argv[1:4])}")
         handle.flush()
         yield
     finally:

@@ -16,7 +16,7 @@ _RECORD_PATH = re.compile(r"^records/\d{4}/(\d{4}-\d{2}-\d{2}-[a-z]+(?:-[a-z]+)*
 _ID = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z]+(?:-[a-z]+)*-[a-z0-9]{4}$")
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
 class Version:
     record: str
     path: str

@@ -34,7 +34,7 @@ def find_root(option: str | None, cwd: Path | None = None) -> Path:
     raise NotFound(t("repo.not_found"), t("repo.not_found.hint"))
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
 class Repo:
     root: Path
     today: dt.date

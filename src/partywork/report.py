@@ -22,7 +22,7 @@ LOCAL_RULES = ("lecture",)  # a local default, not a regulation minimum (DOMAIN 
 STREAK_WARNING, STREAK_ERROR = 3, 6
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
 class Inputs:
     settings: Settings
     roster: Roster

@@ -22,7 +22,7 @@ GROUP_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 MEMBER_KEYS = ("name", "status", "full_since", "group", "joined", "left", "voting", "email", "roles")
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
 class Role:
     role: str
     start: dt.date | None
@@ -32,7 +32,7 @@ class Role:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
 class Member:
     name: str
     status: str = "full"
@@ -72,7 +72,7 @@ class Member:
         return out
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
 class Group:
     id: str
     name: str
@@ -82,7 +82,7 @@ class Group:
         return {"id": self.id, "name": self.name, "leader": self.leader}
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
 class Roster:
     groups: dict[str, Group] = field(default_factory=dict)
     members: dict[str, Member] = field(default_factory=dict)

@@ -55,7 +55,7 @@ def record_path(record_id: str) -> str:
     return f"records/{record_id[:4]}/{record_id}.yaml"
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
 class Context:
     """What validation needs besides the file: the roster, today, and where the file lies."""
 

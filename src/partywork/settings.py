@@ -24,7 +24,7 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Rule:
     kind: str
     every: str

@@ -48,17 +48,17 @@ def one_line(text: str) -> str:
 Change = tuple[dict[str, bytes], str]
 
 
-def commit_files(git: Git, files: dict[str, bytes], message_text: str) -> str:
+def commit_files(git: Git, files: dict[str, bytes], message_text: str) -> None:
     """Write these files (paths relative to the records root) and commit exactly them."""
-    return commit_change(git, lambda: (files, message_text)) or ""
+    commit_change(git, lambda: (files, message_text))
 
 
-def commit_change(git: Git, build: Callable[[], Change | None]) -> str | None:
+def commit_change(git: Git, build: Callable[[], Change | None]) -> bool:
     """Run `build` under the lock, after any recovery, and commit the files it returns.
 
     Reading the current state inside the lock is what keeps a read-modify-write (pw edit, pw
     member …) from acting on a crashed run's leftovers or losing a concurrent writer's change.
-    Returns the new HEAD, or None when `build` found nothing to change.
+    Returns False when `build` found nothing to change.
     """
     git.require_identity()
     git.require_signing_key()
@@ -67,7 +67,7 @@ def commit_change(git: Git, build: Callable[[], Change | None]) -> str | None:
         recover(git)
         change = build()
         if change is None:
-            return None
+            return False
         files, message_text = change
         paths = list(files)
         existing = [p for p in paths if (git.root / p).exists()]
@@ -83,7 +83,7 @@ def commit_change(git: Git, build: Callable[[], Change | None]) -> str | None:
             raise
         _crashpoint("after_commit")
         _journal(git).unlink(missing_ok=True)
-        return git.head() or ""
+        return True
 
 
 def _write_and_commit(git: Git, files: dict[str, bytes], message_text: str) -> None:

@@ -30,7 +30,7 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 Path = tuple  # a path into the document: keys and list indexes
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
 class Document:
     """A parsed YAML mapping with the 1-based (line, column) of every key and list item."""
 

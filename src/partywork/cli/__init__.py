@@ -1,6 +1,5 @@
 """The `pw` command line: a thin Typer layer. Each command parses its options, calls one core
 function and prints the result. `PwGroup.invoke` is the single error boundary."""
-from __future__ import annotations
 
 import datetime as dt
 import os

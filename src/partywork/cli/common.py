@@ -2,24 +2,26 @@
 (data on stdout, messages on stderr)."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 import sys
-from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..errors import InvalidRecords, PwError
-from ..problems import Problem
+
+if TYPE_CHECKING:
+    from ..problems import Problem
+
+# csv, json and rich are imported where they are used: `pw --help` must stay as quick as typer itself.
 
 
-@dataclass
 class State:
-    repo_option: str | None
-    lang: str | None
-    today: dt.date
-    debug: bool
+    """The global options, passed to every command through the Typer context."""
+
+    def __init__(self, repo_option: str | None, lang: str | None, today: dt.date, debug: bool) -> None:
+        self.repo_option = repo_option
+        self.lang = lang
+        self.today = today
+        self.debug = debug
 
 
 def open_repo(state: State) -> Any:
@@ -46,7 +48,7 @@ def hint_line(hint: str) -> str:
     return f"  {t('hint')}: {hint}"
 
 
-def problem_lines(problems: Iterable[Problem]) -> list[str]:
+def problem_lines(problems: Iterable["Problem"]) -> list[str]:
     lines = []
     for problem in problems:
         lines.append(problem.render())
@@ -64,16 +66,21 @@ def report_error(error: PwError) -> None:
         err(hint_line(error.hint))
 
 
-def show_warnings(problems: Iterable[Problem]) -> None:
+def show_warnings(problems: Iterable["Problem"]) -> None:
     for line in problem_lines(p for p in problems if p.severity != "error"):
         err(line)
 
 
 def emit_json(data: Any) -> None:
+    import json
+
     out(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def emit_csv(header: list[str], rows: Iterable[list[Any]]) -> None:
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)

@@ -1,5 +1,4 @@
 """pw log | show | list | edit | void | check."""
-from __future__ import annotations
 
 import sys
 from pathlib import Path

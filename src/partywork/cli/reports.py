@@ -1,5 +1,4 @@
 """pw report … and pw action …"""
-from __future__ import annotations
 
 import sys
 from pathlib import Path

@@ -1,5 +1,4 @@
 """pw init | member … | group …"""
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Optional

@@ -1,5 +1,4 @@
 """pw history | audit | close | verify: the audit trail for supervisors."""
-from __future__ import annotations
 
 from typing import Optional
 

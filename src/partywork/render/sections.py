@@ -7,7 +7,7 @@ from typing import Any
 from ..i18n import t
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
 class Section:
     key: str
     title: str

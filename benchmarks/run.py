@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""SPEC §11's speed budgets, each measured beside its baseline in the same run.
+
+usage: python benchmarks/run.py [--runs N] [--work DIR] [--quick]
+
+Builds (once, then reuses) repositories of 1,000, 10,000 and 100,000 records with
+../shared/bench/make_repo.py, plus a 10,000-commit history, and prints a Markdown table of medians,
+ratios and pass/fail. --quick uses 20,000 records instead of 100,000 (for a smoke run).
+Not part of the test suite: timings on a shared machine belong here, not in tests.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MAKE_REPO = HERE.parent.parent / "shared" / "bench" / "make_repo.py"
+PW = [str(Path(sys.executable).with_name("pw"))]
+TODAY = "2026-06-30"  # the generated records end here
+ENV = {**os.environ, "GIT_AUTHOR_NAME": "基准", "GIT_AUTHOR_EMAIL": "m0@branch.example",
+       "GIT_COMMITTER_NAME": "基准", "GIT_COMMITTER_EMAIL": "m0@branch.example", "PW_LOCK_TIMEOUT": "60"}
+
+
+def run(command: list[str], cwd: Path) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode not in (0, 1):
+        sys.exit(f"failed: {' '.join(command)}\n{result.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+def median(command: list[str], cwd: Path, runs: int) -> float:
+    return statistics.median(run(command, cwd) for _ in range(runs))
+
+
+def repo(work: Path, records: int, history: bool = False) -> Path:
+    dest = work / f"r{records}{'h' if history else ''}"
+    if not (dest / "records" / "pw.yaml").exists():
+        shutil.rmtree(dest, ignore_errors=True)
+        subprocess.run([sys.executable, str(MAKE_REPO), str(records), str(dest), *(["--history"] if history else [])],
+                       check=True, env=ENV, capture_output=True)
+    return dest
+
+
+LOG = ["log", "meeting", "--kind", "committee", "--date", TODAY, "--place", "项目部会议室", "--host", "王伟",
+       "--recorder", "王芳", "--attendees", "王伟,王芳,王娜,李伟", "--absent", "李芳:出差", "--topic", "基准测试",
+       "--minutes", "王伟主持会议。", "--no-edit"]
+
+
+def bench_log(work: Path, runs: int, size: int) -> tuple[float, float, float]:
+    root = repo(work, size)
+    pw_times, git_times, only_times = [], [], []
+    subprocess.run(["git", "config", "gc.auto", "0"], cwd=root, check=True)  # no auto-gc in either
+    for i in range(runs):
+        pw_times.append(run([*PW, "--today", TODAY, *LOG], root))
+        target = root / "records" / "2026" / f"baseline-{time.time_ns()}.yaml"
+        target.write_text("title: 基准\n", encoding="utf-8")
+        started = time.perf_counter()
+        subprocess.run(["git", "add", "--", str(target)], cwd=root, env=ENV, check=True, capture_output=True)
+        subprocess.run(["git", "commit", "-q", "-m", "基准"], cwd=root, env=ENV, check=True, capture_output=True)
+        git_times.append(time.perf_counter() - started)
+        # the path-limited commit, the only porcelain form that never sweeps in others' staged files
+        target = root / "records" / "2026" / f"baseline-{time.time_ns()}.yaml"
+        target.write_text("title: 基准\n", encoding="utf-8")
+        started = time.perf_counter()
+        subprocess.run(["git", "add", "--", str(target)], cwd=root, env=ENV, check=True, capture_output=True)
+        subprocess.run(["git", "commit", "-q", "-m", "基准", "--", str(target)], cwd=root, env=ENV, check=True,
+                       capture_output=True)
+        only_times.append(time.perf_counter() - started)
+    return statistics.median(pw_times), statistics.median(git_times), statistics.median(only_times)
+
+
+def bench_report(work: Path, runs: int, size: int) -> tuple[float, float]:
+    command = [*PW, "--today", TODAY, "report", "quarter", "2026Q2", "--format", "json"]
+    small, large = repo(work, 1000), repo(work, size)
+    run(command, small)
+    run(command, large)  # the first run fills the cache; the budget is for the second
+    return median(command, large, runs), median(command, small, runs)
+
+
+def bench_check(work: Path, runs: int) -> tuple[float, float]:
+    source = repo(work, 10000)
+    times = []
+    for i in range(runs):
+        clone = work / f"check-clone-{i}"
+        shutil.rmtree(clone, ignore_errors=True)
+        subprocess.run(["git", "clone", "-q", str(source), str(clone)], check=True, env=ENV, capture_output=True)
+        times.append(run([*PW, "--today", TODAY, "check"], clone))
+        shutil.rmtree(clone)
+    return statistics.median(times), 10000 / statistics.median(times)
+
+
+def bench_audit(work: Path, runs: int) -> tuple[float, float]:
+    root = repo(work, 10000, history=True)
+    run([*PW, "--today", TODAY, "audit", "--format", "json"], root)
+    return (median([*PW, "--today", TODAY, "audit", "--format", "json"], root, runs),
+            median(["git", "log", "--name-status"], root, runs))
+
+
+def bench_help(runs: int) -> tuple[float, float]:
+    return (median([*PW, "--help"], HERE, runs * 3),
+            median([sys.executable, "-c", "import typer"], HERE, runs * 3))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "pw-bench")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    # Real installs have bytecode (pip compiles it; an editable install writes it on first run);
+    # without it every run would also pay for compiling pw's source.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "src" / "partywork")], check=True)
+    ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+    big = 20000 if args.quick else 100000
+    rows = []
+
+    log_pw, log_git, log_only = bench_log(args.work, args.runs, big)
+    rows.append((f"`pw log` on {big:,} records", f"{log_pw:.3f} s", f"`git add`+`git commit` {log_git:.3f} s",
+                 log_pw / log_git, "≤ 1.5×", log_pw / log_git <= 1.5))
+    rows.append((f"(same, against `git commit -- <path>`)", f"{log_pw:.3f} s", f"{log_only:.3f} s",
+                 log_pw / log_only, "(info)", True))
+    report_big, report_small = bench_report(args.work, args.runs, big)
+    rows.append((f"`pw report quarter` on {big:,}, second run", f"{report_big:.3f} s", f"on 1,000: {report_small:.3f} s",
+                 report_big / report_small, "≤ 2×", report_big / report_small <= 2))
+    check_time, rate = bench_check(args.work, args.runs)
+    rows.append(("`pw check` of 10,000 in a fresh clone", f"{check_time:.3f} s", "3,000 records/s",
+                 rate, "≥ 3,000/s", rate >= 3000))
+    audit_pw, audit_git = bench_audit(args.work, args.runs)
+    rows.append(("`pw audit` over 10,000 commits (warm)", f"{audit_pw:.3f} s", f"`git log --name-status` {audit_git:.3f} s",
+                 audit_pw / audit_git, "≤ 3×", audit_pw / audit_git <= 3))
+    help_pw, help_typer = bench_help(args.runs)
+    rows.append(("`pw --help`", f"{help_pw:.3f} s", f"`python -c \"import typer\"` {help_typer:.3f} s",
+                 help_pw / help_typer, "≤ 1.5×", help_pw / help_typer <= 1.5))
+
+    print(f"Measured {dt.date.today()} on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, {subprocess.run(['git', '--version'], capture_output=True, text=True).stdout.strip()}); "
+          f"medians of {args.runs} runs\n")
+    print("| budget | pw | baseline | ratio | limit | result |")
+    print("|---|---|---|---|---|---|")
+    for name, ours, base, ratio, limit, passed in rows:
+        shown = f"{ratio:,.0f}/s" if limit.startswith("≥") else f"{ratio:.2f}×"
+        print(f"| {name} | {ours} | {base} | {shown} | {limit} | {'pass' if passed else 'FAIL'} |")
+    sys.exit(0 if all(r[-1] for r in rows) else 1)
+
+
+if __name__ == "__main__":
+    main()
