@@ -48,10 +48,66 @@ def test_hand_edit_commit_branch_switch_and_deletion(branch):
 
 def test_a_planted_cache_file_is_only_data(branch):
     log_committee(branch)
-    folder = branch / ".pw" / "cache"
+    folder = branch / ".pw" / "cache" / "v2"
     folder.mkdir(parents=True)
-    (folder / "documents-v1.json").write_text('{"version": 1, "documents": "garbage", "memos": []}', encoding="utf-8")
-    result = run_pw("audit", cwd=branch)
-    assert result.returncode == 0 and "Traceback" not in result.stderr
-    (folder / "documents-v1.json").write_text("not json at all", encoding="utf-8")
+    for name, text in (("2026", '{"documents": "garbage"}'), ("memos", '{"memos": []}'),
+                       ("2026.actions", '{"key": 1, "records": [1, {"actions": 2}]}')):
+        (folder / f"{name}.json").write_text(text, encoding="utf-8")
+    for command in (["audit"], ["report", "quarter", "2026Q3", "--format", "json"]):
+        result = run_pw(*command, cwd=branch)
+        assert result.returncode == 0 and "Traceback" not in result.stderr
+    for name in ("2026", "memos", "2026.actions"):
+        (folder / f"{name}.json").write_text("not json at all", encoding="utf-8")
     assert run_pw("audit", cwd=branch).returncode == 0
+
+
+def test_parallel_check_equals_serial(branch, monkeypatch):
+    """pw check splits large repositories across cores; the problems and their order must not change."""
+    import datetime as dt
+
+    from partywork import check
+    from partywork.repo import Repo
+
+    record_id = log_committee(branch)
+    text = (branch / "records" / "2026" / f"{record_id}.yaml").read_text(encoding="utf-8")
+    for i in range(60):
+        new_id = f"2026-07-03-committee-p{i:03d}"
+        body = text.replace(record_id, new_id)
+        if i % 7 == 0:
+            body = body.replace("王伟", "王小伟")  # an unknown member every seventh file
+        (branch / "records" / "2026" / f"{new_id}.yaml").write_text(body, encoding="utf-8")
+    repo = Repo(branch, dt.date(2026, 11, 26))
+    monkeypatch.setattr(check, "PARALLEL_FROM", 10 ** 9)
+    serial = check.check_repo(repo).as_json()
+    monkeypatch.setattr(check, "PARALLEL_FROM", 0)
+    parallel = check.check_repo(repo).as_json()
+    assert serial == parallel and len(serial["problems"]) >= 9
+
+
+def test_a_pull_is_seen(branch, tmp_path):
+    first = log_committee(branch)
+    own = "刘洋：学习新修订的安全生产法，重点是全员安全生产责任制。\n王伟：结合项目实际，提出每周一次隐患排查并公示结果。"
+    second = ok(run_pw(*[own if a.startswith("王伟：传达") else a for a in COMMITTEE_ARGS], cwd=branch)).stdout.strip()
+    assert similar(branch) == []
+    other = tmp_path / "other"
+    git("clone", "-q", str(branch), str(other), cwd=tmp_path)
+    _set_minutes(other, first, COPY)
+    _set_minutes(other, second, COPY)
+    git("commit", "-qam", "在另一台电脑上修改", cwd=other)
+    git("pull", "-q", "--ff-only", str(other), "HEAD", cwd=branch)
+    assert similar(branch) == [max(first, second)]
+
+
+def test_the_report_sees_a_hand_edit(branch):
+    record_id = log_committee(branch)
+
+    def present() -> int:
+        data = json.loads(ok(run_pw("report", "quarter", "2026Q3", "--format", "json", cwd=branch)).stdout)
+        return next(m["present"] for m in data["meetings"] if m["id"] == record_id)
+
+    assert present() == 2
+    path = branch / "records" / "2026" / f"{record_id}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  - 李芳\n", "", 1), encoding="utf-8")
+    assert present() == 1
+    data = json.loads(ok(run_pw("report", "quarter", "2026Q3", "--format", "json", cwd=branch)).stdout)
+    assert data["uncommitted"] is True

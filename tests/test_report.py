@@ -252,3 +252,13 @@ def test_action_drop_keeps_the_numbering(quarter, tmp_path):
     assert next(a for a in listed if a["id"] == action)["status"] == "dropped"
     assert run_pw("action", "done", "nonsense", "--evidence", "x", cwd=root).returncode == 65
     assert run_pw("action", "done", quarter["ids"]["july_committee"] + "#9", "--evidence", "x", cwd=root).returncode == 66
+
+
+def test_items_overdue_before_the_period_are_counted_not_listed(quarter):
+    q4 = json.loads(quarter["report"]("quarter", "2026Q4", "--format", "json").stdout)
+    action = quarter["ids"]["july_committee"] + "#1"
+    assert action not in [a["id"] for a in q4["actions"]]  # due 2026-08-31: it was Q3's to report
+    assert q4["overdue_before"] == 1
+    assert [f["severity"] for f in q4["findings"] if f["code"] == "OVERDUE-BEFORE"] == ["warning"]
+    q3 = json.loads(quarter["report"]("quarter", "2026Q3", "--format", "json").stdout)
+    assert action in [a["id"] for a in q3["actions"]] and q3["overdue_before"] == 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from . import gitio, periods
 from . import cache
-from .store import record_files
+from .store import record_paths
 from .errors import ConfigError
 from .gitio import Commit
 from .history import Version, record_id, versions_by_record
@@ -40,10 +40,12 @@ class Trail:
     versions: dict[str, list[Version]]
     records: dict[str, dict]
     cache: cache.DocumentCache
+    scoped: bool = False  # records holds only some months (a period's audit)
     closed: dict[str, tuple[str, Period]] = field(default_factory=dict)  # tag → (commit, period)
 
 
-def read_trail(repo: Repo) -> Trail:
+def read_trail(repo: Repo, months: set[str] | None = None, documents: cache.DocumentCache | None = None) -> Trail:
+    """The history, and the records now (of these months only, when given)."""
     git = repo.git
     everything = gitio.history(git)
     commits = []
@@ -51,9 +53,9 @@ def read_trail(repo: Repo) -> Trail:
         commit.files = [(status, path) for status, path in commit.files if path.startswith("records/")]
         if commit.files:
             commits.append(commit)
-    documents = cache.DocumentCache(git)
-    trail = Trail(repo, commits, {c.hash: c.commit_time for c in everything}, versions_by_record(commits),
-                  _current(repo, documents), documents)
+    documents = documents or cache.DocumentCache(git)
+    trail = Trail(repo, commits, {c.hash: c.commit_time for c in everything}, versions_by_record(commits, months),
+                  _current(repo, documents, months), documents, scoped=months is not None)
     first_month = repo.settings.year_start_month
     for tag, (commit, message) in gitio.tags(git, CLOSE_PREFIX + "*").items():
         period = _tag_period(tag, message, repo.today, first_month)
@@ -76,9 +78,9 @@ def _tag_period(tag: str, message: str, today: dt.date, first_month: int) -> Per
         return None
 
 
-def _current(repo: Repo, documents: cache.DocumentCache) -> dict[str, dict]:
+def _current(repo: Repo, documents: cache.DocumentCache, months: set[str] | None) -> dict[str, dict]:
     """record id → its mapping as it is now (raw text values: the audit needs no typing)."""
-    paths = [f"records/{p.parent.name}/{p.name}" for p in record_files(repo.root)]
+    paths = record_paths(repo.root, months)
     out = {}
     for path, data in documents.documents(paths).items():
         rid = record_id(path)
@@ -91,8 +93,11 @@ def record_day(rid: str) -> dt.date:
     return dt.date.fromisoformat(rid[:10])
 
 
-def audit(repo: Repo, period: Period | None = None) -> list[dict]:
-    trail = read_trail(repo)
+def audit(repo: Repo, period: Period | None = None, documents: cache.DocumentCache | None = None) -> list[dict]:
+    """Findings for the whole history, or for the records of a period (then copies are looked for
+    among the records of the period and the year before it)."""
+    months = set(periods.Period("", period.start - dt.timedelta(days=366), period.end).months()) if period else None
+    trail = read_trail(repo, months, documents)
     findings: list[dict] = []
     for check in (_late, _batch, _backdate, _outside, _amended, _closed_edit, _deleted, _voided, _similar,
                   _unknown_author, _rewritten):
@@ -120,6 +125,8 @@ def _late(trail: Trail) -> list[dict]:
     limit = trail.repo.settings.late_after_days
     out = []
     for first in _first_versions(trail):
+        if first.record not in trail.records and trail.scoped:
+            continue
         held = record_day(first.record)
         written = dt.date.fromisoformat(first.commit.day)
         days = (written - held).days
@@ -154,7 +161,8 @@ def _batch(trail: Trail) -> list[dict]:
                 out.append(i)
             flagged_to = end
     return [finding("BATCH", "warning", t("audit.batch", count=_neighbours(times, i), day=firsts[i].commit.day),
-                    firsts[i].record, firsts[i].commit.hash) for i in out]
+                    firsts[i].record, firsts[i].commit.hash)
+            for i in out if not trail.scoped or firsts[i].record in trail.records]
 
 
 def _neighbours(times: list[int], i: int) -> int:
@@ -194,10 +202,21 @@ def _outside(trail: Trail) -> list[dict]:
         for path in sorted({p for _s, p in commit.files if p in ("records/members.yaml", "records/pw.yaml")}):
             out.append(finding("OUTSIDE", "info", t("audit.outside_roster", path=path, subject=commit.subject[:60]),
                                None, commit.hash))
-    for path in trail.repo.git.changed(["records"]):
+    for path in _uncommitted(trail):
         rid = record_id(path)
         out.append(finding("OUTSIDE", "warning", t("audit.uncommitted", path=path), rid, None))
     return out
+
+
+def _uncommitted(trail: Trail) -> list[str]:
+    """Files under records/ that differ from HEAD: in a period's audit, only its records', which the
+    cache already knows about; for the whole history, what `git status` says."""
+    if not trail.scoped:
+        return trail.repo.git.changed(["records"])
+    staged = trail.repo.git.staged_paths()
+    paths = {f"records/{rid[:4]}/{rid}.yaml" for rid in trail.records}
+    new = {p for p in trail.cache.untracked if p in paths or record_id(p) is None}
+    return sorted((trail.cache.dirty | staged | new) & (paths | new))
 
 
 def _amended(trail: Trail) -> list[dict]:

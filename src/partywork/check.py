@@ -1,12 +1,17 @@
 """`pw check`: every file in records/, every problem, one run (SPEC §5, §5.6)."""
 from __future__ import annotations
 
+import datetime as dt
+import multiprocessing
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import schema
 from .i18n import t
 from .problems import ERROR, WARNING, Problem
 from .repo import MEMBERS, SETTINGS, Repo
+from .roster import Roster
 from .store import read_document, record_files, relative
 
 
@@ -25,19 +30,42 @@ class CheckResult:
         return {"schema": "pw.check/1", "problems": [p.as_json() for p in self.problems]}
 
 
+PARALLEL_FROM = 2000  # below this, starting workers costs more than it saves
+
+
+def _check_files(root: Path, paths: list[Path], roster: Roster, today: dt.date) -> list[list[Problem]]:
+    out = []
+    for path in paths:
+        label = relative(root, path)
+        doc, problems = read_document(path, label)
+        if doc is not None:
+            ctx = schema.Context(roster, today, stem=path.stem, folder=path.parent.name)
+            _record, more = schema.validate(doc, label, ctx)
+            problems += more
+        out.append(problems)
+    return out
+
+
+def _in_parallel(repo: Repo, paths: list[Path]) -> list[list[Problem]]:
+    """Files checked on every core: forked workers share the roster; results keep the file order."""
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or len(paths) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return _check_files(repo.root, paths, repo.roster, repo.today)
+    size = -(-len(paths) // workers)
+    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        parts = pool.starmap(_check_files, [(repo.root, chunk, repo.roster, repo.today) for chunk in chunks])
+    return [problems for part in parts for problems in part]
+
+
 def check_repo(repo: Repo) -> CheckResult:
     result = CheckResult(files=2)
     result.problems += repo.settings_problems() + repo.roster_problems()
-    roster = repo.roster
+    paths = list(record_files(repo.root))
     first_seen: dict[str, str] = {}
-    for path in record_files(repo.root):
+    for path, problems in zip(paths, _in_parallel(repo, paths)):
         label = relative(repo.root, path)
         result.files += 1
-        doc, problems = read_document(path, label)
-        if doc is not None:
-            ctx = schema.Context(roster, repo.today, stem=path.stem, folder=path.parent.name)
-            _record, more = schema.validate(doc, label, ctx)
-            problems += more
         result.problems += problems
         if path.stem in first_seen:
             result.problems.append(Problem("DUPLICATE-ID", ERROR, label, 0, 0,

@@ -87,6 +87,17 @@ class Git:
         return [e[3:][len(prefix):] if e[3:].startswith(prefix) else e[3:]
                 for e in entries if len(e) > 3 and e[2] == " "]
 
+    def dirty(self, paths: list[str]) -> list[str]:
+        """Tracked files under these paths whose work-tree content differs from the index."""
+        out = self.run("diff-files", "--name-only", "-z", "--", *paths).stdout.decode("utf-8", "replace")
+        prefix = _prefix(self)
+        return [p[len(prefix):] for p in out.split("\0") if p and p.startswith(prefix)]
+
+    def staged_paths(self) -> set[str]:
+        """Paths staged against HEAD, relative to the records root."""
+        prefix = _prefix(self)
+        return {p[len(prefix):] for p in self._staged([]) if p.startswith(prefix)}
+
     def check_index_lock(self, wait: float = 2.0) -> None:
         """A live git may hold the index for a moment; a stale lock is reported, never deleted."""
         lock = self.git_dir / "index.lock"

@@ -29,11 +29,13 @@ def record_id(path: str) -> str | None:
     return match.group(1) if match else None
 
 
-def versions_by_record(commits: list[Commit]) -> dict[str, list[Version]]:
-    """record id → its versions, oldest first."""
+def versions_by_record(commits: list[Commit], months: set[str] | None = None) -> dict[str, list[Version]]:
+    """record id → its versions, oldest first (of records of these months only, when given)."""
     found: dict[str, list[Version]] = {}
     for commit in reversed(commits):
         for status, path in commit.files:
+            if months is not None and path.rsplit("/", 1)[-1][:7] not in months:
+                continue
             rid = record_id(path)
             if rid:
                 found.setdefault(rid, []).append(Version(rid, path, status, commit))

@@ -26,12 +26,27 @@ STREAK_WARNING, STREAK_ERROR = 3, 6
 class Inputs:
     settings: Settings
     roster: Roster
-    records: list[dict]  # every record with a valid date, voided ones included
+    records: list[dict]  # the window's records (see window()), typed, voided ones included
     period: Period
     as_of: dt.date
     commit: str | None = None
     uncommitted: bool = False
     findings: list[dict] = field(default_factory=list)
+    older_actions: list[dict] = field(default_factory=list)  # records before the window: id, date, voided, actions
+    overdue_before: int = 0  # open actions of records before the window, due before the period
+
+
+def window(period: Period, first_month: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The dates any section but actions looks at: six months of months-absent history before the
+    period (six is the error threshold), to the end of the reporting year that holds it (a
+    quarterly rule in a month's report is judged over its whole quarter). Older history costs
+    nothing, except its actions."""
+    back = period.start.replace(day=1)
+    for _ in range(STREAK_ERROR):
+        back = (back - dt.timedelta(days=1)).replace(day=1)
+    start = min(periods.containing(period.start, "year", first_month).start, back)
+    end = max(min(periods.containing(period.end, "year", first_month).end, as_of), period.end)
+    return start, end
 
 
 def finding(code: str, severity: str, message: str, record: str | None = None, commit: str | None = None) -> dict:
@@ -39,8 +54,9 @@ def finding(code: str, severity: str, message: str, record: str | None = None, c
 
 
 def build(inputs: Inputs) -> dict:
-    everything = [r for r in inputs.records if not r.get("voided")]
-    live = _window(inputs, everything)
+    live = [r for r in inputs.records if not r.get("voided")]
+    known = {r["id"] for r in inputs.records}
+    everything = live + [r for r in inputs.older_actions if not r.get("voided") and r["id"] not in known]
     in_period = [r for r in live if inputs.period.contains(r["date"])]
     findings: list[dict] = []
     report = {
@@ -52,20 +68,10 @@ def build(inputs: Inputs) -> dict:
         "study": _study(inputs, live, findings),
         "actions": _actions(inputs, everything, findings),
     }
+    report["overdue_before"] = inputs.overdue_before
     rank = {"error": 0, "warning": 1, "info": 2}
     report["findings"] = sorted(findings + inputs.findings, key=lambda f: rank.get(f["severity"], 3))
     return report
-
-
-def _window(inputs: Inputs, live: list[dict]) -> list[dict]:
-    """The records any section but actions looks at: two years of months-absent history before the
-    period, to the end of the reporting year that holds it (a quarterly rule in a month's report is
-    judged over its whole quarter). Older history costs nothing."""
-    first_month = inputs.settings.year_start_month
-    start = min(periods.containing(inputs.period.start, "year", first_month).start,
-                inputs.period.start - dt.timedelta(days=731))
-    end = min(periods.containing(inputs.period.end, "year", first_month).end, inputs.as_of)
-    return [r for r in live if start <= r["date"] <= max(end, inputs.period.end)]
 
 
 # -- header --------------------------------------------------------------------------------------
@@ -262,7 +268,7 @@ def _months_without(inputs: Inputs, by_month: dict[str, list[tuple[set, set]]], 
     last = min(inputs.period.end, inputs.as_of)
     month = periods.month(last.year, last.month)
     count = 0
-    for _ in range(24):
+    for _ in range(STREAK_ERROR):
         if member.joined and month.end < member.joined:
             break
         held = by_month.get(month.label, [])
@@ -290,21 +296,28 @@ def _credited(record: dict, name: str) -> float:
 def _study(inputs: Inputs, live: list[dict], findings: list[dict]) -> list[dict]:
     end = min(inputs.period.end, inputs.as_of)
     year = periods.containing(end, "year", inputs.settings.year_start_month)
-    counted = [r for r in live if year.start <= r["date"] <= end]
+    in_period: dict[str, float] = {}
+    to_date: dict[str, float] = {}
+    for record in live:  # one pass over the records, not one per member
+        if not year.start <= record["date"] <= end or record.get("type") not in ("study", "meeting"):
+            continue
+        for name in record.get("attendees") or []:
+            hours = _credited(record, name)
+            if hours:
+                to_date[name] = to_date.get(name, 0.0) + hours
+                if inputs.period.contains(record["date"]):
+                    in_period[name] = in_period.get(name, 0.0) + hours
     out = []
     for member in _members_of(inputs):
-        in_period = sum(_credited(r, member.name) for r in counted if inputs.period.contains(r["date"]))
-        to_date = sum(_credited(r, member.name) for r in counted)
         leader = member.leads_on(end)
         target = inputs.settings.study_hours["leader" if leader else "member"]
-        months = _active_months(member, year.start, end)
-        target_to_date = round(target * months / 12, 1)
-        entry = {"member": member.name, "hours": round(in_period, 1), "year_to_date": round(to_date, 1),
-                 "target_to_date": target_to_date, "leader": leader}
-        if to_date < target_to_date:
-            findings.append(finding("STUDY-HOURS", "info", t("report.study_hours", member=member.name,
-                                                              hours=round(to_date, 1), target=target_to_date)))
-        out.append(entry)
+        target_to_date = round(target * _active_months(member, year.start, end) / 12, 1)
+        ytd = round(to_date.get(member.name, 0.0), 1)
+        if ytd < target_to_date:
+            findings.append(finding("STUDY-HOURS", "info", t("report.study_hours", member=member.name, hours=ytd,
+                                                              target=target_to_date)))
+        out.append({"member": member.name, "hours": round(in_period.get(member.name, 0.0), 1), "year_to_date": ytd,
+                    "target_to_date": target_to_date, "leader": leader})
     return out
 
 
@@ -343,16 +356,25 @@ def _iso(value: Any) -> Any:
 
 
 def _actions(inputs: Inputs, live: list[dict], findings: list[dict]) -> list[dict]:
+    """SPEC §8.6: actions opened, done, or falling due and missed in the period. Items overdue since
+    before it are counted, not listed: they were in their own period's report, and in
+    `pw action list --status overdue`; listing them all would make a report grow with history."""
     p = inputs.period
-    out = []
+    start, end = p.start.isoformat(), p.end.isoformat()
+    out, carried = [], inputs.overdue_before
     for row in action_rows(live, inputs.as_of):
-        opened = p.start.isoformat() <= row["opened"] <= p.end.isoformat()
-        done = row["done_on"] is not None and p.start.isoformat() <= row["done_on"] <= p.end.isoformat()
-        late = row["overdue"] and row["due"] <= p.end.isoformat()
-        if not (opened or done or late):
+        opened = start <= row["opened"] <= end
+        done = row["done_on"] is not None and start <= row["done_on"] <= end
+        missed = row["overdue"] and start <= str(row["due"]) <= end
+        if row["overdue"] and str(row["due"]) < start:
+            carried += 1
+        if not (opened or done or missed):
             continue
-        if late:
+        if missed:
             findings.append(finding("OVERDUE", "warning", t("report.overdue", task=row["task"], owner=row["owner"],
                                                              due=row["due"]), row["record"]))
         out.append({k: v for k, v in row.items() if k != "opened"})
+    if carried:
+        findings.append(finding("OVERDUE-BEFORE", "warning", t("report.overdue_before", count=carried, start=start)))
+    inputs.overdue_before = carried
     return out

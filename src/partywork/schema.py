@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .fields import Checker, label
+from .fields import Checker, label, parse_date, parse_number
 from .i18n import t
 from .problems import Problem
 from .roster import Roster
@@ -81,6 +81,27 @@ def validate(doc: Document, file: str, ctx: Context) -> tuple[dict, list[Problem
         _check_people(check, record, ctx.roster)
     _check_actions(check, record)
     return {k: record[k] for k in ORDER if k in record}, check.problems
+
+
+def typed(data: dict) -> dict:
+    """The record's dates, numbers and flags typed, nothing checked: what reports read. A file
+    that would not pass `pw check` is typed as far as it goes; check is where it gets reported."""
+    record = dict(data)
+    record["date"] = parse_date(str(data.get("date")))
+    if "hours" in data:
+        record["hours"] = parse_number(data["hours"])
+    if isinstance(data.get("hours_by_member"), dict):
+        record["hours_by_member"] = {k: parse_number(v) for k, v in data["hours_by_member"].items()}
+    record["absent"] = [dict(a, excused=a.get("excused") not in ("false", "False", "FALSE", False))
+                        for a in data.get("absent") or [] if isinstance(a, dict)]
+    record["decisions"] = [dict(d, vote={k: parse_number(v) or 0 for k, v in d["vote"].items()})
+                           if isinstance(d, dict) and isinstance(d.get("vote"), dict) else d
+                           for d in data.get("decisions") or []]
+    record["actions"] = [dict(a, due=parse_date(str(a.get("due"))) or a.get("due"),
+                              done_on=parse_date(str(a.get("done_on"))) if a.get("done_on") else None,
+                              status=a.get("status") or "open")
+                         for a in data.get("actions") or [] if isinstance(a, dict)]
+    return record
 
 
 def _kind(check: Checker, value: Any, typ: str | None) -> str | None:

@@ -61,6 +61,23 @@ def record_files(root: Path, start: dt.date | None = None, end: dt.date | None =
             yield folder / name
 
 
+def record_paths(root: Path, months: set[str] | None = None) -> list[str]:
+    """`records/<year>/<file>` of every record file (of these months only, by file name): plain
+    strings, because a report on 100,000 records should not build 100,000 Path objects."""
+    years = {m[:4] for m in months} if months is not None else None
+    out = []
+    for folder in year_folders(root):
+        if years is not None and folder.name not in years:
+            continue
+        out += [p for p in record_paths_in(folder) if months is None or p.rsplit("/", 1)[-1][:7] in months]
+    return out
+
+
+def record_paths_in(folder: Path) -> list[str]:
+    return [f"records/{folder.name}/{name}" for name in sorted(os.listdir(folder))
+            if name.endswith(".yaml") and not name.startswith(".")]
+
+
 def _date_of(stem: str) -> dt.date | None:
     match = _STEM.match(stem)
     if not match:
