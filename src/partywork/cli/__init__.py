@@ -4,7 +4,7 @@ function and prints the result. `PwGroup.invoke` is the single error boundary.""
 import datetime as dt
 import os
 import sys
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -62,7 +62,7 @@ app = typer.Typer(cls=PwGroup, no_args_is_help=True, pretty_exceptions_enable=Fa
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    repo: Optional[str] = typer.Option(None, "--repo", help="The records repository (default: PW_REPO, then search upwards)."),
+    repo: Optional[List[str]] = typer.Option(None, "--repo", help="The records repository (default: PW_REPO, then search upwards). Several for a report across branches."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Language of messages and reports: zh or en."),
     today: Optional[str] = typer.Option(None, "--today", help="Pretend today is this date (YYYY-MM-DD)."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
@@ -77,7 +77,7 @@ def main_options(
     day = parse_date(today) if today else dt.date.today()
     if day is None:
         raise typer.BadParameter(t("cli.bad_today", value=today), param_hint="--today")
-    ctx.obj = State(repo_option=repo, lang=chosen, today=day, debug=debug)
+    ctx.obj = State(repo_option=repo[0] if repo else None, lang=chosen, today=day, debug=debug, repos=list(repo or []))
 
 
 from . import records, reports, roster, trail  # noqa: E402,F401  (registers the commands)

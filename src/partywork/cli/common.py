@@ -17,21 +17,37 @@ if TYPE_CHECKING:
 class State:
     """The global options, passed to every command through the Typer context."""
 
-    def __init__(self, repo_option: str | None, lang: str | None, today: dt.date, debug: bool) -> None:
+    def __init__(self, repo_option: str | None, lang: str | None, today: dt.date, debug: bool,
+                 repos: list[str] | None = None) -> None:
         self.repo_option = repo_option
+        self.repos = repos or []
         self.lang = lang
         self.today = today
         self.debug = debug
 
 
 def open_repo(state: State) -> Any:
-    from ..i18n import set_lang
+    from ..errors import UsageError
+    from ..i18n import set_lang, t
     from ..repo import Repo, find_root
 
+    if len(state.repos) > 1:
+        raise UsageError(t("fleet.multi_repo"))
     repo = Repo(find_root(state.repo_option), state.today)
     if state.lang is None:
         set_lang(repo.settings.lang)
     return repo
+
+
+def open_repos(state: State) -> list:
+    """Every --repo given (a supervisor's report across branches)."""
+    from ..i18n import set_lang
+    from ..repo import Repo, find_root
+
+    repos = [Repo(find_root(path), state.today) for path in state.repos]
+    if state.lang is None:
+        set_lang(repos[0].settings.lang)
+    return repos
 
 
 def err(text: str = "") -> None:

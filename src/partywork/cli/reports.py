@@ -26,6 +26,9 @@ def _report(ctx: typer.Context, unit: str, period: Optional[str], fmt: Optional[
                   else choose_format(None, "table", "json"))
     if fmt not in FORMATS:
         raise typer.BadParameter(" | ".join(FORMATS), param_hint="--format")
+    if len(ctx.obj.repos) > 1:
+        _fleet(ctx, unit, period, fmt, output)
+        return
     repo = open_repo(ctx.obj)
     report, problems = build_report(repo, unit, period)
     for line in problem_lines(problems):
@@ -36,6 +39,25 @@ def _report(ctx: typer.Context, unit: str, period: Optional[str], fmt: Optional[
         rich_table(report)
         return
     text = _render(report, "md" if fmt == "table" else fmt)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_atomic(output, text.encode("utf-8"), label=str(output))
+    err(t("report.written", path=output))
+
+
+def _fleet(ctx: typer.Context, unit: str, period: Optional[str], fmt: str, output: Optional[Path]) -> None:
+    from ..fleet import build_fleet
+    from ..fsutil import write_atomic
+    from ..i18n import t
+    from ..render import report_fleet
+    from .common import open_repos
+
+    fleet = build_fleet(open_repos(ctx.obj), unit, period)
+    if fmt == "table" and output is None:
+        report_fleet.rich_tables(fleet)
+        return
+    text = report_fleet.render(fleet, "md" if fmt == "table" else fmt)
     if output is None:
         sys.stdout.write(text)
         return

@@ -31,20 +31,31 @@ footer { margin-top: 32px; color: #6e7781; font-size: 12px; }
 GREEN, RED, GREY = "#2da44e", "#c8102e", "#d0d7de"
 
 
-def html(report: dict) -> str:
+def page(heading: str, body: list[str], as_of: str) -> str:
     parts = [f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang() == "zh" else "en"}">\n<head>\n<meta charset="utf-8">',
-             f"<title>{escape(title(report))}</title>\n<style>{_CSS}</style>\n</head>\n<body>",
-             f"<h1>{escape(title(report))}</h1>", _summary(report),
-             '<div class="charts">', _compliance_chart(report), _attendance_chart(report), "</div>"]
-    parts += [_table(section) for section in sections(report)]
-    parts.append(f"<footer>{escape(t('report.generated', version=__version__))} · {escape(report['as_of'])}</footer>")
-    parts.append("</body>\n</html>\n")
+             f"<title>{escape(heading)}</title>\n<style>{_CSS}</style>\n</head>\n<body>", *body,
+             f"<footer>{escape(t('report.generated', version=__version__))} · {escape(as_of)}</footer>",
+             "</body>\n</html>\n"]
     return "\n".join(parts)
+
+
+def body(report: dict) -> list[str]:
+    parts = [f"<h1>{escape(title(report))}</h1>", _summary(report),
+             '<div class="charts">', _compliance_chart(report), _attendance_chart(report), "</div>"]
+    return parts + [_table(section) for section in sections(report)]
+
+
+def html(report: dict) -> str:
+    return page(title(report), body(report), report["as_of"])
 
 
 def _summary(report: dict) -> str:
     rows = "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in summary(report))
     return f'<dl class="summary">{rows}</dl>'
+
+
+def table(section: Section) -> str:
+    return _table(section)
 
 
 def _table(section: Section) -> str:
