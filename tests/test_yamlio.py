@@ -145,7 +145,7 @@ def test_round_trip_or_refusal(data):
     assert problems == [] and doc.data == data
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=6000, deadline=None)
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_give_problems_not_exceptions(raw):
     doc, problems = read(raw)  # any exception here fails the test
@@ -153,6 +153,13 @@ def test_arbitrary_bytes_give_problems_not_exceptions(raw):
         assert problems and all(p.severity == "error" for p in problems)
     else:
         assert isinstance(doc.data, dict)
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.text(max_size=200))
+def test_arbitrary_text_gives_problems_not_exceptions(text):
+    doc, problems = read(text)  # any exception here fails the test
+    assert doc is not None or problems
 
 
 def test_no_unsafe_loader_in_src():

@@ -13,9 +13,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Busy, ConfigError, GitError, NotFound
+from .errors import Busy, ConfigError, GitError, NotFound, StorageError
 from .i18n import t
 
+# How git says the disk is full (or read-only), across its code paths.
+DISK_FULL = ("No space left", "Out of diskspace", "Disk quota exceeded", "Read-only file system")
 _SCRUBBED = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
              "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES",
              "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "GIT_PREFIX")
@@ -59,7 +61,10 @@ class Git:
         except FileNotFoundError:
             raise ConfigError(t("git.missing"), t("git.missing.hint")) from None
         if check and result.returncode != 0:
-            raise GitError(t("git.failed", command=args[0], detail=_detail(result)))
+            detail = _detail(result)
+            if any(sign in detail for sign in DISK_FULL):
+                raise StorageError(t("write.io", path=self.git_dir, detail=detail), t("write.io.hint"))
+            raise GitError(t("git.failed", command=args[0], detail=detail))
         return result
 
     def out(self, *args: str) -> str:

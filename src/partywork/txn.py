@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Callable
 
 from . import __version__, notices
-from .errors import Busy, ConfigError, DataError, PwError
+from .errors import Busy, ConfigError, DataError, PwError, StorageError
 from .fsutil import exclusive_lock, remove_temp_files, write_atomic
-from .gitio import Git
+from .gitio import DISK_FULL, Git
 from .i18n import t
 
 JOURNAL = "pw-journal.json"
@@ -74,8 +74,13 @@ def commit_change(git: Git, build: Callable[[], Change | None]) -> bool:
         dirty = git.changed(existing) if existing else []
         if dirty:
             raise DataError(t("write.dirty", path=dirty[0]), t("write.dirty.hint", path=dirty[0]))
-        _write_journal(git, paths, [p for p in paths if p not in existing])
         try:
+            _write_journal(git, paths, [p for p in paths if p not in existing])
+        except PwError:  # a failed fsync after the rename leaves a journal that describes nothing
+            _journal(git).unlink(missing_ok=True)
+            raise
+        try:
+            _crashpoint("after_journal")
             _write_and_commit(git, files, message_text)
         except BaseException:
             _rollback(git, paths, [p for p in paths if p not in existing])
@@ -99,6 +104,8 @@ def _write_and_commit(git: Git, files: dict[str, bytes], message_text: str) -> N
 
 def _commit_error(result: subprocess.CompletedProcess) -> PwError:
     detail = " ".join((result.stderr or result.stdout or b"").decode("utf-8", "replace").split())[:500]
+    if any(sign in detail for sign in DISK_FULL):
+        return StorageError(t("git.commit_failed", detail=detail), t("write.io.hint"))
     if "index.lock" in detail or "cannot lock ref" in detail:
         return Busy(t("git.commit_failed", detail=detail), t("lock.busy.hint"))
     if "user.useConfigOnly" in detail or "identity" in detail.lower():
@@ -164,6 +171,10 @@ def _save_draft(git: Git, path: str) -> str | None:
 
 
 def _crashpoint(name: str) -> None:
-    """Fault injection for the crash tests (RELIABILITY C1): die here as if the power went out."""
-    if os.environ.get("PW_TEST_CRASHPOINT") == name:
+    """Fault injection for the crash tests (RELIABILITY C1, C3): `after_add` dies here as if the
+    power went out; `interrupt:after_add` is Ctrl-C at that point."""
+    wanted = os.environ.get("PW_TEST_CRASHPOINT")
+    if wanted == name:
         os.kill(os.getpid(), signal.SIGKILL)
+    elif wanted == f"interrupt:{name}":
+        os.kill(os.getpid(), signal.SIGINT)
