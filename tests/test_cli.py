@@ -13,7 +13,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from conftest import COMMITTEE_ARGS, log_committee, ok, run_pw
+from conftest import log_committee, ok, run_pw
 from partywork.cli import PwGroup
 from partywork.errors import NotFound
 

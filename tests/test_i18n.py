@@ -35,3 +35,15 @@ def test_chinese_messages_are_chinese():
                 or key in ("hint",):
             continue
         assert re.search(r"[\u4e00-\u9fff]", text), key
+
+
+def test_no_key_is_defined_twice():
+    """A dict literal silently keeps the last of two equal keys; one such pair once turned the status
+    label 已完成 into the message '已完成 {id}'."""
+    import ast
+
+    tree = ast.parse((Path(__file__).resolve().parents[1] / "src" / "partywork" / "catalogue.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+            assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)

@@ -239,6 +239,9 @@ def test_action_done_needs_evidence_and_makes_one_commit(quarter, tmp_path):
     assert run_pw("action", "done", action, "--evidence", "again", cwd=root).returncode == 65
     overdue = json.loads(ok(run_pw("action", "list", "--status", "overdue", "--format", "json", cwd=root)).stdout)
     assert action not in [a["id"] for a in overdue["actions"]]
+    assert "已完成" in ok(run_pw("action", "list", cwd=root)).stdout  # the status label, in a table
+    md = ok(run_pw("report", "quarter", "2026Q3", "--format", "md", cwd=root)).stdout
+    assert f"| {action} |" in md and "已完成" in md
 
 
 def test_action_drop_keeps_the_numbering(quarter, tmp_path):

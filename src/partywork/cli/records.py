@@ -234,7 +234,7 @@ def edit(
     sets: Optional[List[str]] = typer.Option(None, "--set", help="FIELD=VALUE (repeatable), e.g. --set place=党员活动室."),
 ) -> None:
     """Amend a record, with a stated reason (one commit)."""
-    from ..book import edit_record, read_record
+    from ..book import edit_record
     from ..errors import UsageError
     from ..i18n import t
 

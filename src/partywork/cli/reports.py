@@ -134,7 +134,7 @@ def action_done(
 
     repo = open_repo(ctx.obj)
     written = mark_done(repo, action_id, evidence, _date(on, "--on"))
-    err(t("action.done", id=written.id))
+    err(t("action.marked_done", id=written.id))
     out(written.id)
 
 

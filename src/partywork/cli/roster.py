@@ -6,7 +6,7 @@ from typing import Optional
 import typer
 
 from . import app
-from .common import choose_format, emit_json, emit_table, err, open_repo, out
+from .common import choose_format, emit_json, emit_table, err, open_repo
 
 member_app = typer.Typer(help="Keep the roster (花名册): add, leave, role, list.", no_args_is_help=True)
 group_app = typer.Typer(help="Party groups (党小组): add, list.", no_args_is_help=True)
