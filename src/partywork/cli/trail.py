@@ -33,7 +33,14 @@ def history(
     from ..history import describe, record_history
     from ..i18n import t
 
+    from ..errors import PwError
+    from ..store import find_record
+
     repo = open_repo(ctx.obj)
+    try:  # a unique prefix, as pw show takes; a deleted record needs its full id
+        record_id = find_record(repo.root, record_id).stem
+    except PwError:
+        pass
     data = record_history(repo.git, record_id)
     if fmt == "json":
         emit_json(data)
