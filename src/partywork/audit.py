@@ -27,7 +27,6 @@ DAY = 86400
 CLOSE_PREFIX = "pw/closed/"
 VERIFY_CODES = ("OUTSIDE", "DELETED", "CLOSED-EDIT", "BACKDATE", "REWRITTEN", "UNSIGNED", "BAD-SIGNATURE",
                 "SIGNER-MISMATCH", "UNKNOWN-AUTHOR", "FSCK")
-SIGNATURE_CODES = ("UNSIGNED", "BAD-SIGNATURE", "SIGNER-MISMATCH")
 
 
 @dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)

@@ -10,10 +10,10 @@ from . import gitio
 from .errors import DataError, NotFound
 from .gitio import Commit, Git
 from .i18n import t
+from .schema import ID_PATTERN
 from .yamlio import parse
 
-_RECORD_PATH = re.compile(r"^records/\d{4}/(\d{4}-\d{2}-\d{2}-[a-z]+(?:-[a-z]+)*-[a-z0-9]{4})\.yaml$")
-_ID = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z]+(?:-[a-z]+)*-[a-z0-9]{4}$")
+_RECORD_PATH = re.compile(r"^records/\d{4}/(" + ID_PATTERN.pattern.strip("^$") + r")\.yaml$")
 
 
 @dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
@@ -43,7 +43,7 @@ def versions_by_record(commits: list[Commit], months: set[str] | None = None) ->
 
 
 def record_history(git: Git, ident: str) -> dict:
-    if not _ID.match(ident or ""):
+    if not ID_PATTERN.match(ident or ""):
         raise DataError(t("record.invalid_id", id=ident), t("schema.bad_id.hint"))
     versions = versions_by_record(gitio.history(git, f"records/{ident[:4]}/{ident}.yaml")).get(ident)
     if not versions:

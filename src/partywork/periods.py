@@ -73,6 +73,11 @@ def containing(day: dt.date, unit: str, first_month: int = 1) -> Period:
     return quarter(ry, offset // 3 + 1, first_month)
 
 
+def unit_of(text: str) -> str:
+    """The unit an explicit period names: 2026-07 a month, 2026 a year, anything else a quarter."""
+    return "month" if _MONTH.match(text) else "year" if _YEAR.match(text) else "quarter"
+
+
 def parse(text: str | None, unit: str, today: dt.date, first_month: int = 1) -> Period:
     """The period a user typed; nothing (or `this`) means the current one of the unit."""
     value = (text or "this").strip()

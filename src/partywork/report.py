@@ -34,6 +34,13 @@ class Inputs:
     findings: list[dict] = field(default_factory=list)
     older_actions: list[dict] = field(default_factory=list)  # records before the window: id, date, voided, actions
     overdue_before: int = 0  # open actions of records before the window, due before the period
+    _expected: dict = field(default_factory=dict, repr=False)
+
+    def expected(self, record: dict) -> list[str]:
+        """Who was expected at a record's meeting; computed once per record per report."""
+        if record["id"] not in self._expected:
+            self._expected[record["id"]] = expected_names(record, self.roster) or []
+        return self._expected[record["id"]]
 
 
 def window(period: Period, first_month: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
@@ -155,7 +162,7 @@ def _meetings(inputs: Inputs, in_period: list[dict], findings: list[dict]) -> li
     for record in in_period:
         if record.get("type") not in ATTENDED_TYPES:
             continue
-        expected = expected_names(record, inputs.roster) or []
+        expected = inputs.expected(record)
         present = [n for n in record.get("attendees") or [] if n in expected]
         rate = round(len(present) / len(expected), 3) if expected else None
         quorum_ok = _quorum(record, inputs.roster, present, expected, findings)
@@ -214,7 +221,7 @@ def _members_of(inputs: Inputs) -> list[Member]:
 
 def _attendance(inputs: Inputs, live: list[dict], in_period: list[dict], findings: list[dict]) -> list[dict]:
     by_month = _meetings_by_month(inputs, live)
-    meetings = [(r, set(expected_names(r, inputs.roster) or [])) for r in in_period if r.get("type") in ATTENDED_TYPES]
+    meetings = [(r, set(inputs.expected(r))) for r in in_period if r.get("type") in ATTENDED_TYPES]
     out = []
     for member in _members_of(inputs):
         tally = {"expected": 0, "attended": 0, "excused": 0, "unexcused": 0}
@@ -237,7 +244,7 @@ def _meetings_by_month(inputs: Inputs, live: list[dict]) -> dict[str, list[tuple
     for record in live:
         if record.get("type") in ATTENDED_TYPES:
             label = f"{record['date'].year:04d}-{record['date'].month:02d}"
-            by_month.setdefault(label, []).append((set(expected_names(record, inputs.roster) or []),
+            by_month.setdefault(label, []).append((set(inputs.expected(record)),
                                                    set(record.get("attendees") or [])))
     return by_month
 

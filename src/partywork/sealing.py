@@ -2,8 +2,6 @@
 `signing` is on). The tag names the dates it covers, so the audit never has to guess them."""
 from __future__ import annotations
 
-import re
-
 from . import __version__, periods
 from .audit import CLOSE_PREFIX
 from .check import check_repo
@@ -13,19 +11,11 @@ from .i18n import t
 from .repo import Repo
 from .txn import LOCK, lock_timeout, one_line
 
-_MONTH = re.compile(r"^\d{4}-\d{1,2}$")
-_YEAR = re.compile(r"^\d{4}$")
-
-
-def _unit(text: str) -> str:
-    return "month" if _MONTH.match(text) else "year" if _YEAR.match(text) else "quarter"
-
-
 def close_period(repo: Repo, text: str) -> tuple[str, str]:
     settings = repo.require_valid_settings()
     if ".." in text:
         raise UsageError(t("close.range"))
-    period = periods.parse(text, _unit(text), repo.today, settings.year_start_month)
+    period = periods.parse(text, periods.unit_of(text), repo.today, settings.year_start_month)
     tag = CLOSE_PREFIX + period.label
     if period.end >= repo.today:
         raise DataError(t("close.not_over", label=period.label, end=period.end))

@@ -12,11 +12,11 @@ from typing import Iterator
 
 from .errors import DataError, NotFound
 from .i18n import t
+from .schema import ID_PATTERN
 from .problems import ERROR, Problem
 from .yamlio import MAX_BYTES, Document, parse
 
 _YEAR = re.compile(r"^\d{4}$")
-_STEM = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z]+(?:-[a-z]+)*-[a-z0-9]{4}$")
 _ID_CHARS = re.compile(r"^[0-9a-z][0-9a-z-]{0,80}$")
 _SUFFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -51,9 +51,8 @@ def record_files(root: Path, start: dt.date | None = None, end: dt.date | None =
         year = int(folder.name)
         if (start and year < start.year) or (end and year > end.year):
             continue
-        for name in sorted(os.listdir(folder)):
-            if not name.endswith(".yaml") or name.startswith("."):
-                continue
+        for path in record_paths_in(folder):
+            name = path.rsplit("/", 1)[-1]
             if start or end:
                 day = _date_of(name[:-5])
                 if day is None or (start and day < start) or (end and day > end):
@@ -79,7 +78,7 @@ def record_paths_in(folder: Path) -> list[str]:
 
 
 def _date_of(stem: str) -> dt.date | None:
-    match = _STEM.match(stem)
+    match = ID_PATTERN.match(stem)
     if not match:
         return None
     try:
