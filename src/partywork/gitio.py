@@ -1,6 +1,7 @@
 """The only module that runs git. It uses git's command line, not GitPython (README: "Why no
-GitPython"): porcelain `git commit` honours the user's identity, hooks and signing, and the
-history is read in one `git log` pass.
+GitPython"): pw commits with plumbing (`commit-tree`, `update-ref`) so it touches only its own
+paths, and with porcelain `git commit` whenever hooks or signing are involved; the history is
+read in one `git log` pass.
 
 Every call runs with a scrubbed environment (RELIABILITY R12, pitfall 6): inherited GIT_DIR and
 friends could point pw at another repository, and GIT_*_DATE would let a client claim any time.
@@ -13,11 +14,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import trees
 from .errors import Busy, ConfigError, GitError, NotFound, StorageError
 from .i18n import t
 
 # How git says the disk is full (or read-only), across its code paths.
 DISK_FULL = ("No space left", "Out of diskspace", "Disk quota exceeded", "Read-only file system")
+_COMMIT_HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit")
+_IN_PROGRESS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "rebase-merge", "rebase-apply")
 _SCRUBBED = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
              "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES",
              "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "GIT_PREFIX")
@@ -132,14 +136,29 @@ class Git:
             raise ConfigError(t("git.no_signing_key"), t("git.no_signing_key.hint"))
 
     def commit(self, message: str, paths: list[str]) -> subprocess.CompletedProcess:
-        """Porcelain `git commit` of exactly these paths (hooks, identity and signing apply).
+        """Commit exactly these paths (already added) on top of HEAD, and nothing else staged.
 
-        `--only -- paths` is always safe but makes git build a temporary index from HEAD, which on
-        100,000 files costs half again a plain commit. So when nothing but these paths is staged,
-        pw commits the index as it is, then checks the commit touched only its paths; if another
-        process staged something in between, pw takes its own fresh commit back (`reset --soft`)
-        and commits path-limited instead.
+        Usually pw builds the commit itself: HEAD's tree changed along these paths only, then
+        `commit-tree` and a compare-and-swap `update-ref`. That cannot sweep in anyone's staged
+        files, and costs the same on 100,000 files as on 100, where porcelain `git commit` would
+        refresh and rewrite the whole index. Hooks, signing, a merge in progress or a first commit
+        are porcelain's business, so then pw runs `git commit` (see _porcelain_commit).
         """
+        settings = self._commit_settings()
+        if not self._needs_porcelain(settings):
+            result = self._tree_commit(message, paths)
+            if result is not None:
+                if result.returncode == 0:
+                    self._gc_auto(settings)
+                return result
+        return self._porcelain_commit(message, paths)
+
+    def _porcelain_commit(self, message: str, paths: list[str]) -> subprocess.CompletedProcess:
+        """`--only -- paths` is always safe but makes git build a temporary index from HEAD, which
+        on 100,000 files costs half again a plain commit. So when nothing but these paths is
+        staged, pw commits the index as it is, then checks the commit touched only its paths; if
+        another process staged something in between, pw takes its own commit back
+        (`reset --soft`) and commits path-limited instead."""
         mine = {_prefix(self) + p for p in paths}
         if self._staged(paths) <= mine:
             result = self._commit(message, [])
@@ -147,6 +166,88 @@ class Git:
                 return result
             self.run("reset", "-q", "--soft", "HEAD~1")
         return self._commit(message, ["--only", "--", *paths])
+
+    def _commit_settings(self) -> dict[str, str]:
+        result = self.run("config", "-z", "--get-regexp", r"^(commit\.gpgsign|core\.hookspath|gc\.auto)$", check=False)
+        settings = {}
+        for entry in result.stdout.decode("utf-8", "replace").split("\0"):
+            key, _newline, value = entry.partition("\n")
+            if key:
+                settings[key.lower()] = value
+        return settings
+
+    def _needs_porcelain(self, settings: dict[str, str]) -> bool:
+        if self.sign or _truthy(settings.get("commit.gpgsign", "false")):
+            return True
+        if any((self.git_dir / name).exists() for name in _IN_PROGRESS):
+            return True
+        hooks = settings.get("core.hookspath")
+        folder = self.work_tree / Path(hooks).expanduser() if hooks else self.common_dir() / "hooks"
+        return any(os.access(folder / hook, os.X_OK) for hook in _COMMIT_HOOKS)
+
+    def common_dir(self) -> Path:
+        """The git dir shared by linked worktrees (the git dir itself otherwise)."""
+        pointer = self.git_dir / "commondir"
+        if pointer.is_file():
+            return (self.git_dir / pointer.read_text(encoding="utf-8").strip()).resolve()
+        return self.git_dir
+
+    def _tree_commit(self, message: str, paths: list[str]) -> subprocess.CompletedProcess | None:
+        """None when this cannot be done here (no HEAD yet, a folder where a file should be, or
+        nothing changed) and porcelain should try."""
+        head = self.head()
+        if head is None:
+            return None
+        top = [_prefix(self) + p for p in paths]
+        blob_ids = self.out("hash-object", "-w", "--", *paths).split()
+        folders = trees.folders_of(top)
+        found = objects(self, [f"{head}^{{tree}}" if not f else f"{head}:{f}" for f in folders])
+        if len(blob_ids) != len(paths) or any(o is not None and o[1] != "tree" for o in found):
+            return None
+        id_size = len(head) // 2
+        listing = {f: trees.parse(o[2], id_size) if o else {} for f, o in zip(folders, found)}
+        for path, blob in zip(top, blob_ids):
+            folder, _slash, name = path.rpartition("/")
+            mode = listing[folder].get(name.encode(), (trees.FILE_MODE, b""))[0]
+            if mode not in (b"100644", b"100755"):
+                return None
+            listing[folder][name.encode()] = (mode, bytes.fromhex(blob))
+        tree = self._write_trees(folders, listing, id_size)
+        if tree is None or tree == found[-1][0]:
+            return None
+        made = self.run("-c", "user.useConfigOnly=true", "commit-tree", tree, "-p", head, "-F", "-",
+                        stdin=message.encode("utf-8"), check=False)
+        if made.returncode != 0:
+            return made
+        subject = message.split("\n", 1)[0]
+        return self.run("update-ref", "-m", f"commit: {subject}", "HEAD", made.stdout.decode().strip(), head,
+                        check=False)
+
+    def _write_trees(self, folders: list[str], listing: dict[str, "trees.Entries"], id_size: int) -> str | None:
+        """Write the changed trees, deepest first, in one `git mktree`; the root tree's id. pw
+        computes every id itself too (a parent needs its child's), and steps aside if git disagrees."""
+        ours, batch = [], []
+        for folder in folders:
+            raw = trees.serialize(listing[folder])
+            oid = trees.object_id(raw, id_size)
+            ours.append(oid.hex())
+            batch.append(trees.mktree_input(listing[folder]))
+            if folder:
+                parent, _slash, name = folder.rpartition("/")
+                listing[parent][name.encode()] = (trees.TREE_MODE, oid)
+        written = self.run("mktree", "-z", "--missing", "--batch", stdin=b"\0".join(batch)).stdout.decode().split()
+        return ours[-1] if written == ours else None
+
+    def _gc_auto(self, settings: dict[str, str]) -> None:
+        """What porcelain commit does afterwards: let git pack when loose objects pile up, judged
+        the way git judges it (one of the 256 object folders, scaled)."""
+        try:
+            limit = int(settings.get("gc.auto", "6700"))
+            loose = sum(1 for name in os.listdir(self.common_dir() / "objects" / "17") if len(name) >= 38)
+        except (ValueError, OSError):
+            return
+        if limit > 0 and loose > (limit + 255) // 256:
+            self.run("gc", "--auto", "--quiet", check=False)
 
     def _commit(self, message: str, limit: list[str]) -> subprocess.CompletedProcess:
         # useConfigOnly: git refuses instead of inventing root@host (checked again before writing).
@@ -256,6 +357,11 @@ def _prefix(git: "Git") -> str:
     return "" if relative == "." else relative + "/"
 
 
+def _truthy(value: str) -> bool:
+    """git's reading of a boolean setting ("[commit] gpgsign" alone means true)."""
+    return value.strip().lower() not in ("false", "no", "off", "0")
+
+
 def history(git: "Git", *paths: str) -> list[Commit]:
     """Every commit of HEAD (touching these paths, when given), newest first, with its files under
     the records root: one `git log`. Without paths git walks fastest (no history simplification)."""
@@ -278,12 +384,13 @@ def history(git: "Git", *paths: str) -> list[Commit]:
     return commits
 
 
-def blobs(git: "Git", specs: list[str]) -> list[bytes | None]:
-    """The contents of `<commit>:<path>` specs (paths from the git top level), in one process."""
+def objects(git: "Git", specs: list[str]) -> list[tuple[str, str, bytes] | None]:
+    """(id, type, content) of each `<rev>:<path>` spec (paths from the git top level), None when
+    missing; one process."""
     if not specs:
         return []
     data = git.run("cat-file", "--batch", stdin="".join(s + "\n" for s in specs).encode("utf-8")).stdout
-    out: list[bytes | None] = []
+    out: list[tuple[str, str, bytes] | None] = []
     position = 0
     for _ in specs:
         end = data.index(b"\n", position)
@@ -293,9 +400,13 @@ def blobs(git: "Git", specs: list[str]) -> list[bytes | None]:
             out.append(None)
             continue
         size = int(header[2])
-        out.append(data[position:position + size])
+        out.append((header[0].decode(), header[1].decode(), data[position:position + size]))
         position += size + 1
     return out
+
+
+def blobs(git: "Git", specs: list[str]) -> list[bytes | None]:
+    return [found[2] if found else None for found in objects(git, specs)]
 
 
 def top_path(git: "Git", path: str) -> str:

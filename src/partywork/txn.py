@@ -1,8 +1,8 @@
 """One change, one commit (SPEC §7). Every pw write goes through `commit_files`.
 
 Under pw's lock: recover from any interrupted earlier write, refuse to touch files someone else
-changed, note the paths in a journal, write atomically, `git add -- paths`, porcelain
-`git commit --only -- paths`. A failure rolls the paths back to HEAD; a SIGKILL leaves the journal,
+changed, note the paths in a journal, write atomically, `git add -- paths`, then commit exactly
+those paths (gitio.Git.commit). A failure rolls the paths back to HEAD; a SIGKILL leaves the journal,
 and the next writer rolls back from it, saving what was typed under .pw/drafts/.
 """
 from __future__ import annotations
