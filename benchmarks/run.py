@@ -79,12 +79,21 @@ def bench_log(work: Path, runs: int, size: int) -> tuple[float, float, float]:
     return statistics.median(pw_times), statistics.median(git_times), statistics.median(only_times)
 
 
-def bench_report(work: Path, runs: int, size: int) -> tuple[float, float]:
+def bench_report(work: Path, runs: int, size: int) -> tuple[float, float, float]:
+    """Second runs on both sizes, interleaved so the machine's drift hits both alike; and, for the
+    record, a run just after a new commit (the kept report cannot be used, the parse cache can)."""
     command = [*PW, "--today", TODAY, "report", "quarter", "2026Q2", "--format", "json"]
     small, large = repo(work, 1000), repo(work, size)
-    run(command, small)
-    run(command, large)  # the first run fills the cache; the budget is for the second
-    return median(command, large, runs), median(command, small, runs)
+    time.sleep(2.5)  # a report is not kept within two seconds of a change to the record folders (memo.py)
+    for root in (small, large):
+        run(command, root)  # fills the caches; the budget is for the runs after it
+    large_times, small_times = [], []
+    for _ in range(runs):
+        large_times.append(run(command, large))
+        small_times.append(run(command, small))
+    subprocess.run([*PW, "--today", TODAY, *LOG], cwd=large, env=ENV, check=True, capture_output=True)
+    changed = run(command, large)
+    return statistics.median(large_times), statistics.median(small_times), changed
 
 
 def bench_check(work: Path, runs: int) -> tuple[float, float]:
@@ -113,7 +122,7 @@ def bench_help(runs: int) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "pw-bench")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
@@ -130,9 +139,10 @@ def main() -> None:
                  log_pw / log_git, "≤ 1.5×", log_pw / log_git <= 1.5))
     rows.append((f"(same, against `git commit -- <path>`)", f"{log_pw:.3f} s", f"{log_only:.3f} s",
                  log_pw / log_only, "(info)", True))
-    report_big, report_small = bench_report(args.work, args.runs, big)
+    report_big, report_small, report_changed = bench_report(args.work, args.runs, big)
     rows.append((f"`pw report quarter` on {big:,}, second run", f"{report_big:.3f} s", f"on 1,000: {report_small:.3f} s",
                  report_big / report_small, "≤ 2×", report_big / report_small <= 2))
+    rows.append((f"(same, first run after a new commit)", f"{report_changed:.3f} s", "—", None, "(info)", True))
     check_time, rate = bench_check(args.work, args.runs)
     rows.append(("`pw check` of 10,000 in a fresh clone", f"{check_time:.3f} s", "3,000 records/s",
                  rate, "≥ 3,000/s", rate >= 3000))
@@ -149,7 +159,7 @@ def main() -> None:
     print("| budget | pw | baseline | ratio | limit | result |")
     print("|---|---|---|---|---|---|")
     for name, ours, base, ratio, limit, passed in rows:
-        shown = f"{ratio:,.0f}/s" if limit.startswith("≥") else f"{ratio:.2f}×"
+        shown = "—" if ratio is None else f"{ratio:,.0f}/s" if limit.startswith("≥") else f"{ratio:.2f}×"
         print(f"| {name} | {ours} | {base} | {shown} | {limit} | {'pass' if passed else 'FAIL'} |")
     sys.exit(0 if all(r[-1] for r in rows) else 1)
 

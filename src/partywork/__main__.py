@@ -1,3 +1,3 @@
-from partywork.cli import main
+from partywork.launch import main
 
 main()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .i18n import t
 from .problems import ERROR, WARNING, Problem
-from .yamlio import Document, forbidden_character
+
+if TYPE_CHECKING:  # dates are parsed at start-up (--today); PyYAML is not needed for that
+    from .yamlio import Document
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -75,6 +77,8 @@ class Checker:
         if not isinstance(value, str):
             self._bad_type(path, "string")
             return None
+        from .yamlio import forbidden_character
+
         bad = forbidden_character(value)
         if bad:
             self.add(path, "CONTROL-CHAR", t("schema.bad_text", field=label(path), code=bad),

@@ -21,6 +21,6 @@ def summary(report: dict, path: str) -> dict:
 
 
 def build_fleet(repos: list[Repo], unit: str, period_text: str | None) -> dict:
-    reports = [build_report(repo, unit, period_text)[0] for repo in repos]
+    reports = [build_report(repo, unit, period_text) for repo in repos]
     return {"schema": "pw.fleet/1", "period": reports[0]["period"], "as_of": reports[0]["as_of"],
             "branches": [{**summary(report, str(repo.root)), "report": report} for repo, report in zip(repos, reports)]}

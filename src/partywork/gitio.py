@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import trees
+from . import early, trees
 from .errors import Busy, ConfigError, GitError, NotFound, StorageError
 from .i18n import t
 
@@ -22,23 +22,11 @@ from .i18n import t
 DISK_FULL = ("No space left", "Out of diskspace", "Disk quota exceeded", "Read-only file system")
 _COMMIT_HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit")
 _IN_PROGRESS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "rebase-merge", "rebase-apply")
-_SCRUBBED = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
-             "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES",
-             "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "GIT_PREFIX")
-
 
 def find_git_dir(start: Path) -> tuple[Path, Path] | None:
     """The first (work tree, git dir) at or above start; never looks past it."""
-    for folder in (start, *start.parents):
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
-            return folder, dot_git
-        if dot_git.is_file():  # a linked worktree or submodule: "gitdir: <path>"
-            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                target = Path(text[len("gitdir:"):].strip())
-                return folder, (folder / target).resolve() if not target.is_absolute() else target
-    return None
+    found = early.git_dirs(str(start))
+    return (Path(found[0]), Path(found[1])) if found else None
 
 
 class Git:
@@ -47,9 +35,7 @@ class Git:
         self.root = root
         self.work_tree = work_tree
         self.git_dir = git_dir
-        self.env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
-        self.env.update(GIT_DIR=str(git_dir), GIT_WORK_TREE=str(work_tree), LC_ALL="C", LANGUAGE="C",
-                        GIT_TERMINAL_PROMPT="0")
+        self.env = early.git_env(str(work_tree), str(git_dir))
 
     @classmethod
     def at(cls, root: Path) -> "Git":
@@ -60,8 +46,12 @@ class Git:
 
     def run(self, *args: str, stdin: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
         try:
-            result = subprocess.run(["git", *args], cwd=self.root, env=self.env, input=stdin,
-                                    capture_output=True)
+            started = early.take(str(self.root), args) if stdin is None else None
+            if started is not None:
+                result = subprocess.CompletedProcess(["git", *args], 0, started, b"")
+            else:
+                result = subprocess.run(["git", *args], cwd=self.root, env=self.env, input=stdin,
+                                        capture_output=True)
         except FileNotFoundError:
             raise ConfigError(t("git.missing"), t("git.missing.hint")) from None
         if check and result.returncode != 0:

@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from . import roster as roster_mod
-from . import settings as settings_mod
+from . import early
 from .errors import ConfigError, InvalidRecords, NotFound
 from .gitio import Git
 from .i18n import t
-from .problems import ERROR, Problem
-from .store import read_document
+from .problems import ERROR
+
+if TYPE_CHECKING:  # the YAML side is imported when first read: finding the repo must stay cheap
+    from . import roster as roster_mod
+    from . import settings as settings_mod
+    from .problems import Problem
 
 SETTINGS = "records/pw.yaml"
 MEMBERS = "records/members.yaml"
@@ -21,17 +23,10 @@ MEMBERS = "records/members.yaml"
 
 def find_root(option: str | None, cwd: Path | None = None) -> Path:
     """--repo, else PW_REPO, else the first folder upwards holding records/pw.yaml."""
-    given = option or os.environ.get("PW_REPO")
-    if given:
-        root = Path(given).expanduser().resolve()
-        if not (root / SETTINGS).is_file():
-            raise NotFound(t("repo.not_found"), t("repo.not_found.hint"))
-        return root
-    start = (cwd or Path.cwd()).resolve()
-    for folder in (start, *start.parents):
-        if (folder / SETTINGS).is_file():
-            return folder
-    raise NotFound(t("repo.not_found"), t("repo.not_found.hint"))
+    found = early.records_root(option, str(cwd) if cwd else None)
+    if found is None:
+        raise NotFound(t("repo.not_found"), t("repo.not_found.hint"))
+    return Path(found)
 
 
 @dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
@@ -56,6 +51,8 @@ class Repo:
         return self._git
 
     def _load(self, label: str, parse: Callable, empty: Any) -> tuple[Any, list[Problem]]:
+        from .store import read_document
+
         doc, problems = read_document(self.root / label, label)
         if doc is None:
             return empty, problems
@@ -65,6 +62,8 @@ class Repo:
     @property
     def settings(self) -> settings_mod.Settings:
         if self._settings is None:
+            from . import settings as settings_mod
+
             self._settings, self._settings_problems = self._load(SETTINGS, settings_mod.parse, settings_mod.Settings())
         return self._settings
 
@@ -81,6 +80,8 @@ class Repo:
     @property
     def roster(self) -> roster_mod.Roster:
         if self._roster is None:
+            from . import roster as roster_mod
+
             self._roster, self._roster_problems = self._load(MEMBERS, roster_mod.parse, roster_mod.Roster())
         return self._roster
 

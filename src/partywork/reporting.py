@@ -12,12 +12,11 @@ from typing import Any
 from . import periods, report, schema
 from .cache import DocumentCache
 from .fields import parse_date
-from .problems import Problem
 from .repo import Repo
 from .store import record_paths, record_paths_in, year_folders
 
 
-def build_report(repo: Repo, unit: str, period_text: str | None) -> tuple[dict, list[Problem]]:
+def build_report(repo: Repo, unit: str, period_text: str | None) -> dict:
     settings = repo.require_valid_settings()
     period = periods.parse(period_text, unit, repo.today, settings.year_start_month)
     start, end = report.window(period, settings.year_start_month, repo.today)
@@ -28,12 +27,14 @@ def build_report(repo: Repo, unit: str, period_text: str | None) -> tuple[dict, 
     records = [r for path, data in documents.documents(paths).items() if (r := _typed(data, path))]
     older, overdue_before = _older_actions(repo, documents, start, period)
     untracked = [p for p in paths if p not in documents.blobs]
+    staged = [p for p in git.staged_paths() if p.startswith("records/")]
     inputs = report.Inputs(settings=settings, roster=repo.roster, records=records, period=period, as_of=repo.today,
-                           commit=git.head(), uncommitted=bool(documents.dirty or untracked), older_actions=older,
+                           commit=git.head(), uncommitted=bool(documents.dirty or untracked or staged),
+                           older_actions=older,
                            overdue_before=overdue_before)
     inputs.findings = _integrity(repo, period, documents)
     documents.save()
-    return report.build(inputs), []
+    return report.build(inputs)
 
 
 def _typed(data: Any, path: str) -> dict | None:

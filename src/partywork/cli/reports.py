@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from . import app
-from .common import choose_format, emit_json, emit_table, err, open_repo, out, problem_lines
+from .common import choose_format, emit_json, emit_table, err, open_repo, out
 
 report_app = typer.Typer(help="The compliance report of a month, quarter or year.", no_args_is_help=True)
 action_app = typer.Typer(help="Rectification and follow-up items (整改事项): list, done, drop.", no_args_is_help=True)
@@ -20,7 +20,6 @@ FORMATS = ("table", "md", "json", "csv", "html")
 def _report(ctx: typer.Context, unit: str, period: Optional[str], fmt: Optional[str], output: Optional[Path]) -> None:
     from ..fsutil import write_atomic
     from ..i18n import t
-    from ..reporting import build_report
 
     fmt = fmt or ("md" if output and output.suffix == ".md" else "html" if output and output.suffix == ".html"
                   else choose_format(None, "table", "json"))
@@ -29,21 +28,50 @@ def _report(ctx: typer.Context, unit: str, period: Optional[str], fmt: Optional[
     if len(ctx.obj.repos) > 1:
         _fleet(ctx, unit, period, fmt, output)
         return
+    memo = _memo(ctx, unit, period, fmt) if fmt != "table" else None
+    data = memo.lookup() if memo else None
+    if data is None:
+        state = memo.capture() if memo else None
+        made = _make(ctx, unit, period, fmt, output)
+        if made is None:
+            return
+        data, keep = made[0].encode("utf-8"), made[1]
+        if memo and state and keep:
+            memo.store(state, data)
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        return
+    write_atomic(output, data, label=str(output))
+    err(t("report.written", path=output))
+
+
+def _make(ctx: typer.Context, unit: str, period: Optional[str], fmt: str,
+          output: Optional[Path]) -> Optional[tuple[str, bool]]:
+    """The report's text and whether it may be kept (not when signatures are checked: the allowed
+    signers live outside the repository); None once a table has gone to the terminal."""
+    from ..reporting import build_report
+
     repo = open_repo(ctx.obj)
-    report, problems = build_report(repo, unit, period)
-    for line in problem_lines(problems):
-        err(line)
+    report = build_report(repo, unit, period)
     if fmt == "table" and output is None:
         from ..render.report_text import rich_table
 
         rich_table(report)
-        return
-    text = _render(report, "md" if fmt == "table" else fmt)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    write_atomic(output, text.encode("utf-8"), label=str(output))
-    err(t("report.written", path=output))
+        return None
+    return _render(report, "md" if fmt == "table" else fmt), repo.settings.signing != "require"
+
+
+def _memo(ctx: typer.Context, unit: str, period: Optional[str], fmt: str):
+    """The kept copy of this very report (memo.py), when the repository has not changed since."""
+    from ..gitio import Git
+    from ..memo import ReportMemo
+    from ..repo import find_root
+
+    state = ctx.obj
+    request = {"unit": unit, "period": period or "", "format": fmt, "lang": state.lang or "",
+               "today": state.today.isoformat()}
+    return ReportMemo(Git.at(find_root(state.repo_option)), request)
 
 
 def _fleet(ctx: typer.Context, unit: str, period: Optional[str], fmt: str, output: Optional[Path]) -> None:

@@ -1,0 +1,103 @@
+"""Finding the repository, and starting a git call before the rest of pw is imported.
+
+This runs in pw's first milliseconds (launch.py), so it uses nothing but `os`. repo.py and gitio.py
+find folders and build git's environment with these same functions, so a call started here is the
+very call gitio would have made (gitio.Git.run takes its result).
+"""
+from __future__ import annotations
+
+import os
+
+SETTINGS = os.path.join("records", "pw.yaml")
+# Inherited GIT_DIR and friends could point pw at another repository, and GIT_*_DATE would let a
+# client claim any time (RELIABILITY R12, pitfall 6).
+SCRUBBED = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
+            "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES",
+            "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "GIT_PREFIX")
+
+_started: dict[tuple[str, tuple[str, ...]], tuple[int, int]] = {}  # (root, args) → (pid, output fd)
+
+
+def records_root(given: str | None, cwd: str | None = None) -> str | None:
+    """--repo, else PW_REPO, else the first folder upwards holding records/pw.yaml."""
+    given = given or os.environ.get("PW_REPO")
+    if given:
+        root = os.path.realpath(os.path.expanduser(given))
+        return root if os.path.isfile(os.path.join(root, SETTINGS)) else None
+    folder = os.path.realpath(cwd or os.getcwd())
+    while True:
+        if os.path.isfile(os.path.join(folder, SETTINGS)):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def git_dirs(start: str) -> tuple[str, str] | None:
+    """The first (work tree, git dir) at or above start; never looks past it."""
+    folder = start
+    while True:
+        dot_git = os.path.join(folder, ".git")
+        if os.path.isdir(dot_git):
+            return folder, dot_git
+        if os.path.isfile(dot_git):  # a linked worktree or submodule: "gitdir: <path>"
+            with open(dot_git, encoding="utf-8", errors="replace") as handle:
+                text = handle.read().strip()
+            if text.startswith("gitdir:"):
+                return folder, os.path.realpath(os.path.join(folder, text[len("gitdir:"):].strip()))
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def git_env(work_tree: str, git_dir: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
+    env.update(GIT_DIR=git_dir, GIT_WORK_TREE=work_tree, LC_ALL="C", LANGUAGE="C", GIT_TERMINAL_PROMPT="0")
+    return env
+
+
+def start(root: str, env: dict[str, str], args: tuple[str, ...]) -> None:
+    """Start `git <args>` in root, reading nothing (stdin and stderr are /dev/null: a call that
+    fails is simply run again by gitio, which reports its error)."""
+    reader, writer = os.pipe()
+    actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0), (os.POSIX_SPAWN_DUP2, writer, 1),
+               (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0), (os.POSIX_SPAWN_CLOSE, reader)]
+    try:
+        pid = os.posix_spawnp("git", ["git", "-C", root, *args], env, file_actions=actions)
+    except OSError:
+        os.close(reader)
+        return
+    finally:
+        os.close(writer)
+    if not _started:
+        import atexit
+
+        atexit.register(_stop)
+    _started[(os.path.realpath(root), args)] = (pid, reader)
+
+
+def take(root: str, args: tuple[str, ...]) -> bytes | None:
+    """The output of a started call with these arguments, once; None if there is none or it failed."""
+    started = _started.pop((os.path.realpath(root), args), None) if _started else None
+    if started is None:
+        return None
+    pid, reader = started
+    chunks = []
+    while chunk := os.read(reader, 1 << 16):
+        chunks.append(chunk)
+    os.close(reader)
+    _pid, status = os.waitpid(pid, 0)
+    return b"".join(chunks) if os.waitstatus_to_exitcode(status) == 0 else None
+
+
+def _stop() -> None:
+    """A started call nobody took (the command failed first, say) is read-only: stop it."""
+    for pid, reader in _started.values():
+        os.close(reader)
+        try:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
