@@ -195,8 +195,9 @@ def _outside(trail: Trail) -> list[dict]:
     for commit in trail.commits:
         if commit.action is not None:
             continue
-        for rid in _records_of(commit):
-            out.append(finding("OUTSIDE", "warning", t("audit.outside", subject=commit.subject[:60]), rid, commit.hash))
+        records = [r for r in _records_of(commit) if not trail.scoped or r in trail.versions]
+        message = t("audit.outside", subject=commit.subject[:60]) if records else ""
+        out += [finding("OUTSIDE", "warning", message, rid, commit.hash) for rid in records]
         # SPEC §4 allows editing the roster (and settings have no command): seen, not failed
         for path in sorted({p for _s, p in commit.files if p in ("records/members.yaml", "records/pw.yaml")}):
             out.append(finding("OUTSIDE", "info", t("audit.outside_roster", path=path, subject=commit.subject[:60]),
