@@ -189,3 +189,24 @@ def test_fleet_report_over_three_branches(branch_template, tmp_path):
         text = ok(run_pw(*repos, "report", "quarter", "2026Q3", "--format", fmt, cwd=tmp_path)).stdout
         assert marker in text and text.count("第2项目部党支部") >= 2
     assert run_pw(*repos, "list", cwd=tmp_path).returncode == 2
+
+
+def test_audit_sees_shared_history_dropped_locally(bare):
+    """The remote tip pw sync last saw must stay on a local branch; looking at an old commit is fine."""
+    branch, _remote = bare
+    log(branch, "2026-07-03", "一号会议室")
+    ok(run_pw("sync", cwd=branch))
+
+    def rewritten() -> list[dict]:
+        findings = json.loads(ok(run_pw("audit", "--format", "json", cwd=branch)).stdout)["findings"]
+        return [f for f in findings if f["code"] == "REWRITTEN"]
+
+    assert rewritten() == []
+    git("checkout", "-q", "--detach", "HEAD~1", cwd=branch)
+    assert rewritten() == []
+    git("checkout", "-q", "-", cwd=branch)
+    git("reset", "-q", "--hard", "HEAD~1", cwd=branch)
+    found = rewritten()
+    assert len(found) == 1 and "origin" in found[0]["message"]
+    result = run_pw("verify", cwd=branch)
+    assert result.returncode == 1 and "REWRITTEN" in result.stdout + result.stderr

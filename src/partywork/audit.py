@@ -284,8 +284,19 @@ def _unknown_author(trail: Trail) -> list[dict]:
 
 
 def _rewritten(trail: Trail) -> list[dict]:
-    return [finding("REWRITTEN", "error", t("audit.rewritten", tag=tag), None, commit or None)
-            for tag, (commit, _period) in trail.closed.items() if not gitio.is_ancestor(trail.repo.git, commit)]
+    """Close tags that left the history, and shared history that did: the remote tip pw sync last
+    saw must still be on a local branch (a `git reset` or a forced pull would drop it; looking at an
+    old commit would not)."""
+    from .sync import anchored_heads
+
+    git = trail.repo.git
+    out = [finding("REWRITTEN", "error", t("audit.rewritten", tag=tag), None, commit or None)
+           for tag, (commit, _period) in trail.closed.items() if not gitio.is_ancestor(git, commit)]
+    for remote, head in anchored_heads(git).items():
+        if not gitio.on_a_branch(git, head):
+            out.append(finding("REWRITTEN", "error", t("audit.rewritten_shared", remote=remote, commit=head[:10]),
+                               None, head))
+    return out
 
 
 # -- signatures ----------------------------------------------------------------------------------

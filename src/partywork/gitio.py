@@ -425,6 +425,14 @@ def is_ancestor(git: "Git", ancestor: str, descendant: str = "HEAD") -> bool:
     return git.run("merge-base", "--is-ancestor", ancestor, descendant, check=False).returncode == 0
 
 
+def on_a_branch(git: "Git", commit: str) -> bool:
+    """Whether some local branch still holds this commit."""
+    if not commit or not set(commit) <= _HEX:
+        return False
+    result = git.run("for-each-ref", "--count=1", "--contains", commit, "refs/heads/", check=False)
+    return result.returncode == 0 and bool(result.stdout.strip())
+
+
 def signatures(git: "Git", since: str | None) -> list[tuple[str, str, str, str]]:
     """(commit, %G?, signer, committer email) for the commits after `since` (all when None)."""
     revs = [f"{since}..HEAD"] if since else ["HEAD"]

@@ -82,7 +82,13 @@ class ReportMemo:
     # -- the state -------------------------------------------------------------------------------
 
     def _refs(self) -> str:
-        return self.git.run("show-ref", "--head", "--tags", check=False).stdout.decode("utf-8", "replace")
+        """HEAD, the tags, and the remote tips pw sync last saw (the audit checks HEAD holds them)."""
+        refs = self.git.run("show-ref", "--head", "--tags", check=False).stdout.decode("utf-8", "replace")
+        try:
+            anchor = os.stat(self.git.git_dir / "pw-anchor.json")  # sync.ANCHOR (sync is heavy to import)
+            return f"{refs}anchor {anchor.st_ino} {anchor.st_mtime_ns} {anchor.st_size}\n"
+        except OSError:
+            return refs
 
     def _folders(self) -> list[list]:
         base = self.git.root / "records"

@@ -62,6 +62,12 @@ def _anchor(git: Git) -> dict:
         return {}
 
 
+def anchored_heads(git: Git) -> dict[str, str]:
+    """remote → the tip pw sync last saw there."""
+    return {remote: entry["head"] for remote, entry in _anchor(git).items()
+            if isinstance(entry, dict) and isinstance(entry.get("head"), str) and entry["head"]}
+
+
 def _save_anchor(git: Git, remote: str, head: str, tags: dict[str, str]) -> None:
     anchors = _anchor(git)
     anchors[remote] = {"head": head, "tags": tags}
