@@ -5,6 +5,7 @@ import re
 import string
 from pathlib import Path
 
+from conftest import ok, run_pw
 from partywork.catalogue import EN, ZH
 
 
@@ -47,3 +48,30 @@ def test_no_key_is_defined_twice():
         if isinstance(node, ast.Dict):
             keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
             assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+
+
+def test_every_help_text_has_its_chinese():
+    """The English help, as an English run of pw holds it, is all in the Chinese table."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from partywork.helptext import ZH
+
+    dump = ("import json; from partywork.cli import app; from partywork.helptext import english, help_texts; "
+            "print(json.dumps([english(h) for h in help_texts(app)]))")
+    out = subprocess.run([sys.executable, "-c", dump], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PW_LANG": "en"}).stdout
+    texts = json.loads(out)
+    assert len(texts) > 100
+    assert [text for text in texts if text not in ZH] == []
+
+
+def test_help_is_chinese_unless_english_is_asked_for(tmp_path):
+    chinese = ok(run_pw("log", "meeting", "--help", cwd=tmp_path, today=None)).stdout
+    assert "记录一次会议" in chinese and "主持人" in chinese
+    english_help = ok(run_pw("--lang", "en", "log", "meeting", "--help", cwd=tmp_path, today=None)).stdout
+    assert "Record a meeting" in english_help and "召开日期" not in english_help
+    assert "Record a meeting" in ok(run_pw("log", "meeting", "--help", cwd=tmp_path, today=None,
+                                           env={"PW_LANG": "en"})).stdout

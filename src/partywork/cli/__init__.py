@@ -83,6 +83,25 @@ def main_options(
 from . import records, reports, roster, trail  # noqa: E402,F401  (registers the commands)
 
 
+def _help_lang(args: list[str]) -> str:
+    """--help is written before --lang is read, so the language is looked up here."""
+    for position, arg in enumerate(args):
+        if arg == "--lang" and position + 1 < len(args):
+            return args[position + 1]
+        if arg.startswith("--lang="):
+            return arg[len("--lang="):]
+    return os.environ.get("PW_LANG") or "zh"
+
+
+def _localize() -> None:
+    from ..helptext import localize
+
+    localize(app, _help_lang(sys.argv[1:]))
+
+
+_localize()
+
+
 def main() -> None:
     try:
         app()

@@ -1,0 +1,155 @@
+"""`pw --help` in Chinese. The English help stays beside each option in cli/ (where a developer
+reads it); this table gives each English text its Chinese, and `localize` swaps them in before
+Typer builds the help. tests/test_i18n.py checks every help text has its Chinese here."""
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+ZH = {
+    "pw — 支部台账 / a git-backed record book for Party branches.": "pw — 支部台账：记在 git 里、改动有迹可查的党支部工作记录本。",
+    "Show one record.": "显示一条记录。",
+    "The record's id (or a unique prefix of it).": "记录编号（或能唯一确定它的前缀）。",
+    "text | yaml | json.": "text | yaml | json。",
+    "Find records.": "查找记录。",
+    "meeting | study | review.": "meeting（会议）| study（学习）| review（检讨会）。",
+    "e.g. committee, group, collective.": "如 committee、group、collective。",
+    "2026Q3, 2026-07, 2026, A..B, this, last (quarters).": "2026Q3、2026-07、2026、A..B、this、last（按季度）。",
+    "Records that name this member.": "提到这名党员的记录。",
+    "Records whose text contains this.": "正文包含这段文字的记录。",
+    "table | json | csv (default: table on a terminal, json when piped).": "table | json | csv（默认：终端上为 table，管道输出为 json）。",
+    "Amend a record, with a stated reason (one commit).": "更正一条记录，须写明理由（一次提交）。",
+    "Why the record is changed (required; goes into the history).": "更正理由（必填，记入历史）。",
+    "The whole corrected record from a file, or - for stdin.": "从文件读入更正后的整条记录，- 表示标准输入。",
+    "FIELD=VALUE (repeatable), e.g. --set place=党员活动室.": "字段=值（可重复），如 --set place=党员活动室。",
+    "Mark a record void: the file stays, it counts nowhere (one commit).": "作废一条记录：文件保留，但不再计入任何统计（一次提交）。",
+    "Why the record is void (required).": "作废理由（必填）。",
+    "Validate every file in records/; exit 1 on any error.": "检查 records/ 下的每个文件；有错误时退出码为 1。",
+    "Fail on warnings too.": "有警告也算不通过。",
+    "text | json.": "text | json。",
+    "Create a records repository (git init when needed) with its first commit.": "新建台账仓库（需要时 git init），并做第一次提交。",
+    "Where to create the records repository.": "在哪里新建台账仓库。",
+    "The branch's name, e.g. 示例项目部党支部.": "支部名称，如 示例项目部党支部。",
+    "The supervising committee (上级党委).": "上级党委。",
+    "formal | temporary | joint.": "formal（正式）| temporary（临时）| joint（联合）。",
+    "Every version of a record, newest first: who, when, why, what changed.": "一条记录的每个版本，最新的在前：谁、何时、为何、改了什么。",
+    "The record's id (also of a deleted record).": "记录编号（已删除的记录也可以）。",
+    "Integrity findings from the git history (SPEC §9).": "从 git 历史中检查台账是否可信（补记、改写、抄袭、绕过 pw 修改等）。",
+    "Only records of this period (default: the whole history).": "只看这一时期的记录（默认：全部历史）。",
+    "Exit 1 on any warning or error.": "有任何警告或错误时退出码为 1。",
+    "Seal a period: annotated tag pw/closed/<label>, signed when signing is on.": "封存一个时期：打附注标签 pw/closed/<时期>，开启签名时同时签名。",
+    "2026Q3, 2026-07 or 2026: a period that is over.": "2026Q3、2026-07 或 2026：已经结束的时期。",
+    "The strict gate for CI: signatures, sealed periods, edits outside pw, git objects. Exit 1 on any problem.":
+        "供持续集成使用的严格检查：签名、封存时期、绕过 pw 的修改、git 对象。有任何问题时退出码为 1。",
+    "Exchange records with the remote: fetch, fast-forward or rebase, push (never force), close tags too.":
+        "与远程仓库同步台账：获取、快进或变基、推送（绝不强制推送），封存标签一并同步。",
+    "What is not shared yet: unpushed and unpulled commits, uncommitted changes, open drafts.":
+        "还有什么没有同步：未推送和未拉取的提交、未提交的修改、未完成的草稿。",
+    "The records repository (default: PW_REPO, then search upwards). Several for a report across branches.":
+        "台账仓库（默认：环境变量 PW_REPO，否则从当前目录向上查找）。给出多个时生成各支部汇总报表。",
+    "Language of messages and reports: zh or en.": "提示信息和报表的语言：zh 或 en。",
+    "Pretend today is this date (YYYY-MM-DD).": "把这一天当作今天（YYYY-MM-DD）。",
+    "Show tracebacks of internal errors.": "内部错误时显示调用栈。",
+    "Record a meeting, a study session or a review (one commit).": "记录一次会议、学习或检讨会（一次提交）。",
+    "Record a meeting: 三会一课, theme day (主题党日) or other.": "记录一次会议：三会一课、主题党日或其他。",
+    "Kind, e.g. committee, group, lecture, collective, org-life.": "会议类型，如 committee、group、lecture、collective、org-life。",
+    "Day it was held, YYYY-MM-DD (default: today).": "召开日期，YYYY-MM-DD（默认：今天）。",
+    "Title (default: numbered, e.g. 2026年第11次支委会).": "标题（默认自动编号，如 2026年第11次支委会）。",
+    "Place, or the platform of an online meeting.": "地点，线上会议写平台名称。",
+    "offline | online | hybrid.": "offline（线下）| online（线上）| hybrid（线上线下结合）。",
+    "Start time HH:MM.": "开始时间 HH:MM。",
+    "End time HH:MM.": "结束时间 HH:MM。",
+    "Host (主持人).": "主持人。",
+    "Recorder (记录人).": "记录人。",
+    "Present: A,B,C (also 、 or ，).": "实到人员：A,B,C（也可用 、 或 ，分隔）。",
+    "One person present (repeatable).": "一名实到人员（可重复）。",
+    "Everyone expected who is not listed absent.": "应到人员中除缺席者外全部实到。",
+    "NAME:REASON (repeatable).": "姓名:缺席原因（可重复）。",
+    "A topic (repeatable).": "一项议题（可重复）。",
+    "The minutes.": "会议记录正文。",
+    "Read the minutes from a file.": "从文件读入会议记录正文。",
+    "A decision (repeatable).": "一项决议（可重复）。",
+    "\"TASK|OWNER|DUE\" (repeatable).": "\"事项|责任人|期限\"（可重复）。",
+    "Party group id (group meetings).": "党小组编号（党小组会）。",
+    "Lecturer: a member, or 'NAME|ORG' for a guest.": "授课人：本支部党员，或用 '姓名|单位' 写外请人员。",
+    "Study hours credited to each attendee.": "每名参加者计入的学时。",
+    "Study material (repeatable).": "学习材料（可重复）。",
+    "Why the record is written late (补记说明).": "补记说明：为什么事后才记录。",
+    "Read the record from a YAML file, or - for stdin.": "从 YAML 文件读入记录，- 表示标准输入。",
+    "Open $EDITOR on the record (default: when fields are missing on a terminal).": "用 $EDITOR 编辑记录（默认：在终端上且缺少字段时）。",
+    "Record a study session (学习) with hours per member.": "记录一次学习，含每人学时。",
+    "Record a review (组织生活会 / 专题检讨会) with self-criticism and rectification items.":
+        "记录一次组织生活会或专题检讨会，含批评与自我批评和整改事项。",
+    "The compliance report of a month, quarter or year.": "月度、季度或年度的落实情况报表。",
+    "The compliance report of a month (SPEC §8).": "月度落实情况报表。",
+    "The compliance report of a quarter (SPEC §8).": "季度落实情况报表。",
+    "The compliance report of a year (SPEC §8).": "年度落实情况报表。",
+    "2026Q3, 2026-Q3, Q3, 2026-07, 2026, A..B, this, last (default: this).": "2026Q3、2026-Q3、Q3、2026-07、2026、A..B、this、last（默认：this，本期）。",
+    "table | md | json | csv | html (default: table on a terminal, json when piped).":
+        "table | md | json | csv | html（默认：终端上为 table，管道输出为 json）。",
+    "Write to this file instead of stdout.": "写入这个文件，而不是标准输出。",
+    "Rectification and follow-up items (整改事项): list, done, drop.": "整改事项：列出、完成、撤销。",
+    "List rectification and follow-up items, with overdue ones marked.": "列出整改事项，标出逾期的。",
+    "open | overdue | done | dropped.": "open（未完成）| overdue（逾期）| done（已完成）| dropped（已撤销）。",
+    "Only this owner's items.": "只看这名责任人的事项。",
+    "table | json.": "table | json。",
+    "Mark an item done, with its evidence (one commit).": "标记事项已完成，并写明佐证（一次提交）。",
+    "<record id>#<n>, e.g. 2026-07-03-committee-7k2m#1.": "<记录编号>#<序号>，如 2026-07-03-committee-7k2m#1。",
+    "What shows it is done (required).": "完成的佐证（必填）。",
+    "Day it was done (default: today).": "完成日期（默认：今天）。",
+    "Drop an item; it keeps its place and id (one commit).": "撤销一项整改事项；它保留原位置和编号（一次提交）。",
+    "Why the item is dropped (required).": "撤销理由（必填）。",
+    "Keep the roster (花名册): add, leave, role, list.": "维护党员花名册：加入、转出、职务、列出。",
+    "Add a member to the roster.": "把一名党员加入花名册。",
+    "Name, unique in the roster (namesakes: 王伟(机电)).": "姓名，在花名册中唯一（重名时写作 王伟(机电)）。",
+    "full | probationary.": "full（正式党员）| probationary（预备党员）。",
+    "Party group id.": "党小组编号。",
+    "Joined this branch, YYYY-MM-DD (default: today).": "转入本支部的日期，YYYY-MM-DD（默认：今天）。",
+    "secretary | deputy | committee | group-leader, from --joined.": "secretary（书记）| deputy（副书记）| committee（委员）| group-leader（党小组长），自 --joined 起。",
+    "Matches the member's git commits.": "与这名党员的 git 提交邮箱对应。",
+    "Record that a member left the branch; open roles end that day.": "记录党员转出本支部；其职务同日结束。",
+    "The day the member left (transfer etc.), YYYY-MM-DD.": "转出（组织关系转接等）日期，YYYY-MM-DD。",
+    "Add a term of office, or end the current one with --to.": "增加一段任职，或用 --to 结束当前任职。",
+    "secretary | deputy | committee | group-leader.": "secretary（书记）| deputy（副书记）| committee（委员）| group-leader（党小组长）。",
+    "First day in the role.": "任职起始日。",
+    "Last day in the role (alone: end the open term).": "任职最后一天（单独使用：结束当前任职）。",
+    "The members active on a day, with status, group and roles.": "某一天在册的党员，含党员类别、党小组和职务。",
+    "The roster as it stood on this day (default: today).": "按这一天的花名册（默认：今天）。",
+    "Party groups (党小组): add, list.": "党小组：增加、列出。",
+    "Add a party group.": "增加一个党小组。",
+    "Short id, e.g. g1.": "简短编号，如 g1。",
+    "e.g. 第一党小组.": "如 第一党小组。",
+    "Group leader (a member).": "党小组长（须为本支部党员）。",
+    "The party groups and their members today.": "各党小组及其现有成员。",
+}
+
+
+def help_texts(app: Any) -> list[Any]:
+    """Every object of this Typer app that carries a help text (groups, commands, parameters)."""
+    found: list[Any] = [app.info] if app.info.help else []
+    for command in app.registered_commands:
+        found.append(command)
+        found += [p.default for p in inspect.signature(command.callback).parameters.values()
+                  if getattr(p.default, "help", None)]
+    if app.registered_callback:
+        found += [p.default for p in inspect.signature(app.registered_callback.callback).parameters.values()
+                  if getattr(p.default, "help", None)]
+    for group in app.registered_groups:
+        found += [group] if group.help else []
+        found += help_texts(group.typer_instance)
+    return found
+
+
+def english(holder: Any) -> str | None:
+    callback = getattr(holder, "callback", None)
+    return holder.help or (inspect.getdoc(callback) if callback and not hasattr(holder, "typer_instance") else None)
+
+
+def localize(app: Any, lang: str) -> None:
+    """Put the Chinese help in place (English stays as written)."""
+    if lang != "zh":
+        return
+    for holder in help_texts(app):
+        text = english(holder)
+        if text in ZH:
+            holder.help = ZH[text]
