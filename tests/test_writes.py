@@ -50,10 +50,12 @@ def test_ten_concurrent_writers_give_ten_commits(branch):
 
 
 def test_random_sigkill_never_tears_or_mislabels(branch):
+    """RELIABILITY C2: 25 kills at random moments in CI; PW_SOAK_RUNS=200 for the full soak."""
     rng = random.Random(20261126)
     base = git("rev-parse", "HEAD", cwd=branch).strip()
     succeeded = 0
-    for run in range(25):
+    runs = int(os.environ.get("PW_SOAK_RUNS", "25"))
+    for run in range(runs):
         proc = pw_popen(branch, *COMMITTEE_ARGS)
         time.sleep(rng.uniform(0.05, 0.7))
         proc.send_signal(signal.SIGKILL)
@@ -71,7 +73,7 @@ def test_random_sigkill_never_tears_or_mislabels(branch):
         assert not list((branch / "records").rglob(".pw-tmp-*"))
     new = git("rev-list", f"{base}..HEAD", cwd=branch).split()
     # a kill after the commit but before exit counts as committed without a 0 exit
-    assert succeeded <= len(new) <= 50
+    assert succeeded <= len(new) <= 2 * runs
 
 
 @pytest.mark.parametrize("point", ["after_write", "after_add"])
