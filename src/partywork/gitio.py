@@ -23,6 +23,7 @@ DISK_FULL = ("No space left", "Out of diskspace", "Disk quota exceeded", "Read-o
 _COMMIT_HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit")
 _IN_PROGRESS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "rebase-merge", "rebase-apply")
 
+
 def find_git_dir(start: Path) -> tuple[Path, Path] | None:
     """The first (work tree, git dir) at or above start; never looks past it."""
     found = early.git_dirs(str(start))
