@@ -97,3 +97,24 @@ def test_a_refused_ref_update_changes_nothing(branch):
     assert result.returncode in (75, 78) and "Traceback" not in result.stderr
     assert commits(branch) == before
     assert git("status", "--porcelain", "--untracked-files=all", cwd=branch) == ""
+
+
+def test_loose_objects_get_packed_as_git_commit_would(branch):
+    """pw's own commit runs `git gc --auto` when loose objects pile up, judged as git judges it:
+    by the objects in folder 17 against gc.auto/256."""
+    import hashlib
+
+    git("config", "gc.auto", "300", cwd=branch)  # threshold: more than 2 loose objects in .git/objects/17
+    git("config", "gc.autoDetach", "false", cwd=branch)
+    made, n = 0, 0
+    while made < 4:
+        body = f"填充对象 {n}\n".encode("utf-8")
+        n += 1
+        if hashlib.sha1(b"blob %d\0" % len(body) + body).hexdigest().startswith("17"):
+            subprocess.run(["git", "hash-object", "-w", "--stdin"], input=body, cwd=branch, check=True,
+                           capture_output=True)
+            made += 1
+    assert not list((branch / ".git" / "objects" / "pack").glob("*.pack"))
+    log_committee(branch)
+    # the records' objects are packed (the unreachable fillers stay loose until they are old)
+    assert list((branch / ".git" / "objects" / "pack").glob("*.pack"))
