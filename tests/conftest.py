@@ -118,3 +118,11 @@ def files_of(root: Path, commit: str) -> list[str]:
 def trailers(root: Path, commit: str) -> dict[str, str]:
     body = git("show", "-s", "--format=%B", commit, cwd=root)
     return dict(line.split(": ", 1) for line in body.splitlines() if line.startswith("Pw-"))
+
+
+def install_hook(root: Path, name: str, script: str) -> None:
+    """An executable git hook in the repository's own hooks folder."""
+    hook = root / ".git" / "hooks" / name
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    hook.chmod(0o755)

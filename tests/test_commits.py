@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from conftest import COMMITTEE_ARGS, commits, files_of, git, log_committee, ok, run_pw
+from conftest import COMMITTEE_ARGS, commits, files_of, git, install_hook, log_committee, ok, run_pw
 
 
 def names(top: Path, commit: str) -> list[str]:
@@ -76,10 +76,7 @@ def test_a_sha256_repository(tmp_path):
 
 def test_hooks_that_accept_still_run(branch):
     """With commit hooks present pw commits through porcelain git, so they run as the user expects."""
-    hooks = branch / ".git" / "hooks"
-    hooks.mkdir(exist_ok=True)
-    (hooks / "commit-msg").write_text('#!/bin/sh\necho "Reviewed-by: 组织委员" >> "$1"\n', encoding="utf-8")
-    (hooks / "commit-msg").chmod(0o755)
+    install_hook(branch, "commit-msg", 'echo "Reviewed-by: 组织委员" >> "$1"\n')
     record = log_committee(branch)
     assert "Reviewed-by: 组织委员" in git("show", "-s", "--format=%B", "HEAD", cwd=branch)
     assert files_of(branch, "HEAD") == [f"records/2026/{record}.yaml"]
@@ -88,10 +85,7 @@ def test_hooks_that_accept_still_run(branch):
 def test_a_refused_ref_update_changes_nothing(branch):
     """The last step of pw's own commit is a compare-and-swap of HEAD; when git refuses it (here a
     reference-transaction hook, in life another writer moving HEAD), nothing is left behind."""
-    hook = branch / ".git" / "hooks" / "reference-transaction"
-    hook.parent.mkdir(exist_ok=True)
-    hook.write_text('#!/bin/sh\n[ "$1" = prepared ] && { echo "不许更新" >&2; exit 1; }\nexit 0\n', encoding="utf-8")
-    hook.chmod(0o755)
+    install_hook(branch, "reference-transaction", '[ "$1" = prepared ] && { echo "不许更新" >&2; exit 1; }\nexit 0\n')
     before = commits(branch)
     result = run_pw(*COMMITTEE_ARGS, cwd=branch)
     assert result.returncode in (75, 78) and "Traceback" not in result.stderr

@@ -5,7 +5,11 @@ from __future__ import annotations
 from conftest import git, log_committee
 from partywork import early
 from partywork.gitio import Git
-from partywork.launch import _split
+
+
+def _split(args: list[str]) -> tuple[list[str], list[str]]:
+    options, words = early.split_args(args)
+    return options.get("--repo", []), words
 
 
 def test_global_options_are_told_from_the_command():
@@ -13,6 +17,7 @@ def test_global_options_are_told_from_the_command():
     assert _split(["--repo", "甲", "--repo=乙", "--debug", "report", "year"]) == (["甲", "乙"], ["report", "year"])
     assert _split(["--lang=en", "log", "meeting", "--repo", "x"]) == ([], ["log", "meeting", "--repo", "x"])
     assert _split(["--repo"]) == ([""], [])
+    assert early.split_args(["--lang", "en", "--help"])[0] == {"--lang": ["en"]}
 
 
 def test_a_started_scan_is_taken_once_and_sees_a_hand_edit(branch):

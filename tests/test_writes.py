@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COMMITTEE_ARGS, commits, files_of, git, log_committee, ok, run_pw, trailers
+from conftest import COMMITTEE_ARGS, commits, files_of, git, install_hook, log_committee, ok, run_pw, trailers
 from partywork.yamlio import parse
 
 
@@ -137,11 +137,7 @@ def test_a_file_staged_during_the_commit_is_not_swept_in(branch):
     """Another process stages a file between pw's check and its commit (simulated by a hook that
     does it once): the race the post-commit check exists for."""
     (branch / "其他.txt").write_text("别人的修改", encoding="utf-8")
-    hook = branch / ".git" / "hooks" / "pre-commit"
-    hook.parent.mkdir(exist_ok=True)
-    hook.write_text("#!/bin/sh\n[ -f .git/staged-once ] || { git add 其他.txt; touch .git/staged-once; }\n",
-                    encoding="utf-8")
-    hook.chmod(0o755)
+    install_hook(branch, "pre-commit", "[ -f .git/staged-once ] || { git add 其他.txt; touch .git/staged-once; }\n")
     before = git("rev-parse", "HEAD", cwd=branch).strip()
     record_id = log_committee(branch)
     assert files_of(branch, "HEAD") == [f"records/2026/{record_id}.yaml"]
@@ -189,10 +185,8 @@ def test_second_writer_waits_then_exits_75_naming_the_holder(branch):
 
 
 def test_refusing_hook_rolls_back_and_says_so(branch):
+    install_hook(branch, "pre-commit", "echo '钩子拒绝了提交' >&2\nexit 1\n")
     hook = branch / ".git" / "hooks" / "pre-commit"
-    hook.parent.mkdir(exist_ok=True)
-    hook.write_text("#!/bin/sh\necho '钩子拒绝了提交' >&2\nexit 1\n", encoding="utf-8")
-    hook.chmod(0o755)
     before = commits(branch)
     result = run_pw(*COMMITTEE_ARGS, cwd=branch)
     assert result.returncode == 78

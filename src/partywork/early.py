@@ -15,7 +15,28 @@ SCRUBBED = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"
             "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES",
             "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "GIT_PREFIX")
 
+GLOBAL_WITH_VALUE = ("--repo", "--lang", "--today")
+
 _started: dict[tuple[str, tuple[str, ...]], tuple[int, int]] = {}  # (root, args) → (pid, output fd)
+
+
+def split_args(args: list[str]) -> tuple[dict[str, list[str]], list[str]]:
+    """pw's global options given before the command (name → values), and the command's words."""
+    options: dict[str, list[str]] = {}
+    words: list[str] = []
+    position = 0
+    while position < len(args):
+        arg = args[position]
+        name, equals, value = arg.partition("=")
+        if name in GLOBAL_WITH_VALUE and not words:
+            if not equals:
+                position += 1
+                value = args[position] if position < len(args) else ""
+            options.setdefault(name, []).append(value)
+        elif not arg.startswith("-") or words:
+            words.append(arg)
+        position += 1
+    return options, words
 
 
 def records_root(given: str | None, cwd: str | None = None) -> str | None:

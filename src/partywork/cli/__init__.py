@@ -85,12 +85,10 @@ from . import records, reports, roster, trail  # noqa: E402,F401  (registers the
 
 def _help_lang(args: list[str]) -> str:
     """--help is written before --lang is read, so the language is looked up here."""
-    for position, arg in enumerate(args):
-        if arg == "--lang" and position + 1 < len(args):
-            return args[position + 1]
-        if arg.startswith("--lang="):
-            return arg[len("--lang="):]
-    return os.environ.get("PW_LANG") or "zh"
+    from ..early import split_args
+
+    given = split_args(args)[0].get("--lang")
+    return given[-1] if given else os.environ.get("PW_LANG") or "zh"
 
 
 def _localize() -> None:
