@@ -186,3 +186,11 @@ def test_english_messages(branch):
     assert result.returncode == 66 and "no record" in result.stderr
     result = run_pw("show", "2026-01-01-committee-zzzz", cwd=branch)
     assert "找不到记录" in result.stderr
+
+
+def test_an_impossible_date_is_named_as_such(branch):
+    args = [a if a != "2026-07-03" else "2026-13-40" for a in COMMITTEE_ARGS]
+    result = run_pw(*args, cwd=branch)
+    assert result.returncode == 2
+    assert "--date" in result.stderr and "2026-13-40" in result.stderr and "Traceback" not in result.stderr
+    assert not list((branch / "records").rglob("*2026-13-40*"))

@@ -86,7 +86,9 @@ def _load_source(source: str) -> Any:
 
 def _option_fields(options: dict) -> dict:
     from ..book import parse_absent, parse_action, parse_lecturer, split_names
+    from .roster import _date
 
+    _date(options["date"], "--date")  # said plainly here; otherwise it surfaces as a missing title
     data: dict[str, Any] = {}
     for key in ("kind", "date", "title", "place", "mode", "start", "end", "host", "recorder", "group",
                 "hours", "late_reason"):
