@@ -25,7 +25,9 @@ def isolated_env(home: Path) -> dict[str, str]:
         home.mkdir(parents=True, exist_ok=True)
         gitconfig.write_text("[user]\n\tname = 组织委员\n\temail = recorder@example.org\n"
                              "[init]\n\tdefaultBranch = main\n", encoding="utf-8")
+    # pw's caches and witness live in the user's folders (userdirs.py): each test has its own
     env.update(HOME=str(home), GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=str(gitconfig),
+               XDG_CACHE_HOME=str(home / "cache"), XDG_STATE_HOME=str(home / "state"),
                LC_ALL="C.UTF-8", NO_COLOR="1", PW_LOCK_TIMEOUT="20", PYTHONDONTWRITEBYTECODE="1")
     return env
 
