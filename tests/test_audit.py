@@ -75,7 +75,9 @@ def clean(tmp_path_factory) -> dict:
 def branch(clean, tmp_path) -> tuple[Path, dict, dict]:
     root = tmp_path / "branch"
     shutil.copytree(clean["root"], root)
-    return root, clean["env"], clean["ids"]
+    # every copy shares its first commit: each test has its own witness (what pw saw) and caches
+    env = {**clean["env"], "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    return root, env, clean["ids"]
 
 
 def audit(root: Path, env: dict, *args: str) -> list[dict]:
@@ -278,9 +280,10 @@ def _keys(tmp_path: Path) -> dict:
 
 
 def _require_signing(root: Path, env: dict, keys: dict, mode: str = "require") -> None:
-    for key, value in (("gpg.format", "ssh"), ("user.signingkey", str(keys["recorder"])),
-                       ("gpg.ssh.allowedSignersFile", str(keys["allowed"]))):
+    for key, value in (("gpg.format", "ssh"), ("user.signingkey", str(keys["recorder"]))):
         raw_git(root, env, "config", key, value)
+    # the verifier's own list of signers: pw never takes one from the audited repository
+    raw_git(root, env, "config", "--global", "gpg.ssh.allowedSignersFile", str(keys["allowed"]))
     settings = root / "records" / "pw.yaml"
     settings.write_text(settings.read_text(encoding="utf-8").replace("signing: 'off'", f"signing: {mode}")
                         .replace("signing: off", f"signing: {mode}"), encoding="utf-8")
@@ -292,7 +295,7 @@ def test_pw_signs_its_commits_and_tags(branch, tmp_path):
     _require_signing(root, env, _keys(tmp_path), "sign")
     at("2026-10-09", root, env, *meeting("2026-10-09", "committee"))
     assert "gpgsig" in git("cat-file", "-p", "HEAD", cwd=root)
-    assert git("log", "-1", "--format=%G?", cwd=root).strip() == "G"
+    assert raw_git(root, env, "log", "-1", "--format=%G?").strip() == "G"
     at("2026-10-10", root, env, "close", "2026Q3")
     assert "SSH SIGNATURE" in git("cat-file", "-p", "pw/closed/2026Q3", cwd=root)
 

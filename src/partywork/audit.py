@@ -1,72 +1,108 @@
 """What supervisors need to see in the history (SPEC §9): late, batched, backdated, outside pw,
-amended, edited after closing, deleted, voided, copied, unsigned, by unknown authors, rewritten.
+forged, misplaced, amended (and the past rewritten), edited after closing, deleted, voided, copied,
+weakened rules, unsigned, by unknown authors, rewritten.
 
-The history is read once (`gitio.history`); everything else is computed from it and from the
-records as they are now.
+Every commit is judged by what it did (changes.py, claims.py), never by what its message says;
+the policy that applies to a commit is the one in force at its parent; what was seen shared is
+remembered outside the repository (witness.py).
 """
 from __future__ import annotations
 
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
-from . import gitio, periods
-from . import cache
-from .store import record_paths
+from . import cache, changes, claims, gitio, periods, witness
+from .changes import Change
 from .errors import ConfigError
-from .gitio import Commit
-from .history import Version, record_id, versions_by_record
 from .i18n import t
 from .periods import Period
 from .report import finding
 from .repo import Repo
+from .schema import ID_PATTERN
 from .similar import similar_pairs
-from .yamlio import parse
+from .store import record_paths
 
 DAY = 86400
 CLOSE_PREFIX = "pw/closed/"
-VERIFY_CODES = ("OUTSIDE", "DELETED", "CLOSED-EDIT", "BACKDATE", "REWRITTEN", "UNSIGNED", "BAD-SIGNATURE",
-                "SIGNER-MISMATCH", "UNKNOWN-AUTHOR", "FSCK")
+VERIFY_CODES = ("OUTSIDE", "DELETED", "CLOSED-EDIT", "BACKDATE", "REWRITTEN", "FORGED", "MISPLACED", "UNSIGNED",
+                "BAD-SIGNATURE", "SIGNER-MISMATCH", "UNKNOWN-AUTHOR", "FSCK")
+# Failing only as errors: made by hand (pw's own are warnings, issue 11 scope 3)
+VERIFY_ERRORS = ("RETROACTIVE",)
+# Shown by verify without failing it (SPEC §9: a change that weakens the rules or the audit)
+VERIFY_SHOWN = ("WEAKENED",)
+DEFAULT_POLICY = claims.policy(None)
 
 
 @dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
+class Version:
+    record: str
+    path: str
+    status: str  # A added, M modified, D deleted, T type changed
+    commit: Change
+
+
+@dataclass(repr=False, eq=False)
 class Trail:
     """The history and the present, read once."""
 
     repo: Repo
-    commits: list[Commit]  # the commits touching records/, newest first
-    times: dict[str, int]  # every commit's committer time, for BACKDATE's parent check
+    changes: list[Change]  # every commit of HEAD, parents first
+    times: dict[str, int]  # committer time of every commit, for BACKDATE's parent check
+    policies: dict[str, dict]  # commit → the signing/recorders policy in force at its parent
     versions: dict[str, list[Version]]
     records: dict[str, dict]
     cache: cache.DocumentCache
     scoped: bool = False  # records holds only some months (a period's audit)
     closed: dict[str, tuple[str, Period]] = field(default_factory=dict)  # tag → (commit, period)
+    witness: witness.Witness | None = None
 
 
 def read_trail(repo: Repo, months: set[str] | None = None, documents: cache.DocumentCache | None = None) -> Trail:
     """The history, and the records now (of these months only, when given)."""
     git = repo.git
-    everything = gitio.history(git)
-    commits = []
-    for commit in everything:
-        commit.files = [(status, path) for status, path in commit.files if path.startswith("records/")]
-        if commit.files:
-            commits.append(commit)
+    walked = changes.walk(git)
     documents = documents or cache.DocumentCache(git)
-    trail = Trail(repo, commits, {c.hash: c.commit_time for c in everything}, versions_by_record(commits, months),
+    trail = Trail(repo, walked, {c.hash: c.commit_time for c in walked}, _policies(walked), _versions(walked),
                   _current(repo, documents, months), documents, scoped=months is not None)
     first_month = repo.settings.year_start_month
     for tag, (commit, message) in gitio.tags(git, CLOSE_PREFIX + "*").items():
         period = _tag_period(tag, message, repo.today, first_month)
         if period:
             trail.closed[tag] = (commit, period)
+    root = witness.first_commit(git, [c.hash for c in walked], {c.hash: c.parents for c in walked})
+    trail.witness = witness.Witness(git, root)
     return trail
+
+
+def _policies(walked: list[Change]) -> dict[str, dict]:
+    """The policy each commit must meet: the one its first parent left in force."""
+    after: dict[str, dict] = {}
+    at_parent: dict[str, dict] = {}
+    for change in walked:
+        before = after.get(change.parents[0], DEFAULT_POLICY) if change.parents else DEFAULT_POLICY
+        at_parent[change.hash] = before
+        after[change.hash] = change.verdict.get("settings", before)
+    return at_parent
+
+
+def _versions(walked: list[Change]) -> dict[str, list[Version]]:
+    """record id → its versions, oldest first; a record is known by the id it carries, so a file
+    moved or renamed stays the same record."""
+    found: dict[str, list[Version]] = {}
+    for change in walked:
+        for status, path, _old, _new in change.files:
+            if claims.is_record_path(path):
+                rid = change.verdict.get("records", {}).get(path) or claims.path_id(path) or path
+                found.setdefault(rid, []).append(Version(rid, path, status, change))
+    return found
 
 
 def _tag_period(tag: str, message: str, today: dt.date, first_month: int) -> Period | None:
     for line in message.splitlines():
         if line.startswith("Pw-Period: ") and ".." in line:
-            start, end = line[len("Pw-Period: "):].strip().split("..")
+            start, end = line[len("Pw-Period: "):].strip().split("..", 1)
             try:
                 return Period(tag[len(CLOSE_PREFIX):], dt.date.fromisoformat(start), dt.date.fromisoformat(end))
             except ValueError:
@@ -82,14 +118,19 @@ def _current(repo: Repo, documents: cache.DocumentCache, months: set[str] | None
     paths = record_paths(repo.root, months)
     out = {}
     for path, data in documents.documents(paths).items():
-        rid = record_id(path)
+        rid = claims.path_id(path)
         if rid and isinstance(data, dict):
             out[rid] = data
     return out
 
 
-def record_day(rid: str) -> dt.date:
-    return dt.date.fromisoformat(rid[:10])
+def record_day(rid: str | None) -> dt.date | None:
+    if not rid or not ID_PATTERN.match(rid):
+        return None
+    try:
+        return dt.date.fromisoformat(rid[:10])
+    except ValueError:
+        return None
 
 
 def audit(repo: Repo, period: Period | None = None, documents: cache.DocumentCache | None = None) -> list[dict]:
@@ -98,14 +139,19 @@ def audit(repo: Repo, period: Period | None = None, documents: cache.DocumentCac
     months = set(periods.Period("", period.start - dt.timedelta(days=366), period.end).months()) if period else None
     trail = read_trail(repo, months, documents)
     findings: list[dict] = []
-    for check in (_late, _batch, _backdate, _outside, _amended, _closed_edit, _deleted, _voided, _similar,
-                  _unknown_author, _rewritten):
+    for check in (_late, _batch, _backdate, _outside, _forged, _misplaced, _amended, _retroactive, _weakened,
+                  _closed_edit, _deleted, _voided, _similar, _unknown_author, _rewritten):
         findings += check(trail)
     findings += signature_findings(repo, trail)
     trail.cache.save()
     if period is not None:
-        findings = [f for f in findings if f["record"] is None or period.contains(record_day(f["record"]))]
+        findings = [f for f in findings if _in_period(f, period)]
     return _ordered(findings)
+
+
+def _in_period(item: dict, period: Period) -> bool:
+    day = record_day(item["record"])
+    return day is None or period.contains(day)
 
 
 def _ordered(findings: list[dict]) -> list[dict]:
@@ -113,11 +159,20 @@ def _ordered(findings: list[dict]) -> list[dict]:
     return sorted(findings, key=lambda f: (f["record"] or "", rank.get(f["severity"], 3), f["code"], f["commit"] or ""))
 
 
+def _subject(change: Change) -> str:
+    return change.subject[:60]
+
+
+def _who(change: Change) -> str:
+    return f"{change.author} <{change.author_email}>"
+
+
 # -- time ----------------------------------------------------------------------------------------
 
 
 def _first_versions(trail: Trail) -> list[Version]:
-    return [versions[0] for versions in trail.versions.values() if versions[0].status == "A"]
+    return [versions[0] for rid, versions in trail.versions.items()
+            if versions[0].status == "A" and record_day(rid) is not None]
 
 
 def _late(trail: Trail) -> list[dict]:
@@ -128,6 +183,7 @@ def _late(trail: Trail) -> list[dict]:
             continue
         held = record_day(first.record)
         written = dt.date.fromisoformat(first.commit.day)
+        assert held is not None
         days = (written - held).days
         if days > limit:
             reason = (trail.records.get(first.record) or {}).get("late_reason")
@@ -156,8 +212,7 @@ def _batch(trail: Trail) -> list[dict]:
                 del months[month]
             start += 1
         if end - start + 1 >= 3 and len(months) >= 2:
-            for i in range(max(start, flagged_to + 1), end + 1):
-                out.append(i)
+            out.extend(range(max(start, flagged_to + 1), end + 1))
             flagged_to = end
     return [finding("BATCH", "warning", t("audit.batch", count=_neighbours(times, i), day=firsts[i].commit.day),
                     firsts[i].record, firsts[i].commit.hash)
@@ -170,41 +225,56 @@ def _neighbours(times: list[int], i: int) -> int:
 
 
 def _backdate(trail: Trail) -> list[dict]:
+    """Committed before its parent by more than two honest clocks can differ, or authored and
+    committed more than a day apart."""
     known = trail.times
+    skew = trail.repo.settings.clock_skew_minutes * 60
     out = []
-    for commit in trail.commits:
-        earlier = [p for p in commit.parents if p in known and commit.commit_time < known[p]]
-        skew = abs(commit.author_time - commit.commit_time) > DAY
-        if earlier or skew:
-            message = t("audit.backdate_parent") if earlier else t("audit.backdate_skew", author=commit.author_date,
-                                                                     committer=commit.commit_date)
-            for rid in _records_of(commit) or [None]:
-                out.append(finding("BACKDATE", "warning", message, rid, commit.hash))
+    for change in trail.changes:
+        if not change.files:
+            continue
+        earlier = [p for p in change.parents if p in known and change.commit_time < known[p] - skew]
+        apart = abs(change.author_time - change.commit_time) > DAY
+        if earlier or apart:
+            message = (t("audit.backdate_parent", minutes=(known[earlier[0]] - change.commit_time) // 60) if earlier
+                       else t("audit.backdate_skew", author=change.author_date, committer=change.commit_date))
+            for rid in _records_of(change) or [None]:
+                out.append(finding("BACKDATE", "warning", message, rid, change.hash))
     return out
 
 
-def _records_of(commit: Commit) -> list[str]:
-    return [rid for _status, path in commit.files if (rid := record_id(path))]
+def _records_of(change: Change) -> list[str]:
+    ids = change.verdict.get("records", {})
+    return [_known(ids.get(path) or claims.path_id(path)) or path for _s, path, _o, _n in change.files
+            if claims.is_record_path(path)]
 
 
-# -- changes -------------------------------------------------------------------------------------
+def _known(rid: str | None) -> str | None:
+    return rid if rid and ID_PATTERN.match(rid) else None
+
+
+def _finding(code: str, severity: str, message: str, rid: str | None, commit: str | None) -> dict:
+    """A finding on a record; one whose id cannot be told (a renamed file) names no record."""
+    return finding(code, severity, message, _known(rid), commit)
+
+
+# -- what each commit did ------------------------------------------------------------------------
 
 
 def _outside(trail: Trail) -> list[dict]:
     out = []
-    for commit in trail.commits:
-        if commit.action is not None:
+    for change in trail.changes:
+        if change.by_pw or not change.files:
             continue
-        records = [r for r in _records_of(commit) if not trail.scoped or r in trail.versions]
-        message = t("audit.outside", subject=commit.subject[:60]) if records else ""
-        out += [finding("OUTSIDE", "warning", message, rid, commit.hash) for rid in records]
-        # SPEC §4 allows editing the roster (and settings have no command): seen, not failed
-        for path in sorted({p for _s, p in commit.files if p in ("records/members.yaml", "records/pw.yaml")}):
-            out.append(finding("OUTSIDE", "info", t("audit.outside_roster", path=path, subject=commit.subject[:60]),
-                               None, commit.hash))
+        key = "audit.outside_merge" if change.is_merge else "audit.outside"
+        records = [r for r in _records_of(change) if not trail.scoped or r in trail.versions]
+        out += [_finding("OUTSIDE", "warning", t(key, subject=_subject(change)), rid, change.hash) for rid in records]
+        # SPEC §4 allows editing the roster (and settings by hand): seen, not failed; a merge is no hand edit
+        for path in sorted({f[1] for f in change.files if f[1] in (claims.ROSTER, claims.SETTINGS)}):
+            out.append(finding("OUTSIDE", "warning" if change.is_merge else "info",
+                               t("audit.outside_roster", path=path, subject=_subject(change)), None, change.hash))
     for path in _uncommitted(trail):
-        rid = record_id(path)
-        out.append(finding("OUTSIDE", "warning", t("audit.uncommitted", path=path), rid, None))
+        out.append(_finding("OUTSIDE", "warning", t("audit.uncommitted", path=path), claims.path_id(path), None))
     return out
 
 
@@ -214,25 +284,102 @@ def _uncommitted(trail: Trail) -> list[str]:
     if not trail.scoped:
         return trail.repo.git.changed(["records"])
     staged = trail.repo.git.staged_paths()
-    paths = {f"records/{rid[:4]}/{rid}.yaml" for rid in trail.records}
-    new = {p for p in trail.cache.untracked if p in paths or record_id(p) is None}
+    paths = {claims.canonical_path(rid) for rid in trail.records}
+    new = {p for p in trail.cache.untracked if p in paths or claims.path_id(p) is None}
     return sorted((trail.cache.dirty | staged | new) & (paths | new))
 
 
+def _forged(trail: Trail) -> list[dict]:
+    out = []
+    for change in trail.changes:
+        for key, args in change.verdict.get("forged", []):
+            message = t("audit.forged", action=claims._show(change.action), why=t(key, **args))
+            for rid in _records_of(change) or [change.trailers.get("Pw-Record")]:
+                out.append(_finding("FORGED", "error", message, rid, change.hash))
+    return out
+
+
+def _misplaced(trail: Trail) -> list[dict]:
+    return [_finding("MISPLACED", "error", t(key, **args), rid, change.hash)
+            for change in trail.changes for rid, key, args in change.verdict.get("misplaced", [])]
+
+
+def _honest(change: Change) -> bool:
+    return change.by_pw and not change.verdict.get("forged")
+
+
 def _amended(trail: Trail) -> list[dict]:
+    late = trail.repo.settings.late_after_days
     out = []
     for rid, versions in trail.versions.items():
         for version in versions[1:]:
-            action = version.commit.action
-            if version.status != "M" or action == "void":
+            change = version.commit
+            if version.status != "M" or (change.action == "void" and _honest(change)):
                 continue
-            reason = version.commit.trailers.get("Pw-Reason")
-            if action in ("edit", "action-drop") and reason or action == "action-done":
-                out.append(finding("AMENDED", "info", t("audit.amended_reason", reason=reason or action), rid,
-                                   version.commit.hash))
+            fields = next((f for r, f in change.verdict.get("rewrites", []) if r == rid), [])
+            reason = change.trailers.get("Pw-Reason")
+            explained = _honest(change) and (change.action in ("edit", "action-drop") and reason
+                                             or change.action == "action-done")
+            day = record_day(rid)
+            after_days = (dt.date.fromisoformat(change.day) - day).days if day else 0
+            if fields and after_days > late:
+                out.append(finding("AMENDED", "warning", t("audit.rewrote_past", days=after_days, fields=_fields(fields),
+                                                           reason=reason or "—"), _known(rid), change.hash))
+            elif explained:
+                out.append(finding("AMENDED", "info", t("audit.amended_reason", reason=reason or change.action),
+                                   _known(rid), change.hash))
             else:
-                out.append(finding("AMENDED", "warning", t("audit.amended_silent"), rid, version.commit.hash))
+                out.append(finding("AMENDED", "warning", t("audit.amended_silent"), _known(rid), change.hash))
     return out
+
+
+def _fields(fields: list[list]) -> str:
+    return "；".join(f"{name}: {_brief(before)} → {_brief(after)}" for name, before, after in fields)
+
+
+def _brief(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_brief(v) for v in value) + "]"
+    if isinstance(value, dict):
+        shown = value.get("name") or value.get("member") or value.get("text")
+        rest = ", ".join(f"{k}={v}" for k, v in value.items() if v != shown)
+        return f"{shown}({rest})" if shown else "{" + rest + "}"
+    return claims._show(value)
+
+
+def _retroactive(trail: Trail) -> list[dict]:
+    """A roster change that moves a date across records already written changes who was expected
+    at them: through pw a warning naming them, by hand an error (issue 11 scope 3)."""
+    existing: dict[str, str] = {}
+    out = []
+    for change in trail.changes:
+        for start, end, message in _roster_spans(change):
+            hit = sorted(rid for rid, day in existing.items() if start <= day <= end)
+            if hit:
+                through_pw = _honest(change) and change.action in claims.ROSTER_ACTIONS
+                shown = "、".join(hit[:3]) + (t("audit.and_more", count=len(hit) - 3) if len(hit) > 3 else "")
+                out.append(finding("RETROACTIVE", "warning" if through_pw else "error",
+                                   message + t("audit.retroactive_records", count=len(hit), records=shown),
+                                   None, change.hash))
+        for status, path, _old, _new in change.files:
+            rid = _known(change.verdict.get("records", {}).get(path) or claims.path_id(path))
+            if rid and status == "D":
+                existing.pop(rid, None)
+            elif rid:
+                existing[rid] = rid[:10]
+    return out
+
+
+def _roster_spans(change: Change) -> list[tuple[str, str, str]]:
+    return [(start, end, t("audit.retroactive", member=member, field=name, before=before, after=after,
+                           who=_who(change)))
+            for member, name, before, after, start, end in change.verdict.get("roster", [])]
+
+
+def _weakened(trail: Trail) -> list[dict]:
+    return [finding("WEAKENED", "warning", t("audit.weakened", setting=name, before=before, after=after,
+                                             who=_who(change)), None, change.hash)
+            for change in trail.changes for name, before, after in change.verdict.get("weakened", [])]
 
 
 def _closed_edit(trail: Trail) -> list[dict]:
@@ -240,7 +387,8 @@ def _closed_edit(trail: Trail) -> list[dict]:
     for tag, (commit, period) in trail.closed.items():
         sealed = gitio.reachable(trail.repo.git, commit) if commit else set()
         for rid, versions in trail.versions.items():
-            if not period.contains(record_day(rid)):
+            day = record_day(rid)
+            if day is None or not period.contains(day):
                 continue
             for version in versions:
                 if version.commit.hash not in sealed:
@@ -249,9 +397,15 @@ def _closed_edit(trail: Trail) -> list[dict]:
 
 
 def _deleted(trail: Trail) -> list[dict]:
-    return [finding("DELETED", "error", t("audit.deleted", reason=v[-1].commit.trailers.get("Pw-Reason") or "—"),
-                    rid, v[-1].commit.hash)
-            for rid, v in trail.versions.items() if v[-1].status == "D" and rid not in trail.records]
+    return [_finding("DELETED", "error", t("audit.deleted", reason=v[-1].commit.trailers.get("Pw-Reason") or "—"),
+                     rid, v[-1].commit.hash)
+            for rid, v in trail.versions.items() if v[-1].status == "D" and rid not in trail.records
+            and not _moved(rid, v[-1])]
+
+
+def _moved(rid: str, last: Version) -> bool:
+    """The file left this path in a commit that put the same record elsewhere (MISPLACED says so)."""
+    return any(r == rid for r, _key, _args in last.commit.verdict.get("misplaced", []))
 
 
 def _voided(trail: Trail) -> list[dict]:
@@ -276,58 +430,56 @@ def _are_pairs(value: object) -> bool:
 
 
 def _unknown_author(trail: Trail) -> list[dict]:
-    allowed = {e.lower() for e in trail.repo.settings.recorders}
-    if not allowed:
-        return []
-    return [finding("UNKNOWN-AUTHOR", "warning", t("audit.unknown_author", email=c.author_email), rid, c.hash)
-            for c in trail.commits if c.author_email.lower() not in allowed for rid in (_records_of(c) or [None])]
+    """The recorders in force at the commit's parent: a commit cannot let itself in."""
+    out = []
+    for change in trail.changes:
+        allowed = set(trail.policies[change.hash]["recorders"])
+        if allowed and change.files and change.author_email.lower() not in allowed:
+            message = t("audit.unknown_author", email=change.author_email)
+            out += [_finding("UNKNOWN-AUTHOR", "warning", message, rid, change.hash)
+                    for rid in (_records_of(change) or [None])]
+    return out
 
 
 def _rewritten(trail: Trail) -> list[dict]:
-    """Close tags that left the history, and shared history that did: the remote tip pw sync last
-    saw must still be on a local branch (a `git reset` or a forced pull would drop it; looking at an
-    old commit would not)."""
-    from .sync import anchored_heads
-
+    """Close tags that left the history, or moved or vanished since pw saw them; shared tips pw
+    saw that no local branch holds any more; a history replaced from its first commit."""
     git = trail.repo.git
     out = [finding("REWRITTEN", "error", t("audit.rewritten", tag=tag), None, commit or None)
            for tag, (commit, _period) in trail.closed.items() if not gitio.is_ancestor(git, commit)]
-    for remote, head in anchored_heads(git).items():
-        if not gitio.on_a_branch(git, head):
-            out.append(finding("REWRITTEN", "error", t("audit.rewritten_shared", remote=remote, commit=head[:10]),
-                               None, head))
+    seen = trail.witness
+    if seen is None:
+        return out
+    now = witness.close_tag_ids(git, CLOSE_PREFIX)
+    for tag, oid in sorted(seen.tags.items()):
+        if now.get(tag) != oid:
+            key = "audit.rewritten_tag_moved" if tag in now else "audit.rewritten_tag_gone"
+            out.append(finding("REWRITTEN", "error", t(key, tag=tag), None, oid))
+    for tip in seen.tips:
+        if not gitio.on_a_branch(git, tip):
+            out.append(finding("REWRITTEN", "error", t("audit.rewritten_shared", commit=tip[:10]), None, tip))
+    replaced = seen.replaced()
+    if replaced:
+        out.append(finding("REWRITTEN", "error", t("audit.rewritten_root", before=replaced[:10],
+                                                   now=(seen.root or "")[:10]), None, None))
     return out
 
 
 # -- signatures ----------------------------------------------------------------------------------
 
 
-def _signing_since(trail: Trail) -> str | None | bool:
-    """The commit that turned `signing: require` on (False when it is not on now)."""
-    if trail.repo.settings.signing != "require":
-        return False
-    changes = [c for c in reversed(trail.commits) if any(p == "records/pw.yaml" for _s, p in c.files)]
-    contents = gitio.blobs(trail.repo.git, [f"{c.hash}:{gitio.top_path(trail.repo.git, 'records/pw.yaml')}" for c in changes])
-    since = None
-    for commit, raw in zip(changes, contents):
-        doc, _problems = parse(raw or b"", "records/pw.yaml")
-        on = bool(doc) and doc.data.get("signing") == "require"
-        if on and since is None:
-            since = commit.hash
-        elif not on:
-            since = None
-    return since
-
-
 def signature_findings(repo: Repo, trail: Trail) -> list[dict]:
-    since = _signing_since(trail)
-    if since is False:
+    """Each commit whose parent had `signing: require` must be signed by its committer, checked
+    against the verifying user's own allowed signers (never the audited repository's)."""
+    required = [c.hash for c in trail.changes if trail.policies[c.hash]["signing"] == "require"]
+    if not required:
         return []
     git = repo.git
-    if (gitio.config(git, "gpg.format") or "openpgp") == "ssh" and not gitio.config(git, "gpg.ssh.allowedSignersFile"):
+    form = gitio.user_config(git, "gpg.format") or gitio.config(git, "gpg.format") or "openpgp"
+    if form == "ssh" and not gitio.allowed_signers(git):
         raise ConfigError(t("audit.no_allowed_signers"), t("audit.no_allowed_signers.hint"))
     out = []
-    for commit, status, signer, committer in gitio.signatures(git, since if isinstance(since, str) else None):
+    for commit, status, signer, committer in gitio.signatures(git, required):
         if status == "N":
             out.append(finding("UNSIGNED", "error", t("audit.unsigned"), None, commit))
         elif status != "G":
@@ -338,7 +490,28 @@ def signature_findings(repo: Repo, trail: Trail) -> list[dict]:
     return out
 
 
-def verify(repo: Repo) -> list[dict]:
-    findings = [f for f in audit(repo) if f["code"] in VERIFY_CODES and f["severity"] in ("warning", "error")]
+def verify(repo: Repo) -> tuple[bool, list[dict]]:
+    """(ok, findings): the findings verify shows, and whether any of them fails it. What it saw
+    (close tags, the upstream tip) is remembered for next time."""
+    findings = [f for f in audit(repo) if f["severity"] in ("warning", "error") and (
+        f["code"] in VERIFY_CODES or f["code"] in VERIFY_SHOWN or
+        (f["code"] in VERIFY_ERRORS and f["severity"] == "error"))]
     findings += [finding("FSCK", "error", line) for line in gitio.fsck(repo.git)]
-    return findings
+    failing = [f for f in findings if f["code"] not in VERIFY_SHOWN]
+    if not failing:
+        remember(repo)
+    return not failing, findings
+
+
+def remember(repo: Repo) -> None:
+    """Witness what this clone holds as shared: its close tags and its upstream's tip."""
+    git = repo.git
+    walked_root = _root(git)
+    tip = witness.upstream_tip(git)
+    witness.Witness(git, walked_root).remember(witness.close_tag_ids(git, CLOSE_PREFIX), [tip] if tip else [])
+
+
+def _root(git: gitio.Git) -> str | None:
+    roots = git.out("rev-list", "--first-parent", "--max-parents=0", "HEAD").split() if git.head() else []
+    return roots[0] if roots else None
+

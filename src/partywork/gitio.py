@@ -434,11 +434,43 @@ def on_a_branch(git: "Git", commit: str) -> bool:
     return result.returncode == 0 and bool(result.stdout.strip())
 
 
-def signatures(git: "Git", since: str | None) -> list[tuple[str, str, str, str]]:
-    """(commit, %G?, signer, committer email) for the commits after `since` (all when None)."""
-    revs = [f"{since}..HEAD"] if since else ["HEAD"]
-    out = git.run("log", "--format=%H%x1f%G?%x1f%GS%x1f%ce", *revs).stdout.decode("utf-8", "replace")
-    return [tuple(line.split("\x1f")) for line in out.splitlines() if line.count("\x1f") == 3]  # type: ignore[misc]
+def user_config(git: "Git", key: str) -> str | None:
+    """A setting from the user's own git configuration (global, then system), never the
+    repository's: an audited repository must not choose how it is verified."""
+    for scope in ("--global", "--system"):
+        result = git.run("config", scope, "--get", key, check=False)
+        if result.returncode == 0 and result.stdout.strip():
+            return result.stdout.decode("utf-8", "replace").strip()
+    return None
+
+
+def allowed_signers(git: "Git") -> str | None:
+    return user_config(git, "gpg.ssh.allowedSignersFile")
+
+
+def _verifying(git: "Git") -> list[str]:
+    """-c options that put the user's own verification set-up over whatever the repository says:
+    its allowed signers, and the programs that check signatures (a repository naming a program
+    would otherwise have it run)."""
+    options = ["-c", f"gpg.ssh.allowedSignersFile={allowed_signers(git) or ''}"]
+    for key, default in (("gpg.program", "gpg"), ("gpg.ssh.program", "ssh-keygen"), ("gpg.x509.program", "gpgsm"),
+                         ("gpg.ssh.revocationFile", "")):
+        options += ["-c", f"{key}={user_config(git, key) or default}"]
+    return options
+
+
+def signatures(git: "Git", commits: list[str]) -> list[tuple[str, str, str, str]]:
+    """(commit, %G?, signer, committer email) for these commits."""
+    if not commits:
+        return []
+    out = git.run(*_verifying(git), "log", "--no-walk=unsorted", "--stdin", "--format=%H%x1f%G?%x1f%GS%x1f%ce%x1e",
+                  stdin="".join(c + "\n" for c in commits).encode()).stdout.decode("utf-8", "replace")
+    found = []
+    for entry in out.split("\x1e"):
+        parts = entry.strip("\n").split("\x1f", 3)
+        if len(parts) == 4:
+            found.append((parts[0], parts[1], parts[2], parts[3]))
+    return found
 
 
 def fsck(git: "Git") -> list[str]:

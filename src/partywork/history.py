@@ -1,27 +1,21 @@
-"""Every version of every record, from one pass over the git history (SPEC §9, `pw history`)."""
+"""Every version of a record, from the audit's reading of the history (SPEC §9, `pw history`)."""
 from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import gitio
+from . import changes, gitio
 from .errors import DataError, NotFound
-from .gitio import Commit, Git
+from .gitio import Git
 from .i18n import t
 from .schema import ID_PATTERN
 from .yamlio import parse
 
+if TYPE_CHECKING:
+    from .audit import Version
+
 _RECORD_PATH = re.compile(r"^records/\d{4}/(" + ID_PATTERN.pattern.strip("^$") + r")\.yaml$")
-
-
-@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
-class Version:
-    record: str
-    path: str
-    status: str  # A added, M modified, D deleted
-    commit: Commit
 
 
 def record_id(path: str) -> str | None:
@@ -29,38 +23,31 @@ def record_id(path: str) -> str | None:
     return match.group(1) if match else None
 
 
-def versions_by_record(commits: list[Commit], months: set[str] | None = None) -> dict[str, list[Version]]:
-    """record id → its versions, oldest first (of records of these months only, when given)."""
-    found: dict[str, list[Version]] = {}
-    for commit in reversed(commits):
-        for status, path in commit.files:
-            if months is not None and path.rsplit("/", 1)[-1][:7] not in months:
-                continue
-            rid = record_id(path)
-            if rid:
-                found.setdefault(rid, []).append(Version(rid, path, status, commit))
-    return found
-
-
 def record_history(git: Git, ident: str) -> dict:
+    """Every version of the record, wherever its file was (a move or a merge included): the
+    audit's own reading of the history (changes.py), so history and audit never disagree."""
+    from .audit import _versions
+
     if not ID_PATTERN.match(ident or ""):
         raise DataError(t("record.invalid_id", id=ident), t("schema.bad_id.hint"))
-    versions = versions_by_record(gitio.history(git, f"records/{ident[:4]}/{ident}.yaml")).get(ident)
+    versions = _versions(changes.walk(git)).get(ident)
     if not versions:
         raise NotFound(t("record.not_found", id=ident), t("record.not_found.hint"))
     contents = _contents(git, versions)
     out = []
     for i, version in enumerate(versions):
         before = contents[i - 1] if i else None
-        after = contents[i]
-        out.append(_version_json(version, field_changes(before, after) if i else []))
+        out.append(_version_json(version, field_changes(before, contents[i]) if i else []))
     return {"schema": "pw.history/1", "record": ident, "versions": list(reversed(out))}
 
 
 def _contents(git: Git, versions: list[Version]) -> list[dict | None]:
-    specs = [f"{v.commit.hash}:{gitio.top_path(git, v.path)}" for v in versions]
-    out = []
-    for version, raw in zip(versions, gitio.blobs(git, specs)):
+    blobs = [next(f[3] for f in v.commit.files if f[1] == v.path) for v in versions]
+    found = gitio.objects(git, [b for b in blobs if not set(b) <= {"0"}])
+    by_blob = {b: o[2] for b, o in zip([b for b in blobs if not set(b) <= {"0"}], found) if o is not None}
+    out: list[dict | None] = []
+    for version, blob in zip(versions, blobs):
+        raw = by_blob.get(blob)
         if version.status == "D" or raw is None:
             out.append(None)
             continue
@@ -71,7 +58,8 @@ def _contents(git: Git, versions: list[Version]) -> list[dict | None]:
 
 def _version_json(version: Version, changes: list[dict]) -> dict:
     commit = version.commit
-    action = commit.action or ("deleted" if version.status == "D" else "outside-pw")
+    action = (commit.action if commit.by_pw else None) or (
+        "deleted" if version.status == "D" else "merge" if commit.is_merge else "outside-pw")
     return {"commit": commit.hash, "author": commit.author, "email": commit.author_email, "date": commit.commit_date,
             "author_date": commit.author_date, "action": action, "reason": commit.trailers.get("Pw-Reason"),
             "changes": changes}

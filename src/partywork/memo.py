@@ -17,6 +17,8 @@ by git and never a source of truth: deleting it loses nothing.
 """
 from __future__ import annotations
 
+from . import userdirs
+
 import hashlib
 import json
 import os
@@ -85,7 +87,7 @@ class ReportMemo:
         """HEAD, the tags, and the remote tips pw sync last saw (the audit checks HEAD holds them)."""
         refs = self.git.run("show-ref", "--head", "--tags", check=False).stdout.decode("utf-8", "replace")
         try:
-            anchor = os.stat(self.git.git_dir / "pw-anchor.json")  # sync.ANCHOR (sync is heavy to import)
+            anchor = os.stat(userdirs.state_home() / "witness")  # what sync and verify saw (witness.py)
             return f"{refs}anchor {anchor.st_ino} {anchor.st_mtime_ns} {anchor.st_size}\n"
         except OSError:
             return refs

@@ -46,10 +46,11 @@ class Settings:
     similarity_threshold: float = 0.8
     signing: str = "off"
     recorders: list[str] = field(default_factory=list)
+    clock_skew_minutes: int = 10
 
 
 KEYS = ("branch", "type", "parent", "lang", "year_start_month", "rules", "late_after_days",
-        "attendance_floor", "study_hours", "similarity_threshold", "signing", "recorders")
+        "attendance_floor", "study_hours", "similarity_threshold", "signing", "recorders", "clock_skew_minutes")
 
 
 def parse(doc: Document, file: str) -> tuple[Settings, list[Problem]]:
@@ -66,6 +67,7 @@ def parse(doc: Document, file: str) -> tuple[Settings, list[Problem]]:
     settings.signing = check.choice(data.get("signing"), ("signing",), SIGNING) or "off"
     settings.year_start_month = _bounded(check, data, "year_start_month", 1, 12, "month", 1, whole=True)
     settings.late_after_days = _bounded(check, data, "late_after_days", 0, 3650, "integer", 3, whole=True)
+    settings.clock_skew_minutes = _bounded(check, data, "clock_skew_minutes", 0, 1440, "integer", 10, whole=True)
     settings.attendance_floor = _bounded(check, data, "attendance_floor", 0, 1, "fraction", 0.8)
     settings.similarity_threshold = _bounded(check, data, "similarity_threshold", 0, 1, "fraction", 0.8)
     settings.study_hours = _study_hours(check, data.get("study_hours"))
@@ -146,4 +148,5 @@ def default_text(branch: str, parent: str, branch_type: str, lang: str) -> dict:
         "rules": {k: dict(v) for k, v in DEFAULT_RULES.items()},
         "late_after_days": 3, "attendance_floor": 0.8, "study_hours": {"member": 32, "leader": 56},
         "similarity_threshold": 0.8, "signing": "off", "recorders": [],
+        "clock_skew_minutes": 10,
     }

@@ -1,28 +1,28 @@
 """`pw sync` and `pw status`: exchanging records with the shared git server (SPEC §10).
 
-The remote is the witness. pw keeps an anchor in .git/pw-anchor.json: the remote tip and the close
-tags it last saw there. A remote that no longer descends from that tip, or whose close tags moved or
-vanished, was rewritten: pw refuses it and never force-pushes. Local commits go on top of the remote
+The remote is the witness. pw remembers, in the user's state folder (witness.py, never inside the
+repository), the remote tip and the close tags it last saw there. A remote that no longer descends
+from that tip, or whose close tags moved or vanished, was rewritten: pw refuses it and never
+force-pushes. Local commits go on top of the remote
 by fast-forward or rebase (`--ignore-date`: a rebased commit carries the time it entered the shared
 history, so an honest offline week never looks backdated). A conflict aborts the rebase: the repo is
 exactly as before, and the record is named.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .audit import CLOSE_PREFIX
 from .errors import Busy, ConfigError, DataError, GitError, PwError
-from .fsutil import exclusive_lock, write_atomic
+from .fsutil import exclusive_lock
 from .gitio import Git, _prefix
-from .history import record_id
+from .claims import path_id as record_id
 from .i18n import t
 from .repo import Repo
 from .txn import LOCK, lock_timeout, recover
+from .witness import Witness
 
-ANCHOR = "pw-anchor.json"
 INCOMING = "refs/pw/incoming"
 
 
@@ -54,24 +54,15 @@ def _branch(git: Git) -> str:
     return name
 
 
-def _anchor(git: Git) -> dict:
-    try:
-        data = json.loads((git.git_dir / ANCHOR).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
+def _witness(git: Git) -> Witness:
+    roots = git.out("rev-list", "--first-parent", "--max-parents=0", "HEAD").split() if git.head() else []
+    return Witness(git, roots[0] if roots else None)
 
 
-def anchored_heads(git: Git) -> dict[str, str]:
-    """remote → the tip pw sync last saw there."""
-    return {remote: entry["head"] for remote, entry in _anchor(git).items()
-            if isinstance(entry, dict) and isinstance(entry.get("head"), str) and entry["head"]}
-
-
-def _save_anchor(git: Git, remote: str, head: str, tags: dict[str, str]) -> None:
-    anchors = _anchor(git)
-    anchors[remote] = {"head": head, "tags": tags}
-    write_atomic(git.git_dir / ANCHOR, json.dumps(anchors, indent=1).encode("utf-8"))
+def _remote_key(git: Git, remote: str) -> str:
+    """A remote is known by its address: the same name pointed elsewhere is another witness."""
+    result = git.run("remote", "get-url", remote, check=False)
+    return result.stdout.decode("utf-8", "replace").strip() or remote
 
 
 def _remote_tags(git: Git, remote: str) -> dict[str, str]:
@@ -96,7 +87,8 @@ def _fetch(git: Git, remote: str, branch: str) -> str | None:
 
 
 def _check_rewritten(git: Git, remote: str, incoming: str | None, tags: dict[str, str]) -> None:
-    anchor = _anchor(git).get(remote, {})
+    anchor = _witness(git).remotes.get(_remote_key(git, remote), {})
+    anchor = anchor if isinstance(anchor, dict) else {}
     last = anchor.get("head")
     if last and (incoming is None or not git.run("merge-base", "--is-ancestor", last, incoming, check=False).returncode == 0):
         raise Rewritten(t("sync.rewritten_head", remote=remote, last=last[:10], now=(incoming or "—")[:10]),
@@ -172,7 +164,8 @@ def sync(repo: Repo) -> SyncResult:
             _push(git, remote, f"{head}:refs/heads/{branch}")
         result.tags = _push_tags(git, remote, tags)
         _confirm(git, remote, branch, head)
-        _save_anchor(git, remote, head or "", {**tags, **{n: _tag_id(git, n) for n in result.tags}})
+        seen = {**tags, **{n: _tag_id(git, n) for n in result.tags}}
+        _witness(git).remember(seen, [head] if head else [], _remote_key(git, remote), {"head": head or "", "tags": seen})
     return result
 
 
