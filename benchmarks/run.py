@@ -108,11 +108,26 @@ def bench_check(work: Path, runs: int) -> tuple[float, float]:
     return statistics.median(times), 10000 / statistics.median(times)
 
 
-def bench_audit(work: Path, runs: int) -> tuple[float, float]:
-    root = repo(work, 10000, history=True)
-    run([*PW, "--today", TODAY, "audit", "--format", "json"], root)
-    return (median([*PW, "--today", TODAY, "audit", "--format", "json"], root, runs),
-            median(["git", "log", "--name-status"], root, runs))
+def bench_audit(work: Path, runs: int) -> tuple[float, float, float]:
+    """The second run (everything known) and the first run after one new commit (that commit read,
+    judged and added to the per-commit cache), each beside `git log --name-status`. The audit's
+    cache lives in the user's cache folder: this run gets one of its own."""
+    source = repo(work, 10000, history=True)
+    root = work / "audit-history"
+    shutil.rmtree(root, ignore_errors=True)
+    subprocess.run(["git", "clone", "-q", str(source), str(root)], check=True, env=ENV, capture_output=True)
+    cache = work / "audit-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    ENV["XDG_CACHE_HOME"] = str(cache)
+    audit = [*PW, "--today", TODAY, "audit", "--format", "json"]
+    run(audit, root)
+    warm = median(audit, root, runs)
+    after_one = []
+    for i in range(runs):
+        subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", f"bench {i}"], cwd=root, env=ENV, check=True)
+        after_one.append(run(audit, root))
+    ENV.pop("XDG_CACHE_HOME")
+    return warm, statistics.median(after_one), median(["git", "log", "--name-status"], root, runs)
 
 
 def bench_help(runs: int) -> tuple[float, float]:
@@ -146,9 +161,11 @@ def main() -> None:
     check_time, rate = bench_check(args.work, args.runs)
     rows.append(("`pw check` of 10,000 in a fresh clone", f"{check_time:.3f} s", "3,000 records/s",
                  rate, "≥ 3,000/s", rate >= 3000))
-    audit_pw, audit_git = bench_audit(args.work, args.runs)
-    rows.append(("`pw audit` over 10,000 commits (warm)", f"{audit_pw:.3f} s", f"`git log --name-status` {audit_git:.3f} s",
-                 audit_pw / audit_git, "≤ 3×", audit_pw / audit_git <= 3))
+    audit_pw, audit_new, audit_git = bench_audit(args.work, args.runs)
+    rows.append(("`pw audit` over 10,000 commits, second run", f"{audit_pw:.3f} s",
+                 f"`git log --name-status` {audit_git:.3f} s", audit_pw / audit_git, "≤ 2×", audit_pw / audit_git <= 2))
+    rows.append(("`pw audit`, first run after one new commit", f"{audit_new:.3f} s",
+                 f"`git log --name-status` {audit_git:.3f} s", audit_new / audit_git, "≤ 3×", audit_new / audit_git <= 3))
     help_pw, help_typer = bench_help(args.runs)
     rows.append(("`pw --help`", f"{help_pw:.3f} s", f"`python -c \"import typer\"` {help_typer:.3f} s",
                  help_pw / help_typer, "≤ 1.5×", help_pw / help_typer <= 1.5))

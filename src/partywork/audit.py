@@ -349,18 +349,21 @@ def _brief(value: Any) -> str:
 
 def _retroactive(trail: Trail) -> list[dict]:
     """A roster change that moves a date across records already written changes who was expected
-    at them: through pw a warning naming them, by hand an error (issue 11 scope 3)."""
+    at them: through pw a warning naming them, by hand an error (issue 11 scope 3). One finding
+    per member and commit."""
     existing: dict[str, str] = {}
     out = []
     for change in trail.changes:
-        for start, end, message in _roster_spans(change):
-            hit = sorted(rid for rid, day in existing.items() if start <= day <= end)
-            if hit:
-                through_pw = _honest(change) and change.action in claims.ROSTER_ACTIONS
-                shown = "、".join(hit[:3]) + (t("audit.and_more", count=len(hit) - 3) if len(hit) > 3 else "")
-                out.append(finding("RETROACTIVE", "warning" if through_pw else "error",
-                                   message + t("audit.retroactive_records", count=len(hit), records=shown),
-                                   None, change.hash))
+        for member, moves in _roster_moves(change).items():
+            hit = sorted({rid for rid, day in existing.items() for start, end, _text in moves if start <= day <= end})
+            if not hit:
+                continue
+            through_pw = _honest(change) and change.action in claims.ROSTER_ACTIONS
+            shown = "、".join(hit[:5]) + (t("audit.and_more", count=len(hit) - 5) if len(hit) > 5 else "")
+            what = "；".join(text for start, end, text in moves)
+            out.append(finding("RETROACTIVE", "warning" if through_pw else "error",
+                               t("audit.retroactive", who=_who(change), member=member, what=what) +
+                               t("audit.retroactive_records", count=len(hit), records=shown), None, change.hash))
         for status, path, _old, _new in change.files:
             rid = _known(change.verdict.get("records", {}).get(path) or claims.path_id(path))
             if rid and status == "D":
@@ -370,10 +373,11 @@ def _retroactive(trail: Trail) -> list[dict]:
     return out
 
 
-def _roster_spans(change: Change) -> list[tuple[str, str, str]]:
-    return [(start, end, t("audit.retroactive", member=member, field=name, before=before, after=after,
-                           who=_who(change)))
-            for member, name, before, after, start, end in change.verdict.get("roster", [])]
+def _roster_moves(change: Change) -> dict[str, list[tuple[str, str, str]]]:
+    moves: dict[str, list[tuple[str, str, str]]] = {}
+    for member, name, before, after, start, end in change.verdict.get("roster", []):
+        moves.setdefault(member, []).append((start, end, f"{name}: {before} → {after}"))
+    return moves
 
 
 def _weakened(trail: Trail) -> list[dict]:

@@ -12,6 +12,7 @@ simply ignored.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -104,6 +105,8 @@ def _cache_file(git: Git) -> str:
 
 
 def _load(git: Git) -> dict[str, Change]:
+    # tens of thousands of small objects and nothing cyclic: the collector would only rescan them
+    gc.disable()
     try:
         with open(_cache_file(git), encoding="utf-8") as handle:
             data = json.load(handle)
@@ -112,6 +115,8 @@ def _load(git: Git) -> dict[str, Change]:
         return {commit: Change.from_json(commit, value) for commit, value in data["commits"].items()}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}  # never there, or not pw's: computed again
+    finally:
+        gc.enable()
 
 
 def _save(git: Git, changes: dict[str, Change]) -> None:

@@ -99,7 +99,9 @@ def judge(change: Change, contents: dict[str, bytes], bulk: int) -> dict[str, An
                 verdict["rewrites"].append([verdict["records"][path], fields])
     if change.action is not None:
         verdict["forged"] = forged(change, versions)
-    return verdict
+    # kept for every commit of the history: only what is not obvious from the paths
+    verdict["records"] = {p: rid for p, rid in verdict["records"].items() if rid != path_id(p)}
+    return {key: value for key, value in verdict.items() if value or key == "settings"}
 
 
 def _identity(path: str, before: dict | None, after: dict | None) -> str:
@@ -342,16 +344,36 @@ def _day(value: Any, missing: str) -> str:
 
 
 def _role_moves(name: str, before: Any, after: Any) -> list[list]:
-    def spans(roles: Any) -> set[tuple[str, str, str]]:
-        if not isinstance(roles, list):
-            return set()
-        return {(str(r.get("role")), _day(r.get("from"), EARLY), _day(r.get("to"), FAR))
-                for r in roles if isinstance(r, dict)}
-
-    old, new = spans(before), spans(after)
+    """A role whose end (or start) moved changes the past only between the two dates; a role
+    added or removed, over its whole span."""
+    old, new = _roles(before), _roles(after)
     out = []
-    for role, start, end in sorted(old ^ new):
-        text = f"{role} {start[:10] if start != EARLY else '…'}..{end if end != FAR else '…'}"
-        gone = (role, start, end) in old
-        out.append([name, "roles", text if gone else "∅", "∅" if gone else text, start, end])
+    for role, start, end in sorted(old - new):
+        same_start = [r for r in new - old if r[0] == role and r[1] == start]
+        same_end = [r for r in new - old if r[0] == role and r[2] == end]
+        if same_start:
+            new.discard(same_start[0])
+            out.append(_role_move(name, (role, start, end), same_start[0], *sorted([end, same_start[0][2]])))
+        elif same_end:
+            new.discard(same_end[0])
+            out.append(_role_move(name, (role, start, end), same_end[0], *sorted([start, same_end[0][1]])))
+        else:
+            out.append(_role_move(name, (role, start, end), None, start, end))
+    for role, start, end in sorted(new - old):
+        out.append(_role_move(name, None, (role, start, end), start, end))
     return out
+
+
+def _roles(roles: Any) -> set[tuple[str, str, str]]:
+    if not isinstance(roles, list):
+        return set()
+    return {(str(r.get("role")), _day(r.get("from"), EARLY), _day(r.get("to"), FAR)) for r in roles if isinstance(r, dict)}
+
+
+def _role_move(name: str, before: tuple | None, after: tuple | None, start: str, end: str) -> list:
+    def text(role: tuple | None) -> str:
+        if role is None:
+            return "∅"
+        return f"{role[0]} {role[1] if role[1] != EARLY else '…'}..{role[2] if role[2] != FAR else '…'}"
+
+    return [name, "roles", text(before), text(after), start, end]

@@ -1,0 +1,384 @@
+"""The audit judges what each commit did, not what it says (issue 11).
+
+Each test is an attack the way a branch that wants to hide something would make it, with plain git
+on a history pw made under faketime; each must give a finding above info on the record or commit
+concerned and make `pw verify` exit 1. Changes made through pw itself (a late attendance edit, a
+backdated `member leave`) are warnings and verify passes. An honest history made on two clones
+whose clocks differ by minutes stays clean.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import isolated_env
+from test_audit import FAKETIME, at, audit, branch, clean, found, meeting, pw, raw_git, verify  # noqa: F401
+
+pytestmark = pytest.mark.skipif(FAKETIME is None, reason="faketime is not installed (.ci/run installs it)")
+
+
+def record_file(root: Path, rid: str) -> Path:
+    return root / "records" / rid[:4] / f"{rid}.yaml"
+
+
+def hand_commit(root: Path, env: dict, subject: str, *trailers: str, when: str = "2026-10-20T20:00:00+00:00",
+                extra: tuple[str, ...] = ()) -> None:
+    message = subject + ("\n\n" + "\n".join(trailers) if trailers else "")
+    raw_git(root, env, *extra, "commit", "-q", "-a", "-m", message, when=when)
+
+
+def above_info(findings: list[dict], code: str) -> list[dict]:
+    return [f for f in found(findings, code) if f["severity"] != "info"]
+
+
+def fails_verify(root: Path, env: dict, code: str) -> dict:
+    status, data = verify(root, env)
+    assert status == 1 and data["ok"] is False, data
+    hits = [f for f in data["findings"] if f["code"] == code]
+    assert hits, data["findings"]
+    return hits[0]
+
+
+def with_unexcused_absence(root: Path, env: dict) -> str:
+    args = ["log", "meeting", "--kind", "committee", "--date", "2026-09-20", "--place", "项目部会议室",
+            "--host", "王伟", "--recorder", "李芳", "--attendees", "王伟,李芳", "--absent", "张强:无故缺席",
+            "--topic", "研究四季度工作", "--minutes", "王伟：研究四季度安全生产工作安排。"]
+    return at("2026-09-20", root, env, *args).stdout.strip()
+
+
+# -- merges ---------------------------------------------------------------------------------------
+
+
+def _merge_with(root: Path, env: dict, change) -> None:
+    """A side branch with an empty commit, merged with --no-commit; the change is made in the merge."""
+    raw_git(root, env, "checkout", "-q", "-b", "side")
+    raw_git(root, env, "commit", "-q", "--allow-empty", "-m", "side", when="2026-10-19T20:00:00+00:00")
+    raw_git(root, env, "checkout", "-q", "main")
+    raw_git(root, env, "merge", "-q", "--no-ff", "--no-commit", "side")
+    change()
+    raw_git(root, env, "add", "-A", "records")
+    raw_git(root, env, "commit", "-q", "-m", "合并", when="2026-10-20T20:00:00+00:00")
+
+
+def test_a_merge_that_adds_a_record_is_seen_and_followed_by_history(branch):
+    root, env, ids = branch
+    source = record_file(root, ids["committee-08"])
+    new_id = "2026-08-20-committee-zz01"
+
+    def add() -> None:
+        text = source.read_text(encoding="utf-8").replace(ids["committee-08"], new_id).replace("2026-08-04", "2026-08-20")
+        record_file(root, new_id).write_text(text, encoding="utf-8")
+
+    _merge_with(root, env, add)
+    assert above_info(audit(root, env), "OUTSIDE")[0]["record"] == new_id
+    assert fails_verify(root, env, "OUTSIDE")["record"] == new_id
+    history = pw(root, env, "history", new_id, "--format", "json")
+    assert history.returncode == 0, history.stderr
+    assert [v["action"] for v in json.loads(history.stdout)["versions"]] == ["merge"]
+
+
+def test_a_merge_that_changes_or_deletes_records(branch):
+    root, env, ids = branch
+
+    def change() -> None:
+        path = record_file(root, ids["committee-07"])
+        path.write_text(path.read_text(encoding="utf-8").replace("张强", "刘洋"), encoding="utf-8")
+        record_file(root, ids["group-07"]).unlink()
+
+    _merge_with(root, env, change)
+    findings = audit(root, env)
+    assert {f["record"] for f in above_info(findings, "OUTSIDE")} == {ids["committee-07"], ids["group-07"]}
+    assert [f["record"] for f in found(findings, "DELETED")] == [ids["group-07"]]
+    fails_verify(root, env, "OUTSIDE")
+
+
+def test_a_merge_carrying_pw_trailers_is_forged(branch):
+    root, env, ids = branch
+    raw_git(root, env, "checkout", "-q", "-b", "side")
+    raw_git(root, env, "commit", "-q", "--allow-empty", "-m", "side")
+    raw_git(root, env, "checkout", "-q", "main")
+    raw_git(root, env, "merge", "-q", "--no-ff", "side", "-m", "合并\n\nPw-Action: log\nPw-Record: " + ids["group-09"])
+    fails_verify(root, env, "FORGED")
+
+
+# -- trailers that do not fit the change ----------------------------------------------------------
+
+
+def test_void_trailer_over_turning_an_absence_into_attendance(branch):
+    root, env, _ids = branch
+    rid = with_unexcused_absence(root, env)
+    path = record_file(root, rid)
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("- 王伟\n- 李芳\n", "- 王伟\n- 李芳\n- 张强\n")
+    text = text[:text.index("absent:")] + text[text.index("topics:"):]
+    path.write_text(text, encoding="utf-8")
+    hand_commit(root, env, "作废 重复录入", "Pw-Action: void", f"Pw-Record: {rid}", "Pw-Reason: 重复录入")
+    forged = above_info(audit(root, env), "FORGED")
+    assert [f["record"] for f in forged] == [rid] and forged[0]["severity"] == "error"
+    assert "attendees" in forged[0]["message"] or "voided" in forged[0]["message"]
+    fails_verify(root, env, "FORGED")
+
+
+def test_log_trailer_over_an_edit_of_an_old_record(branch):
+    root, env, ids = branch
+    path = record_file(root, ids["committee-07"])
+    path.write_text(path.read_text(encoding="utf-8").replace("项目部会议室", "党员活动室"), encoding="utf-8")
+    hand_commit(root, env, "记录 支委会", "Pw-Action: log", f"Pw-Record: {ids['committee-07']}")
+    assert [f["record"] for f in above_info(audit(root, env), "FORGED")] == [ids["committee-07"]]
+    fails_verify(root, env, "FORGED")
+
+
+def test_edit_trailer_over_a_move_to_another_year_folder(branch):
+    root, env, ids = branch
+    rid = ids["committee-09"]
+    (root / "records" / "2025").mkdir()
+    raw_git(root, env, "mv", f"records/2026/{rid}.yaml", f"records/2025/{rid}.yaml")
+    hand_commit(root, env, "更正", "Pw-Action: edit", f"Pw-Record: {rid}", "Pw-Reason: 更正")
+    findings = audit(root, env)
+    assert rid in {f["record"] for f in above_info(findings, "FORGED")}
+    misplaced = above_info(findings, "MISPLACED")
+    assert [f["record"] for f in misplaced] == [rid] and "records/2025" in misplaced[0]["message"]
+    assert found(findings, "DELETED") == []  # moved, and said so, not deleted
+    fails_verify(root, env, "MISPLACED")
+    # the quarter's report names it instead of silently losing the meeting
+    report = json.loads(pw(root, env, "report", "quarter", "2026Q3", "--format", "json").stdout)
+    assert rid in {f["record"] for f in report["findings"] if f["code"] == "MISPLACED"}
+
+
+def test_edit_trailer_over_a_change_of_date(branch):
+    root, env, ids = branch
+    rid = ids["committee-08"]
+    path = record_file(root, rid)
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2026-08-04", "date: 2026-08-05"), encoding="utf-8")
+    hand_commit(root, env, "更正日期", "Pw-Action: edit", f"Pw-Record: {rid}", "Pw-Reason: 更正日期")
+    misplaced = above_info(audit(root, env), "MISPLACED")
+    assert [f["record"] for f in misplaced] == [rid] and "2026-08-05" in misplaced[0]["message"]
+    fails_verify(root, env, "MISPLACED")
+
+
+def test_an_unknown_action_is_forged(branch):
+    root, env, ids = branch
+    path = record_file(root, ids["group-08"])
+    path.write_text(path.read_text(encoding="utf-8") + "late_reason: 补\n", encoding="utf-8")
+    hand_commit(root, env, "x", "Pw-Action: approve", f"Pw-Record: {ids['group-08']}")
+    fails_verify(root, env, "FORGED")
+
+
+# -- policy cannot switch itself off --------------------------------------------------------------
+
+
+def test_an_unsigned_commit_that_switches_signing_off(branch, tmp_path):
+    from test_audit import _keys, _require_signing
+
+    root, env, ids = branch
+    _require_signing(root, env, _keys(tmp_path))
+    settings = root / "records" / "pw.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("signing: require", "signing: 'off'"),
+                        encoding="utf-8")
+    path = record_file(root, ids["group-08"])
+    path.write_text(path.read_text(encoding="utf-8").replace("安全生产", "安全检查"), encoding="utf-8")
+    hand_commit(root, env, "关闭签名", extra=("-c", "commit.gpgSign=false"))
+    unsigned = fails_verify(root, env, "UNSIGNED")
+    assert unsigned["commit"] == raw_git(root, env, "rev-parse", "HEAD").strip()
+    weakened = found(verify(root, env)[1]["findings"], "WEAKENED")
+    assert weakened and "signing" in weakened[0]["message"] and "require" in weakened[0]["message"]
+
+
+def test_signatures_are_checked_against_the_verifiers_own_signers(branch, tmp_path):
+    from test_audit import _keys, _require_signing
+
+    root, env, ids = branch
+    keys = _keys(tmp_path)
+    _require_signing(root, env, keys)
+    planted = tmp_path / "planted_signers"
+    planted.write_text(f"recorder@example.org {(tmp_path / 'stranger.pub').read_text()}", encoding="utf-8")
+    raw_git(root, env, "config", "gpg.ssh.allowedSignersFile", str(planted))  # the repository's own, ignored
+    path = record_file(root, ids["group-08"])
+    path.write_text(path.read_text(encoding="utf-8") + "late_reason: 补\n", encoding="utf-8")
+    raw_git(root, env, "-c", f"user.signingkey={keys['stranger']}", "commit", "-q", "-S", "-am", "别人的钥匙")
+    fails_verify(root, env, "BAD-SIGNATURE")
+
+
+def test_an_unknown_author_who_empties_recorders(branch):
+    root, env, ids = branch
+    settings = root / "records" / "pw.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("recorders: []", "recorders:\n- recorder@example.org"),
+                        encoding="utf-8")
+    hand_commit(root, env, "只允许组织委员记录", when="2026-10-01T20:00:00+00:00")
+    settings.write_text(settings.read_text(encoding="utf-8").replace("recorders:\n- recorder@example.org", "recorders: []"),
+                        encoding="utf-8")
+    path = record_file(root, ids["group-08"])
+    path.write_text(path.read_text(encoding="utf-8").replace("安全生产", "安全检查"), encoding="utf-8")
+    hand_commit(root, env, "改", extra=("-c", "user.email=stranger@example.org"))
+    unknown = fails_verify(root, env, "UNKNOWN-AUTHOR")
+    assert "stranger@example.org" in unknown["message"]
+    weakened = found(audit(root, env), "WEAKENED")
+    assert weakened and "recorders" in weakened[0]["message"] and "stranger@example.org" in weakened[0]["message"]
+
+
+def test_weakening_a_rule_is_shown_but_does_not_fail_verify(branch):
+    root, env, _ids = branch
+    settings = root / "records" / "pw.yaml"
+    text = settings.read_text(encoding="utf-8")
+    assert "late_after_days: 3" in text
+    settings.write_text(text.replace("late_after_days: 3", "late_after_days: 30"), encoding="utf-8")
+    hand_commit(root, env, "放宽补记期限")
+    status, data = verify(root, env)
+    assert status == 0 and data["ok"] is True
+    assert [(f["code"], f["severity"]) for f in data["findings"]] == [("WEAKENED", "warning")]
+    assert "late_after_days" in data["findings"][0]["message"] and "30" in data["findings"][0]["message"]
+
+
+# -- what was shared stays witnessed --------------------------------------------------------------
+
+
+def _closed_and_witnessed(root: Path, env: dict) -> None:
+    at("2026-10-08", root, env, "close", "2026Q3")
+    status, data = verify(root, env)
+    assert status == 0, data
+
+
+def test_a_close_tag_deleted_after_it_was_seen(branch):
+    root, env, _ids = branch
+    _closed_and_witnessed(root, env)
+    raw_git(root, env, "tag", "-d", "pw/closed/2026Q3")
+    assert "pw/closed/2026Q3" in fails_verify(root, env, "REWRITTEN")["message"]
+
+
+def test_a_close_tag_moved_onto_a_later_commit(branch):
+    root, env, _ids = branch
+    _closed_and_witnessed(root, env)
+    at("2026-10-09", root, env, *meeting("2026-10-09", "committee"))
+    raw_git(root, env, "tag", "-f", "-a", "-m", "封存\n\nPw-Action: close\nPw-Period: 2026-07-01..2026-09-30",
+            "pw/closed/2026Q3", "HEAD")
+    assert "pw/closed/2026Q3" in fails_verify(root, env, "REWRITTEN")["message"]
+
+
+def test_the_witness_lives_outside_the_repository(branch, tmp_path):
+    root, env, ids = branch
+    remote = tmp_path / "remote.git"
+    raw_git(tmp_path, env, "init", "-q", "--bare", str(remote))
+    raw_git(root, env, "remote", "add", "origin", str(remote))
+    assert at("2026-10-08", root, env, "sync").returncode == 0
+    raw_git(root, env, "reset", "-q", "--hard", "HEAD~1")
+    for planted in (root / ".git").glob("pw-*"):
+        planted.write_text("{}", encoding="utf-8")
+    (root / ".git" / "pw-anchor.json").write_text("{}", encoding="utf-8")
+    fails_verify(root, env, "REWRITTEN")
+    # a copy of the folder elsewhere answers to the same witness (keyed by the first commit)
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    fails_verify(copy, env, "REWRITTEN")
+
+
+def test_a_history_replaced_from_its_first_commit(branch):
+    root, env, _ids = branch
+    _closed_and_witnessed(root, env)
+    raw_git(root, env, "checkout", "-q", "--orphan", "fresh")
+    raw_git(root, env, "commit", "-q", "-m", "重新开始\n\nPw-Action: init")
+    raw_git(root, env, "branch", "-D", "main")
+    raw_git(root, env, "branch", "-m", "main")
+    raw_git(root, env, "tag", "-d", "pw/closed/2026Q3")
+    fails_verify(root, env, "REWRITTEN")
+
+
+# -- rewriting the past, through pw and by hand ----------------------------------------------------
+
+
+def test_a_late_attendance_edit_through_pw_is_a_warning_naming_the_change(branch):
+    root, env, _ids = branch
+    rid = with_unexcused_absence(root, env)
+    at("2026-11-02", root, env, "edit", rid, "--set", "attendees=王伟,李芳,张强", "--set", "absent=",
+       "--reason", "张强实际到会")
+    amended = [f for f in found(audit(root, env), "AMENDED") if f["record"] == rid]
+    assert [f["severity"] for f in amended] == ["warning"]
+    message = amended[0]["message"]
+    assert "attendees" in message and "张强" in message and "张强实际到会" in message
+    status, data = verify(root, env)
+    assert status == 0, data
+
+
+def test_an_edit_within_the_window_stays_information(branch):
+    root, env, _ids = branch
+    rid = with_unexcused_absence(root, env)
+    at("2026-09-21", root, env, "edit", rid, "--set", "attendees=王伟,李芳,张强", "--set", "absent=",
+       "--reason", "张强实际到会")
+    amended = [f for f in found(audit(root, env), "AMENDED") if f["record"] == rid]
+    assert [f["severity"] for f in amended] == ["info"]
+
+
+def test_member_leave_months_back_through_pw_is_a_warning(branch):
+    root, env, _ids = branch
+    rid = with_unexcused_absence(root, env)
+    at("2026-11-02", root, env, "member", "leave", "张强", "--on", "2026-07-01")
+    retro = found(audit(root, env), "RETROACTIVE")
+    assert [f["severity"] for f in retro] == ["warning"]
+    message = retro[0]["message"]
+    assert "张强" in message and "2026-07-01" in message and "7" in message  # the seven records since July
+    assert "2026-07-03-committee" in message
+    status, data = verify(root, env)
+    assert status == 0, data
+
+
+def test_the_same_leave_by_hand_is_an_error(branch):
+    root, env, _ids = branch
+    with_unexcused_absence(root, env)
+    roster = root / "records" / "members.yaml"
+    text = roster.read_text(encoding="utf-8")
+    start = text.index("name: 张强")
+    left = text.index("left: null", start)
+    roster.write_text(text[:left] + "left: 2026-07-01" + text[left + len("left: null"):], encoding="utf-8")
+    hand_commit(root, env, "张强转出")
+    retro = found(audit(root, env), "RETROACTIVE")
+    assert [f["severity"] for f in retro] == ["error"]
+    fails_verify(root, env, "RETROACTIVE")
+
+
+def test_a_roster_entered_with_past_dates_before_any_record_is_clean(clean):
+    findings = audit(clean["root"], {**clean["env"], "XDG_CACHE_HOME": "/nonexistent-pw-cache"})
+    assert found(findings, "RETROACTIVE") == [] and found(findings, "WEAKENED") == []
+
+
+# -- clock skew is not tampering ------------------------------------------------------------------
+
+
+def test_a_quarter_on_two_clones_with_clocks_minutes_apart(tmp_path):
+    env = isolated_env(tmp_path / "home")
+    env.update({k: v for k, v in os.environ.items() if k.startswith(("PATH", "PYTHON", "VIRTUAL_ENV"))})
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True, env=env)
+    first = tmp_path / "secretary" / "branch"
+    first.parent.mkdir()
+    at("2026-06-30", first.parent, env, "init", str(first), "--branch", "两台电脑党支部")
+    at("2026-06-30", first, env, "group", "add", "g1", "--name", "第一党小组")
+    for name, role in (("王伟", "secretary"), ("李芳", "committee"), ("张强", "committee")):
+        at("2026-06-30", first, env, "member", "add", name, "--group", "g1", "--joined", "2026-01-01", "--role", role)
+    subprocess.run(["git", "remote", "add", "origin", str(remote)], cwd=first, check=True, env=env)
+    at("2026-06-30", first, env, "sync")
+    second = tmp_path / "recorder" / "branch"
+    subprocess.run(["git", "clone", "-q", str(remote), str(second)], check=True, env=env)
+
+    def on(clone: Path, day: str, minutes_behind: int, *args: str) -> None:
+        clock = f"@{day} 20:{59 - minutes_behind:02d}:00"
+        command = [FAKETIME, "-f", clock, sys.executable, "-m", "partywork", *args]
+        result = subprocess.run(command, cwd=clone, capture_output=True, text=True,
+                                env={**env, "FAKETIME_DONT_FAKE_MONOTONIC": "1"})
+        assert result.returncode == 0, result.stderr
+
+    for month, day in (("07", "03"), ("08", "04"), ("09", "02")):
+        on(first, f"2026-{month}-{day}", 0, *meeting(f"2026-{month}-{day}", "committee"))
+        on(first, f"2026-{month}-{day}", 0, "sync")
+        on(second, f"2026-{month}-{day}", 4, "sync")  # this computer's clock is four minutes behind
+        on(second, f"2026-{month}-{day}", 4, *meeting(f"2026-{month}-{day}", "group"))
+        on(second, f"2026-{month}-{day}", 4, "sync")
+        on(first, f"2026-{month}-{day}", 0, "sync")
+    for clone in (first, second):
+        findings = audit(clone, env)
+        assert [f for f in findings if f["severity"] != "info"] == []
+        assert verify(clone, env)[0] == 0
