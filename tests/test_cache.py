@@ -1,11 +1,12 @@
 """The parse cache is never a source of truth: it is keyed by git blob ids, a hand edit is read
-from disk, and deleting it changes nothing."""
+from disk, and deleting it changes nothing. It lives in the user's cache folder, not the repository."""
 from __future__ import annotations
 
 import json
 import shutil
 
 from conftest import COMMITTEE_ARGS, git, log_committee, ok, run_pw
+from partywork.userdirs import repo_cache
 
 COPY = ("王伟：传达公司党委关于安全生产大检查的通知，要求各班组对照清单逐项自查。\n"
         "李芳：汇报上月整改落实情况，脚手架连墙件已全部补齐，临时用电线路重新敷设。")
@@ -31,7 +32,8 @@ def test_hand_edit_commit_branch_switch_and_deletion(branch):
     args = [own if a.startswith("王伟：传达") else a for a in COMMITTEE_ARGS]
     second = ok(run_pw(*args, cwd=branch)).stdout.strip()
     assert similar(branch) == []  # warms the cache
-    assert (branch / ".pw" / "cache").is_dir()
+    assert (repo_cache(branch / ".git", branch) / "v3").is_dir()
+    assert not (branch / ".pw" / "cache").exists()  # nothing kept in the folder itself
     assert git("status", "--porcelain", cwd=branch) == ""  # ignored by git
     _set_minutes(branch, first, COPY)
     _set_minutes(branch, second, COPY)
@@ -42,22 +44,28 @@ def test_hand_edit_commit_branch_switch_and_deletion(branch):
     git("checkout", "-q", "main", cwd=branch)
     assert similar(branch) == []  # a branch switch brings the old blobs back
     git("checkout", "-q", "copied", cwd=branch)
-    shutil.rmtree(branch / ".pw" / "cache")
+    shutil.rmtree(repo_cache(branch / ".git", branch))
     assert similar(branch) == [max(first, second)]  # deleting the cache loses nothing
 
 
 def test_a_planted_cache_file_is_only_data(branch):
     log_committee(branch)
-    folder = branch / ".pw" / "cache" / "v2"
+    from partywork.userdirs import seal
+
+    folder = repo_cache(branch / ".git", branch) / "v3"
     folder.mkdir(parents=True)
-    for name, text in (("2026", '{"documents": "garbage"}'), ("memos", '{"memos": []}'),
+    # even sealed (digest right), data of the wrong shape is only data
+    for name, text in (("2026-07", '{"documents": "garbage"}'), ("memos", '{"memos": []}'),
                        ("2026.actions", '{"key": 1, "records": [1, {"actions": 2}]}')):
-        (folder / f"{name}.json").write_text(text, encoding="utf-8")
+        (folder / f"{name}.json").write_bytes(seal(text.encode("utf-8")))
     for command in (["audit"], ["report", "quarter", "2026Q3", "--format", "json"]):
         result = run_pw(*command, cwd=branch)
         assert result.returncode == 0 and "Traceback" not in result.stderr
-    for name in ("2026", "memos", "2026.actions"):
+    for name in ("2026-07", "memos", "2026.actions"):
         (folder / f"{name}.json").write_text("not json at all", encoding="utf-8")
+    assert run_pw("audit", cwd=branch).returncode == 0
+    for name in ("2026-07", "memos", "2026.actions"):
+        (folder / f"{name}.json").write_bytes(seal(b"[" * 100000))
     assert run_pw("audit", cwd=branch).returncode == 0
 
 

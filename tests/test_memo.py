@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import COMMITTEE_ARGS, git, log_committee, ok, run_pw
+from partywork.userdirs import repo_cache, seal, unseal
 
 PLANTED = '{"planted": "备忘里的报表"}\n'
 
@@ -32,11 +33,18 @@ def age_folders(root: Path) -> None:
         os.utime(folder, (past, past))
 
 
+def kept(root: Path) -> Path:
+    """The user's cache folder of this repository (userdirs.py): pw keeps nothing in the folder."""
+    return repo_cache(Path(git("rev-parse", "--absolute-git-dir", cwd=root).strip()), root)
+
+
 def plant(root: Path) -> None:
-    memos = list((root / ".pw" / "cache" / "reports").glob("*.memo"))
+    """A marker in place of the kept report, sealed as pw seals it (a file whose digest does not
+    match is ignored: see test_a_damaged_memo_is_ignored)."""
+    memos = list((kept(root) / "reports").glob("*.memo"))
     assert len(memos) == 1
-    header = memos[0].read_bytes().partition(b"\n")[0]
-    memos[0].write_bytes(header + b"\n" + PLANTED.encode("utf-8"))
+    header = unseal(memos[0].read_bytes()).partition(b"\n")[0]
+    memos[0].write_bytes(seal(header + b"\n" + PLANTED.encode("utf-8")))
 
 
 def served_until(root: Path, change) -> str:
@@ -48,7 +56,7 @@ def served_until(root: Path, change) -> str:
     change()
     after = report(root)
     assert "planted" not in after
-    shutil.rmtree(root / ".pw" / "cache")
+    shutil.rmtree(kept(root))
     assert report(root) == after
     return after
 
@@ -145,7 +153,8 @@ def test_kept_reports_stay_out_of_git(branch):
     log_committee(branch)
     age_folders(branch)
     report(branch)
-    assert list((branch / ".pw" / "cache" / "reports").glob("*.memo"))
+    assert list((kept(branch) / "reports").glob("*.memo"))
+    assert not (branch / ".pw" / "cache").exists()
     assert git("status", "--porcelain", "--untracked-files=all", cwd=branch) == ""
 
 
@@ -174,3 +183,15 @@ def test_a_branch_inside_a_larger_repository(tmp_path):
         ok(run_pw("member", "add", name, "--joined", "2024-01-01", cwd=root))
     record = log_committee(root)
     served_until(root, lambda: edit(root / "records" / "2026" / f"{record}.yaml", "  - 李芳\n", ""))
+
+
+def test_a_damaged_memo_is_ignored(branch):
+    log_committee(branch)
+    age_folders(branch)
+    first = report(branch)
+    memo = next((kept(branch) / "reports").glob("*.memo"))
+    raw = memo.read_bytes()
+    digest, _newline, rest = raw.partition(b"\n")
+    header = rest.partition(b"\n")[0]
+    memo.write_bytes(digest + b"\n" + header + b"\n" + PLANTED.encode("utf-8"))  # the digest no longer matches
+    assert report(branch) == first

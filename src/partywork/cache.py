@@ -1,9 +1,11 @@
-"""Parsed record files keyed by their git blob id, in .pw/cache/ (ignored by git).
+"""Parsed record files keyed by their git blob id, in the user's cache folder for this repository
+(userdirs.repo_cache): never inside the folder, which may come from someone else (RELIABILITY §(e)).
 
 Content-addressed, so it is never a source of truth and never stale: a commit, a pull or a branch
 switch changes the blob id of whatever changed, and a file that differs from the index (a hand
 edit, or one not added yet) is read from disk and not cached. Deleting the cache loses nothing. It
-is JSON, not pickle, because a file planted in .pw/ must not be able to run code.
+is JSON, not pickle, so a cache file can never run code; and each file carries the SHA-256 of its
+content (userdirs.seal), so a damaged or hand-edited one is ignored rather than believed.
 
 One file per month (of the record's date), so a report reads only the months it looks at; and per
 year folder a small file of just the records' actions, which every report needs from every year.
@@ -13,15 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from pathlib import Path
 from typing import Any, Callable
 
+from . import userdirs
 from .fsutil import write_atomic
 from .gitio import Git, _prefix
 from .store import read_document
 
-VERSION = 2
-FOLDER = Path(".pw") / "cache" / f"v{VERSION}"
+VERSION = 3  # 3: in the user's cache folder, each file sealed with its digest
 
 
 def _actions_of(data: dict | None) -> dict | None:
@@ -50,6 +51,7 @@ class DocumentCache:
         self.buckets: dict[str, dict] = {}
         self.changed: set[str] = set()
         self.fingerprint: str | None = None
+        self.folder = userdirs.repo_cache(git.git_dir, git.root) / f"v{VERSION}"
         memos = self._read("memos").get("memos")
         self.memos: dict[str, Any] = memos if isinstance(memos, dict) else {}
 
@@ -67,9 +69,9 @@ class DocumentCache:
 
     def _read(self, name: str) -> dict:
         try:
-            data = json.loads((self.root / FOLDER / f"{name}.json").read_text(encoding="utf-8"))
+            data = json.loads(userdirs.unseal((self.folder / f"{name}.json").read_bytes()) or b"null")
             return data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return {}
 
     def _bucket(self, name: str) -> dict:
@@ -145,17 +147,7 @@ class DocumentCache:
     def _write(self, name: str, data: dict) -> None:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
         try:
-            write_atomic(self.root / FOLDER / f"{name}.json", text.encode("utf-8"))
-            self._keep_out_of_git()
+            write_atomic(self.folder / f"{name}.json", userdirs.seal(text.encode("utf-8")))
         except Exception:  # a cache that cannot be written is only slower, never wrong
             if os.environ.get("PW_DEBUG") == "1":
                 raise
-
-    def _keep_out_of_git(self) -> None:
-        """pw init ignores .pw/; a repo pw did not create gets it in .git/info/exclude instead."""
-        if self.git.run("check-ignore", "-q", str(FOLDER), check=False).returncode == 0:
-            return
-        exclude = self.git.git_dir / "info" / "exclude"
-        exclude.parent.mkdir(parents=True, exist_ok=True)
-        with open(exclude, "a", encoding="utf-8") as handle:
-            handle.write(f"\n/{_prefix(self.git)}.pw/\n")

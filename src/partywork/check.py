@@ -12,7 +12,7 @@ from .i18n import t
 from .problems import ERROR, WARNING, Problem
 from .repo import MEMBERS, SETTINGS, Repo
 from .roster import Roster
-from .store import read_document, record_files, relative
+from .store import linked_folders, read_document, record_files, relative
 
 
 @dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
@@ -73,6 +73,8 @@ def check_repo(repo: Repo) -> CheckResult:
                                            t("schema.duplicate_id.hint")))
         first_seen.setdefault(path.stem, label)
     result.problems += _stray_files(repo)
+    result.problems += [Problem("SYMLINK", ERROR, folder, 0, 0, t("record.symlink_folder", path=folder),
+                                t("record.symlink_folder.hint")) for folder in linked_folders(repo.root)]
     return result
 
 

@@ -73,10 +73,77 @@ def git_dirs(start: str) -> tuple[str, str] | None:
         folder = parent
 
 
-def git_env(work_tree: str, git_dir: str) -> dict[str, str]:
+# Settings no repository may change, given to every git call as command-line configuration (which
+# beats the repository's own): a folder someone else prepared can name programs in .git/config, and
+# git would run them (RELIABILITY §(e)). core.fsmonitor runs on every index refresh; `ext::` remote
+# URLs run a command on fetch. Per-filter and other command keys are added by gitio.Git when the
+# repository's config defines any (see config_may_name_programs).
+SAFE_CONFIG = (("core.fsmonitor", "false"), ("protocol.ext.allow", "never"))
+
+
+def git_env(work_tree: str, git_dir: str, config: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
-    env.update(GIT_DIR=git_dir, GIT_WORK_TREE=work_tree, LC_ALL="C", LANGUAGE="C", GIT_TERMINAL_PROMPT="0")
+    # GIT_NO_REPLACE_OBJECTS and an empty graft file: `git replace` and grafts would let the folder
+    # rewrite the history the audit reads. GIT_OPTIONAL_LOCKS=0: `git status` would otherwise write
+    # the index it refreshed, and pw writes nothing the user did not ask for.
+    env.update(GIT_DIR=git_dir, GIT_WORK_TREE=work_tree, LC_ALL="C", LANGUAGE="C", GIT_TERMINAL_PROMPT="0",
+               GIT_NO_REPLACE_OBJECTS="1", GIT_GRAFT_FILE=os.devnull, GIT_OPTIONAL_LOCKS="0")
+    try:
+        count = int(env.get("GIT_CONFIG_COUNT", "0"))  # the user's own, kept before ours
+    except ValueError:
+        count = 0
+    for key, value in (*SAFE_CONFIG, *config):
+        env[f"GIT_CONFIG_KEY_{count}"] = key
+        env[f"GIT_CONFIG_VALUE_{count}"] = value
+        count += 1
+    env["GIT_CONFIG_COUNT"] = str(count)
     return env
+
+
+def owner_ok(path: str) -> bool:
+    """git's ownership rule (setup.c is_path_owned_by_current_uid): the path belongs to the user
+    running pw, or to the user behind sudo when pw runs as root under sudo."""
+    try:
+        uid = os.lstat(path).st_uid
+    except OSError:
+        return True  # nothing there to own: git's own error will say so
+    me = os.geteuid()
+    if me == 0 and os.environ.get("SUDO_UID", "").isdigit():
+        return uid == int(os.environ["SUDO_UID"]) or uid == 0
+    return uid == me
+
+
+def owned(work_tree: str, git_dir: str) -> bool:
+    """Whether git would trust this repository without a safe.directory entry."""
+    gitfile = os.path.join(work_tree, ".git")
+    return owner_ok(work_tree) and owner_ok(git_dir) and (not os.path.isfile(gitfile) or owner_ok(gitfile))
+
+
+# Words that appear in every repository config entry that can name a program, or pull in another
+# file that could (include/includeIf). A config without any of them needs no second look; one with
+# them costs one `git config --list` (gitio). Matching raw bytes errs only towards looking.
+_PROGRAM_WORDS = (b"filter", b"include", b"gpg", b"program", b"credential", b"command", b"askpass",
+                  b"pager", b"editor", b"driver", b"uploadpack", b"receivepack", b"proxy", b"textconv",
+                  b"external", b"alternaterefs")
+
+
+def config_may_name_programs(git_dir: str) -> bool:
+    """Whether the repository's own config files (common and per-worktree) might name a program."""
+    common = git_dir
+    try:
+        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as handle:
+            common = os.path.join(git_dir, handle.read().strip())
+    except OSError:
+        pass
+    for path in (os.path.join(common, "config"), os.path.join(git_dir, "config.worktree")):
+        try:
+            with open(path, "rb") as handle:
+                text = handle.read().lower()
+        except OSError:
+            continue
+        if any(word in text for word in _PROGRAM_WORDS):
+            return True
+    return False
 
 
 def start(root: str, env: dict[str, str], args: tuple[str, ...]) -> None:

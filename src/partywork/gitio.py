@@ -9,6 +9,7 @@ friends could point pw at another repository, and GIT_*_DATE would let a client 
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ class Git:
         self.work_tree = work_tree
         self.git_dir = git_dir
         self.env = early.git_env(str(work_tree), str(git_dir))
+        self._trusted = False  # _trust runs before the first call
 
     @classmethod
     def at(cls, root: Path) -> "Git":
@@ -46,6 +48,11 @@ class Git:
         return cls(root, *found)
 
     def run(self, *args: str, stdin: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
+        if not self._trusted:
+            self._trust()
+        if args[:1] in (("diff",), ("log",), ("show",)):
+            # porcelain diffs would run diff.external, diff.<driver>.command and textconv programs
+            args = (args[0], "--no-ext-diff", "--no-textconv", *args[1:])
         try:
             started = early.take(str(self.root), args) if stdin is None else None
             if started is not None:
@@ -64,6 +71,41 @@ class Git:
 
     def out(self, *args: str) -> str:
         return self.run(*args).stdout.decode("utf-8", "replace")
+
+    # -- trusting the folder -----------------------------------------------------------------
+
+    def _trust(self) -> None:
+        """git's ownership rule, which pw's GIT_DIR would otherwise skip, and every program the
+        repository's own config names switched off (RELIABILITY §(e)). Costs nothing for a
+        repository of one's own whose config names no program (early.config_may_name_programs);
+        otherwise one `git config --list`."""
+        self._trusted = True
+        work_tree, git_dir = str(self.work_tree), str(self.git_dir)
+        owned = early.owned(work_tree, git_dir)
+        if owned and not early.config_may_name_programs(git_dir):
+            return
+        entries = self._config_entries()
+        if not owned and not _safe_directory(entries, work_tree):
+            raise ConfigError(t("git.dubious_owner", path=work_tree), t("git.dubious_owner.hint", path=work_tree))
+        config, env = neutralised(entries)
+        if config or env:
+            self.env = {**early.git_env(work_tree, git_dir, tuple(config)), **env}
+
+    def _config_entries(self) -> list[tuple[str, str, str]]:
+        """(scope, key, value) of every setting git sees here, in git's order; keys as git lowercases them."""
+        try:
+            result = subprocess.run(["git", "config", "-z", "--list", "--show-scope"], cwd=self.root, env=self.env,
+                                    capture_output=True)
+        except FileNotFoundError:
+            raise ConfigError(t("git.missing"), t("git.missing.hint")) from None
+        if result.returncode != 0:
+            raise GitError(t("git.failed", command="config", detail=_detail(result)))
+        items = result.stdout.decode("utf-8", "surrogateescape").split("\0")
+        entries = []
+        for scope, entry in zip(items[0::2], items[1::2]):
+            key, _newline, value = entry.partition("\n")
+            entries.append((scope, key, value))
+        return entries
 
     # -- identity and state ------------------------------------------------------------------
 
@@ -91,7 +133,45 @@ class Git:
         """Tracked files under these paths whose work-tree content differs from the index."""
         out = self.run("diff-files", "--name-only", "-z", "--", *paths).stdout.decode("utf-8", "replace")
         prefix = _prefix(self)
-        return [p[len(prefix):] for p in out.split("\0") if p and p.startswith(prefix)]
+        listed = [p[len(prefix):] for p in out.split("\0") if p and p.startswith(prefix)]
+        return self._content_differs(listed, paths) if listed else []
+
+    def _content_differs(self, listed: list[str], paths: list[str]) -> list[str]:
+        """Those of the files diff-files listed whose content really differs from the index.
+
+        diff-files goes by stat data, so in a folder copied with `cp -a` (or unpacked, or touched)
+        it lists every file though nothing changed. `git status` then compares content, and
+        rewrites the index; pw compares content the same way — git's own hashing, with the
+        attributes' conversions but none of the repository's filters (see neutralised) — and writes
+        nothing. A file that is gone, not a plain file, or unmerged counts as changed."""
+        prefix = _prefix(self)
+        index: dict[str, tuple[str, str, str]] = {}
+        out = self.run("ls-files", "-s", "-z", "--full-name", "--", *paths).stdout.decode("utf-8", "replace")
+        for entry in out.split("\0"):
+            meta, _tab, path = entry.partition("\t")
+            parts = meta.split()
+            if len(parts) == 3 and path.startswith(prefix):
+                index[path[len(prefix):]] = (parts[0], parts[1], parts[2])
+        changed, candidates = [], []
+        for path in listed:
+            mode, blob, stage = index.get(path, ("", "", ""))
+            try:
+                plain = stat.S_ISREG(os.lstat(self.root / path).st_mode)
+            except OSError:
+                plain = False
+            if not plain or stage != "0" or mode not in ("100644", "100755") or "\n" in path:
+                changed.append(path)
+            else:
+                candidates.append(path)
+        if candidates:
+            # --stdin-paths reads paths from the top level (git moves there), not from the records root
+            listing = "".join(prefix + p + "\n" for p in candidates).encode("utf-8")
+            hashed = self.run("hash-object", "--stdin-paths", stdin=listing).stdout.split()
+            if len(hashed) != len(candidates):
+                return listed  # cannot tell: as diff-files said
+            changed += [p for p, h in zip(candidates, hashed) if h.decode() != index[p][1]]
+        order = {p: i for i, p in enumerate(listed)}
+        return sorted(changed, key=order.__getitem__)
 
     def staged_paths(self) -> set[str]:
         """Paths staged against HEAD, relative to the records root."""
@@ -269,6 +349,74 @@ class Git:
 
     def tracked(self, path: str) -> bool:
         return self.run("ls-files", "--error-unmatch", "--", path, check=False).returncode == 0
+
+
+_PROTECTED = ("system", "global", "command")  # the scopes the repository cannot write
+# Command-valued keys the repository's own config may set, and what stands in for them: the user's
+# own (protected) value when there is one, else git's default, else nothing ("" makes git run no
+# program, or fail without running one). core.hooksPath is not here: pw's commits run hooks as
+# `git commit` would (SPEC §7), and no read pw makes runs a hook.
+_DEFAULTS = {"core.sshcommand": "ssh", "core.askpass": "", "core.pager": "cat", "core.editor": ":",
+             "sequence.editor": ":", "gpg.program": "gpg", "gpg.openpgp.program": "gpg",
+             "gpg.x509.program": "gpgsm", "gpg.ssh.program": "ssh-keygen", "gpg.ssh.defaultkeycommand": "",
+             "core.alternaterefscommand": "", "diff.external": ""}
+_BY_SUFFIX = {("diff", "textconv"): "", ("diff", "command"): "", ("merge", "driver"): "",
+              ("remote", "uploadpack"): "git-upload-pack",
+              ("remote", "receivepack"): "git-receive-pack"}
+
+
+def neutralised(entries: list[tuple[str, str, str]]) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """Command-line settings (and environment) that take back every program the repository's own
+    config names: filters, diff and merge drivers, signing and ssh programs, credential helpers."""
+    local = [(key, value) for scope, key, value in entries if scope in ("local", "worktree")]
+    protected: dict[str, list[str]] = {}
+    for scope, key, value in entries:
+        if scope in _PROTECTED:
+            protected.setdefault(key, []).append(value)
+    config: list[tuple[str, str]] = []
+    env: dict[str, str] = {}
+    done: set[str] = set()
+    for key, _value in local:
+        if key in done:
+            continue
+        done.add(key)
+        section, _dot, rest = key.partition(".")
+        name, _dot, variable = rest.rpartition(".")
+        if key in _DEFAULTS:
+            config.append((key, protected.get(key, [_DEFAULTS[key]])[-1]))
+        elif section == "filter" and name and f"filter.{name}" not in done:
+            # the whole driver, whichever of its keys the repository set
+            done.add(f"filter.{name}")
+            config += [(f"filter.{name}.{part}", value)
+                       for part, value in (("clean", ""), ("smudge", ""), ("process", ""), ("required", "false"))]
+        elif (section, variable) in _BY_SUFFIX and name:
+            config.append((key, _BY_SUFFIX[section, variable]))
+        elif section == "pager" and rest:
+            config.append((key, "false"))
+        elif section == "credential" and variable == "helper":
+            # a list: "" empties it, then the user's own helpers come back
+            config += [(key, "")] + [(key, value) for value in protected.get(key, [])]
+        elif key == "core.gitproxy":
+            env["GIT_PROXY_COMMAND"] = os.environ.get("GIT_PROXY_COMMAND", "")  # the first match wins: env comes first
+    return config, env
+
+
+def _safe_directory(entries: list[tuple[str, str, str]], path: str) -> bool:
+    """git's safe.directory (setup.c safe_directory_cb): only the user's own configuration counts;
+    "" forgets the entries before it, "*" allows everything."""
+    wanted = {path, os.path.realpath(path)}
+    safe = False
+    for scope, key, value in entries:
+        if key != "safe.directory" or scope not in _PROTECTED:
+            continue
+        if not value:
+            safe = False
+        elif value == "*":
+            safe = True
+        else:
+            expanded = os.path.expanduser(value)
+            safe = safe or expanded in wanted or os.path.realpath(expanded) in wanted
+    return safe
 
 
 def _detail(result: subprocess.CompletedProcess) -> str:

@@ -25,7 +25,9 @@ def _start_early(args: list[str]) -> None:
         return
     root = early.records_root(repos[0] if repos else None)
     found = early.git_dirs(root) if root else None
-    if found:
+    # Only a repository git itself would trust, whose config names no program: anything else is
+    # left to gitio, which looks first (the head start is an optimisation, never a risk).
+    if found and early.owned(*found) and not early.config_may_name_programs(found[1]):
         early.start(root, early.git_env(*found), ("diff-files", "--name-only", "-z", "--", "records"))
 
 

@@ -12,8 +12,9 @@ modified, staged or untracked — and it is served only while that is still so:
 - the same request (period, format, language, day) and the same pw code.
 Anything else is a miss and the report is made afresh. (Files whose stat data git has not seen —
 a copied folder, say — count as changed until git refreshes its index, as any `git status` does;
-pw's report does not write the index itself.) Like the rest of .pw/cache/ it is ignored
-by git and never a source of truth: deleting it loses nothing.
+pw's report does not write the index itself.) Like the parse cache it lives in the user's cache
+folder for this repository (userdirs.repo_cache), never in the folder itself, sealed with its digest
+(userdirs.seal), and is never a source of truth: deleting it loses nothing.
 """
 from __future__ import annotations
 
@@ -26,11 +27,11 @@ import re
 import time
 from pathlib import Path
 
-from . import __version__
+from . import __version__, userdirs
 from .fsutil import write_atomic
 from .gitio import Git
 
-FOLDER = Path(".pw") / "cache" / "reports"
+FOLDER = "reports"
 KEEP = 16
 RACY_SECONDS = 2.0
 _RECORD_FILE = re.compile(r"records/\d{4}/[^/]+\.yaml")
@@ -41,14 +42,14 @@ class ReportMemo:
         self.git = git
         self.request = json.dumps(request, ensure_ascii=False, sort_keys=True)
         name = hashlib.sha256(self.request.encode("utf-8")).hexdigest()[:32]
-        self.path = git.root / FOLDER / f"{name}.memo"
+        self.path = userdirs.repo_cache(git.git_dir, git.root) / FOLDER / f"{name}.memo"
 
     def lookup(self) -> bytes | None:
         """The kept report, if the repository is still as it was when it was made."""
         try:
-            header, _newline, body = self.path.read_bytes().partition(b"\n")
+            header, _newline, body = (userdirs.unseal(self.path.read_bytes()) or b"").partition(b"\n")
             saved = json.loads(header)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
         if not isinstance(saved, dict) or saved.get("request") != self.request or saved.get("code") != _code():
             return None
@@ -75,7 +76,7 @@ class ReportMemo:
     def store(self, state: dict, data: bytes) -> None:
         header = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
-            write_atomic(self.path, header + b"\n" + data)
+            write_atomic(self.path, userdirs.seal(header + b"\n" + data))
             _prune(self.path.parent)
         except Exception:  # a memo that cannot be written is only slower, never wrong
             if os.environ.get("PW_DEBUG") == "1":

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import early
-from .errors import ConfigError, InvalidRecords, NotFound
+from .errors import ConfigError, DataError, InvalidRecords, NotFound
 from .gitio import Git
 from .i18n import t
 from .problems import ERROR
@@ -26,7 +26,14 @@ def find_root(option: str | None, cwd: Path | None = None) -> Path:
     found = early.records_root(option, str(cwd) if cwd else None)
     if found is None:
         raise NotFound(t("repo.not_found"), t("repo.not_found.hint"))
-    return Path(found)
+    root = Path(found)
+    if (root / "records").is_symlink():  # everything would be read from outside the repository
+        raise DataError(t("record.symlink_folder", path="records"), t("record.symlink_folder.hint"))
+    dirs = early.git_dirs(found)
+    if dirs and not early.owned(*dirs):
+        # git's ownership rule before any file is read, even by commands that run no git (pw check)
+        Git(root, Path(dirs[0]), Path(dirs[1])).run("rev-parse", "--git-dir")
+    return root
 
 
 @dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)

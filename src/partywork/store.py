@@ -38,11 +38,35 @@ def read_document(path: Path, label: str) -> tuple[Document | None, list[Problem
 
 
 def year_folders(root: Path) -> list[Path]:
+    """The year folders of records/; a symlinked one is not followed (nothing outside the repository
+    is read: pw check names it, see linked_folders)."""
     base = root / "records"
     try:
-        return sorted(p for p in base.iterdir() if _YEAR.match(p.name) and p.is_dir())
+        return sorted(p for p in base.iterdir() if _YEAR.match(p.name) and not p.is_symlink() and p.is_dir())
     except FileNotFoundError:
         return []
+
+
+def linked_folders(root: Path) -> list[str]:
+    """`records/<name>` of every symlink to a folder in records/ (and records/ itself when it is one)."""
+    base = root / "records"
+    if base.is_symlink():
+        return ["records"]
+    try:
+        with os.scandir(base) as entries:
+            return sorted(f"records/{e.name}" for e in entries if e.is_symlink() and e.is_dir())
+    except OSError:
+        return []
+
+
+def refuse_linked_folder(root: Path, path: str) -> None:
+    """A record path whose folder under the repository is a symlink would be read from, or written
+    to, somewhere outside it: refused, naming the folder."""
+    parts = path.split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        folder = "/".join(parts[:depth])
+        if (root / folder).is_symlink():
+            raise DataError(t("record.symlink_folder", path=folder), t("record.symlink_folder.hint"))
 
 
 def record_files(root: Path, start: dt.date | None = None, end: dt.date | None = None) -> Iterator[Path]:
@@ -97,6 +121,7 @@ def find_record(root: Path, ident: str) -> Path:
         raise DataError(t("record.invalid_id", id=ident), t("schema.bad_id.hint"))
     year = ident[:4]
     if _YEAR.match(year):
+        refuse_linked_folder(root, f"records/{year}/{ident}.yaml")
         exact = root / "records" / year / f"{ident}.yaml"
         if exact.is_file() or exact.is_symlink():
             return exact

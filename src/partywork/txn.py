@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 from typing import Callable
 
-from . import __version__, notices
+from . import __version__, notices, store
 from .errors import Busy, ConfigError, DataError, PwError, StorageError
 from .fsutil import exclusive_lock, remove_temp_files, write_atomic
 from .gitio import DISK_FULL, Git
@@ -70,6 +70,8 @@ def commit_change(git: Git, build: Callable[[], Change | None]) -> bool:
             return False
         files, message_text = change
         paths = list(files)
+        for path in paths:
+            store.refuse_linked_folder(git.root, path)
         existing = [p for p in paths if (git.root / p).exists()]
         dirty = git.changed(existing) if existing else []
         if dirty:

@@ -46,3 +46,18 @@ def witness_file(first_commit: str) -> Path:
     is cloned: every clone of one branch answers to the same witness."""
     safe = "".join(c for c in first_commit if c in "0123456789abcdef")[:64] or "none"
     return state_home() / "witness" / f"{safe}.json"
+
+
+def seal(data: bytes) -> bytes:
+    """What pw keeps, preceded by its SHA-256: a damaged or hand-edited file is then told from a
+    good one (unseal) and ignored, never believed. The user's own folder is trusted against forgery
+    (whoever can write there can write their shell's start-up files); this guards against damage."""
+    return hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data
+
+
+def unseal(raw: bytes) -> bytes | None:
+    """The content of a sealed file, or None when it is not one or does not match its digest."""
+    digest, newline, data = raw.partition(b"\n")
+    if not newline or hashlib.sha256(data).hexdigest().encode("ascii") != digest:
+        return None
+    return data
