@@ -101,6 +101,9 @@ _localize()
 
 
 def main() -> None:
+    from ..textsafe import guard_streams
+
+    guard_streams()
     try:
         app()
     except BrokenPipeError:

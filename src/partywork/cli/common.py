@@ -51,11 +51,15 @@ def open_repos(state: State) -> list:
 
 
 def err(text: str = "") -> None:
-    print(text, file=sys.stderr)
+    from ..textsafe import shown
+
+    print(shown(text), file=sys.stderr)
 
 
 def out(text: str = "") -> None:
-    print(text)
+    from ..textsafe import shown
+
+    print(shown(text))
 
 
 def hint_line(hint: str) -> str:
@@ -66,10 +70,12 @@ def hint_line(hint: str) -> str:
 
 def problem_lines(problems: Iterable["Problem"]) -> list[str]:
     lines = []
-    for problem in problems:
-        lines.append(problem.render())
+    from ..textsafe import one_line
+
+    for problem in problems:  # a file name or a value from a file may hold a newline
+        lines.append(one_line(problem.render()))
         if problem.hint:
-            lines.append(hint_line(problem.hint))
+            lines.append(hint_line(one_line(problem.hint)))
     return lines
 
 
@@ -77,9 +83,11 @@ def report_error(error: PwError) -> None:
     if isinstance(error, InvalidRecords):
         for line in problem_lines(error.problems):
             err(line)
-    err(f"pw: {error.message}")
+    from ..textsafe import one_line
+
+    err(f"pw: {one_line(error.message)}")
     if error.hint:
-        err(hint_line(error.hint))
+        err(hint_line(one_line(error.hint)))
 
 
 def show_warnings(problems: Iterable["Problem"]) -> None:
@@ -90,7 +98,7 @@ def show_warnings(problems: Iterable["Problem"]) -> None:
 def emit_json(data: Any) -> None:
     import json
 
-    out(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    out(json.dumps(data, ensure_ascii=False, indent=2, default=str))  # out() escapes as JSON does
 
 
 def emit_csv(header: list[str], rows: Iterable[list[Any]]) -> None:
@@ -99,8 +107,10 @@ def emit_csv(header: list[str], rows: Iterable[list[Any]]) -> None:
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    from ..textsafe import csv_row
+
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(csv_row(row) for row in rows)
     sys.stdout.write(buffer.getvalue())
 
 
@@ -109,13 +119,17 @@ def emit_table(header: list[str], rows: Iterable[list[Any]]) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    from ..textsafe import one_line
 
     console = Console(highlight=False, soft_wrap=False)
     table = Table(box=box.SIMPLE_HEAD if console.is_terminal else None, show_edge=False, pad_edge=False)
     for name in header:
         table.add_column(name, overflow="fold")
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        # Text, not str: a cell holding "[red]" or "[/]" is shown, not taken for rich markup
+        table.add_row(*(Text(one_line("" if v is None else v)) for v in row))
     if not console.is_terminal:
         console = Console(highlight=False, no_color=True, width=1000, soft_wrap=True)
     console.print(table)

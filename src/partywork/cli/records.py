@@ -182,7 +182,9 @@ def show(
     if fmt == "json":
         emit_json(to_json(record))
     elif fmt == "yaml":
-        sys.stdout.write(path.read_text(encoding="utf-8"))
+        from ..textsafe import shown
+
+        sys.stdout.write(shown(path.read_text(encoding="utf-8", errors="surrogateescape")))
     elif fmt == "text":
         out(record_text(record, repo.roster))
     else:

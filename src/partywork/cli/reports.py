@@ -85,7 +85,9 @@ def _fleet(ctx: typer.Context, unit: str, period: Optional[str], fmt: str, outpu
     if fmt == "table" and output is None:
         report_fleet.rich_tables(fleet)
         return
-    text = report_fleet.render(fleet, "md" if fmt == "table" else fmt)
+    from ..textsafe import shown
+
+    text = shown(report_fleet.render(fleet, "md" if fmt == "table" else fmt))
     if output is None:
         sys.stdout.write(text)
         return
@@ -97,14 +99,17 @@ def _render(report: dict, fmt: str) -> str:
     import json
 
     from ..render import report_html, report_text
+    from ..textsafe import shown
 
+    # shown() over the whole text, kept (memo.py) and written to -o FILE as printed: a report is
+    # read on a terminal as often as in a file, and shown() leaves JSON meaning the same
     if fmt == "json":
-        return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+        return shown(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     if fmt == "csv":
-        return report_text.csv_text(report)
+        return shown(report_text.csv_text(report))
     if fmt == "html":
-        return report_html.html(report)
-    return report_text.markdown(report)
+        return shown(report_html.html(report))
+    return shown(report_text.markdown(report))
 
 
 def _make_report(unit: str):

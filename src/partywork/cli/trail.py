@@ -11,8 +11,10 @@ from .common import emit_json, err, open_repo, out
 def _finding_line(f: dict) -> str:
     from ..i18n import t
 
-    where = " ".join(x for x in (f["record"], (f["commit"] or "")[:10]) if x)
-    return f"[{t('severity.' + f['severity'])}] {f['code']} {where}: {f['message']}"
+    from ..textsafe import one_line
+
+    where = " ".join(one_line(x) for x in (f["record"], (f["commit"] or "")[:10]) if x)
+    return f"[{t('severity.' + f['severity'])}] {f['code']} {where}: {one_line(f['message'])}"
 
 
 def _summary(findings: list[dict]) -> None:
@@ -32,6 +34,7 @@ def history(
     """Every version of a record, newest first: who, when, why, what changed."""
     from ..history import describe, record_history
     from ..i18n import t
+    from ..textsafe import one_line
 
     from ..errors import PwError
     from ..store import find_record
@@ -46,14 +49,15 @@ def history(
         emit_json(data)
         return
     for version in data["versions"]:
-        reason = f" — {version['reason']}" if version["reason"] else ""
-        out(f"{version['commit'][:10]}  {version['date']}  {version['author']} <{version['email']}>  "
-            f"{version['action']}{reason}")
+        # author, email and reason are whatever the committer typed: one line each, escaped
+        reason = f" — {one_line(version['reason'])}" if version["reason"] else ""
+        out(f"{one_line(version['commit'][:10])}  {one_line(version['date'])}  {one_line(version['author'])} "
+            f"<{one_line(version['email'])}>  {one_line(version['action'])}{reason}")
         changes = version["changes"] or []
         if not changes:
             out(f"    {t('history.created') if version['action'] != 'deleted' else t('history.deleted')}")
         for change in changes:
-            out(f"    {describe(change)}")
+            out(f"    {one_line(describe(change))}")
 
 
 @app.command()
@@ -132,6 +136,7 @@ def status(ctx: typer.Context, fmt: str = typer.Option("text", "--format", help=
     """What is not shared yet: unpushed and unpulled commits, uncommitted changes, open drafts."""
     from ..i18n import t
     from ..sync import status as repo_status
+    from ..textsafe import one_line
 
     repo = open_repo(ctx.obj)
     data = repo_status(repo)
@@ -144,12 +149,12 @@ def status(ctx: typer.Context, fmt: str = typer.Option("text", "--format", help=
         if data["unpushed"]:
             out(t("status.unpushed", count=len(data["unpushed"])))
             for line in data["unpushed"]:
-                out(f"  {line}")
+                out(f"  {one_line(line)}")
         if data["unpulled"]:
             out(t("status.unpulled", count=data["unpulled"]))
     if data["uncommitted"]:
-        out(t("status.uncommitted", paths=", ".join(data["uncommitted"])))
+        out(t("status.uncommitted", paths=", ".join(one_line(p) for p in data["uncommitted"])))
     if data["drafts"]:
-        out(t("status.drafts", paths=", ".join(data["drafts"])))
+        out(t("status.drafts", paths=", ".join(one_line(p) for p in data["drafts"])))
     if data["remote"] and not (data["unpushed"] or data["unpulled"] or data["uncommitted"] or data["drafts"]):
         err(t("status.clean"))

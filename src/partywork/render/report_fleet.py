@@ -7,6 +7,7 @@ import io
 import json
 
 from ..i18n import t
+from ..textsafe import csv_row, md_cell, md_text, one_line
 from . import report_html, report_text
 from .sections import Section
 
@@ -31,9 +32,9 @@ def render(fleet: dict, fmt: str) -> str:
             parts += report_html.body(branch["report"])
         return report_html.page(summary.title, parts, fleet["as_of"])
     summary = _summary(fleet)
-    lines = [f"# {summary.title}", "", "| " + " | ".join(summary.header) + " |",
+    lines = [f"# {md_text(summary.title)}", "", "| " + " | ".join(md_cell(h) for h in summary.header) + " |",
              "|" + "|".join("---" for _ in summary.header) + "|"]
-    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in summary.rows]
+    lines += ["| " + " | ".join(md_cell(v) for v in row) + " |" for row in summary.rows]
     text = "\n".join(lines) + "\n"
     for branch in fleet["branches"]:
         text += ("\n" + report_text.markdown(branch["report"])).replace("\n# ", "\n## ")
@@ -45,8 +46,9 @@ def _csv(fleet: dict) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["branch", "repo", "rules_met", "rules", "attendance", "open_actions", "overdue", "errors", "warnings"])
     for b in fleet["branches"]:
-        writer.writerow([b["branch"], b["repo"], b["rules_met"], b["rules"], "" if b["attendance"] is None else b["attendance"],
-                         b["open_actions"], b["overdue"], b["errors"], b["warnings"]])
+        writer.writerow(csv_row([b["branch"], b["repo"], b["rules_met"], b["rules"],
+                                 "" if b["attendance"] is None else b["attendance"],
+                                 b["open_actions"], b["overdue"], b["errors"], b["warnings"]]))
     text = buffer.getvalue()
     for b in fleet["branches"]:
         text += "\n" + _with_branch(report_text.csv_text(b["report"]), b["branch"])
@@ -56,7 +58,7 @@ def _csv(fleet: dict) -> str:
 def _with_branch(block: str, branch: str) -> str:
     """Each branch's meetings and attendance tables, with a first column naming the branch."""
     quoted = io.StringIO()
-    csv.writer(quoted, lineterminator="").writerow([branch])
+    csv.writer(quoted, lineterminator="").writerow(csv_row([branch]))
     lines = []
     for line in block.split("\n"):
         if not line:
@@ -71,14 +73,15 @@ def _with_branch(block: str, branch: str) -> str:
 def rich_tables(fleet: dict) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     summary = _summary(fleet)
     console = Console(highlight=False)
-    table = Table(title=summary.title, title_justify="left")
+    table = Table(title=Text(one_line(summary.title)), title_justify="left")
     for name in summary.header:
         table.add_column(name)
     for row in summary.rows:
-        table.add_row(*(str(v) for v in row))
+        table.add_row(*(Text(one_line(v)) for v in row))
     console.print(table)
     for branch in fleet["branches"]:
         report_text.rich_table(branch["report"])

@@ -6,22 +6,23 @@ import io
 from typing import Any
 
 from ..i18n import t
+from ..textsafe import csv_row, md_cell, md_text, one_line
 from .sections import sections, summary, title
 
 
 def _cell(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ") if value not in (None, "") else ""
+    return md_cell(value) if value not in (None, "") else ""
 
 
 def markdown(report: dict) -> str:
-    lines = [f"# {title(report)}", ""]
-    lines += [f"- **{label}**: {value}" for label, value in summary(report)]
+    lines = [f"# {md_text(title(report))}", ""]
+    lines += [f"- **{md_text(label)}**: {md_text(value)}" for label, value in summary(report)]
     for section in sections(report):
-        lines += ["", f"## {section.title}", ""]
+        lines += ["", f"## {md_text(section.title)}", ""]
         if not section.rows:
             lines.append(t("report.none"))
             continue
-        lines.append("| " + " | ".join(section.header) + " |")
+        lines.append("| " + " | ".join(md_cell(h) for h in section.header) + " |")
         lines.append("|" + "|".join("---" for _ in section.header) + "|")
         lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in section.rows]
     return "\n".join(lines) + "\n"
@@ -33,28 +34,29 @@ def csv_text(report: dict) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["id", "date", "type", "kind", "title", "expected", "present", "rate", "quorum_ok"])
     for m in report["meetings"]:
-        writer.writerow([m["id"], m["date"], m["type"], m["kind"], m["title"], m["expected"], m["present"],
-                         "" if m["rate"] is None else m["rate"], str(m["quorum_ok"]).lower()])
+        writer.writerow(csv_row([m["id"], m["date"], m["type"], m["kind"], m["title"], m["expected"], m["present"],
+                         "" if m["rate"] is None else m["rate"], str(m["quorum_ok"]).lower()]))
     buffer.write("\n")
     writer.writerow(["member", "expected", "attended", "excused", "unexcused", "rate", "months_absent"])
     for a in report["attendance"]:
-        writer.writerow([a["member"], a["expected"], a["attended"], a["excused"], a["unexcused"],
-                         "" if a["rate"] is None else a["rate"], a["months_absent"]])
+        writer.writerow(csv_row([a["member"], a["expected"], a["attended"], a["excused"], a["unexcused"],
+                                 "" if a["rate"] is None else a["rate"], a["months_absent"]]))
     return buffer.getvalue()
 
 
 def rich_table(report: dict) -> None:
     from rich import box
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(highlight=False)
     terminal = console.is_terminal
     if not terminal:  # plain lines for files and pipes: no boxes, no colour, no wrapping
         console = Console(highlight=False, no_color=True, width=200)
-    console.print(f"[bold]{title(report)}[/bold]")
+    console.print(f"[bold]{escape(one_line(title(report)))}[/bold]")  # the branch's name is the repo's text
     for label, value in summary(report):
-        console.print(f"  {label}: {value}", markup=False)
+        console.print(f"  {one_line(label)}: {one_line(value)}", markup=False)
     for section in sections(report):
         table = Table(title=section.title, title_justify="left", box=box.SIMPLE_HEAD if terminal else None,
                       show_edge=False)
@@ -70,7 +72,7 @@ def rich_table(report: dict) -> None:
 def _styled(section: str, value: Any) -> str:
     from rich.markup import escape
 
-    text = escape("" if value is None else str(value))
+    text = escape(one_line("" if value is None else value))
     if section in ("compliance", "meetings") and (text.startswith(t("report.not_ok")) or text == "✗"):
         return f"[red]{text}[/red]"
     if section == "findings" and text == t("severity.error"):
