@@ -28,7 +28,9 @@ def list_actions(repo: Repo, status: str | None = None, owner: str | None = None
     elif status:
         rows = [r for r in rows if r["status"] == status]
     if owner:
-        rows = [r for r in rows if r["owner"] == owner]
+        from .textsafe import clean_name
+
+        rows = [r for r in rows if r["owner"] == clean_name(owner)]
     return [{k: v for k, v in r.items() if k != "opened"} for r in rows]
 
 

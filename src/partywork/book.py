@@ -17,6 +17,7 @@ from .periods import Period
 from .problems import ERROR, Problem
 from .repo import Repo
 from .store import find_record, new_id, read_document, record_files, relative
+from .textsafe import clean_name
 from .yamlio import Document, dump
 
 SEPARATORS = re.compile(r"[,，、]")
@@ -34,18 +35,20 @@ class Written:
 
 
 def split_names(text: str) -> list[str]:
-    return [part.strip() for part in SEPARATORS.split(text) if part.strip()]
+    """Names as typed, in the spelling the roster keeps (NFKC, stripped), so ⽟伟 finds 玉伟."""
+    return [clean_name(part) for part in SEPARATORS.split(text) if clean_name(part)]
 
 
 def parse_absent(item: str) -> dict:
     name, sep, reason = item.replace("：", ":").partition(":")
     if not name.strip():
         raise UsageError(t("log.bad_absent", item=item))
-    entry: dict[str, Any] = {"name": name.strip()}
-    if sep and reason.strip():
-        entry["reason"] = reason.strip()
-        # 无故缺席 is how a recorder writes an unexcused absence; anything else is leave (请假).
-        entry["excused"] = not reason.strip().lower().startswith(UNEXCUSED)
+    if not sep or not reason.strip():
+        # a bare name used to count as excused leave: the one thing a recorder must say is why
+        raise UsageError(t("log.absent_reason", item=item), t("log.absent_reason.hint", name=name.strip()))
+    entry: dict[str, Any] = {"name": clean_name(name), "reason": reason.strip()}
+    # 无故缺席 is how a recorder writes an unexcused absence; anything else is leave (请假).
+    entry["excused"] = not reason.strip().lower().startswith(UNEXCUSED)
     return entry
 
 
@@ -53,12 +56,12 @@ def parse_action(item: str) -> dict:
     parts = [p.strip() for p in item.replace("｜", "|").split("|")]
     if len(parts) != 3 or not all(parts):
         raise UsageError(t("log.bad_action", item=item))
-    return {"task": parts[0], "owner": parts[1], "due": parts[2], "status": "open"}
+    return {"task": parts[0], "owner": clean_name(parts[1]), "due": parts[2], "status": "open"}
 
 
 def parse_lecturer(text: str) -> Any:
     name, sep, org = text.replace("｜", "|").partition("|")
-    return {"name": name.strip(), "org": org.strip()} if sep else text.strip()
+    return {"name": name.strip(), "org": org.strip()} if sep else clean_name(text)
 
 
 def missing_fields(typ: str, data: dict) -> list[str]:
@@ -181,6 +184,8 @@ def apply_sets(data: dict, sets: list[str]) -> dict:
             data[field] = [parse_absent(part) for part in split_names(value)]
         elif field == "lecturer":
             data[field] = parse_lecturer(value)
+        elif field in _NAME_FIELDS:
+            data[field] = clean_name(value)
         else:
             data[field] = value
     return data
@@ -275,6 +280,7 @@ def _mentions(data: dict, name: str) -> bool:
 def list_records(repo: Repo, typ: str | None = None, kind: str | None = None, period: Period | None = None,
                  member: str | None = None, grep: str | None = None) -> tuple[list[Row], list[Problem]]:
     rows, problems = [], []
+    member = clean_name(member) if member else member
     start, end = (period.start, period.end) if period else (None, None)
     needle = grep.casefold() if grep else None
     for path in record_files(repo.root, start, end):

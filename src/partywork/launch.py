@@ -1,24 +1,66 @@
 """The `pw` command. Before Python spends its ~0.1 s importing the command line, a report's one
 slow git call — `git diff-files` over records/, which stats every record file — is started in
 another process, so the two overlap (early.py). Nothing here may fail: whatever cannot be
-worked out from the arguments is left to the command itself."""
+worked out from the arguments is left to the command itself.
+
+Ctrl-C at any moment exits 130 without a traceback (SPEC §6): before the command runs there is
+nothing to undo, so the process just ends; while it runs, KeyboardInterrupt unwinds through the
+write's rollback (txn.py) to the CLI's error boundary."""
 from __future__ import annotations
 
+import os
+import signal
 import sys
 
-from . import early
+_interrupted = False
+
+
+def _leave(*_args: object) -> None:
+    os._exit(130)
+
+
+def _interrupt(*_args: object) -> None:
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt
+
 
 def main() -> None:
+    signal.signal(signal.SIGINT, _leave)
     try:
-        _start_early(sys.argv[1:])
-    except Exception:  # only a head start; the command does everything itself anyway
-        pass
-    from .cli import main as run
+        try:
+            _start_early(sys.argv[1:])
+        except Exception:  # only a head start; the command does everything itself anyway
+            pass
+        from .cli import main as run
 
-    run()
+        signal.signal(signal.SIGINT, _interrupt)
+        run()
+    except KeyboardInterrupt:
+        _quit_interrupted()
+    except SystemExit as done:
+        # click turns a Ctrl-C during its own parsing into "Aborted!" and exit 1
+        if _interrupted and done.code not in (0, 130):
+            _quit_interrupted()
+        raise
+    finally:
+        signal.signal(signal.SIGINT, _leave)  # a late Ctrl-C must not raise during shutdown
+
+
+def _quit_interrupted() -> None:
+    signal.signal(signal.SIGINT, _leave)
+    try:
+        from .i18n import t
+
+        print(t("cli.interrupted"), file=sys.stderr)
+    except Exception:
+        pass
+    sys.exit(130)
 
 
 def _start_early(args: list[str]) -> None:
+    from . import early
+
     options, words = early.split_args(args)
     repos = options.get("--repo", [])
     if len(repos) > 1 or words[:1] != ["report"] or words[1:2] not in (["month"], ["quarter"], ["year"]):

@@ -17,6 +17,9 @@ _QUARTER = re.compile(r"^(?:(\d{4})-?)?[Qq]([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
+# Reports look a year back and forward from a period (year to date, `last`), so the calendar's
+# own ends (years 1 and 9999) are out of reach; and no branch kept records before 1900.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
 
 
 @dataclass(frozen=True)
@@ -85,9 +88,13 @@ def parse(text: str | None, unit: str, today: dt.date, first_month: int = 1) -> 
         current = containing(today, unit, first_month)
         return current if value == "this" else containing(current.start - dt.timedelta(days=1), unit, first_month)
     try:
-        return _explicit(value, today, first_month)
-    except ValueError:
+        period = _explicit(value, today, first_month)
+    except (ValueError, OverflowError):
         raise UsageError(t("period.bad", value=value), t("period.bad.hint")) from None
+    if period.start.year < FIRST_YEAR or period.end.year > LAST_YEAR:
+        raise UsageError(t("period.out_of_range", value=value, first=FIRST_YEAR, last=LAST_YEAR),
+                         t("period.bad.hint"))
+    return period
 
 
 def _explicit(value: str, today: dt.date, first_month: int) -> Period:

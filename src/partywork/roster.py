@@ -13,6 +13,7 @@ from typing import Any
 from .fields import Checker, suggest
 from .i18n import t
 from .problems import Problem
+from .textsafe import clean_name, name_fault
 from .yamlio import Document
 
 STATUSES = ("full", "probationary")
@@ -140,8 +141,27 @@ def _group(check: Checker, item: Any, path: tuple) -> Group | None:
         return None
     if not GROUP_ID.match(group_id):
         check.add(path + ("id",), "BAD-VALUE", t("group.bad_id", id=group_id))
-    return Group(group_id, check.text(mapping.get("name"), path + ("name",)) or group_id,
-                 check.text(mapping.get("leader"), path + ("leader",)))
+    name = check.text(mapping.get("name"), path + ("name",))
+    if name is not None:
+        _check_name(check, name, path + ("name",))
+    return Group(group_id, name or group_id, check.text(mapping.get("leader"), path + ("leader",)))
+
+
+def _check_name(check: Checker, name: str, path: tuple) -> None:
+    """The rules pw member add applies, for a hand-edited roster: a name that is empty, holds an
+    invisible or separating character, or is not in its one (NFKC) spelling could never be matched
+    by what a recorder types."""
+    from .yamlio import forbidden_character
+
+    if not name.strip() or forbidden_character(name):
+        return  # already reported as empty or as holding a control character
+    cleaned = clean_name(name)
+    fault = name_fault(cleaned)
+    if fault:
+        key, char = fault
+        check.add(path, "BAD-NAME", t(key, name=name, char=char), t("name.hint"))
+    elif cleaned != name.strip():
+        check.add(path, "BAD-NAME", t("name.not_normal", name=name, normal=cleaned), t("name.not_normal.hint", normal=cleaned))
 
 
 def _member(check: Checker, item: Any, path: tuple, roster: Roster) -> Member | None:
@@ -153,6 +173,7 @@ def _member(check: Checker, item: Any, path: tuple, roster: Roster) -> Member | 
     name = check.text(mapping.get("name"), path + ("name",), required=True)
     if not name:
         return None
+    _check_name(check, name, path + ("name",))
     member = Member(
         name=name.strip(),
         status=check.choice(mapping.get("status"), path + ("status",), STATUSES) or "full",

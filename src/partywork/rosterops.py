@@ -13,6 +13,7 @@ from .gitio import Git, find_git_dir
 from .i18n import t
 from .repo import MEMBERS, SETTINGS, Repo
 from .roster import GROUP_ID, ROLES, STATUSES, Group, Member, Role, Roster
+from .textsafe import clean_name, name_fault
 from .yamlio import dump
 
 T = TypeVar("T")
@@ -28,13 +29,40 @@ def _change(repo: Repo, mutate: Callable[[Roster], tuple[T, str]]) -> T:
         result, what = mutate(roster)
         done.append(result)
         text = dump(roster.as_mapping()).encode("utf-8")
+        _readable(text)
         return {MEMBERS: text}, txn.message(t("commit.member", what=what), "member")
 
     txn.commit_change(repo.git, build)
     return done[0]
 
 
+def _readable(text: bytes) -> None:
+    """What pw writes, pw check reads back: a roster that every later command would refuse to
+    read is not written."""
+    from .errors import InvalidRecords
+    from .roster import parse as parse_roster
+    from .yamlio import parse
+
+    doc, problems = parse(text, MEMBERS)
+    if doc is not None:
+        problems += [p for p in parse_roster(doc, MEMBERS)[1] if p.severity == "error"]
+    if problems:
+        raise InvalidRecords(t("record.invalid", count=len(problems)), problems, t("record.invalid.hint"))
+
+
+def valid_name(name: str) -> str:
+    """A member's or a group's name as typed, in its one spelling; refused when it could not be
+    told apart from another, or could not be named in --attendees, --absent or --action."""
+    cleaned = clean_name(name)
+    fault = name_fault(cleaned)
+    if fault:
+        key, char = fault
+        raise UsageError(t(key, name=name, char=char), t("name.hint"))
+    return cleaned
+
+
 def _member(roster: Roster, name: str) -> Member:
+    name = clean_name(name)
     member = roster.members.get(name)
     if member is None:
         near = roster.suggest(name)
@@ -46,6 +74,8 @@ def _member(roster: Roster, name: str) -> Member:
 def add_group(repo: Repo, group_id: str, name: str, leader: str | None) -> Group:
     if not GROUP_ID.match(group_id):
         raise UsageError(t("group.bad_id", id=group_id))
+    name = valid_name(name)
+    leader = clean_name(leader) if leader else leader
 
     def mutate(roster: Roster) -> tuple[Group, str]:
         if group_id in roster.groups:
@@ -60,7 +90,9 @@ def add_group(repo: Repo, group_id: str, name: str, leader: str | None) -> Group
 
 def add_member(repo: Repo, name: str, status: str, group: str | None, joined: dt.date | None,
                role: str | None, email: str | None) -> Member:
-    name = name.strip()
+    name = valid_name(name)
+    if email is not None and (name_fault(email.strip()) or any(c.isspace() for c in email.strip())):
+        raise UsageError(t("member.bad_email", email=email))
     if status not in STATUSES:
         raise UsageError(t("schema.bad_choice", field="--status", value=status),
                          t("schema.bad_choice.hint", choices=", ".join(STATUSES)))
@@ -87,6 +119,8 @@ def _check_role(role: str | None) -> None:
 
 
 def leave(repo: Repo, name: str, on: dt.date) -> Member:
+    name = clean_name(name)
+
     def mutate(roster: Roster) -> tuple[Member, str]:
         member = _member(roster, name)
         if member.left:
@@ -103,6 +137,7 @@ def leave(repo: Repo, name: str, on: dt.date) -> Member:
 def set_role(repo: Repo, name: str, role: str, start: dt.date | None, end: dt.date | None) -> Role:
     """Add a term of office, or with only --to, end the open one."""
     _check_role(role)
+    name = clean_name(name)
     if start is None and end is None:
         raise UsageError(t("member.role_needs_date"))
 

@@ -40,6 +40,12 @@ REQUIRED = ("schema", "id", "type", "kind", "title", "date", "place", "host", "r
 REQUIRED_BY_TYPE = {"meeting": ("topics", "minutes"), "review": ("topics", "minutes"),
                     "study": ("materials", "hours")}
 REQUIRED_BY_KIND = {"group": ("group",), "lecture": ("lecturer",)}
+# 学时 per record (DOMAIN.md §3.2: 1 hour = 1 学时, half a day 4, a day 8). A session lasts at
+# most a day; a training course (培训班) or an online course may run for weeks, so they get more
+# room. Past these a number is a typing accident (or 99999999999999999999), not a record.
+MAX_HOURS = 24
+MAX_HOURS_COURSE = 400
+COURSE_KINDS = ("training", "online")
 
 
 def allowed_fields(typ: str | None, kind: str | None) -> tuple[str, ...]:
@@ -77,10 +83,23 @@ def validate(doc: Document, file: str, ctx: Context) -> tuple[dict, list[Problem
         check.add(("schema",), "BAD-VALUE", t("schema.bad_schema", value=data["schema"]), t("schema.bad_schema.hint"))
     _check_id(check, record, ctx)
     _check_dates(check, record, ctx.today)
+    _check_hours(check, record)
     if isinstance(record.get("date"), dt.date):
         _check_people(check, record, ctx.roster)
     _check_actions(check, record)
     return {k: record[k] for k in ORDER if k in record}, check.problems
+
+
+def _check_hours(check: Checker, record: dict) -> None:
+    limit = MAX_HOURS_COURSE if record.get("kind") in COURSE_KINDS else MAX_HOURS
+    found = [(("hours",), record.get("hours"))]
+    if isinstance(record.get("hours_by_member"), dict):
+        found += [(("hours_by_member", name), v) for name, v in record["hours_by_member"].items()]
+    for path, value in found:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > limit:
+            check.add(path, "BAD-NUMBER", t("schema.hours_range", field=field_label(path), value=value, limit=limit,
+                                            kind=t("kind." + str(record.get("kind")))),
+                      t("schema.hours_range.hint", training=MAX_HOURS_COURSE))
 
 
 def typed(data: dict) -> dict:

@@ -90,6 +90,7 @@ def commit_change(git: Git, build: Callable[[], Change | None]) -> bool:
             raise
         _crashpoint("after_commit")
         _journal(git).unlink(missing_ok=True)
+        _saved_index(git).unlink(missing_ok=True)
         return True
 
 
@@ -97,6 +98,7 @@ def _write_and_commit(git: Git, files: dict[str, bytes], message_text: str) -> N
     for path, data in files.items():
         write_atomic(git.root / path, data, label=path)
     _crashpoint("after_write")
+    _keep_index(git)
     git.add(list(files))
     _crashpoint("after_add")
     result = git.commit(message_text, list(files))
@@ -106,7 +108,7 @@ def _write_and_commit(git: Git, files: dict[str, bytes], message_text: str) -> N
 
 def _commit_error(result: subprocess.CompletedProcess) -> PwError:
     detail = " ".join((result.stderr or result.stdout or b"").decode("utf-8", "replace").split())[:500]
-    if any(sign in detail for sign in DISK_FULL):
+    if any(sign in detail for sign in DISK_FULL) or "couldn't write" in detail:  # a ref on a full disk
         return StorageError(t("git.commit_failed", detail=detail), t("write.io.hint"))
     if "index.lock" in detail or "cannot lock ref" in detail:
         return Busy(t("git.commit_failed", detail=detail), t("lock.busy.hint"))
@@ -116,18 +118,46 @@ def _commit_error(result: subprocess.CompletedProcess) -> PwError:
 
 
 def _rollback(git: Git, paths: list[str], new: list[str]) -> None:
-    """Back to HEAD for these paths; pw only writes paths that were clean, so nothing is lost."""
-    with contextlib.suppress(PwError):
+    """Back to HEAD for these paths; pw only writes paths that were clean, so nothing is lost.
+
+    On a full disk git cannot write the index it would need to unstage with: the new file goes
+    first (giving its space back), and if git still fails the index as it was before `git add`
+    is put back by a rename, which needs no space. Otherwise a staged `AD` entry would stay and
+    every later verify would fail on it."""
+    for path in new:
+        with contextlib.suppress(OSError):
+            (git.root / path).unlink()
+    try:
         if new:
             git.unstage_new(new)
         old = [p for p in paths if p not in new]
         if old:
             git.restore(old)
-    for path in new:
-        with contextlib.suppress(OSError):
-            (git.root / path).unlink()
+    except PwError:
+        _restore_index(git)
     for path in paths:
         remove_temp_files((git.root / path).parent)
+    _saved_index(git).unlink(missing_ok=True)
+
+
+def _saved_index(git: Git) -> Path:
+    return git.git_dir / "pw-index-before"
+
+
+def _keep_index(git: Git) -> None:
+    """A hard link to the index before `git add`: git replaces the index by renaming a new file
+    over it, so the linked copy keeps the old one, at the cost of no disk space at all."""
+    saved = _saved_index(git)
+    saved.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        os.link(git.git_dir / "index", saved)
+
+
+def _restore_index(git: Git) -> None:
+    saved = _saved_index(git)
+    if saved.exists():
+        with contextlib.suppress(OSError):
+            os.replace(saved, git.git_dir / "index")
 
 
 def _journal(git: Git) -> Path:

@@ -40,6 +40,18 @@ class PwGroup(TyperGroup):
             raise Exit(int(ExitCode.INTERNAL)) from None
 
 
+def _require_utf8(args: list[str]) -> None:
+    """Python hands over bytes that are not UTF-8 as lone surrogates, which no record can hold:
+    refused here once, instead of failing deep inside a write. A file's own name may be any bytes."""
+    from ..errors import UsageError
+    from ..i18n import t
+    from ..textsafe import one_line
+
+    for arg in args:
+        if any("\ud800" <= c <= "\udfff" for c in arg) and not os.path.lexists(arg.partition("=")[2] or arg):
+            raise UsageError(t("cli.not_utf8", value=one_line(arg)), t("cli.not_utf8.hint"))
+
+
 def _debug(ctx: Any) -> bool:
     state = ctx.obj if isinstance(getattr(ctx, "obj", None), State) else None
     return bool(state and state.debug) or os.environ.get("PW_DEBUG") == "1"
@@ -74,6 +86,7 @@ def main_options(
     if chosen and chosen not in ("zh", "en"):
         raise typer.BadParameter(t("cli.bad_lang"), param_hint="--lang")
     set_lang(chosen or "zh")
+    _require_utf8(sys.argv[1:])
     day = parse_date(today) if today else dt.date.today()
     if day is None:
         raise typer.BadParameter(t("cli.bad_today", value=today), param_hint="--today")

@@ -84,8 +84,29 @@ def _load_source(source: str) -> Any:
     return doc
 
 
+def _minutes_text(source: str) -> str:
+    """UTF-8 only, as records are: a GBK file decoded with replacement would be committed as
+    mojibake. A BOM and CRLF (Notepad's way of saving) are accepted and dropped."""
+    from ..errors import DataError
+    from ..i18n import t
+
+    raw = _read_source(source, source)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataError(t("log.minutes_not_utf8", path=source, line=line, column=column,
+                          byte=raw[exc.start:exc.start + 1].hex()),
+                        t("log.minutes_not_utf8.hint", path=source)) from None
+    return text.replace("\r\n", "\n")
+
+
 def _option_fields(options: dict) -> dict:
     from ..book import parse_absent, parse_action, parse_lecturer, split_names
+    from ..textsafe import clean_name
     from .roster import _date
 
     _date(options["date"], "--date")  # said plainly here; otherwise it surfaces as a missing title
@@ -93,8 +114,9 @@ def _option_fields(options: dict) -> dict:
     for key in ("kind", "date", "title", "place", "mode", "start", "end", "host", "recorder", "group",
                 "hours", "late_reason"):
         if options[key] is not None:
-            data[key] = options[key].strip()
-    names = split_names(options["attendees"] or "") + [n.strip() for n in options["attendee"] or []]
+            # host and recorder are looked up in the roster's spelling (NFKC), as --attendees are
+            data[key] = clean_name(options[key]) if key in ("host", "recorder") else options[key].strip()
+    names = split_names(options["attendees"] or "") + [clean_name(n) for n in options["attendee"] or []]
     if names:
         data["attendees"] = names
     if options["absent"]:
@@ -102,7 +124,7 @@ def _option_fields(options: dict) -> dict:
     if options["topic"]:
         data["topics"] = list(options["topic"])
     if options["minutes_file"] is not None:
-        data["minutes"] = _read_source(str(options["minutes_file"]), str(options["minutes_file"])).decode("utf-8", "replace")
+        data["minutes"] = _minutes_text(str(options["minutes_file"]))
     elif options["minutes"] is not None:
         data["minutes"] = options["minutes"]
     if options["decision"]:
