@@ -382,3 +382,166 @@ def test_a_quarter_on_two_clones_with_clocks_minutes_apart(tmp_path):
         findings = audit(clone, env)
         assert [f for f in findings if f["severity"] != "info"] == []
         assert verify(clone, env)[0] == 0
+
+
+# -- found by trying (issue 11, second round) ------------------------------------------------------
+
+
+def unexcused_to_attended(root: Path, rid: str) -> None:
+    path = record_file(root, rid)
+    text = path.read_text(encoding="utf-8").replace("- 王伟\n- 李芳\n", "- 王伟\n- 李芳\n- 张强\n")
+    path.write_text(text[:text.index("absent:")] + text[text.index("topics:"):], encoding="utf-8")
+
+
+def test_control_characters_in_a_message_cannot_hide_its_commit(branch):
+    root, env, _ids = branch
+    rid = with_unexcused_absence(root, env)
+    unexcused_to_attended(root, rid)
+    forged_tail = "\x1fX\x1f\x1eZZ\x1f\x1fa\x1fb\x1f0\x1fd\x1fe\x1ff\x1f0\x1fh"
+    hand_commit(root, env, "改错别字" + forged_tail)
+    assert rid in {f["record"] for f in above_info(audit(root, env), "OUTSIDE")}
+    fails_verify(root, env, "OUTSIDE")
+
+
+@pytest.mark.parametrize("author", ["A\x1fB", "组织\x1e委员"])
+def test_separators_in_names_and_subjects_do_not_crash_the_audit(branch, author):
+    root, env, ids = branch
+    path = record_file(root, ids["group-08"])
+    path.write_text(path.read_text(encoding="utf-8").replace("安全生产", "安全检查"), encoding="utf-8")
+    hand_commit(root, env, "\x1e", extra=("-c", f"user.name={author}"))
+    outside = above_info(audit(root, env), "OUTSIDE")
+    assert [f["record"] for f in outside] == [ids["group-08"]]
+
+
+def _ours_merge_over(root: Path, env: dict, branch_point: str, rebuild) -> None:
+    """The attacker's line made from an older commit becomes the first parent of a `-s ours` merge
+    of the real history, which therefore stays an ancestor: nothing looks rewritten."""
+    raw_git(root, env, "checkout", "-q", "-b", "x", branch_point)
+    rebuild()
+    raw_git(root, env, "merge", "-q", "-s", "ours", "--no-edit", "main", when="2026-10-20T20:05:00+00:00")
+    raw_git(root, env, "checkout", "-q", "main")
+    raw_git(root, env, "reset", "-q", "--hard", "x")
+
+
+def test_an_ours_merge_that_drops_a_record(branch):
+    root, env, ids = branch
+    dropped = ids["committee-09"]  # added by main~1
+
+    def rebuild() -> None:
+        raw_git(root, env, "cherry-pick", "main", when="2026-10-20T20:00:00+00:00")
+
+    _ours_merge_over(root, env, "main~2", rebuild)
+    assert not record_file(root, dropped).exists()
+    findings = audit(root, env)
+    assert dropped in {f["record"] for f in above_info(findings, "DELETED") + above_info(findings, "OUTSIDE")}
+    fails_verify(root, env, "OUTSIDE")
+
+
+def test_an_ours_merge_over_a_record_logged_again_with_other_content(branch):
+    root, env, ids = branch
+    rid = ids["committee-09"]
+    original_message = raw_git(root, env, "log", "-1", "--format=%B", "main~1")
+
+    def rebuild() -> None:
+        raw_git(root, env, "checkout", "-q", "main~1", "--", f"records/2026/{rid}.yaml")
+        path = record_file(root, rid)
+        path.write_text(path.read_text(encoding="utf-8").replace("项目部会议室", "党员活动室"), encoding="utf-8")
+        raw_git(root, env, "add", "-A", "records")
+        raw_git(root, env, "commit", "-q", "-m", original_message, when="2026-09-02T20:00:00+00:00")
+
+    _ours_merge_over(root, env, "main~2", rebuild)
+    findings = audit(root, env)
+    assert rid in {f["record"] for f in above_info(findings, "OUTSIDE")}
+    assert rid in {f["record"] for f in above_info(findings, "AMENDED")}
+    fails_verify(root, env, "OUTSIDE")
+
+
+def test_a_recorders_name_as_author_does_not_let_the_committer_in(branch):
+    root, env, ids = branch
+    settings = root / "records" / "pw.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("recorders: []", "recorders:\n- recorder@example.org"),
+                        encoding="utf-8")
+    hand_commit(root, env, "只允许组织委员记录", when="2026-10-01T20:00:00+00:00")
+    path = record_file(root, ids["group-08"])
+    path.write_text(path.read_text(encoding="utf-8").replace("安全生产", "安全检查"), encoding="utf-8")
+    raw_git(root, env, "-c", "user.email=stranger@example.org", "-c", "user.name=书记", "commit", "-q", "-a",
+            "--author", "组织委员 <recorder@example.org>", "-m",
+            f"改\n\nPw-Action: edit\nPw-Record: {ids['group-08']}\nPw-Reason: 更正", when="2026-10-20T20:00:00+00:00")
+    assert raw_git(root, env, "log", "-1", "--format=%ae %ce").split() == ["recorder@example.org", "stranger@example.org"]
+    assert "stranger@example.org" in fails_verify(root, env, "UNKNOWN-AUTHOR")["message"]
+
+
+@pytest.mark.parametrize("old,new,setting", [
+    ("  member: 32\n  leader: 56", "  member: 1\n  leader: 1", "study_hours"),
+    ("    per_group: true", "    per_group: false", "rules.group"),
+    ("year_start_month: 1", "year_start_month: 2", "year_start_month"),
+    ("type: formal", "type: temporary", "type"),
+])
+def test_every_weakening_of_the_settings_is_named(branch, old, new, setting):
+    root, env, _ids = branch
+    settings = root / "records" / "pw.yaml"
+    text = settings.read_text(encoding="utf-8")
+    assert old in text
+    settings.write_text(text.replace(old, new), encoding="utf-8")
+    hand_commit(root, env, "调整设置")
+    weakened = found(audit(root, env), "WEAKENED")
+    assert weakened and setting in weakened[0]["message"]
+
+
+def test_weakening_behind_an_unreadable_version_is_still_named(branch):
+    root, env, _ids = branch
+    settings = root / "records" / "pw.yaml"
+    text = settings.read_text(encoding="utf-8").replace("late_after_days: 3", "late_after_days: 1")
+    settings.write_text(text, encoding="utf-8")
+    hand_commit(root, env, "更严格", when="2026-10-01T20:00:00+00:00")
+    settings.write_text(text.replace("branch: ", "branch: !!str "), encoding="utf-8")
+    hand_commit(root, env, "格式", when="2026-10-02T20:00:00+00:00")
+    settings.write_text(text.replace("late_after_days: 1", "late_after_days: 365"), encoding="utf-8")
+    hand_commit(root, env, "恢复", when="2026-10-03T20:00:00+00:00")
+    messages = [f["message"] for f in found(audit(root, env), "WEAKENED")]
+    assert any("late_after_days" in m and "365" in m for m in messages)
+
+
+def test_a_namesake_prepended_to_the_roster(branch):
+    root, env, _ids = branch
+    with_unexcused_absence(root, env)
+    roster = root / "records" / "members.yaml"
+    text = roster.read_text(encoding="utf-8")
+    twin = ("  - name: 张强\n    status: full\n    group: g1\n    joined: 2026-01-01\n    left: 2026-06-30\n"
+            "    voting: true\n")
+    roster.write_text(text.replace("members:\n", "members:\n" + twin, 1), encoding="utf-8")
+    hand_commit(root, env, "整理花名册")
+    fails_verify(root, env, "RETROACTIVE")
+
+
+@pytest.mark.parametrize("flag", ["--skip-worktree", "--assume-unchanged"])
+def test_changes_hidden_from_git_status_are_named(branch, flag):
+    root, env, _ids = branch
+    rid = with_unexcused_absence(root, env)
+    unexcused_to_attended(root, rid)
+    raw_git(root, env, "update-index", flag, f"records/2026/{rid}.yaml")
+    assert raw_git(root, env, "status", "--porcelain") == ""
+    assert rid in {f["record"] for f in above_info(audit(root, env), "OUTSIDE")}
+    fails_verify(root, env, "OUTSIDE")
+
+
+def test_a_gitattributes_that_changes_how_records_are_read(branch):
+    root, env, ids = branch
+    (root / ".gitattributes").write_text(f"records/2026/{ids['committee-07']}.yaml working-tree-encoding=UTF-16LE\n",
+                                         encoding="utf-8")
+    raw_git(root, env, "add", ".gitattributes")
+    hand_commit(root, env, "统一换行")
+    outside = above_info(audit(root, env), "OUTSIDE")
+    assert any(".gitattributes" in f["message"] for f in outside)
+    fails_verify(root, env, "OUTSIDE")
+
+
+def test_a_witnessed_tip_kept_on_another_branch_does_not_hide_a_rewrite(branch, tmp_path):
+    root, env, _ids = branch
+    remote = tmp_path / "remote.git"
+    raw_git(tmp_path, env, "init", "-q", "--bare", str(remote))
+    raw_git(root, env, "remote", "add", "origin", str(remote))
+    at("2026-10-08", root, env, "sync")
+    raw_git(root, env, "branch", "keep")
+    raw_git(root, env, "reset", "-q", "--hard", "HEAD~1")
+    fails_verify(root, env, "REWRITTEN")

@@ -81,10 +81,20 @@ def _policies(walked: list[Change]) -> dict[str, dict]:
     after: dict[str, dict] = {}
     at_parent: dict[str, dict] = {}
     for change in walked:
-        before = after.get(change.parents[0], DEFAULT_POLICY) if change.parents else DEFAULT_POLICY
+        before = _strictest([after.get(p, DEFAULT_POLICY) for p in change.parents] or [DEFAULT_POLICY])
         at_parent[change.hash] = before
         after[change.hash] = change.verdict.get("settings", before)
     return at_parent
+
+
+def _strictest(policies: list[dict]) -> dict:
+    """A merge answers to every line it joins: the highest signing, the narrowest recorders."""
+    if len(policies) == 1:
+        return policies[0]
+    signing = max((p["signing"] for p in policies), key=lambda v: claims.SIGNING_RANK.get(v, 0))
+    lists = [set(p["recorders"]) for p in policies if p["recorders"]]
+    recorders = sorted(set.intersection(*lists)) if lists else []
+    return {"signing": signing, "recorders": recorders or ([""] if lists else [])}
 
 
 def _versions(walked: list[Change]) -> dict[str, list[Version]]:
@@ -273,8 +283,15 @@ def _outside(trail: Trail) -> list[dict]:
         for path in sorted({f[1] for f in change.files if f[1] in (claims.ROSTER, claims.SETTINGS)}):
             out.append(finding("OUTSIDE", "warning" if change.is_merge else "info",
                                t("audit.outside_roster", path=path, subject=_subject(change)), None, change.hash))
+    for change in trail.changes:
+        for path in sorted({f[1] for f in change.files if f[1].rsplit("/", 1)[-1] == ".gitattributes"}):
+            out.append(finding("OUTSIDE", "warning", t("audit.attributes", path=path, subject=_subject(change)), None,
+                               change.hash))
     for path in _uncommitted(trail):
         out.append(_finding("OUTSIDE", "warning", t("audit.uncommitted", path=path), claims.path_id(path), None))
+    if not trail.scoped:
+        for path in trail.repo.git.hidden(["records"]):
+            out.append(_finding("OUTSIDE", "warning", t("audit.hidden", path=path), claims.path_id(path), None))
     return out
 
 
@@ -312,8 +329,11 @@ def _amended(trail: Trail) -> list[dict]:
     late = trail.repo.settings.late_after_days
     out = []
     for rid, versions in trail.versions.items():
-        for version in versions[1:]:
+        for previous, version in zip(versions, versions[1:]):
             change = version.commit
+            if version.status == "A" and previous.status != "D" or version.status == "T":
+                out.append(finding("AMENDED", "warning", t("audit.readded"), _known(rid), change.hash))
+                continue
             if version.status != "M" or (change.action == "void" and _honest(change)):
                 continue
             fields = next((f for r, f in change.verdict.get("rewrites", []) if r == rid), [])
@@ -438,8 +458,12 @@ def _unknown_author(trail: Trail) -> list[dict]:
     out = []
     for change in trail.changes:
         allowed = set(trail.policies[change.hash]["recorders"])
-        if allowed and change.files and change.author_email.lower() not in allowed:
-            message = t("audit.unknown_author", email=change.author_email)
+        if not allowed or not change.files:
+            continue
+        # both: a recorder's name as author does not make the one who committed it a recorder
+        strangers = [e for e in dict.fromkeys([change.author_email, change.committer_email]) if e.lower() not in allowed]
+        if strangers:
+            message = t("audit.unknown_author", email=", ".join(strangers))
             out += [_finding("UNKNOWN-AUTHOR", "warning", message, rid, change.hash)
                     for rid in (_records_of(change) or [None])]
     return out
@@ -459,8 +483,8 @@ def _rewritten(trail: Trail) -> list[dict]:
         if now.get(tag) != oid:
             key = "audit.rewritten_tag_moved" if tag in now else "audit.rewritten_tag_gone"
             out.append(finding("REWRITTEN", "error", t(key, tag=tag), None, oid))
-    for tip in seen.tips:
-        if not gitio.on_a_branch(git, tip):
+    for tip, branch in seen.tips:
+        if not _still_holds(git, tip, branch):
             out.append(finding("REWRITTEN", "error", t("audit.rewritten_shared", commit=tip[:10]), None, tip))
     replaced = seen.replaced()
     if replaced:
@@ -470,6 +494,14 @@ def _rewritten(trail: Trail) -> list[dict]:
 
 
 # -- signatures ----------------------------------------------------------------------------------
+
+
+def _still_holds(git: gitio.Git, tip: str, branch: str | None) -> bool:
+    """The branch that was shared must still descend from what was seen on it (another branch
+    keeping the old commits proves nothing); a branch since removed, some branch at all."""
+    if branch and git.run("rev-parse", "--verify", "-q", f"refs/heads/{branch}", check=False).returncode == 0:
+        return gitio.is_ancestor(git, tip, f"refs/heads/{branch}")
+    return gitio.on_a_branch(git, tip)
 
 
 def signature_findings(repo: Repo, trail: Trail) -> list[dict]:
@@ -502,8 +534,7 @@ def verify(repo: Repo) -> tuple[bool, list[dict]]:
         (f["code"] in VERIFY_ERRORS and f["severity"] == "error"))]
     findings += [finding("FSCK", "error", line) for line in gitio.fsck(repo.git)]
     failing = [f for f in findings if f["code"] not in VERIFY_SHOWN]
-    if not failing:
-        remember(repo)
+    remember(repo)  # first seen wins (witness.py): a failing history cannot teach it anything
     return not failing, findings
 
 
@@ -512,7 +543,8 @@ def remember(repo: Repo) -> None:
     git = repo.git
     walked_root = _root(git)
     tip = witness.upstream_tip(git)
-    witness.Witness(git, walked_root).remember(witness.close_tag_ids(git, CLOSE_PREFIX), [tip] if tip else [])
+    tips = [(tip, witness.current_branch(git))] if tip else []
+    witness.Witness(git, walked_root).remember(witness.close_tag_ids(git, CLOSE_PREFIX), tips)
 
 
 def _root(git: gitio.Git) -> str | None:

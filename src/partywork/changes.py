@@ -16,15 +16,18 @@ import gc
 import json
 import os
 import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import __version__, claims, userdirs
 from .fsutil import write_atomic
+from .errors import GitError
 from .gitio import Git, _prefix, objects
+from .i18n import t
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 # The fields of `git log` pw reads, in order (see _parse_log)
 _FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%ai", "%cn", "%ce", "%ct", "%ci", "%s", "%(trailers:only,unfold)")
 # Above this many record files, a commit without pw's trailers (an import, a bulk hand edit) is
@@ -131,6 +134,9 @@ def _save(git: Git, changes: dict[str, Change]) -> None:
 
 def _read(git: Git, commits: list[str]) -> list[Change]:
     changes = _parse_log(git, commits)
+    for change in changes:
+        if change.is_merge:
+            _add_other_parents(git, change)
     wanted = claims.blobs_wanted(changes, BULK)
     contents = _blob_texts(git, sorted(wanted))
     for change in changes:
@@ -138,27 +144,77 @@ def _read(git: Git, commits: list[str]) -> list[Change]:
     return changes
 
 
+def _watched(git: Git) -> tuple[str, str]:
+    """(records/ path prefix, records root prefix), from the git top level."""
+    return _prefix(git) + "records/", _prefix(git)
+
+
+def _keep(path: str, records: str, root: str) -> bool:
+    """records/, and any .gitattributes in the records root: it decides how git checks files out."""
+    return path.startswith(records) or (path.startswith(root) and path.rsplit("/", 1)[-1] == ".gitattributes")
+
+
 def _parse_log(git: Git, commits: list[str]) -> list[Change]:
-    fmt = "%x1e" + "%x1f".join(_FIELDS) + "%x1f"
+    """One `git log` over these commits. Commit messages and names are anyone's text, so the
+    separators carry a token made for this run: no message can imitate them."""
+    token = secrets.token_hex(8)
+    commit_mark, field_mark = f"\x1e{token}\x1e", f"\x1f{token}\x1f"
+    fmt = f"%x1e{token}%x1e" + f"%x1f{token}%x1f".join(_FIELDS) + f"%x1f{token}%x1f"
     raw = git.run("log", "--stdin", "--no-walk=unsorted", "--diff-merges=first-parent", "--raw", "--no-renames",
                   "--no-abbrev", "-z", f"--format={fmt}", "--no-ext-diff", "--no-textconv",
                   stdin="".join(c + "\n" for c in commits).encode()).stdout
-    prefix = _prefix(git) + "records/"
-    cut = len(_prefix(git))
+    records, root = _watched(git)
     out = []
-    for chunk in raw.decode("utf-8", "surrogateescape").split("\x1e")[1:]:
-        parts = chunk.split("\x1f")
-        values, rest = parts[:len(_FIELDS)], parts[len(_FIELDS)] if len(parts) > len(_FIELDS) else ""
-        tokens = rest.lstrip("\0\n").split("\0")
-        files = []
-        for i in range(0, len(tokens) - 1, 2):
-            match = _RAW.match(tokens[i].lstrip("\n"))
-            path = tokens[i + 1]
-            if match and path.startswith(prefix):
-                files.append([match.group(5), path[cut:], match.group(3), match.group(4)])
-        out.append(Change(values[0], values[1].split(), values[2], values[3], int(values[4]), values[5], values[6],
-                          values[7], int(values[8]), values[9], values[10], _trailers(values[11]), files, {}))
+    for chunk in raw.decode("utf-8", "surrogateescape").split(commit_mark)[1:]:
+        parts = chunk.split(field_mark)
+        if len(parts) != len(_FIELDS) + 1:
+            raise GitError(t("git.unreadable_history", commit=_shown(parts[0])))
+        values = parts[:len(_FIELDS)]
+        files = [f for f in _raw_entries(parts[-1]) if _keep(f[1], records, root)]
+        out.append(Change(values[0], values[1].split(), values[2], values[3], _int(values[4]), values[5], values[6],
+                          values[7], _int(values[8]), values[9], values[10], _trailers(values[11]),
+                          [[status, path[len(root):], old, new] for status, path, old, new in files], {}))
+    if [c.hash for c in out] != commits:
+        raise GitError(t("git.unreadable_history", commit=_shown(commits[0] if commits else "")))
     return out
+
+
+def _raw_entries(text: str) -> list[tuple[str, str, str, str]]:
+    """(status, path, old blob, new blob) from `--raw -z` output."""
+    tokens = text.lstrip("\0\n").split("\0")
+    out = []
+    for i in range(0, len(tokens) - 1, 2):
+        match = _RAW.match(tokens[i].lstrip("\n"))
+        if match:
+            out.append((match.group(5), tokens[i + 1], match.group(3), match.group(4)))
+    return out
+
+
+def _add_other_parents(git: Git, merge: Change) -> None:
+    """A merge's change is judged against every parent: what it kept from one line it may have
+    dropped or rewritten from another (`git merge -s ours`). Paths that differ from a later parent
+    only are added, as that parent sees them."""
+    records, root = _watched(git)
+    seen = {f[1] for f in merge.files}
+    for parent in merge.parents[1:]:
+        raw = git.run("diff-tree", "-r", "--raw", "-z", "--no-renames", "--no-abbrev", "--no-ext-diff",
+                      "--no-textconv", parent, merge.hash).stdout.decode("utf-8", "surrogateescape")
+        for status, path, old, new in _raw_entries(raw):
+            local = path[len(root):]
+            if _keep(path, records, root) and local not in seen:
+                seen.add(local)
+                merge.files.append([status, local, old, new])
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return 0
+
+
+def _shown(value: str) -> str:
+    return "".join(c for c in value[:40] if c in "0123456789abcdef") or "?"
 
 
 def _trailers(text: str) -> dict[str, str]:

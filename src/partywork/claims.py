@@ -84,8 +84,8 @@ def judge(change: Change, contents: dict[str, bytes], bulk: int) -> dict[str, An
         if path == SETTINGS:
             before, after = _doc(contents, old, path), _doc(contents, new, path)
             verdict["settings"] = policy(after) if status != "D" else policy(None)
-            if before is not None:
-                verdict["weakened"] = weakened(before, after or {})
+            if status != "A":  # an unreadable version holds nothing: pw would apply no rule of it
+                verdict["weakened"] = weakened(before or {}, after or {})
         elif path == ROSTER:
             verdict["roster"] = roster_moves(_doc(contents, old, path), _doc(contents, new, path))
         elif is_record_path(path):
@@ -255,9 +255,21 @@ def weakened(before: dict, after: dict) -> list[list]:
         old, new = _number(before.get(key), default), _number(after.get(key), default)
         if old is not None and new is not None and (new - old) * weaker > 0:
             out.append([key, _show(old), _show(new)])
-    if before.get("since") != after.get("since"):
-        out.append(["since", _show(before.get("since")), _show(after.get("since"))])
+    for key, default in (("since", None), ("year_start_month", "1"), ("type", "formal")):
+        if str(before.get(key, default)) != str(after.get(key, default)):
+            out.append([key, _show(before.get(key, default)), _show(after.get(key, default))])
+    out += _lower_hours(before.get("study_hours"), after.get("study_hours"))
     out += _weaker_rules(before.get("rules"), after.get("rules"))
+    return out
+
+
+def _lower_hours(before: Any, after: Any) -> list[list]:
+    out = []
+    for key, default in (("member", 32.0), ("leader", 56.0)):
+        old = _number(before.get(key) if isinstance(before, dict) else None, default)
+        new = _number(after.get(key) if isinstance(after, dict) else None, default)
+        if old is not None and new is not None and new < old:
+            out.append([f"study_hours.{key}", _show(old), _show(new)])
     return out
 
 
@@ -292,9 +304,17 @@ def _weaker_rules(before: Any, after: Any) -> list[list]:
         old, new = _rule(before, kind), _rule(after, kind)
         if old is None:
             continue
-        if new is None or new[1] < old[1] or EVERY_RANK.get(new[0], 3) > EVERY_RANK.get(old[0], 3):
+        if new is None or new[1] < old[1] or EVERY_RANK.get(new[0], 3) > EVERY_RANK.get(old[0], 3) or (
+                _per_group(before, kind) and not _per_group(after, kind)):
             out.append([f"rules.{kind}", _rule_text(old), _rule_text(new)])
     return out
+
+
+def _per_group(rules: Any, kind: str) -> bool:
+    spec = rules.get(kind) if isinstance(rules, dict) else None
+    if isinstance(spec, dict) and "per_group" in spec:
+        return str(spec["per_group"]).lower() in ("true", "yes", "on", "1")
+    return kind == "group"
 
 
 def _rule_text(rule: tuple[str, float] | None) -> str:
@@ -336,7 +356,11 @@ def _members(roster: dict | None) -> dict[str, dict]:
     members = roster.get("members") if isinstance(roster, dict) else None
     if not isinstance(members, list):
         return {}
-    return {str(m.get("name")): m for m in members if isinstance(m, dict) and m.get("name") is not None}
+    found: dict[str, dict] = {}
+    for member in members:  # the first of two namesakes counts, as the roster reader has it
+        if isinstance(member, dict) and member.get("name") is not None:
+            found.setdefault(str(member.get("name")), member)
+    return found
 
 
 def _day(value: Any, missing: str) -> str:

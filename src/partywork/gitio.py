@@ -12,7 +12,6 @@ import os
 import stat
 import subprocess
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import early, trees
@@ -128,6 +127,14 @@ class Git:
         prefix = _prefix(self)  # porcelain paths are relative to the top level, pw's to the records root
         return [e[3:][len(prefix):] if e[3:].startswith(prefix) else e[3:]
                 for e in entries if len(e) > 3 and e[2] == " "]
+
+    def hidden(self, paths: list[str]) -> list[str]:
+        """Tracked files git was told not to look at (skip-worktree, assume-unchanged): their changes
+        show in no `git status`, so pw names them instead."""
+        out = self.run("ls-files", "-v", "-z", "--", *paths).stdout.decode("utf-8", "replace")
+        prefix = _prefix(self)
+        return [e[2:][len(prefix):] for e in out.split("\0")
+                if len(e) > 2 and (e[0] == "S" or e[0].islower()) and e[2:].startswith(prefix)]
 
     def dirty(self, paths: list[str]) -> list[str]:
         """Tracked files under these paths whose work-tree content differs from the index."""
@@ -452,44 +459,6 @@ def _process_holding(path: Path) -> int | None:
 
 # -- reading the history -----------------------------------------------------------------------
 
-_FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%ai", "%cn", "%ce", "%ct", "%ci", "%s", "%(trailers:only,unfold)")
-_HEX = frozenset("0123456789abcdef")
-
-
-@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
-class Commit:
-    hash: str
-    parents: list[str]
-    author: str
-    author_email: str
-    author_time: int
-    author_date: str
-    committer: str
-    committer_email: str
-    commit_time: int
-    commit_date: str  # ISO with the committer's own offset: its first 10 characters are their local day
-    subject: str
-    trailers: dict[str, str]
-    files: list[tuple[str, str]] = field(default_factory=list)  # (A|M|D|T, path from the records root)
-
-    @property
-    def action(self) -> str | None:
-        return self.trailers.get("Pw-Action")
-
-    @property
-    def day(self) -> str:
-        return self.commit_date[:10]
-
-
-def _trailers(text: str) -> dict[str, str]:
-    out = {}
-    for line in text.splitlines():
-        key, sep, value = line.partition(": ")
-        if sep and key.startswith("Pw-"):
-            out.setdefault(key, value.strip())
-    return out
-
-
 def _prefix(git: "Git") -> str:
     """The records root relative to the git top level ('' when they are the same folder)."""
     relative = git.root.resolve().relative_to(git.work_tree.resolve()).as_posix()
@@ -501,26 +470,7 @@ def _truthy(value: str) -> bool:
     return value.strip().lower() not in ("false", "no", "off", "0")
 
 
-def history(git: "Git", *paths: str) -> list[Commit]:
-    """Every commit of HEAD (touching these paths, when given), newest first, with its files under
-    the records root: one `git log`. Without paths git walks fastest (no history simplification)."""
-    if git.head() is None:
-        return []
-    fmt = "%x1e" + "%x1f".join(_FIELDS) + "%x1f"
-    limit = ["--", *paths] if paths else []
-    raw = git.run("log", "--no-renames", "--name-status", "-z", f"--format={fmt}", "HEAD", *limit).stdout
-    prefix = _prefix(git)
-    commits = []
-    for chunk in raw.decode("utf-8", "replace").split("\x1e")[1:]:
-        parts = chunk.split("\x1f")
-        values, rest = parts[:len(_FIELDS)], parts[len(_FIELDS)] if len(parts) > len(_FIELDS) else ""
-        tokens = [t for t in rest.lstrip("\0\n").split("\0") if t.strip("\n")]
-        files = [(tokens[i], tokens[i + 1][len(prefix):]) for i in range(0, len(tokens) - 1, 2)
-                 if tokens[i + 1].startswith(prefix)]
-        commits.append(Commit(values[0], values[1].split(), values[2], values[3], int(values[4]), values[5],
-                              values[6], values[7], int(values[8]), values[9], values[10], _trailers(values[11]),
-                              [(status[0], path) for status, path in files]))
-    return commits
+_HEX = frozenset("0123456789abcdef")
 
 
 def objects(git: "Git", specs: list[str]) -> list[tuple[str, str, bytes] | None]:

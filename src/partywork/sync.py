@@ -165,7 +165,8 @@ def sync(repo: Repo) -> SyncResult:
         result.tags = _push_tags(git, remote, tags)
         _confirm(git, remote, branch, head)
         seen = {**tags, **{n: _tag_id(git, n) for n in result.tags}}
-        _witness(git).remember(seen, [head] if head else [], _remote_key(git, remote), {"head": head or "", "tags": seen})
+        _witness(git).remember(seen, [(head, branch)] if head else [], _remote_key(git, remote),
+                               {"head": head or "", "tags": seen})
     return result
 
 
