@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 PW := $(VENV)/bin/pw
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,12 @@ demo: install
 
 test: install
 	$(VENV)/bin/python -m pytest -q
+
+# ruff's rules and formatter, and mypy with pyproject.toml's [tool.mypy]: what CI runs before the tests.
+lint: install
+	$(VENV)/bin/ruff check src tests benchmarks scripts
+	$(VENV)/bin/ruff format --check src tests benchmarks scripts
+	$(VENV)/bin/mypy src
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -60,7 +60,7 @@ def bench_log(work: Path, runs: int, size: int) -> tuple[float, float, float]:
     root = repo(work, size)
     pw_times, git_times, only_times = [], [], []
     subprocess.run(["git", "config", "gc.auto", "0"], cwd=root, check=True)  # no auto-gc in either
-    for i in range(runs):
+    for _i in range(runs):
         pw_times.append(run([*PW, "--today", TODAY, *LOG], root))
         target = root / "records" / "2026" / f"baseline-{time.time_ns()}.yaml"
         target.write_text("title: 基准\n", encoding="utf-8")
@@ -152,12 +152,12 @@ def main() -> None:
     log_pw, log_git, log_only = bench_log(args.work, args.runs, big)
     rows.append((f"`pw log` on {big:,} records", f"{log_pw:.3f} s", f"`git add`+`git commit` {log_git:.3f} s",
                  log_pw / log_git, "≤ 1.5×", log_pw / log_git <= 1.5))
-    rows.append((f"(same, against `git commit -- <path>`)", f"{log_pw:.3f} s", f"{log_only:.3f} s",
+    rows.append(("(same, against `git commit -- <path>`)", f"{log_pw:.3f} s", f"{log_only:.3f} s",
                  log_pw / log_only, "(info)", True))
     report_big, report_small, report_changed = bench_report(args.work, args.runs, big)
     rows.append((f"`pw report quarter` on {big:,}, second run", f"{report_big:.3f} s", f"on 1,000: {report_small:.3f} s",
                  report_big / report_small, "≤ 2×", report_big / report_small <= 2))
-    rows.append((f"(same, first run after a new commit)", f"{report_changed:.3f} s", "—", None, "(info)", True))
+    rows.append(("(same, first run after a new commit)", f"{report_changed:.3f} s", "—", None, "(info)", True))
     check_time, rate = bench_check(args.work, args.runs)
     rows.append(("`pw check` of 10,000 in a fresh clone", f"{check_time:.3f} s", "3,000 records/s",
                  rate, "≥ 3,000/s", rate >= 3000))

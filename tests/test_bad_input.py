@@ -10,12 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
-
-import partywork
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import COMMITTEE_ARGS, git, log_committee, ok, run_pw
+import partywork
+from conftest import COMMITTEE_ARGS, git, ok, run_pw
 
 
 def _unchanged(root: Path, result, code: int, *words: str, head: str) -> None:
@@ -126,7 +125,7 @@ def test_minutes_in_gbk_are_refused_not_stored_as_mojibake(branch, tmp_path):
     args.insert(args.index("--minutes-file") + 1, str(minutes))
     _unchanged(branch, run_pw(*args, cwd=branch), 65, "UTF-8", str(minutes), head=head)
     # with a BOM (and Notepad's CRLF) it is UTF-8, taken without either
-    minutes.write_bytes(b"\xef\xbb\xbf" + "王伟：传达会议精神。\r\n李芳：汇报。\r\n".encode("utf-8"))
+    minutes.write_bytes(b"\xef\xbb\xbf" + "王伟：传达会议精神。\r\n李芳：汇报。\r\n".encode())
     record = ok(run_pw(*args, cwd=branch)).stdout.strip()
     text = (branch / "records" / "2026" / f"{record}.yaml").read_text(encoding="utf-8")
     assert "王伟：传达会议精神。\n  李芳：汇报。" in text and "\ufeff" not in text and "\r" not in text

@@ -74,7 +74,7 @@ def test_check_names_every_broken_file_with_its_line(branch):
     assert "Traceback" not in result.stderr
     for record_id, (_text, line, code) in BROKEN.items():
         expected = f"records/2026/{record_id}.yaml:{line}:"
-        matching = [l for l in result.stdout.splitlines() if l.startswith(expected) and code in l]
+        matching = [ln for ln in result.stdout.splitlines() if ln.startswith(expected) and code in ln]
         assert matching, f"{record_id}: no '{expected} … {code}' in\n{result.stdout}"
     assert "records/2026/2026-08-11-committee-huge.yaml: TOO-LARGE" in result.stdout
     assert good_id not in result.stdout

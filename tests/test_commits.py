@@ -102,7 +102,7 @@ def test_loose_objects_get_packed_as_git_commit_would(branch):
     git("config", "gc.autoDetach", "false", cwd=branch)
     made, n = 0, 0
     while made < 4:
-        body = f"填充对象 {n}\n".encode("utf-8")
+        body = f"填充对象 {n}\n".encode()
         n += 1
         if hashlib.sha1(b"blob %d\0" % len(body) + body).hexdigest().startswith("17"):
             subprocess.run(["git", "hash-object", "-w", "--stdin"], input=body, cwd=branch, check=True,

@@ -315,7 +315,7 @@ def test_an_edit_within_the_window_stays_information(branch):
 
 def test_member_leave_months_back_through_pw_is_a_warning(branch):
     root, env, _ids = branch
-    rid = with_unexcused_absence(root, env)
+    with_unexcused_absence(root, env)
     at("2026-11-02", root, env, "member", "leave", "张强", "--on", "2026-07-01")
     retro = found(audit(root, env), "RETROACTIVE")
     assert [f["severity"] for f in retro] == ["warning"]

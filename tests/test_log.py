@@ -3,8 +3,17 @@ from __future__ import annotations
 
 import json
 
-from conftest import (COMMITTEE_ARGS, commits, files_of, git, load_yaml, log_committee, ok, run_pw,
-                      trailers)
+from conftest import (
+    COMMITTEE_ARGS,
+    commits,
+    files_of,
+    git,
+    load_yaml,
+    log_committee,
+    ok,
+    run_pw,
+    trailers,
+)
 
 
 def test_log_writes_one_utf8_file_in_one_commit(branch):

@@ -13,7 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COMMITTEE_ARGS, commits, files_of, git, install_hook, log_committee, ok, run_pw, trailers
+from conftest import (
+    COMMITTEE_ARGS,
+    commits,
+    files_of,
+    git,
+    install_hook,
+    log_committee,
+    ok,
+    run_pw,
+    trailers,
+)
 from partywork.yamlio import parse
 
 
@@ -55,7 +65,7 @@ def test_random_sigkill_never_tears_or_mislabels(branch):
     base = git("rev-parse", "HEAD", cwd=branch).strip()
     succeeded = 0
     runs = int(os.environ.get("PW_SOAK_RUNS", "25"))
-    for run in range(runs):
+    for _run in range(runs):
         proc = pw_popen(branch, *COMMITTEE_ARGS)
         time.sleep(rng.uniform(0.05, 0.7))
         proc.send_signal(signal.SIGKILL)

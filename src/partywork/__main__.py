@@ -1,6 +1,5 @@
-import os
-
 import _signal  # the C module: `signal` would import enum first, a window of its own
+import os
 
 # Ctrl-C while Python is still importing pw: nothing has been read or written yet, so leave at
 # once, quietly, instead of with a KeyboardInterrupt traceback (launch.main takes over from here).

@@ -12,8 +12,8 @@ from . import txn
 from .book import Written, check_typed, load_records, read_record
 from .errors import DataError, NotFound
 from .i18n import t
-from .report import action_rows
 from .repo import Repo
+from .report import action_rows
 from .store import relative
 from .yamlio import dump
 

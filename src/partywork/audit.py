@@ -18,8 +18,8 @@ from .changes import Change
 from .errors import ConfigError
 from .i18n import t
 from .periods import Period
-from .report import finding
 from .repo import Repo
+from .report import finding
 from .schema import ID_PATTERN
 from .similar import similar_pairs
 from .store import record_paths
@@ -212,7 +212,7 @@ def _batch(trail: Trail) -> list[dict]:
     months: dict[str, int] = {}
     flagged_to = -1
     start = 0
-    out = []
+    out: list[int] = []
     for end, version in enumerate(firsts):
         months[version.record[:7]] = months.get(version.record[:7], 0) + 1
         while times[end] - times[start] > DAY:
@@ -248,7 +248,7 @@ def _backdate(trail: Trail) -> list[dict]:
         if earlier or apart:
             message = (t("audit.backdate_parent", minutes=(known[earlier[0]] - change.commit_time) // 60) if earlier
                        else t("audit.backdate_skew", author=change.author_date, committer=change.commit_date))
-            for rid in _records_of(change) or [None]:
+            for rid in _records_or(change, None):
                 out.append(finding("BACKDATE", "warning", message, rid, change.hash))
     return out
 
@@ -257,6 +257,12 @@ def _records_of(change: Change) -> list[str]:
     ids = change.verdict.get("records", {})
     return [_known(ids.get(path) or claims.path_id(path)) or path for _s, path, _o, _n in change.files
             if claims.is_record_path(path)]
+
+
+def _records_or(change: Change, fallback: str | None) -> list[str | None]:
+    """The records a change touched, or the fallback alone when it touched none."""
+    found: list[str | None] = list(_records_of(change))
+    return found or [fallback]
 
 
 def _known(rid: str | None) -> str | None:
@@ -311,7 +317,7 @@ def _forged(trail: Trail) -> list[dict]:
     for change in trail.changes:
         for key, args in change.verdict.get("forged", []):
             message = t("audit.forged", action=claims._show(change.action), why=t(key, **args))
-            for rid in _records_of(change) or [change.trailers.get("Pw-Record")]:
+            for rid in _records_or(change, change.trailers.get("Pw-Record")):
                 out.append(_finding("FORGED", "error", message, rid, change.hash))
     return out
 
@@ -329,14 +335,14 @@ def _amended(trail: Trail) -> list[dict]:
     late = trail.repo.settings.late_after_days
     out = []
     for rid, versions in trail.versions.items():
-        for previous, version in zip(versions, versions[1:]):
+        for previous, version in zip(versions, versions[1:], strict=False):
             change = version.commit
             if version.status == "A" and previous.status != "D" or version.status == "T":
                 out.append(finding("AMENDED", "warning", t("audit.readded"), _known(rid), change.hash))
                 continue
             if version.status != "M" or (change.action == "void" and _honest(change)):
                 continue
-            fields = next((f for r, f in change.verdict.get("rewrites", []) if r == rid), [])
+            fields: list[list[Any]] = next((f for r, f in change.verdict.get("rewrites", []) if r == rid), [])
             reason = change.trailers.get("Pw-Reason")
             explained = _honest(change) and (change.action in ("edit", "action-drop") and reason
                                              or change.action == "action-done")
@@ -465,7 +471,7 @@ def _unknown_author(trail: Trail) -> list[dict]:
         if strangers:
             message = t("audit.unknown_author", email=", ".join(strangers))
             out += [_finding("UNKNOWN-AUTHOR", "warning", message, rid, change.hash)
-                    for rid in (_records_of(change) or [None])]
+                    for rid in _records_or(change, None)]
     return out
 
 

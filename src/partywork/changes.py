@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, claims, userdirs
-from .fsutil import write_atomic
 from .errors import GitError
+from .fsutil import write_atomic
 from .gitio import Git, _prefix, objects
 from .i18n import t
 
@@ -79,7 +79,7 @@ class Change:
                 self.verdict]
 
     @classmethod
-    def from_json(cls, commit: str, value: list) -> "Change":
+    def from_json(cls, commit: str, value: list) -> Change:
         return cls(commit, *value)
 
 
@@ -228,4 +228,4 @@ def _trailers(text: str) -> dict[str, str]:
 
 def _blob_texts(git: Git, blob_ids: list[str]) -> dict[str, bytes]:
     found = objects(git, blob_ids)
-    return {blob: entry[2] for blob, entry in zip(blob_ids, found) if entry is not None and entry[1] == "blob"}
+    return {blob: entry[2] for blob, entry in zip(blob_ids, found, strict=False) if entry is not None and entry[1] == "blob"}

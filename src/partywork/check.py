@@ -63,7 +63,7 @@ def check_repo(repo: Repo) -> CheckResult:
     result.problems += repo.settings_problems() + repo.roster_problems()
     paths = list(record_files(repo.root))
     first_seen: dict[str, str] = {}
-    for path, problems in zip(paths, _in_parallel(repo, paths)):
+    for path, problems in zip(paths, _in_parallel(repo, paths), strict=False):
         label = relative(repo.root, path)
         result.files += 1
         result.problems += problems

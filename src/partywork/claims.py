@@ -55,12 +55,12 @@ def path_id(path: str) -> str | None:
 
 
 def blobs_wanted(changes: list[Change], bulk: int) -> set[str]:
-    wanted = set()
+    wanted: set[str] = set()
     for change in changes:
         records = [f for f in change.files if is_record_path(f[1])]
         if len(records) > bulk and not change.by_pw:
             records = []  # judged by path alone (changes.BULK)
-        for status, path, old, new in change.files:
+        for _status, path, old, new in change.files:
             if path in (SETTINGS, ROSTER) or any(f[1] == path for f in records):
                 wanted.update(b for b in (old, new) if not ZERO.match(b))
     return wanted
@@ -206,7 +206,7 @@ def _action_change(action: str, before: dict, after: dict) -> str | None:
     old, new = before.get("actions"), after.get("actions")
     if not isinstance(old, list) or not isinstance(new, list) or len(old) != len(new):
         return "actions"
-    changed = [i for i, (a, b) in enumerate(zip(old, new)) if a != b]
+    changed = [i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b]
     if len(changed) != 1 or not isinstance(old[changed[0]], dict) or not isinstance(new[changed[0]], dict):
         return "actions"
     a, b = old[changed[0]], new[changed[0]]
@@ -228,7 +228,7 @@ def rewritten_fields(before: dict | None, after: dict | None) -> list[list]:
     out = [[key, before.get(key), after.get(key)] for key in WATCHED if before.get(key) != after.get(key)]
     old, new = before.get("actions"), after.get("actions")
     if isinstance(old, list) and isinstance(new, list):
-        for i, (a, b) in enumerate(zip(old, new)):
+        for i, (a, b) in enumerate(zip(old, new, strict=False)):
             if isinstance(a, dict) and isinstance(b, dict):
                 out += [[f"actions#{i + 1}.{k}", a.get(k), b.get(k)] for k in ACTION_WATCHED if a.get(k) != b.get(k)]
     return out
@@ -255,9 +255,9 @@ def weakened(before: dict, after: dict) -> list[list]:
         old, new = _number(before.get(key), default), _number(after.get(key), default)
         if old is not None and new is not None and (new - old) * weaker > 0:
             out.append([key, _show(old), _show(new)])
-    for key, default in (("since", None), ("year_start_month", "1"), ("type", "formal")):
-        if str(before.get(key, default)) != str(after.get(key, default)):
-            out.append([key, _show(before.get(key, default)), _show(after.get(key, default))])
+    for name, fallback in (("since", None), ("year_start_month", "1"), ("type", "formal")):
+        if str(before.get(name, fallback)) != str(after.get(name, fallback)):
+            out.append([name, _show(before.get(name, fallback)), _show(after.get(name, fallback))])
     out += _lower_hours(before.get("study_hours"), after.get("study_hours"))
     out += _weaker_rules(before.get("rules"), after.get("rules"))
     return out

@@ -1,8 +1,8 @@
 """Supervision across branches (SPEC §10): one row per branch, then each branch's report."""
 from __future__ import annotations
 
-from .reporting import build_report
 from .repo import Repo
+from .reporting import build_report
 
 
 def summary(report: dict, path: str) -> dict:
@@ -23,4 +23,4 @@ def summary(report: dict, path: str) -> dict:
 def build_fleet(repos: list[Repo], unit: str, period_text: str | None) -> dict:
     reports = [build_report(repo, unit, period_text) for repo in repos]
     return {"schema": "pw.fleet/1", "period": reports[0]["period"], "as_of": reports[0]["as_of"],
-            "branches": [{**summary(report, str(repo.root)), "report": report} for repo, report in zip(repos, reports)]}
+            "branches": [{**summary(report, str(repo.root)), "report": report} for repo, report in zip(repos, reports, strict=False)]}

@@ -6,8 +6,8 @@ import fcntl
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from .errors import Busy, StorageError
 from .i18n import t
@@ -54,7 +54,7 @@ def remove_temp_files(folder: Path) -> None:
 @contextlib.contextmanager
 def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
     """pw's writer lock. flock dies with its process, so a killed pw never leaves it stale."""
-    handle = open(lock_path, "a+", encoding="utf-8")
+    handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 (held until the lock is released below)
     try:
         deadline = time.monotonic() + timeout
         while True:

@@ -40,7 +40,7 @@ class Git:
         self._trusted = False  # _trust runs before the first call
 
     @classmethod
-    def at(cls, root: Path) -> "Git":
+    def at(cls, root: Path) -> Git:
         found = find_git_dir(root)
         if found is None:
             raise NotFound(t("repo.not_git", path=root), t("repo.not_git.hint"))
@@ -101,7 +101,7 @@ class Git:
             raise GitError(t("git.failed", command="config", detail=_detail(result)))
         items = result.stdout.decode("utf-8", "surrogateescape").split("\0")
         entries = []
-        for scope, entry in zip(items[0::2], items[1::2]):
+        for scope, entry in zip(items[0::2], items[1::2], strict=False):
             key, _newline, value = entry.partition("\n")
             entries.append((scope, key, value))
         return entries
@@ -176,7 +176,7 @@ class Git:
             hashed = self.run("hash-object", "--stdin-paths", stdin=listing).stdout.split()
             if len(hashed) != len(candidates):
                 return listed  # cannot tell: as diff-files said
-            changed += [p for p, h in zip(candidates, hashed) if h.decode() != index[p][1]]
+            changed += [p for p, h in zip(candidates, hashed, strict=False) if h.decode() != index[p][1]]
         order = {p: i for i, p in enumerate(listed)}
         return sorted(changed, key=order.__getitem__)
 
@@ -283,15 +283,16 @@ class Git:
         if len(blob_ids) != len(paths) or any(o is not None and o[1] != "tree" for o in found):
             return None
         id_size = len(head) // 2
-        listing = {f: trees.parse(o[2], id_size) if o else {} for f, o in zip(folders, found)}
-        for path, blob in zip(top, blob_ids):
+        listing = {f: trees.parse(o[2], id_size) if o else {} for f, o in zip(folders, found, strict=False)}
+        for path, blob in zip(top, blob_ids, strict=False):
             folder, _slash, name = path.rpartition("/")
             mode = listing[folder].get(name.encode(), (trees.FILE_MODE, b""))[0]
             if mode not in (b"100644", b"100755"):
                 return None
             listing[folder][name.encode()] = (mode, bytes.fromhex(blob))
         tree = self._write_trees(folders, listing, id_size)
-        if tree is None or tree == found[-1][0]:
+        last = found[-1]
+        if tree is None or (last is not None and tree == last[0]):
             return None
         made = self.run("-c", "user.useConfigOnly=true", "commit-tree", tree, "-p", head, "-F", "-",
                         stdin=message.encode("utf-8"), check=False)
@@ -301,7 +302,7 @@ class Git:
         return self.run("update-ref", "-m", f"commit: {subject}", "HEAD", made.stdout.decode().strip(), head,
                         check=False)
 
-    def _write_trees(self, folders: list[str], listing: dict[str, "trees.Entries"], id_size: int) -> str | None:
+    def _write_trees(self, folders: list[str], listing: dict[str, trees.Entries], id_size: int) -> str | None:
         """Write the changed trees, deepest first, in one `git mktree`; the root tree's id. pw
         computes every id itself too (a parent needs its child's), and steps aside if git disagrees."""
         ours, batch = [], []
@@ -459,7 +460,7 @@ def _process_holding(path: Path) -> int | None:
 
 # -- reading the history -----------------------------------------------------------------------
 
-def _prefix(git: "Git") -> str:
+def _prefix(git: Git) -> str:
     """The records root relative to the git top level ('' when they are the same folder)."""
     relative = git.root.resolve().relative_to(git.work_tree.resolve()).as_posix()
     return "" if relative == "." else relative + "/"
@@ -473,7 +474,7 @@ def _truthy(value: str) -> bool:
 _HEX = frozenset("0123456789abcdef")
 
 
-def objects(git: "Git", specs: list[str]) -> list[tuple[str, str, bytes] | None]:
+def objects(git: Git, specs: list[str]) -> list[tuple[str, str, bytes] | None]:
     """(id, type, content) of each `<rev>:<path>` spec (paths from the git top level), None when
     missing; one process."""
     if not specs:
@@ -494,15 +495,15 @@ def objects(git: "Git", specs: list[str]) -> list[tuple[str, str, bytes] | None]
     return out
 
 
-def blobs(git: "Git", specs: list[str]) -> list[bytes | None]:
+def blobs(git: Git, specs: list[str]) -> list[bytes | None]:
     return [found[2] if found else None for found in objects(git, specs)]
 
 
-def top_path(git: "Git", path: str) -> str:
+def top_path(git: Git, path: str) -> str:
     return _prefix(git) + path
 
 
-def tags(git: "Git", pattern: str) -> dict[str, tuple[str, str]]:
+def tags(git: Git, pattern: str) -> dict[str, tuple[str, str]]:
     """tag name → (commit it points to, its message)."""
     out = git.run("for-each-ref", "--format=%(refname:strip=2)%00%(*objectname)%(objectname)%00%(contents)%1e",
                   f"refs/tags/{pattern}").stdout.decode("utf-8", "replace")
@@ -514,17 +515,17 @@ def tags(git: "Git", pattern: str) -> dict[str, tuple[str, str]]:
     return found
 
 
-def reachable(git: "Git", rev: str) -> set[str]:
+def reachable(git: Git, rev: str) -> set[str]:
     return set(git.out("rev-list", rev).split())
 
 
-def is_ancestor(git: "Git", ancestor: str, descendant: str = "HEAD") -> bool:
+def is_ancestor(git: Git, ancestor: str, descendant: str = "HEAD") -> bool:
     if not ancestor or not set(ancestor) <= _HEX:
         return False
     return git.run("merge-base", "--is-ancestor", ancestor, descendant, check=False).returncode == 0
 
 
-def on_a_branch(git: "Git", commit: str) -> bool:
+def on_a_branch(git: Git, commit: str) -> bool:
     """Whether some local branch still holds this commit."""
     if not commit or not set(commit) <= _HEX:
         return False
@@ -532,7 +533,7 @@ def on_a_branch(git: "Git", commit: str) -> bool:
     return result.returncode == 0 and bool(result.stdout.strip())
 
 
-def user_config(git: "Git", key: str) -> str | None:
+def user_config(git: Git, key: str) -> str | None:
     """A setting from the user's own git configuration (global, then system), never the
     repository's: an audited repository must not choose how it is verified."""
     for scope in ("--global", "--system"):
@@ -542,11 +543,11 @@ def user_config(git: "Git", key: str) -> str | None:
     return None
 
 
-def allowed_signers(git: "Git") -> str | None:
+def allowed_signers(git: Git) -> str | None:
     return user_config(git, "gpg.ssh.allowedSignersFile")
 
 
-def _verifying(git: "Git") -> list[str]:
+def _verifying(git: Git) -> list[str]:
     """-c options that put the user's own verification set-up over whatever the repository says:
     its allowed signers, and the programs that check signatures (a repository naming a program
     would otherwise have it run)."""
@@ -557,7 +558,7 @@ def _verifying(git: "Git") -> list[str]:
     return options
 
 
-def signatures(git: "Git", commits: list[str]) -> list[tuple[str, str, str, str]]:
+def signatures(git: Git, commits: list[str]) -> list[tuple[str, str, str, str]]:
     """(commit, %G?, signer, committer email) for these commits."""
     if not commits:
         return []
@@ -571,7 +572,7 @@ def signatures(git: "Git", commits: list[str]) -> list[tuple[str, str, str, str]
     return found
 
 
-def fsck(git: "Git") -> list[str]:
+def fsck(git: Git) -> list[str]:
     result = git.run("fsck", "--full", "--no-progress", "--no-dangling", check=False)
     if result.returncode == 0:
         return []
@@ -579,6 +580,6 @@ def fsck(git: "Git") -> list[str]:
     return [line for line in text.splitlines() if line.strip()][:20] or [f"git fsck exited {result.returncode}"]
 
 
-def config(git: "Git", key: str) -> str | None:
+def config(git: Git, key: str) -> str | None:
     result = git.run("config", "--get", key, check=False)
     return result.stdout.decode().strip() if result.returncode == 0 else None

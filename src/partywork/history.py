@@ -44,9 +44,9 @@ def record_history(git: Git, ident: str) -> dict:
 def _contents(git: Git, versions: list[Version]) -> list[dict | None]:
     blobs = [next(f[3] for f in v.commit.files if f[1] == v.path) for v in versions]
     found = gitio.objects(git, [b for b in blobs if not set(b) <= {"0"}])
-    by_blob = {b: o[2] for b, o in zip([b for b in blobs if not set(b) <= {"0"}], found) if o is not None}
+    by_blob = {b: o[2] for b, o in zip([b for b in blobs if not set(b) <= {"0"}], found, strict=False) if o is not None}
     out: list[dict | None] = []
-    for version, blob in zip(versions, blobs):
+    for version, blob in zip(versions, blobs, strict=False):
         raw = by_blob.get(blob)
         if version.status == "D" or raw is None:
             out.append(None)

@@ -28,7 +28,7 @@ def _interrupt(*_args: object) -> None:
 def main() -> None:
     signal.signal(signal.SIGINT, _leave)
     try:
-        try:
+        try:  # noqa: SIM105 (contextlib is not imported before the head start)
             _start_early(sys.argv[1:])
         except Exception:  # only a head start; the command does everything itself anyway
             pass
@@ -69,7 +69,7 @@ def _start_early(args: list[str]) -> None:
     found = early.git_dirs(root) if root else None
     # Only a repository git itself would trust, whose config names no program: anything else is
     # left to gitio, which looks first (the head start is an optimisation, never a risk).
-    if found and early.owned(*found) and not early.config_may_name_programs(found[1]):
+    if root and found and early.owned(*found) and not early.config_may_name_programs(found[1]):
         early.start(root, early.git_env(*found), ("diff-files", "--name-only", "-z", "--", "records"))
 
 

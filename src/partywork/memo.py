@@ -18,8 +18,6 @@ folder for this repository (userdirs.repo_cache), never in the folder itself, se
 """
 from __future__ import annotations
 
-from . import userdirs
-
 import hashlib
 import json
 import os
@@ -65,9 +63,10 @@ class ReportMemo:
         """The state to keep a report with, read before the report is made; None when the records
         are not exactly as committed, or a record folder changed too recently to tell."""
         started = time.time()
-        state = {"request": self.request, "code": _code(), "refs": self._refs(), "folders": self._folders(),
+        folders = self._folders()
+        state = {"request": self.request, "code": _code(), "refs": self._refs(), "folders": folders,
                  "index": self._index()}
-        if any(mtime / 1e9 > started - RACY_SECONDS for _name, mtime, _inode in state["folders"]):
+        if any(mtime / 1e9 > started - RACY_SECONDS for _name, mtime, _inode in folders):
             return None
         if self._changed_in_work_tree() or self._staged() or self._untracked():
             return None

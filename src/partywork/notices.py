@@ -3,14 +3,10 @@ file). The CLI decides where they go; by default, stderr."""
 from __future__ import annotations
 
 import sys
-from typing import Callable
-
-_sink: Callable[[str], None] = lambda text: print(text, file=sys.stderr)
 
 
-def set_sink(sink: Callable[[str], None]) -> None:
-    global _sink
-    _sink = sink
+def _sink(text: str) -> None:
+    return print(text, file=sys.stderr)
 
 
 def warn(text: str) -> None:

@@ -7,8 +7,9 @@ unit of time that is not over yet is `pending`, never `missing`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from . import periods
 from .i18n import t
@@ -125,7 +126,7 @@ def _held(live: Iterable[dict], kind: str, group: str | None, unit: Period, as_o
 
 def _compliance(inputs: Inputs, live: list[dict], findings: list[dict]) -> list[dict]:
     out = []
-    for kind, rule in inputs.settings.rules.items():
+    for _kind, rule in inputs.settings.rules.items():
         if rule is None:
             continue
         for group in (list(inputs.roster.groups) if rule.per_group else [None]):
@@ -135,7 +136,8 @@ def _compliance(inputs: Inputs, live: list[dict], findings: list[dict]) -> list[
 
 def _rule_entry(inputs: Inputs, live: list[dict], rule: Rule, group: str | None, findings: list[dict]) -> dict:
     required = held = 0
-    missing, pending = [], []
+    missing: list[str] = []
+    pending: list[str] = []
     for unit in _units(rule, inputs.period, inputs.settings.year_start_month, inputs.as_of):
         if group is not None and not inputs.roster.group_members(group, min(unit.end, inputs.as_of)):
             continue  # a group with nobody in it that month owes no meeting

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .fields import Checker, label, parse_date, parse_number
 from .i18n import t
@@ -92,7 +93,7 @@ def validate(doc: Document, file: str, ctx: Context) -> tuple[dict, list[Problem
 
 def _check_hours(check: Checker, record: dict) -> None:
     limit = MAX_HOURS_COURSE if record.get("kind") in COURSE_KINDS else MAX_HOURS
-    found = [(("hours",), record.get("hours"))]
+    found: list[tuple[tuple[str, ...], Any]] = [(("hours",), record.get("hours"))]
     if isinstance(record.get("hours_by_member"), dict):
         found += [(("hours_by_member", name), v) for name, v in record["hours_by_member"].items()]
     for path, value in found:
@@ -376,9 +377,9 @@ def _check_people(check: Checker, record: dict, roster: Roster) -> None:
             check.add(("attendees", i), "ATTENDEE-ABSENT", t("schema.attendee_absent", name=name),
                       t("schema.attendee_absent.hint"))
     for key, message in (("host", "schema.host_absent"), ("recorder", "schema.recorder_absent")):
-        name = record.get(key)
-        if isinstance(name, str) and attendees and name not in attendees:
-            check.add((key,), "NOT-PRESENT", t(message, name=name), t("schema.host_absent.hint"))
+        person = record.get(key)
+        if isinstance(person, str) and attendees and person not in attendees:
+            check.add((key,), "NOT-PRESENT", t(message, name=person), t("schema.host_absent.hint"))
     _check_group(check, record, roster)
     _check_expected(check, record, roster, attendees, absent)
 

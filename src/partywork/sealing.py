@@ -11,6 +11,7 @@ from .i18n import t
 from .repo import Repo
 from .txn import LOCK, lock_timeout, one_line
 
+
 def close_period(repo: Repo, text: str) -> tuple[str, str]:
     settings = repo.require_valid_settings()
     if ".." in text:

@@ -7,13 +7,13 @@ import os
 import re
 import secrets
 import stat
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from .errors import DataError, NotFound
 from .i18n import t
-from .schema import ID_PATTERN
 from .problems import ERROR, Problem
+from .schema import ID_PATTERN
 from .yamlio import MAX_BYTES, Document, parse
 
 _YEAR = re.compile(r"^\d{4}$")

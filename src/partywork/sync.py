@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .audit import CLOSE_PREFIX
-from .errors import Busy, ConfigError, DataError, GitError, PwError
+from .claims import path_id as record_id
+from .errors import Busy, ConfigError, DataError, ExitCode, GitError, PwError
 from .fsutil import exclusive_lock
 from .gitio import Git, _prefix
-from .claims import path_id as record_id
 from .i18n import t
 from .repo import Repo
 from .txn import LOCK, lock_timeout, recover
@@ -27,7 +27,7 @@ INCOMING = "refs/pw/incoming"
 
 
 class Rewritten(PwError):
-    code = 1
+    code = ExitCode.PROBLEMS
 
 
 @dataclass(repr=False, eq=False)

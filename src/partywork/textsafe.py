@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 # C0 but tab and newline, DEL, C1 (NEL among them), soft hyphen, Arabic letter mark, zero-width
 # and bidi marks, line and paragraph separators, bidi embeddings, word joiner and invisible

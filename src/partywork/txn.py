@@ -13,8 +13,8 @@ import json
 import os
 import signal
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import __version__, notices, store
 from .errors import Busy, ConfigError, DataError, PwError, StorageError

@@ -113,6 +113,7 @@ def _walk(text: str, file: str) -> tuple[Document | None, list[Problem]]:
     stack: list[_Frame] = []
     root: Any = _MISSING
     documents = 0
+    event: Any  # yaml's Event subclasses carry the attributes read below
     for event in yaml.parse(text, Loader=_Loader):
         kind = type(event)
         if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
@@ -240,7 +241,7 @@ def _first_difference(wanted: Any, got: Any, path: Path) -> Path | None:
     if isinstance(wanted, list):
         if not isinstance(got, list) or len(wanted) != len(got):
             return path
-        for i, (a, b) in enumerate(zip(wanted, got)):
+        for i, (a, b) in enumerate(zip(wanted, got, strict=False)):
             found = _first_difference(a, b, path + (i,))
             if found is not None:
                 return found

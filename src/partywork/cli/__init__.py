@@ -4,7 +4,7 @@ function and prints the result. `PwGroup.invoke` is the single error boundary.""
 import datetime as dt
 import os
 import sys
-from typing import Any, List, Optional
+from typing import Any, Literal
 
 import typer
 from typer.core import TyperGroup
@@ -64,7 +64,7 @@ def _silence_stdout() -> None:
 
 
 # Boxes and colour only on a terminal (SPEC §6); piped errors stay plain lines.
-_RICH = "rich" if sys.stderr.isatty() and "NO_COLOR" not in os.environ else None
+_RICH: Literal["rich"] | None = "rich" if sys.stderr.isatty() and "NO_COLOR" not in os.environ else None
 
 app = typer.Typer(cls=PwGroup, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=_RICH,
                   help="pw — 支部台账 / a git-backed record book for Party branches.",
@@ -74,9 +74,9 @@ app = typer.Typer(cls=PwGroup, no_args_is_help=True, pretty_exceptions_enable=Fa
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    repo: Optional[List[str]] = typer.Option(None, "--repo", help="The records repository (default: PW_REPO, then search upwards). Several for a report across branches."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of messages and reports: zh or en."),
-    today: Optional[str] = typer.Option(None, "--today", help="Pretend today is this date (YYYY-MM-DD)."),
+    repo: list[str] | None = typer.Option(None, "--repo", help="The records repository (default: PW_REPO, then search upwards). Several for a report across branches."),
+    lang: str | None = typer.Option(None, "--lang", help="Language of messages and reports: zh or en."),
+    today: str | None = typer.Option(None, "--today", help="Pretend today is this date (YYYY-MM-DD)."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
 ) -> None:
     from ..fields import parse_date

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidRecords, PwError
 
@@ -68,7 +69,7 @@ def hint_line(hint: str) -> str:
     return f"  {t('hint')}: {hint}"
 
 
-def problem_lines(problems: Iterable["Problem"]) -> list[str]:
+def problem_lines(problems: Iterable[Problem]) -> list[str]:
     lines = []
     from ..textsafe import one_line
 
@@ -90,7 +91,7 @@ def report_error(error: PwError) -> None:
         err(hint_line(one_line(error.hint)))
 
 
-def show_warnings(problems: Iterable["Problem"]) -> None:
+def show_warnings(problems: Iterable[Problem]) -> None:
     for line in problem_lines(p for p in problems if p.severity != "error"):
         err(line)
 

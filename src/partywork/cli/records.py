@@ -2,12 +2,23 @@
 
 import sys
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any
 
 import typer
 
 from . import app
-from .common import State, choose_format, emit_csv, emit_json, emit_table, err, open_repo, out, problem_lines, show_warnings
+from .common import (
+    State,
+    choose_format,
+    emit_csv,
+    emit_json,
+    emit_table,
+    err,
+    open_repo,
+    out,
+    problem_lines,
+    show_warnings,
+)
 
 log_app = typer.Typer(help="Record a meeting, a study session or a review (one commit).", no_args_is_help=True)
 app.add_typer(log_app, name="log")
@@ -22,31 +33,31 @@ TYPE_HELP = {
 def _make_log(typ: str) -> Any:
     def command(
         ctx: typer.Context,
-        kind: Optional[str] = typer.Option(None, "--kind", help="Kind, e.g. committee, group, lecture, collective, org-life."),
-        date: Optional[str] = typer.Option(None, "--date", help="Day it was held, YYYY-MM-DD (default: today)."),
-        title: Optional[str] = typer.Option(None, "--title", help="Title (default: numbered, e.g. 2026年第11次支委会)."),
-        place: Optional[str] = typer.Option(None, "--place", help="Place, or the platform of an online meeting."),
-        mode: Optional[str] = typer.Option(None, "--mode", help="offline | online | hybrid."),
-        start: Optional[str] = typer.Option(None, "--start", help="Start time HH:MM."),
-        end: Optional[str] = typer.Option(None, "--end", help="End time HH:MM."),
-        host: Optional[str] = typer.Option(None, "--host", help="Host (主持人)."),
-        recorder: Optional[str] = typer.Option(None, "--recorder", help="Recorder (记录人)."),
-        attendees: Optional[str] = typer.Option(None, "--attendees", help="Present: A,B,C (also 、 or ，)."),
-        attendee: Optional[List[str]] = typer.Option(None, "--attendee", help="One person present (repeatable)."),
+        kind: str | None = typer.Option(None, "--kind", help="Kind, e.g. committee, group, lecture, collective, org-life."),
+        date: str | None = typer.Option(None, "--date", help="Day it was held, YYYY-MM-DD (default: today)."),
+        title: str | None = typer.Option(None, "--title", help="Title (default: numbered, e.g. 2026年第11次支委会)."),
+        place: str | None = typer.Option(None, "--place", help="Place, or the platform of an online meeting."),
+        mode: str | None = typer.Option(None, "--mode", help="offline | online | hybrid."),
+        start: str | None = typer.Option(None, "--start", help="Start time HH:MM."),
+        end: str | None = typer.Option(None, "--end", help="End time HH:MM."),
+        host: str | None = typer.Option(None, "--host", help="Host (主持人)."),
+        recorder: str | None = typer.Option(None, "--recorder", help="Recorder (记录人)."),
+        attendees: str | None = typer.Option(None, "--attendees", help="Present: A,B,C (also 、 or ，)."),
+        attendee: list[str] | None = typer.Option(None, "--attendee", help="One person present (repeatable)."),
         all_present: bool = typer.Option(False, "--all-present", help="Everyone expected who is not listed absent."),
-        absent: Optional[List[str]] = typer.Option(None, "--absent", help="NAME:REASON (repeatable)."),
-        topic: Optional[List[str]] = typer.Option(None, "--topic", help="A topic (repeatable)."),
-        minutes: Optional[str] = typer.Option(None, "--minutes", help="The minutes."),
-        minutes_file: Optional[Path] = typer.Option(None, "--minutes-file", help="Read the minutes from a file."),
-        decision: Optional[List[str]] = typer.Option(None, "--decision", help="A decision (repeatable)."),
-        action: Optional[List[str]] = typer.Option(None, "--action", help='"TASK|OWNER|DUE" (repeatable).'),
-        group: Optional[str] = typer.Option(None, "--group", help="Party group id (group meetings)."),
-        lecturer: Optional[str] = typer.Option(None, "--lecturer", help="Lecturer: a member, or 'NAME|ORG' for a guest."),
-        hours: Optional[str] = typer.Option(None, "--hours", help="Study hours credited to each attendee."),
-        material: Optional[List[str]] = typer.Option(None, "--material", help="Study material (repeatable)."),
-        late_reason: Optional[str] = typer.Option(None, "--late-reason", help="Why the record is written late (补记说明)."),
-        from_file: Optional[str] = typer.Option(None, "--from", help="Read the record from a YAML file, or - for stdin."),
-        edit: Optional[bool] = typer.Option(None, "--edit/--no-edit", help="Open $EDITOR on the record (default: when fields are missing on a terminal)."),
+        absent: list[str] | None = typer.Option(None, "--absent", help="NAME:REASON (repeatable)."),
+        topic: list[str] | None = typer.Option(None, "--topic", help="A topic (repeatable)."),
+        minutes: str | None = typer.Option(None, "--minutes", help="The minutes."),
+        minutes_file: Path | None = typer.Option(None, "--minutes-file", help="Read the minutes from a file."),
+        decision: list[str] | None = typer.Option(None, "--decision", help="A decision (repeatable)."),
+        action: list[str] | None = typer.Option(None, "--action", help='"TASK|OWNER|DUE" (repeatable).'),
+        group: str | None = typer.Option(None, "--group", help="Party group id (group meetings)."),
+        lecturer: str | None = typer.Option(None, "--lecturer", help="Lecturer: a member, or 'NAME|ORG' for a guest."),
+        hours: str | None = typer.Option(None, "--hours", help="Study hours credited to each attendee."),
+        material: list[str] | None = typer.Option(None, "--material", help="Study material (repeatable)."),
+        late_reason: str | None = typer.Option(None, "--late-reason", help="Why the record is written late (补记说明)."),
+        from_file: str | None = typer.Option(None, "--from", help="Read the record from a YAML file, or - for stdin."),
+        edit: bool | None = typer.Option(None, "--edit/--no-edit", help="Open $EDITOR on the record (default: when fields are missing on a terminal)."),
     ) -> None:
         options = dict(locals())
         _log(ctx.obj, typ, options)
@@ -218,12 +229,12 @@ def show(
 @app.command("list")
 def list_command(
     ctx: typer.Context,
-    typ: Optional[str] = typer.Option(None, "--type", help="meeting | study | review."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="e.g. committee, group, collective."),
-    period: Optional[str] = typer.Option(None, "--period", help="2026Q3, 2026-07, 2026, A..B, this, last (quarters)."),
-    member: Optional[str] = typer.Option(None, "--member", help="Records that name this member."),
-    grep: Optional[str] = typer.Option(None, "--grep", help="Records whose text contains this."),
-    fmt: Optional[str] = typer.Option(None, "--format", help="table | json | csv (default: table on a terminal, json when piped)."),
+    typ: str | None = typer.Option(None, "--type", help="meeting | study | review."),
+    kind: str | None = typer.Option(None, "--kind", help="e.g. committee, group, collective."),
+    period: str | None = typer.Option(None, "--period", help="2026Q3, 2026-07, 2026, A..B, this, last (quarters)."),
+    member: str | None = typer.Option(None, "--member", help="Records that name this member."),
+    grep: str | None = typer.Option(None, "--grep", help="Records whose text contains this."),
+    fmt: str | None = typer.Option(None, "--format", help="table | json | csv (default: table on a terminal, json when piped)."),
 ) -> None:
     """Find records."""
     from ..book import list_records
@@ -256,8 +267,8 @@ def edit(
     ctx: typer.Context,
     record_id: str = typer.Argument(..., metavar="ID"),
     reason: str = typer.Option(..., "--reason", help="Why the record is changed (required; goes into the history)."),
-    from_file: Optional[str] = typer.Option(None, "--from", help="The whole corrected record from a file, or - for stdin."),
-    sets: Optional[List[str]] = typer.Option(None, "--set", help="FIELD=VALUE (repeatable), e.g. --set place=党员活动室."),
+    from_file: str | None = typer.Option(None, "--from", help="The whole corrected record from a file, or - for stdin."),
+    sets: list[str] | None = typer.Option(None, "--set", help="FIELD=VALUE (repeatable), e.g. --set place=党员活动室."),
 ) -> None:
     """Amend a record, with a stated reason (one commit)."""
     from ..book import edit_record

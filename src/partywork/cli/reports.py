@@ -1,13 +1,17 @@
 """pw report … and pw action …"""
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING
 
 import typer
 
 from . import app
 from .common import choose_format, emit_json, emit_table, err, open_repo, out
+
+if TYPE_CHECKING:
+    from ..memo import ReportMemo
 
 report_app = typer.Typer(help="The compliance report of a month, quarter or year.", no_args_is_help=True)
 action_app = typer.Typer(help="Rectification and follow-up items (整改事项): list, done, drop.", no_args_is_help=True)
@@ -17,7 +21,7 @@ app.add_typer(action_app, name="action")
 FORMATS = ("table", "md", "json", "csv", "html")
 
 
-def _report(ctx: typer.Context, unit: str, period: Optional[str], fmt: Optional[str], output: Optional[Path]) -> None:
+def _report(ctx: typer.Context, unit: str, period: str | None, fmt: str | None, output: Path | None) -> None:
     from ..fsutil import write_atomic
     from ..i18n import t
 
@@ -46,8 +50,8 @@ def _report(ctx: typer.Context, unit: str, period: Optional[str], fmt: Optional[
     err(t("report.written", path=output))
 
 
-def _make(ctx: typer.Context, unit: str, period: Optional[str], fmt: str,
-          output: Optional[Path]) -> Optional[tuple[str, bool]]:
+def _make(ctx: typer.Context, unit: str, period: str | None, fmt: str,
+          output: Path | None) -> tuple[str, bool] | None:
     """The report's text and whether it may be kept (not when signatures are checked: the allowed
     signers live outside the repository); None once a table has gone to the terminal."""
     from ..reporting import build_report
@@ -62,7 +66,7 @@ def _make(ctx: typer.Context, unit: str, period: Optional[str], fmt: str,
     return _render(report, "md" if fmt == "table" else fmt), repo.settings.signing != "require"
 
 
-def _memo(ctx: typer.Context, unit: str, period: Optional[str], fmt: str):
+def _memo(ctx: typer.Context, unit: str, period: str | None, fmt: str) -> "ReportMemo":
     """The kept copy of this very report (memo.py), when the repository has not changed since."""
     from ..gitio import Git
     from ..memo import ReportMemo
@@ -74,7 +78,7 @@ def _memo(ctx: typer.Context, unit: str, period: Optional[str], fmt: str):
     return ReportMemo(Git.at(find_root(state.repo_option)), request)
 
 
-def _fleet(ctx: typer.Context, unit: str, period: Optional[str], fmt: str, output: Optional[Path]) -> None:
+def _fleet(ctx: typer.Context, unit: str, period: str | None, fmt: str, output: Path | None) -> None:
     from ..fleet import build_fleet
     from ..fsutil import write_atomic
     from ..i18n import t
@@ -112,12 +116,12 @@ def _render(report: dict, fmt: str) -> str:
     return shown(report_text.markdown(report))
 
 
-def _make_report(unit: str):
+def _make_report(unit: str) -> Callable[..., None]:
     def command(
         ctx: typer.Context,
-        period: Optional[str] = typer.Argument(None, help="2026Q3, 2026-Q3, Q3, 2026-07, 2026, A..B, this, last (default: this)."),
-        fmt: Optional[str] = typer.Option(None, "--format", help="table | md | json | csv | html (default: table on a terminal, json when piped)."),
-        output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
+        period: str | None = typer.Argument(None, help="2026Q3, 2026-Q3, Q3, 2026-07, 2026, A..B, this, last (default: this)."),
+        fmt: str | None = typer.Option(None, "--format", help="table | md | json | csv | html (default: table on a terminal, json when piped)."),
+        output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
     ) -> None:
         _report(ctx, unit, period, fmt, output)
 
@@ -132,9 +136,9 @@ for _unit in ("month", "quarter", "year"):
 @action_app.command("list")
 def action_list(
     ctx: typer.Context,
-    status: Optional[str] = typer.Option(None, "--status", help="open | overdue | done | dropped."),
-    owner: Optional[str] = typer.Option(None, "--owner", help="Only this owner's items."),
-    fmt: Optional[str] = typer.Option(None, "--format", help="table | json."),
+    status: str | None = typer.Option(None, "--status", help="open | overdue | done | dropped."),
+    owner: str | None = typer.Option(None, "--owner", help="Only this owner's items."),
+    fmt: str | None = typer.Option(None, "--format", help="table | json."),
 ) -> None:
     """List rectification and follow-up items, with overdue ones marked."""
     from ..actions import list_actions
@@ -158,7 +162,7 @@ def action_done(
     ctx: typer.Context,
     action_id: str = typer.Argument(..., metavar="ACTION_ID", help="<record id>#<n>, e.g. 2026-07-03-committee-7k2m#1."),
     evidence: str = typer.Option(..., "--evidence", help="What shows it is done (required)."),
-    on: Optional[str] = typer.Option(None, "--on", help="Day it was done (default: today)."),
+    on: str | None = typer.Option(None, "--on", help="Day it was done (default: today)."),
 ) -> None:
     """Mark an item done, with its evidence (one commit)."""
     from ..actions import mark_done

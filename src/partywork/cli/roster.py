@@ -1,7 +1,7 @@
 """pw init | member … | group …"""
 
+import datetime as dt
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -14,13 +14,15 @@ app.add_typer(member_app, name="member")
 app.add_typer(group_app, name="group")
 
 
-def _date(value: Optional[str], option: str):  # -> dt.date | None
+def _date(value: str | None, option: str) -> dt.date | None:
+    return None if value is None else _day(value, option)
+
+
+def _day(value: str, option: str) -> dt.date:
     from ..errors import UsageError
     from ..fields import parse_date
     from ..i18n import t
 
-    if value is None:
-        return None
     day = parse_date(value)
     if day is None:
         raise UsageError(t("log.bad_date", option=option, value=value), t("schema.bad_date.hint"))
@@ -48,10 +50,10 @@ def member_add(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Name, unique in the roster (namesakes: 王伟(机电))."),
     status: str = typer.Option("full", "--status", help="full | probationary."),
-    group: Optional[str] = typer.Option(None, "--group", help="Party group id."),
-    joined: Optional[str] = typer.Option(None, "--joined", help="Joined this branch, YYYY-MM-DD (default: today)."),
-    role: Optional[str] = typer.Option(None, "--role", help="secretary | deputy | committee | group-leader, from --joined."),
-    email: Optional[str] = typer.Option(None, "--email", help="Matches the member's git commits."),
+    group: str | None = typer.Option(None, "--group", help="Party group id."),
+    joined: str | None = typer.Option(None, "--joined", help="Joined this branch, YYYY-MM-DD (default: today)."),
+    role: str | None = typer.Option(None, "--role", help="secretary | deputy | committee | group-leader, from --joined."),
+    email: str | None = typer.Option(None, "--email", help="Matches the member's git commits."),
 ) -> None:
     """Add a member to the roster."""
     from ..i18n import t
@@ -73,7 +75,7 @@ def member_leave(
     from ..rosterops import leave
 
     repo = open_repo(ctx.obj)
-    member = leave(repo, name, _date(on, "--on"))
+    member = leave(repo, name, _day(on, "--on"))
     err(t("member.left", name=member.name, date=member.left))
 
 
@@ -82,8 +84,8 @@ def member_role(
     ctx: typer.Context,
     name: str = typer.Argument(...),
     role: str = typer.Argument(..., help="secretary | deputy | committee | group-leader."),
-    start: Optional[str] = typer.Option(None, "--from", help="First day in the role."),
-    end: Optional[str] = typer.Option(None, "--to", help="Last day in the role (alone: end the open term)."),
+    start: str | None = typer.Option(None, "--from", help="First day in the role."),
+    end: str | None = typer.Option(None, "--to", help="Last day in the role (alone: end the open term)."),
 ) -> None:
     """Add a term of office, or end the current one with --to."""
     from ..i18n import t
@@ -97,8 +99,8 @@ def member_role(
 @member_app.command("list")
 def member_list(
     ctx: typer.Context,
-    on: Optional[str] = typer.Option(None, "--on", help="The roster as it stood on this day (default: today)."),
-    fmt: Optional[str] = typer.Option(None, "--format", help="table | json."),
+    on: str | None = typer.Option(None, "--on", help="The roster as it stood on this day (default: today)."),
+    fmt: str | None = typer.Option(None, "--format", help="table | json."),
 ) -> None:
     """The members active on a day, with status, group and roles."""
     from ..i18n import t
@@ -121,7 +123,7 @@ def group_add(
     ctx: typer.Context,
     group_id: str = typer.Argument(..., metavar="ID", help="Short id, e.g. g1."),
     name: str = typer.Option(..., "--name", help="e.g. 第一党小组."),
-    leader: Optional[str] = typer.Option(None, "--leader", help="Group leader (a member)."),
+    leader: str | None = typer.Option(None, "--leader", help="Group leader (a member)."),
 ) -> None:
     """Add a party group."""
     from ..i18n import t
@@ -133,7 +135,7 @@ def group_add(
 
 
 @group_app.command("list")
-def group_list(ctx: typer.Context, fmt: Optional[str] = typer.Option(None, "--format", help="table | json.")) -> None:
+def group_list(ctx: typer.Context, fmt: str | None = typer.Option(None, "--format", help="table | json.")) -> None:
     """The party groups and their members today."""
     from ..i18n import t
 

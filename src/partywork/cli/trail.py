@@ -1,6 +1,7 @@
 """pw history | audit | close | verify: the audit trail for supervisors."""
 
-from typing import Optional
+
+import contextlib
 
 import typer
 
@@ -10,7 +11,6 @@ from .common import emit_json, err, open_repo, out
 
 def _finding_line(f: dict) -> str:
     from ..i18n import t
-
     from ..textsafe import one_line
 
     where = " ".join(one_line(x) for x in (f["record"], (f["commit"] or "")[:10]) if x)
@@ -32,18 +32,15 @@ def history(
     fmt: str = typer.Option("text", "--format", help="text | json."),
 ) -> None:
     """Every version of a record, newest first: who, when, why, what changed."""
+    from ..errors import PwError
     from ..history import describe, record_history
     from ..i18n import t
+    from ..store import find_record
     from ..textsafe import one_line
 
-    from ..errors import PwError
-    from ..store import find_record
-
     repo = open_repo(ctx.obj)
-    try:  # a unique prefix, as pw show takes; a deleted record needs its full id
+    with contextlib.suppress(PwError):  # a unique prefix, as pw show takes; a deleted record needs its full id
         record_id = find_record(repo.root, record_id).stem
-    except PwError:
-        pass
     data = record_history(repo.git, record_id)
     if fmt == "json":
         emit_json(data)
@@ -63,7 +60,7 @@ def history(
 @app.command()
 def audit(
     ctx: typer.Context,
-    period: Optional[str] = typer.Argument(None, help="Only records of this period (default: the whole history)."),
+    period: str | None = typer.Argument(None, help="Only records of this period (default: the whole history)."),
     fmt: str = typer.Option("text", "--format", help="text | json."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on any warning or error."),
 ) -> None:

@@ -59,7 +59,7 @@ def _with_branch(block: str, branch: str) -> str:
     """Each branch's meetings and attendance tables, with a first column naming the branch."""
     quoted = io.StringIO()
     csv.writer(quoted, lineterminator="").writerow(csv_row([branch]))
-    lines = []
+    lines: list[str] = []
     for line in block.split("\n"):
         if not line:
             lines.append(line)

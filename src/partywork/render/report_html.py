@@ -75,7 +75,7 @@ def _td(value: Any) -> str:
 def _months(report: dict) -> list[str]:
     start, end = report["period"]["start"][:7], report["period"]["end"][:7]
     year, month = int(start[:4]), int(start[5:])
-    out = []
+    out: list[str] = []
     while f"{year:04d}-{month:02d}" <= end and len(out) < 24:
         out.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
