@@ -8,6 +8,7 @@ Builds (once, then reuses) repositories of 1,000, 10,000 and 100,000 records wit
 ratios and pass/fail. --quick uses 20,000 records instead of 100,000 (for a smoke run).
 Not part of the test suite: timings on a shared machine belong here, not in tests.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,14 @@ HERE = Path(__file__).resolve().parent
 MAKE_REPO = HERE.parent.parent / "shared" / "bench" / "make_repo.py"
 PW = [str(Path(sys.executable).with_name("pw"))]
 TODAY = "2026-06-30"  # the generated records end here
-ENV = {**os.environ, "GIT_AUTHOR_NAME": "基准", "GIT_AUTHOR_EMAIL": "m0@branch.example",
-       "GIT_COMMITTER_NAME": "基准", "GIT_COMMITTER_EMAIL": "m0@branch.example", "PW_LOCK_TIMEOUT": "60"}
+ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "基准",
+    "GIT_AUTHOR_EMAIL": "m0@branch.example",
+    "GIT_COMMITTER_NAME": "基准",
+    "GIT_COMMITTER_EMAIL": "m0@branch.example",
+    "PW_LOCK_TIMEOUT": "60",
+}
 
 
 def run(command: list[str], cwd: Path) -> float:
@@ -46,14 +53,44 @@ def repo(work: Path, records: int, history: bool = False) -> Path:
     dest = work / f"r{records}{'h' if history else ''}"
     if not (dest / "records" / "pw.yaml").exists():
         shutil.rmtree(dest, ignore_errors=True)
-        subprocess.run([sys.executable, str(MAKE_REPO), str(records), str(dest), *(["--history"] if history else [])],
-                       check=True, env=ENV, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(MAKE_REPO),
+                str(records),
+                str(dest),
+                *(["--history"] if history else []),
+            ],
+            check=True,
+            env=ENV,
+            capture_output=True,
+        )
     return dest
 
 
-LOG = ["log", "meeting", "--kind", "committee", "--date", TODAY, "--place", "项目部会议室", "--host", "王伟",
-       "--recorder", "王芳", "--attendees", "王伟,王芳,王娜,李伟", "--absent", "李芳:出差", "--topic", "基准测试",
-       "--minutes", "王伟主持会议。", "--no-edit"]
+LOG = [
+    "log",
+    "meeting",
+    "--kind",
+    "committee",
+    "--date",
+    TODAY,
+    "--place",
+    "项目部会议室",
+    "--host",
+    "王伟",
+    "--recorder",
+    "王芳",
+    "--attendees",
+    "王伟,王芳,王娜,李伟",
+    "--absent",
+    "李芳:出差",
+    "--topic",
+    "基准测试",
+    "--minutes",
+    "王伟主持会议。",
+    "--no-edit",
+]
 
 
 def bench_log(work: Path, runs: int, size: int) -> tuple[float, float, float]:
@@ -65,16 +102,31 @@ def bench_log(work: Path, runs: int, size: int) -> tuple[float, float, float]:
         target = root / "records" / "2026" / f"baseline-{time.time_ns()}.yaml"
         target.write_text("title: 基准\n", encoding="utf-8")
         started = time.perf_counter()
-        subprocess.run(["git", "add", "--", str(target)], cwd=root, env=ENV, check=True, capture_output=True)
-        subprocess.run(["git", "commit", "-q", "-m", "基准"], cwd=root, env=ENV, check=True, capture_output=True)
+        subprocess.run(
+            ["git", "add", "--", str(target)], cwd=root, env=ENV, check=True, capture_output=True
+        )
+        subprocess.run(
+            ["git", "commit", "-q", "-m", "基准"],
+            cwd=root,
+            env=ENV,
+            check=True,
+            capture_output=True,
+        )
         git_times.append(time.perf_counter() - started)
         # the path-limited commit, the only porcelain form that never sweeps in others' staged files
         target = root / "records" / "2026" / f"baseline-{time.time_ns()}.yaml"
         target.write_text("title: 基准\n", encoding="utf-8")
         started = time.perf_counter()
-        subprocess.run(["git", "add", "--", str(target)], cwd=root, env=ENV, check=True, capture_output=True)
-        subprocess.run(["git", "commit", "-q", "-m", "基准", "--", str(target)], cwd=root, env=ENV, check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["git", "add", "--", str(target)], cwd=root, env=ENV, check=True, capture_output=True
+        )
+        subprocess.run(
+            ["git", "commit", "-q", "-m", "基准", "--", str(target)],
+            cwd=root,
+            env=ENV,
+            check=True,
+            capture_output=True,
+        )
         only_times.append(time.perf_counter() - started)
     return statistics.median(pw_times), statistics.median(git_times), statistics.median(only_times)
 
@@ -84,14 +136,18 @@ def bench_report(work: Path, runs: int, size: int) -> tuple[float, float, float]
     record, a run just after a new commit (the kept report cannot be used, the parse cache can)."""
     command = [*PW, "--today", TODAY, "report", "quarter", "2026Q2", "--format", "json"]
     small, large = repo(work, 1000), repo(work, size)
-    time.sleep(2.5)  # a report is not kept within two seconds of a change to the record folders (memo.py)
+    time.sleep(
+        2.5
+    )  # a report is not kept within two seconds of a change to the record folders (memo.py)
     for root in (small, large):
         run(command, root)  # fills the caches; the budget is for the runs after it
     large_times, small_times = [], []
     for _ in range(runs):
         large_times.append(run(command, large))
         small_times.append(run(command, small))
-    subprocess.run([*PW, "--today", TODAY, *LOG], cwd=large, env=ENV, check=True, capture_output=True)
+    subprocess.run(
+        [*PW, "--today", TODAY, *LOG], cwd=large, env=ENV, check=True, capture_output=True
+    )
     changed = run(command, large)
     return statistics.median(large_times), statistics.median(small_times), changed
 
@@ -102,7 +158,12 @@ def bench_check(work: Path, runs: int) -> tuple[float, float]:
     for i in range(runs):
         clone = work / f"check-clone-{i}"
         shutil.rmtree(clone, ignore_errors=True)
-        subprocess.run(["git", "clone", "-q", str(source), str(clone)], check=True, env=ENV, capture_output=True)
+        subprocess.run(
+            ["git", "clone", "-q", str(source), str(clone)],
+            check=True,
+            env=ENV,
+            capture_output=True,
+        )
         times.append(run([*PW, "--today", TODAY, "check"], clone))
         shutil.rmtree(clone)
     return statistics.median(times), 10000 / statistics.median(times)
@@ -115,7 +176,9 @@ def bench_audit(work: Path, runs: int) -> tuple[float, float, float]:
     source = repo(work, 10000, history=True)
     root = work / "audit-history"
     shutil.rmtree(root, ignore_errors=True)
-    subprocess.run(["git", "clone", "-q", str(source), str(root)], check=True, env=ENV, capture_output=True)
+    subprocess.run(
+        ["git", "clone", "-q", str(source), str(root)], check=True, env=ENV, capture_output=True
+    )
     cache = work / "audit-cache"
     shutil.rmtree(cache, ignore_errors=True)
     ENV["XDG_CACHE_HOME"] = str(cache)
@@ -124,59 +187,144 @@ def bench_audit(work: Path, runs: int) -> tuple[float, float, float]:
     warm = median(audit, root, runs)
     after_one = []
     for i in range(runs):
-        subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", f"bench {i}"], cwd=root, env=ENV, check=True)
+        subprocess.run(
+            ["git", "commit", "-q", "--allow-empty", "-m", f"bench {i}"],
+            cwd=root,
+            env=ENV,
+            check=True,
+        )
         after_one.append(run(audit, root))
     ENV.pop("XDG_CACHE_HOME")
     return warm, statistics.median(after_one), median(["git", "log", "--name-status"], root, runs)
 
 
 def bench_help(runs: int) -> tuple[float, float]:
-    return (median([*PW, "--help"], HERE, runs * 3),
-            median([sys.executable, "-c", "import typer"], HERE, runs * 3))
+    return (
+        median([*PW, "--help"], HERE, runs * 3),
+        median([sys.executable, "-c", "import typer"], HERE, runs * 3),
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=9)
-    parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "pw-bench")
+    parser.add_argument(
+        "--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "pw-bench"
+    )
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     # Real installs have bytecode (pip compiles it; an editable install writes it on first run);
     # without it every run would also pay for compiling pw's source.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "src" / "partywork")], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(HERE.parent / "src" / "partywork")],
+        check=True,
+    )
     ENV.pop("PYTHONDONTWRITEBYTECODE", None)
     big = 20000 if args.quick else 100000
     rows = []
 
     log_pw, log_git, log_only = bench_log(args.work, args.runs, big)
-    rows.append((f"`pw log` on {big:,} records", f"{log_pw:.3f} s", f"`git add`+`git commit` {log_git:.3f} s",
-                 log_pw / log_git, "≤ 1.5×", log_pw / log_git <= 1.5))
-    rows.append(("(same, against `git commit -- <path>`)", f"{log_pw:.3f} s", f"{log_only:.3f} s",
-                 log_pw / log_only, "(info)", True))
+    rows.append(
+        (
+            f"`pw log` on {big:,} records",
+            f"{log_pw:.3f} s",
+            f"`git add`+`git commit` {log_git:.3f} s",
+            log_pw / log_git,
+            "≤ 1.5×",
+            log_pw / log_git <= 1.5,
+        )
+    )
+    rows.append(
+        (
+            "(same, against `git commit -- <path>`)",
+            f"{log_pw:.3f} s",
+            f"{log_only:.3f} s",
+            log_pw / log_only,
+            "(info)",
+            True,
+        )
+    )
     report_big, report_small, report_changed = bench_report(args.work, args.runs, big)
-    rows.append((f"`pw report quarter` on {big:,}, second run", f"{report_big:.3f} s", f"on 1,000: {report_small:.3f} s",
-                 report_big / report_small, "≤ 2×", report_big / report_small <= 2))
-    rows.append(("(same, first run after a new commit)", f"{report_changed:.3f} s", "—", None, "(info)", True))
+    rows.append(
+        (
+            f"`pw report quarter` on {big:,}, second run",
+            f"{report_big:.3f} s",
+            f"on 1,000: {report_small:.3f} s",
+            report_big / report_small,
+            "≤ 2×",
+            report_big / report_small <= 2,
+        )
+    )
+    rows.append(
+        (
+            "(same, first run after a new commit)",
+            f"{report_changed:.3f} s",
+            "—",
+            None,
+            "(info)",
+            True,
+        )
+    )
     check_time, rate = bench_check(args.work, args.runs)
-    rows.append(("`pw check` of 10,000 in a fresh clone", f"{check_time:.3f} s", "3,000 records/s",
-                 rate, "≥ 3,000/s", rate >= 3000))
+    rows.append(
+        (
+            "`pw check` of 10,000 in a fresh clone",
+            f"{check_time:.3f} s",
+            "3,000 records/s",
+            rate,
+            "≥ 3,000/s",
+            rate >= 3000,
+        )
+    )
     audit_pw, audit_new, audit_git = bench_audit(args.work, args.runs)
-    rows.append(("`pw audit` over 10,000 commits, second run", f"{audit_pw:.3f} s",
-                 f"`git log --name-status` {audit_git:.3f} s", audit_pw / audit_git, "≤ 2×", audit_pw / audit_git <= 2))
-    rows.append(("`pw audit`, first run after one new commit", f"{audit_new:.3f} s",
-                 f"`git log --name-status` {audit_git:.3f} s", audit_new / audit_git, "≤ 3×", audit_new / audit_git <= 3))
+    rows.append(
+        (
+            "`pw audit` over 10,000 commits, second run",
+            f"{audit_pw:.3f} s",
+            f"`git log --name-status` {audit_git:.3f} s",
+            audit_pw / audit_git,
+            "≤ 2×",
+            audit_pw / audit_git <= 2,
+        )
+    )
+    rows.append(
+        (
+            "`pw audit`, first run after one new commit",
+            f"{audit_new:.3f} s",
+            f"`git log --name-status` {audit_git:.3f} s",
+            audit_new / audit_git,
+            "≤ 3×",
+            audit_new / audit_git <= 3,
+        )
+    )
     help_pw, help_typer = bench_help(args.runs)
-    rows.append(("`pw --help`", f"{help_pw:.3f} s", f"`python -c \"import typer\"` {help_typer:.3f} s",
-                 help_pw / help_typer, "≤ 1.5×", help_pw / help_typer <= 1.5))
+    rows.append(
+        (
+            "`pw --help`",
+            f"{help_pw:.3f} s",
+            f'`python -c "import typer"` {help_typer:.3f} s',
+            help_pw / help_typer,
+            "≤ 1.5×",
+            help_pw / help_typer <= 1.5,
+        )
+    )
 
-    print(f"Measured {dt.date.today()} on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {subprocess.run(['git', '--version'], capture_output=True, text=True).stdout.strip()}); "
-          f"medians of {args.runs} runs\n")
+    print(
+        f"Measured {dt.date.today()} on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {subprocess.run(['git', '--version'], capture_output=True, text=True).stdout.strip()}); "
+        f"medians of {args.runs} runs\n"
+    )
     print("| budget | pw | baseline | ratio | limit | result |")
     print("|---|---|---|---|---|---|")
     for name, ours, base, ratio, limit, passed in rows:
-        shown = "—" if ratio is None else f"{ratio:,.0f}/s" if limit.startswith("≥") else f"{ratio:.2f}×"
+        shown = (
+            "—"
+            if ratio is None
+            else f"{ratio:,.0f}/s"
+            if limit.startswith("≥")
+            else f"{ratio:.2f}×"
+        )
         print(f"| {name} | {ours} | {base} | {shown} | {limit} | {'pass' if passed else 'FAIL'} |")
     sys.exit(0 if all(r[-1] for r in rows) else 1)
 

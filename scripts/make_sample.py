@@ -9,6 +9,7 @@ every record carries a late_reason — and pw audit will rightly call the batch 
 Deliberate gaps for the reports to find: no 第二党小组 meeting in August, one unexcused absence,
 one overdue rectification item.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -56,11 +57,44 @@ def roster() -> None:
     pw("member", "leave", "吴涛", "--on", "2026-09-15")
 
 
-def meeting(kind: str, date: str, title: str, host: str, recorder: str, present: list[str], absent: list[str],
-            topics: list[str], minutes: str, *extra: str) -> str:
-    args = ["log", "meeting", "--kind", kind, "--date", date, "--title", title, "--place", "项目部二楼会议室",
-            "--start", "19:00", "--end", "20:30", "--host", host, "--recorder", recorder,
-            "--attendees", ",".join(present), "--minutes", minutes, "--late-reason", LATE]
+def meeting(
+    kind: str,
+    date: str,
+    title: str,
+    host: str,
+    recorder: str,
+    present: list[str],
+    absent: list[str],
+    topics: list[str],
+    minutes: str,
+    *extra: str,
+) -> str:
+    args = [
+        "log",
+        "meeting",
+        "--kind",
+        kind,
+        "--date",
+        date,
+        "--title",
+        title,
+        "--place",
+        "项目部二楼会议室",
+        "--start",
+        "19:00",
+        "--end",
+        "20:30",
+        "--host",
+        host,
+        "--recorder",
+        recorder,
+        "--attendees",
+        ",".join(present),
+        "--minutes",
+        minutes,
+        "--late-reason",
+        LATE,
+    ]
     for item in absent:
         args += ["--absent", item]
     for topic in topics:
@@ -68,10 +102,39 @@ def meeting(kind: str, date: str, title: str, host: str, recorder: str, present:
     return pw(*args, *extra)
 
 
-def study(date: str, kind: str, title: str, present: list[str], materials: list[str], hours: str, minutes: str) -> str:
-    args = ["log", "study", "--kind", kind, "--date", date, "--title", title, "--place", "项目部职工书屋",
-            "--host", "王建国", "--recorder", "李芳", "--attendees", ",".join(present), "--hours", hours,
-            "--minutes", minutes, "--late-reason", LATE]
+def study(
+    date: str,
+    kind: str,
+    title: str,
+    present: list[str],
+    materials: list[str],
+    hours: str,
+    minutes: str,
+) -> str:
+    args = [
+        "log",
+        "study",
+        "--kind",
+        kind,
+        "--date",
+        date,
+        "--title",
+        title,
+        "--place",
+        "项目部职工书屋",
+        "--host",
+        "王建国",
+        "--recorder",
+        "李芳",
+        "--attendees",
+        ",".join(present),
+        "--hours",
+        hours,
+        "--minutes",
+        minutes,
+        "--late-reason",
+        LATE,
+    ]
     for material in materials:
         args += ["--material", material]
     return pw(*args)
@@ -80,65 +143,173 @@ def study(date: str, kind: str, title: str, present: list[str], materials: list[
 def months() -> None:
     committee_members = ["王建国", "李芳", "张强"]
     plans = {
-        "04": ("研究二季度安全生产和党建工作计划", "张强：汇报4月份施工进度，主体结构完成45%。\n李芳：提出二季度党员发展和教育计划。\n王建国：要求把安全生产责任落实到每个班组。"),
-        "05": ("研究雨季施工安全措施", "张强：通报近期两起安全隐患整改情况。\n王建国：部署雨季施工防汛准备工作。\n李芳：建议组织党员先锋岗挂牌。"),
-        "06": ("研究上半年工作总结和党员先锋岗评选", "李芳：汇报党员先锋岗评选方案。\n张强：介绍一线班组推荐情况。\n王建国：强调评选要公开公正，接受群众监督。"),
-        "07": ("研究三季度重点工作", "王建国：传达公司党委三季度工作会议精神。\n张强：汇报高温季节施工安排。\n李芳：提出三季度党课和主题党日安排。"),
-        "08": ("研究防汛和高温作业安全", "张强：汇报防汛物资储备情况，缺少排水泵两台。\n李芳：建议一线班组开展防汛演练。\n王建国：要求立即补齐物资并组织演练。"),
-        "09": ("研究吴涛同志组织关系转出和四季度计划", "李芳：说明吴涛同志调往公司机关，组织关系9月15日转出。\n张强：汇报主体结构封顶准备。\n王建国：部署四季度组织生活会准备工作。"),
+        "04": (
+            "研究二季度安全生产和党建工作计划",
+            "张强：汇报4月份施工进度，主体结构完成45%。\n李芳：提出二季度党员发展和教育计划。\n王建国：要求把安全生产责任落实到每个班组。",
+        ),
+        "05": (
+            "研究雨季施工安全措施",
+            "张强：通报近期两起安全隐患整改情况。\n王建国：部署雨季施工防汛准备工作。\n李芳：建议组织党员先锋岗挂牌。",
+        ),
+        "06": (
+            "研究上半年工作总结和党员先锋岗评选",
+            "李芳：汇报党员先锋岗评选方案。\n张强：介绍一线班组推荐情况。\n王建国：强调评选要公开公正，接受群众监督。",
+        ),
+        "07": (
+            "研究三季度重点工作",
+            "王建国：传达公司党委三季度工作会议精神。\n张强：汇报高温季节施工安排。\n李芳：提出三季度党课和主题党日安排。",
+        ),
+        "08": (
+            "研究防汛和高温作业安全",
+            "张强：汇报防汛物资储备情况，缺少排水泵两台。\n李芳：建议一线班组开展防汛演练。\n王建国：要求立即补齐物资并组织演练。",
+        ),
+        "09": (
+            "研究吴涛同志组织关系转出和四季度计划",
+            "李芳：说明吴涛同志调往公司机关，组织关系9月15日转出。\n张强：汇报主体结构封顶准备。\n王建国：部署四季度组织生活会准备工作。",
+        ),
     }
     for month, (topic, minutes) in plans.items():
         extra = []
         if month == "08":
-            extra = ["--action", "组织一线班组开展防汛演练|黄海|2026-09-15",
-                     "--action", "补齐排水泵等防汛物资|张强|2026-08-20"]
+            extra = [
+                "--action",
+                "组织一线班组开展防汛演练|黄海|2026-09-15",
+                "--action",
+                "补齐排水泵等防汛物资|张强|2026-08-20",
+            ]
         if month == "07":
             extra = ["--action", "完善项目部安全生产责任清单|张强|2026-08-31"]
-        meeting("committee", f"2026-{month}-05", f"2026年第{int(month)}次支委会", "王建国", "李芳",
-                committee_members, [], [topic], minutes, *extra)
+        meeting(
+            "committee",
+            f"2026-{month}-05",
+            f"2026年第{int(month)}次支委会",
+            "王建国",
+            "李芳",
+            committee_members,
+            [],
+            [topic],
+            minutes,
+            *extra,
+        )
         day = f"2026-{month}-18"
         g1_present = [n for n in G1 if not (month == "06" and n == "杨帆")]
         g1_absent = ["杨帆:外出培训"] if month == "06" else []
-        meeting("group", day, f"第一党小组{int(month)}月党小组会", "刘洋", "陈静", g1_present, g1_absent,
-                ["学习安全生产法律法规", "交流本月工作"], "刘洋领学《安全生产法》有关条款。\n陈静、杨帆结合合同管理工作谈体会。\n赵磊汇报思想动态。",
-                "--group", "g1")
+        meeting(
+            "group",
+            day,
+            f"第一党小组{int(month)}月党小组会",
+            "刘洋",
+            "陈静",
+            g1_present,
+            g1_absent,
+            ["学习安全生产法律法规", "交流本月工作"],
+            "刘洋领学《安全生产法》有关条款。\n陈静、杨帆结合合同管理工作谈体会。\n赵磊汇报思想动态。",
+            "--group",
+            "g1",
+        )
         if month != "08":  # August: the second group did not meet (赶工期)
-            g2 = [n for n in G2 if not (month == "09" and n == "吴涛")] + (["孙浩"] if month == "09" else [])
-            meeting("group", day, f"第二党小组{int(month)}月党小组会", "张强", "周敏", g2, [],
-                    ["班组安全讲评", "党员先锋岗履职情况"], "张强讲评本月班组安全情况。\n黄海、徐丽汇报先锋岗履职。\n周敏提出改善工人夜间照明的建议。",
-                    "--group", "g2")
-        everyone = [n for n in G1 + G2 if not (n == "吴涛" and month == "09")] + (["孙浩"] if month in ("08", "09") else [])
+            g2 = [n for n in G2 if not (month == "09" and n == "吴涛")] + (
+                ["孙浩"] if month == "09" else []
+            )
+            meeting(
+                "group",
+                day,
+                f"第二党小组{int(month)}月党小组会",
+                "张强",
+                "周敏",
+                g2,
+                [],
+                ["班组安全讲评", "党员先锋岗履职情况"],
+                "张强讲评本月班组安全情况。\n黄海、徐丽汇报先锋岗履职。\n周敏提出改善工人夜间照明的建议。",
+                "--group",
+                "g2",
+            )
+        everyone = [n for n in G1 + G2 if not (n == "吴涛" and month == "09")] + (
+            ["孙浩"] if month in ("08", "09") else []
+        )
         absent = ["黄海:夜班值守"] if month == "05" else []
         if month == "07":
             absent = ["徐丽：无故未到"]
-        present = [n for n in everyone if n not in ("黄海" if month == "05" else "", "徐丽" if month == "07" else "")]
-        meeting("theme-day", f"2026-{month}-25", f"2026年{int(month)}月主题党日", "王建国", "李芳", present, absent,
-                ["重温入党誓词", "志愿服务"], "全体党员重温入党誓词。\n到工地周边社区开展安全宣传志愿服务，发放资料80余份。",
-                "--decision", "下月主题党日围绕防汛安全开展")
-        study(f"2026-{month}-12", "collective" if month not in ("05", "08") else "first-topic",
-              f"2026年{int(month)}月集中学习", [n for n in everyone if n != "赵磊" or month != "04"],
-              ["《中国共产党支部工作条例（试行）》", "公司党委本月学习通知"], "2",
-              "王建国领学，李芳、张强交流学习体会。")
+        present = [
+            n
+            for n in everyone
+            if n not in ("黄海" if month == "05" else "", "徐丽" if month == "07" else "")
+        ]
+        meeting(
+            "theme-day",
+            f"2026-{month}-25",
+            f"2026年{int(month)}月主题党日",
+            "王建国",
+            "李芳",
+            present,
+            absent,
+            ["重温入党誓词", "志愿服务"],
+            "全体党员重温入党誓词。\n到工地周边社区开展安全宣传志愿服务，发放资料80余份。",
+            "--decision",
+            "下月主题党日围绕防汛安全开展",
+        )
+        study(
+            f"2026-{month}-12",
+            "collective" if month not in ("05", "08") else "first-topic",
+            f"2026年{int(month)}月集中学习",
+            [n for n in everyone if n != "赵磊" or month != "04"],
+            ["《中国共产党支部工作条例（试行）》", "公司党委本月学习通知"],
+            "2",
+            "王建国领学，李芳、张强交流学习体会。",
+        )
         if month == "04":
             pass
 
 
 def quarterly() -> None:
     everyone_q2 = G1 + G2
-    meeting("general", "2026-06-28", "2026年第2次支部党员大会", "王建国", "李芳",
-            [n for n in everyone_q2 if n != "周敏"], ["周敏:探亲假"],
-            ["讨论接收赵磊同志为预备党员（示例）", "通报上半年工作"],
-            "李芳介绍赵磊同志培养考察情况。\n与会党员逐一发表意见。\n王建国通报上半年支部工作。",
-            "--decision", "同意上半年支部工作总结")
-    meeting("general", "2026-09-26", "2026年第3次支部党员大会", "王建国", "李芳",
-            [n for n in G1 + G2 if n != "吴涛"] + ["孙浩"], [], ["通报三季度工作", "部署组织生活会准备"],
-            "王建国通报三季度工作。\n李芳说明组织生活会征求意见安排。\n张强就主体结构封顶安全工作作发言。")
-    for date, title, lecturer, topic in (("2026-05-20", "二季度党课：安全生产与党员责任", "王建国", "安全生产与党员责任"),
-                                          ("2026-08-20", "三季度党课：弘扬工匠精神", "孙教授|市委党校", "弘扬工匠精神")):
-        present = [n for n in G1 + G2 if not (date.startswith("2026-08") and n == "赵磊")] + (["孙浩"] if date >= "2026-08" else [])
+    meeting(
+        "general",
+        "2026-06-28",
+        "2026年第2次支部党员大会",
+        "王建国",
+        "李芳",
+        [n for n in everyone_q2 if n != "周敏"],
+        ["周敏:探亲假"],
+        ["讨论接收赵磊同志为预备党员（示例）", "通报上半年工作"],
+        "李芳介绍赵磊同志培养考察情况。\n与会党员逐一发表意见。\n王建国通报上半年支部工作。",
+        "--decision",
+        "同意上半年支部工作总结",
+    )
+    meeting(
+        "general",
+        "2026-09-26",
+        "2026年第3次支部党员大会",
+        "王建国",
+        "李芳",
+        [n for n in G1 + G2 if n != "吴涛"] + ["孙浩"],
+        [],
+        ["通报三季度工作", "部署组织生活会准备"],
+        "王建国通报三季度工作。\n李芳说明组织生活会征求意见安排。\n张强就主体结构封顶安全工作作发言。",
+    )
+    for date, title, lecturer, topic in (
+        ("2026-05-20", "二季度党课：安全生产与党员责任", "王建国", "安全生产与党员责任"),
+        ("2026-08-20", "三季度党课：弘扬工匠精神", "孙教授|市委党校", "弘扬工匠精神"),
+    ):
+        present = [n for n in G1 + G2 if not (date.startswith("2026-08") and n == "赵磊")] + (
+            ["孙浩"] if date >= "2026-08" else []
+        )
         absent = ["赵磊:参加入党积极分子培训"] if date.startswith("2026-08") else []
-        meeting("lecture", date, title, "王建国", "李芳", present, absent, [topic],
-                f"主讲：{topic}。\n结合项目实际，讲述一线党员在抢险和攻坚中的作用。", "--lecturer", lecturer, "--hours", "2")
+        meeting(
+            "lecture",
+            date,
+            title,
+            "王建国",
+            "李芳",
+            present,
+            absent,
+            [topic],
+            f"主讲：{topic}。\n结合项目实际，讲述一线党员在抢险和攻坚中的作用。",
+            "--lecturer",
+            lecturer,
+            "--hours",
+            "2",
+        )
 
 
 def review() -> None:

@@ -1,5 +1,6 @@
 """Test harness: real git repositories in temp folders with an isolated git config, and the real
 `pw` run as a subprocess (`python -m partywork`)."""
+
 from __future__ import annotations
 
 import os
@@ -11,9 +12,24 @@ from pathlib import Path
 import pytest
 import yaml
 
-GIT_VARS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
-            "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL",
-            "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "PW_REPO", "PW_LANG", "EDITOR", "VISUAL", "PW_REOPEN")
+GIT_VARS = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_COMMON_DIR",
+    "GIT_AUTHOR_NAME",
+    "GIT_AUTHOR_EMAIL",
+    "GIT_COMMITTER_NAME",
+    "GIT_COMMITTER_EMAIL",
+    "GIT_AUTHOR_DATE",
+    "GIT_COMMITTER_DATE",
+    "PW_REPO",
+    "PW_LANG",
+    "EDITOR",
+    "VISUAL",
+    "PW_REOPEN",
+)
 
 TODAY = "2026-11-26"
 
@@ -23,12 +39,23 @@ def isolated_env(home: Path) -> dict[str, str]:
     gitconfig = home / "gitconfig"
     if not gitconfig.exists():
         home.mkdir(parents=True, exist_ok=True)
-        gitconfig.write_text("[user]\n\tname = 组织委员\n\temail = recorder@example.org\n"
-                             "[init]\n\tdefaultBranch = main\n", encoding="utf-8")
+        gitconfig.write_text(
+            "[user]\n\tname = 组织委员\n\temail = recorder@example.org\n"
+            "[init]\n\tdefaultBranch = main\n",
+            encoding="utf-8",
+        )
     # pw's caches and witness live in the user's folders (userdirs.py): each test has its own
-    env.update(HOME=str(home), GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=str(gitconfig),
-               XDG_CACHE_HOME=str(home / "cache"), XDG_STATE_HOME=str(home / "state"),
-               LC_ALL="C.UTF-8", NO_COLOR="1", PW_LOCK_TIMEOUT="20", PYTHONDONTWRITEBYTECODE="1")
+    env.update(
+        HOME=str(home),
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=str(gitconfig),
+        XDG_CACHE_HOME=str(home / "cache"),
+        XDG_STATE_HOME=str(home / "state"),
+        LC_ALL="C.UTF-8",
+        NO_COLOR="1",
+        PW_LOCK_TIMEOUT="20",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
     return env
 
 
@@ -42,20 +69,37 @@ def _isolate(tmp_path_factory, monkeypatch):
     yield
 
 
-def run_pw(*args: str, cwd: Path, input: str | None = None, env: dict | None = None,
-           today: str | None = TODAY, timeout: float = 60) -> subprocess.CompletedProcess:
+def run_pw(
+    *args: str,
+    cwd: Path,
+    input: str | None = None,
+    env: dict | None = None,
+    today: str | None = TODAY,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess:
     prefix = ["--today", today] if today else []
     command = [sys.executable, "-m", "partywork", *prefix, *args]
-    return subprocess.run(command, cwd=cwd, input=input, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=timeout)
+    return subprocess.run(
+        command,
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+    )
 
 
 def git(*args: str, cwd: Path) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
-    assert result.returncode == 0, f"rc={result.returncode}\nstdout:{result.stdout}\nstderr:{result.stderr}"
+    assert result.returncode == 0, (
+        f"rc={result.returncode}\nstdout:{result.stdout}\nstderr:{result.stderr}"
+    )
     assert "Traceback" not in result.stderr
     return result
 
@@ -77,13 +121,26 @@ def branch_template(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("template-home")
     env = isolated_env(home)
     root = tmp_path_factory.mktemp("template") / "branch"
-    runs = [["init", str(root), "--branch", "测试项目部党支部", "--parent", "测试公司党委"],
-            ["group", "add", "g1", "--name", "第一党小组"], ["group", "add", "g2", "--name", "第二党小组"]]
+    runs = [
+        ["init", str(root), "--branch", "测试项目部党支部", "--parent", "测试公司党委"],
+        ["group", "add", "g1", "--name", "第一党小组"],
+        ["group", "add", "g2", "--name", "第二党小组"],
+    ]
     for name, group, joined, role in MEMBERS:
-        runs.append(["member", "add", name, "--group", group, "--joined", joined] + (["--role", role] if role else []))
+        runs.append(
+            ["member", "add", name, "--group", group, "--joined", joined]
+            + (["--role", role] if role else [])
+        )
     for args in runs:
-        ok(subprocess.run([sys.executable, "-m", "partywork", *args], cwd=root.parent if args[0] == "init" else root,
-                          capture_output=True, text=True, env=env))
+        ok(
+            subprocess.run(
+                [sys.executable, "-m", "partywork", *args],
+                cwd=root.parent if args[0] == "init" else root,
+                capture_output=True,
+                text=True,
+                env=env,
+            )
+        )
     return root
 
 
@@ -94,10 +151,30 @@ def branch(branch_template, tmp_path) -> Path:
     return target
 
 
-COMMITTEE_ARGS = ["log", "meeting", "--kind", "committee", "--date", "2026-07-03", "--place", "项目部会议室",
-                  "--host", "王伟", "--recorder", "李芳", "--attendees", "王伟,李芳", "--absent", "张强:出差",
-                  "--topic", "研究三季度安全生产工作", "--minutes", "王伟：传达上级安全生产会议精神。\n李芳：汇报整改进展。",
-                  "--action", "完善安全生产责任清单|张强|2026-08-31"]
+COMMITTEE_ARGS = [
+    "log",
+    "meeting",
+    "--kind",
+    "committee",
+    "--date",
+    "2026-07-03",
+    "--place",
+    "项目部会议室",
+    "--host",
+    "王伟",
+    "--recorder",
+    "李芳",
+    "--attendees",
+    "王伟,李芳",
+    "--absent",
+    "张强:出差",
+    "--topic",
+    "研究三季度安全生产工作",
+    "--minutes",
+    "王伟：传达上级安全生产会议精神。\n李芳：汇报整改进展。",
+    "--action",
+    "完善安全生产责任清单|张强|2026-08-31",
+]
 
 
 def log_committee(root: Path, **extra) -> str:

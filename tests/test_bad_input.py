@@ -1,4 +1,5 @@
 """Issue 12: names are names, and every bad input gets a clear error and writes nothing."""
+
 from __future__ import annotations
 
 import os
@@ -32,8 +33,24 @@ def _head(root: Path) -> str:
 
 # --- names ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["", "   ", "王\x1b[2J伟", "\ufeff王伟", "王\u200b伟", "\u202e伟王", "王伟,李芳",
-                                  "王伟、李芳", "王\n伟", "王伟:出差", "王伟|x", "王伟：出差"])
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "",
+        "   ",
+        "王\x1b[2J伟",
+        "\ufeff王伟",
+        "王\u200b伟",
+        "\u202e伟王",
+        "王伟,李芳",
+        "王伟、李芳",
+        "王\n伟",
+        "王伟:出差",
+        "王伟|x",
+        "王伟：出差",
+    ],
+)
 def test_a_name_that_cannot_be_told_apart_or_named_is_refused(branch, name):
     head = _head(branch)
     result = run_pw("member", "add", name, cwd=branch)
@@ -53,24 +70,35 @@ def test_names_are_nfkc_normalised_and_looked_up_so(branch):
 def test_check_reports_a_bad_name_in_a_hand_edited_roster(branch):
     path = branch / "records" / "members.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("name: 刘洋", 'name: "刘\\u200b洋"').replace("name: 陈静", "name: 陈静,赵磊"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("name: 刘洋", 'name: "刘\\u200b洋"').replace("name: 陈静", "name: 陈静,赵磊"),
+        encoding="utf-8",
+    )
     result = run_pw("check", cwd=branch)
     assert result.returncode == 1
     lines = [line for line in result.stdout.splitlines() if "BAD-NAME" in line]
-    assert len(lines) == 2 and all(line.startswith("records/members.yaml:") for line in lines), result.stdout
+    assert len(lines) == 2 and all(line.startswith("records/members.yaml:") for line in lines), (
+        result.stdout
+    )
     assert "\u200b" not in result.stdout
 
 
 def test_an_email_with_an_escape_is_refused(branch):
     head = _head(branch)
-    _unchanged(branch, run_pw("member", "add", "孙丽", "--email", "a\x1b@b.org", cwd=branch), 2, head=head)
+    _unchanged(
+        branch, run_pw("member", "add", "孙丽", "--email", "a\x1b@b.org", cwd=branch), 2, head=head
+    )
 
 
 # --- what pw writes, pw check reads back ------------------------------------------------------
 
-_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
-_name = st.one_of(_text, st.sampled_from(["王伟", "⽟伟", "Wang Wei", "王伟(机电)", "😀", "王\u200b伟", " 李 ", "a\tb"]))
+_text = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12
+)
+_name = st.one_of(
+    _text,
+    st.sampled_from(["王伟", "⽟伟", "Wang Wei", "王伟(机电)", "😀", "王\u200b伟", " 李 ", "a\tb"]),
+)
 
 
 @pytest.fixture(scope="module")
@@ -85,10 +113,31 @@ def test_whatever_pw_writes_pw_check_reads_back(roster_copy, name, title, minute
     root = folder / "branch"
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(template, root, symlinks=True)
-    for args in (["member", "add", name, "--joined", "2024-01-01"],
-                 ["log", "meeting", "--kind", "other", "--date", "2026-08-01", "--title", title, "--place", "室",
-                  "--host", "王伟", "--recorder", "王伟", "--attendees", f"王伟,{name}", "--topic", "议题",
-                  "--minutes", minutes]):
+    for args in (
+        ["member", "add", name, "--joined", "2024-01-01"],
+        [
+            "log",
+            "meeting",
+            "--kind",
+            "other",
+            "--date",
+            "2026-08-01",
+            "--title",
+            title,
+            "--place",
+            "室",
+            "--host",
+            "王伟",
+            "--recorder",
+            "王伟",
+            "--attendees",
+            f"王伟,{name}",
+            "--topic",
+            "议题",
+            "--minutes",
+            minutes,
+        ],
+    ):
         head = _head(root)
         result = run_pw(*args, cwd=root)
         assert "Traceback" not in result.stderr
@@ -101,18 +150,33 @@ def test_whatever_pw_writes_pw_check_reads_back(roster_copy, name, title, minute
 
 # --- periods, encodings, absences, hours --------------------------------------------------------
 
-@pytest.mark.parametrize("args", [("report", "year", "0001"), ("audit", "0001Q1"), ("report", "quarter", "0000Q1"),
-                                  ("report", "month", "9999-12"), ("list", "--period", "0001-01-01..0001-03-31")])
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("report", "year", "0001"),
+        ("audit", "0001Q1"),
+        ("report", "quarter", "0000Q1"),
+        ("report", "month", "9999-12"),
+        ("list", "--period", "0001-01-01..0001-03-31"),
+    ],
+)
 def test_a_period_that_cannot_exist_is_a_usage_error(branch, args):
     result = run_pw(*args, cwd=branch)
-    assert result.returncode == 2 and "Traceback" not in result.stderr and "时间段" in result.stderr, result.stderr
+    assert (
+        result.returncode == 2 and "Traceback" not in result.stderr and "时间段" in result.stderr
+    ), result.stderr
 
 
 def test_invalid_utf8_in_an_option_is_refused(branch):
     head = _head(branch)
     args = [os.fsencode(a) for a in COMMITTEE_ARGS] + [b"--title", b"\xff\xfe\xce\xd2"]
-    result = subprocess.run([sys.executable, "-m", "partywork", "--today", "2026-11-26", *args], cwd=branch,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "partywork", "--today", "2026-11-26", *args],
+        cwd=branch,
+        capture_output=True,
+        text=True,
+    )
     _unchanged(branch, result, 2, "UTF-8", head=head)
 
 
@@ -128,7 +192,9 @@ def test_minutes_in_gbk_are_refused_not_stored_as_mojibake(branch, tmp_path):
     minutes.write_bytes(b"\xef\xbb\xbf" + "王伟：传达会议精神。\r\n李芳：汇报。\r\n".encode())
     record = ok(run_pw(*args, cwd=branch)).stdout.strip()
     text = (branch / "records" / "2026" / f"{record}.yaml").read_text(encoding="utf-8")
-    assert "王伟：传达会议精神。\n  李芳：汇报。" in text and "\ufeff" not in text and "\r" not in text
+    assert (
+        "王伟：传达会议精神。\n  李芳：汇报。" in text and "\ufeff" not in text and "\r" not in text
+    )
 
 
 def test_an_absence_needs_its_reason(branch):
@@ -140,14 +206,54 @@ def test_an_absence_needs_its_reason(branch):
 @pytest.mark.parametrize("hours", ["99999999999999999999", "25", "9" * 400])
 def test_absurd_study_hours_are_refused(branch, hours):
     head = _head(branch)
-    result = run_pw("log", "study", "--kind", "collective", "--date", "2026-08-01", "--place", "室", "--host", "王伟",
-                    "--recorder", "李芳", "--attendees", "王伟,李芳", "--material", "党章", "--hours", hours, cwd=branch)
+    result = run_pw(
+        "log",
+        "study",
+        "--kind",
+        "collective",
+        "--date",
+        "2026-08-01",
+        "--place",
+        "室",
+        "--host",
+        "王伟",
+        "--recorder",
+        "李芳",
+        "--attendees",
+        "王伟,李芳",
+        "--material",
+        "党章",
+        "--hours",
+        hours,
+        cwd=branch,
+    )
     _unchanged(branch, result, 65, "24", head=head)
 
 
 def test_a_training_course_may_run_for_days(branch):
-    ok(run_pw("log", "study", "--kind", "training", "--date", "2026-08-01", "--place", "党校", "--host", "王伟",
-              "--recorder", "李芳", "--attendees", "王伟,李芳", "--material", "党章", "--hours", "40", cwd=branch))
+    ok(
+        run_pw(
+            "log",
+            "study",
+            "--kind",
+            "training",
+            "--date",
+            "2026-08-01",
+            "--place",
+            "党校",
+            "--host",
+            "王伟",
+            "--recorder",
+            "李芳",
+            "--attendees",
+            "王伟,李芳",
+            "--material",
+            "党章",
+            "--hours",
+            "40",
+            cwd=branch,
+        )
+    )
 
 
 # --- Ctrl-C at any moment -----------------------------------------------------------------------
@@ -158,7 +264,9 @@ PW_SOURCE = str(Path(partywork.__file__).parent)
 @pytest.mark.parametrize("delay_ms", [0, 10, 20, 35, 50, 70, 90, 110, 130, 150])
 def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(branch, delay_ms):
     args = [sys.executable, "-m", "partywork", "--today", "2026-11-26", *COMMITTEE_ARGS]
-    process = subprocess.Popen(args, cwd=branch, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        args, cwd=branch, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     time.sleep(delay_ms / 1000)
     process.send_signal(signal.SIGINT)
     _out, err = process.communicate(timeout=60)
@@ -174,13 +282,19 @@ def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(branch, delay_ms):
 
 # --- a full disk leaves the index as it found it --------------------------------------------------
 
+
 def test_a_full_disk_leaves_nothing_staged(tmp_path):
     """A real full tmpfs (needs root and mount): whatever git managed to write before the disk
     filled, no `AD` entry stays in the index and pw verify still passes."""
     mount = tmp_path / "small"
     mount.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
-                                           capture_output=True).returncode != 0:
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True
+        ).returncode
+        != 0
+    ):
         pytest.skip("cannot mount a tmpfs here")
     try:
         root = mount / "branch"
@@ -196,9 +310,27 @@ def test_a_full_disk_leaves_nothing_staged(tmp_path):
                 pass
             os.ftruncate(fd, max(0, os.fstat(fd).st_size - free_kib * 1024))
             os.close(fd)
-            result = run_pw("log", "meeting", "--kind", "other", "--date", "2026-11-20", "--place", "室",
-                            "--host", "王伟", "--recorder", "王伟", "--attendees", "王伟", "--topic", "议题",
-                            "--minutes", "记录", cwd=root)
+            result = run_pw(
+                "log",
+                "meeting",
+                "--kind",
+                "other",
+                "--date",
+                "2026-11-20",
+                "--place",
+                "室",
+                "--host",
+                "王伟",
+                "--recorder",
+                "王伟",
+                "--attendees",
+                "王伟",
+                "--topic",
+                "议题",
+                "--minutes",
+                "记录",
+                cwd=root,
+            )
             ballast.unlink()
             assert result.returncode in (0, 74), (free_kib, result.stderr)
             assert git("status", "--porcelain", cwd=root) == "", free_kib

@@ -1,4 +1,5 @@
 """Wiring: list filters and formats, help for every command, the error boundary, packaging."""
+
 from __future__ import annotations
 
 import csv
@@ -21,9 +22,30 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _study(branch, date, *extra):
-    return ok(run_pw("log", "study", "--kind", "collective", "--date", date, "--place", "会议室", "--host", "王伟",
-                     "--recorder", "李芳", "--attendees", "王伟,李芳,陈静", "--material", "学习材料",
-                     "--hours", "2", *extra, cwd=branch)).stdout.strip()
+    return ok(
+        run_pw(
+            "log",
+            "study",
+            "--kind",
+            "collective",
+            "--date",
+            date,
+            "--place",
+            "会议室",
+            "--host",
+            "王伟",
+            "--recorder",
+            "李芳",
+            "--attendees",
+            "王伟,李芳,陈静",
+            "--material",
+            "学习材料",
+            "--hours",
+            "2",
+            *extra,
+            cwd=branch,
+        )
+    ).stdout.strip()
 
 
 def test_list_filters(branch):
@@ -32,7 +54,12 @@ def test_list_filters(branch):
     october = _study(branch, "2026-10-09", "--minutes", "学习安全生产法")
 
     def ids(*args):
-        return [r["id"] for r in json.loads(ok(run_pw("list", "--format", "json", *args, cwd=branch)).stdout)["records"]]
+        return [
+            r["id"]
+            for r in json.loads(ok(run_pw("list", "--format", "json", *args, cwd=branch)).stdout)[
+                "records"
+            ]
+        ]
 
     assert ids() == [committee, july, october]
     assert ids("--type", "study") == [july, october]
@@ -47,7 +74,10 @@ def test_list_filters(branch):
 def test_list_csv_and_table(branch):
     record_id = log_committee(branch)
     rows = list(csv.reader(io.StringIO(ok(run_pw("list", "--format", "csv", cwd=branch)).stdout)))
-    assert rows[0] == ["id", "type", "kind", "date", "title", "path", "voided"] and rows[1][0] == record_id
+    assert (
+        rows[0] == ["id", "type", "kind", "date", "title", "path", "voided"]
+        and rows[1][0] == record_id
+    )
     table = ok(run_pw("list", cwd=branch)).stdout
     assert record_id in table and "支委会" in table and "│" not in table  # no boxes when piped
 
@@ -62,22 +92,52 @@ def test_show_text_is_readable(branch):
 
 def test_unique_prefix_finds_a_record(branch):
     record_id = log_committee(branch)
-    assert json.loads(ok(run_pw("show", record_id[:-2], "--format", "json", cwd=branch)).stdout)["id"] == record_id
+    assert (
+        json.loads(ok(run_pw("show", record_id[:-2], "--format", "json", cwd=branch)).stdout)["id"]
+        == record_id
+    )
 
 
-@pytest.mark.parametrize("bad", ["../x", "../../etc/passwd", "/etc/passwd", "a/../../b", "..", ".git/config",
-                                 "-rf", "--output=x", "x" * 300, "CON", "a\u202eb"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "../x",
+        "../../etc/passwd",
+        "/etc/passwd",
+        "a/../../b",
+        "..",
+        ".git/config",
+        "-rf",
+        "--output=x",
+        "x" * 300,
+        "CON",
+        "a\u202eb",
+    ],
+)
 def test_hostile_ids_are_refused_before_touching_disk(branch, bad):
     result = run_pw("show", bad, cwd=branch)
     assert result.returncode in (2, 65, 66) and "Traceback" not in result.stderr
 
 
 def test_every_command_has_help(branch):
-    for command in (["--help"], ["log", "meeting", "--help"], ["log", "study", "--help"], ["log", "review", "--help"],
-                    ["show", "--help"], ["list", "--help"], ["edit", "--help"], ["void", "--help"],
-                    ["check", "--help"], ["init", "--help"], ["member", "add", "--help"], ["member", "leave", "--help"],
-                    ["member", "role", "--help"], ["member", "list", "--help"], ["group", "add", "--help"],
-                    ["group", "list", "--help"]):
+    for command in (
+        ["--help"],
+        ["log", "meeting", "--help"],
+        ["log", "study", "--help"],
+        ["log", "review", "--help"],
+        ["show", "--help"],
+        ["list", "--help"],
+        ["edit", "--help"],
+        ["void", "--help"],
+        ["check", "--help"],
+        ["init", "--help"],
+        ["member", "add", "--help"],
+        ["member", "leave", "--help"],
+        ["member", "role", "--help"],
+        ["member", "list", "--help"],
+        ["group", "add", "--help"],
+        ["group", "list", "--help"],
+    ):
         result = ok(run_pw(*command, cwd=branch, today=None))
         assert "Usage" in result.stdout
 
@@ -119,13 +179,29 @@ def test_boundary_maps_errors_to_exit_codes():
     assert bug.exit_code == 70 and "RuntimeError" in bug.stderr and "Traceback" not in bug.stderr
     assert bug.stdout == ""
     missing = runner.invoke(app, ["missing"])
-    assert missing.exit_code == 66 and "没有这条记录" in missing.stderr and "pw list" in missing.stderr
+    assert (
+        missing.exit_code == 66 and "没有这条记录" in missing.stderr and "pw list" in missing.stderr
+    )
 
 
 def test_templates_are_inside_the_wheel(tmp_path):
     pytest.importorskip("hatchling")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     wheel = next(tmp_path.glob("partywork-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     for lang in ("zh", "en"):

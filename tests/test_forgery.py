@@ -6,6 +6,7 @@ concerned and make `pw verify` exit 1. Changes made through pw itself (a late at
 backdated `member leave`) are warnings and verify passes. An honest history made on two clones
 whose clocks differ by minutes stays clean.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,15 +21,23 @@ import pytest
 from conftest import isolated_env
 from test_audit import FAKETIME, at, audit, branch, clean, found, meeting, pw, raw_git, verify  # noqa: F401
 
-pytestmark = pytest.mark.skipif(FAKETIME is None, reason="faketime is not installed (.ci/run installs it)")
+pytestmark = pytest.mark.skipif(
+    FAKETIME is None, reason="faketime is not installed (.ci/run installs it)"
+)
 
 
 def record_file(root: Path, rid: str) -> Path:
     return root / "records" / rid[:4] / f"{rid}.yaml"
 
 
-def hand_commit(root: Path, env: dict, subject: str, *trailers: str, when: str = "2026-10-20T20:00:00+00:00",
-                extra: tuple[str, ...] = ()) -> None:
+def hand_commit(
+    root: Path,
+    env: dict,
+    subject: str,
+    *trailers: str,
+    when: str = "2026-10-20T20:00:00+00:00",
+    extra: tuple[str, ...] = (),
+) -> None:
     message = subject + ("\n\n" + "\n".join(trailers) if trailers else "")
     raw_git(root, env, *extra, "commit", "-q", "-a", "-m", message, when=when)
 
@@ -46,9 +55,28 @@ def fails_verify(root: Path, env: dict, code: str) -> dict:
 
 
 def with_unexcused_absence(root: Path, env: dict) -> str:
-    args = ["log", "meeting", "--kind", "committee", "--date", "2026-09-20", "--place", "项目部会议室",
-            "--host", "王伟", "--recorder", "李芳", "--attendees", "王伟,李芳", "--absent", "张强:无故缺席",
-            "--topic", "研究四季度工作", "--minutes", "王伟：研究四季度安全生产工作安排。"]
+    args = [
+        "log",
+        "meeting",
+        "--kind",
+        "committee",
+        "--date",
+        "2026-09-20",
+        "--place",
+        "项目部会议室",
+        "--host",
+        "王伟",
+        "--recorder",
+        "李芳",
+        "--attendees",
+        "王伟,李芳",
+        "--absent",
+        "张强:无故缺席",
+        "--topic",
+        "研究四季度工作",
+        "--minutes",
+        "王伟：研究四季度安全生产工作安排。",
+    ]
     return at("2026-09-20", root, env, *args).stdout.strip()
 
 
@@ -58,7 +86,9 @@ def with_unexcused_absence(root: Path, env: dict) -> str:
 def _merge_with(root: Path, env: dict, change) -> None:
     """A side branch with an empty commit, merged with --no-commit; the change is made in the merge."""
     raw_git(root, env, "checkout", "-q", "-b", "side")
-    raw_git(root, env, "commit", "-q", "--allow-empty", "-m", "side", when="2026-10-19T20:00:00+00:00")
+    raw_git(
+        root, env, "commit", "-q", "--allow-empty", "-m", "side", when="2026-10-19T20:00:00+00:00"
+    )
     raw_git(root, env, "checkout", "-q", "main")
     raw_git(root, env, "merge", "-q", "--no-ff", "--no-commit", "side")
     change()
@@ -72,7 +102,11 @@ def test_a_merge_that_adds_a_record_is_seen_and_followed_by_history(branch):
     new_id = "2026-08-20-committee-zz01"
 
     def add() -> None:
-        text = source.read_text(encoding="utf-8").replace(ids["committee-08"], new_id).replace("2026-08-04", "2026-08-20")
+        text = (
+            source.read_text(encoding="utf-8")
+            .replace(ids["committee-08"], new_id)
+            .replace("2026-08-04", "2026-08-20")
+        )
         record_file(root, new_id).write_text(text, encoding="utf-8")
 
     _merge_with(root, env, add)
@@ -93,7 +127,10 @@ def test_a_merge_that_changes_or_deletes_records(branch):
 
     _merge_with(root, env, change)
     findings = audit(root, env)
-    assert {f["record"] for f in above_info(findings, "OUTSIDE")} == {ids["committee-07"], ids["group-07"]}
+    assert {f["record"] for f in above_info(findings, "OUTSIDE")} == {
+        ids["committee-07"],
+        ids["group-07"],
+    }
     assert [f["record"] for f in found(findings, "DELETED")] == [ids["group-07"]]
     fails_verify(root, env, "OUTSIDE")
 
@@ -103,7 +140,16 @@ def test_a_merge_carrying_pw_trailers_is_forged(branch):
     raw_git(root, env, "checkout", "-q", "-b", "side")
     raw_git(root, env, "commit", "-q", "--allow-empty", "-m", "side")
     raw_git(root, env, "checkout", "-q", "main")
-    raw_git(root, env, "merge", "-q", "--no-ff", "side", "-m", "合并\n\nPw-Action: log\nPw-Record: " + ids["group-09"])
+    raw_git(
+        root,
+        env,
+        "merge",
+        "-q",
+        "--no-ff",
+        "side",
+        "-m",
+        "合并\n\nPw-Action: log\nPw-Record: " + ids["group-09"],
+    )
     fails_verify(root, env, "FORGED")
 
 
@@ -116,9 +162,11 @@ def test_void_trailer_over_turning_an_absence_into_attendance(branch):
     path = record_file(root, rid)
     text = path.read_text(encoding="utf-8")
     text = text.replace("- 王伟\n- 李芳\n", "- 王伟\n- 李芳\n- 张强\n")
-    text = text[:text.index("absent:")] + text[text.index("topics:"):]
+    text = text[: text.index("absent:")] + text[text.index("topics:") :]
     path.write_text(text, encoding="utf-8")
-    hand_commit(root, env, "作废 重复录入", "Pw-Action: void", f"Pw-Record: {rid}", "Pw-Reason: 重复录入")
+    hand_commit(
+        root, env, "作废 重复录入", "Pw-Action: void", f"Pw-Record: {rid}", "Pw-Reason: 重复录入"
+    )
     forged = above_info(audit(root, env), "FORGED")
     assert [f["record"] for f in forged] == [rid] and forged[0]["severity"] == "error"
     assert "attendees" in forged[0]["message"] or "voided" in forged[0]["message"]
@@ -128,7 +176,9 @@ def test_void_trailer_over_turning_an_absence_into_attendance(branch):
 def test_log_trailer_over_an_edit_of_an_old_record(branch):
     root, env, ids = branch
     path = record_file(root, ids["committee-07"])
-    path.write_text(path.read_text(encoding="utf-8").replace("项目部会议室", "党员活动室"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("项目部会议室", "党员活动室"), encoding="utf-8"
+    )
     hand_commit(root, env, "记录 支委会", "Pw-Action: log", f"Pw-Record: {ids['committee-07']}")
     assert [f["record"] for f in above_info(audit(root, env), "FORGED")] == [ids["committee-07"]]
     fails_verify(root, env, "FORGED")
@@ -155,8 +205,13 @@ def test_edit_trailer_over_a_change_of_date(branch):
     root, env, ids = branch
     rid = ids["committee-08"]
     path = record_file(root, rid)
-    path.write_text(path.read_text(encoding="utf-8").replace("date: 2026-08-04", "date: 2026-08-05"), encoding="utf-8")
-    hand_commit(root, env, "更正日期", "Pw-Action: edit", f"Pw-Record: {rid}", "Pw-Reason: 更正日期")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("date: 2026-08-04", "date: 2026-08-05"),
+        encoding="utf-8",
+    )
+    hand_commit(
+        root, env, "更正日期", "Pw-Action: edit", f"Pw-Record: {rid}", "Pw-Reason: 更正日期"
+    )
     misplaced = above_info(audit(root, env), "MISPLACED")
     assert [f["record"] for f in misplaced] == [rid] and "2026-08-05" in misplaced[0]["message"]
     fails_verify(root, env, "MISPLACED")
@@ -179,10 +234,14 @@ def test_an_unsigned_commit_that_switches_signing_off(branch, tmp_path):
     root, env, ids = branch
     _require_signing(root, env, _keys(tmp_path))
     settings = root / "records" / "pw.yaml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace("signing: require", "signing: 'off'"),
-                        encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace("signing: require", "signing: 'off'"),
+        encoding="utf-8",
+    )
     path = record_file(root, ids["group-08"])
-    path.write_text(path.read_text(encoding="utf-8").replace("安全生产", "安全检查"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("安全生产", "安全检查"), encoding="utf-8"
+    )
     hand_commit(root, env, "关闭签名", extra=("-c", "commit.gpgSign=false"))
     unsigned = fails_verify(root, env, "UNSIGNED")
     assert unsigned["commit"] == raw_git(root, env, "rev-parse", "HEAD").strip()
@@ -197,29 +256,57 @@ def test_signatures_are_checked_against_the_verifiers_own_signers(branch, tmp_pa
     keys = _keys(tmp_path)
     _require_signing(root, env, keys)
     planted = tmp_path / "planted_signers"
-    planted.write_text(f"recorder@example.org {(tmp_path / 'stranger.pub').read_text()}", encoding="utf-8")
-    raw_git(root, env, "config", "gpg.ssh.allowedSignersFile", str(planted))  # the repository's own, ignored
+    planted.write_text(
+        f"recorder@example.org {(tmp_path / 'stranger.pub').read_text()}", encoding="utf-8"
+    )
+    raw_git(
+        root, env, "config", "gpg.ssh.allowedSignersFile", str(planted)
+    )  # the repository's own, ignored
     path = record_file(root, ids["group-08"])
     path.write_text(path.read_text(encoding="utf-8") + "late_reason: 补\n", encoding="utf-8")
-    raw_git(root, env, "-c", f"user.signingkey={keys['stranger']}", "commit", "-q", "-S", "-am", "别人的钥匙")
+    raw_git(
+        root,
+        env,
+        "-c",
+        f"user.signingkey={keys['stranger']}",
+        "commit",
+        "-q",
+        "-S",
+        "-am",
+        "别人的钥匙",
+    )
     fails_verify(root, env, "BAD-SIGNATURE")
 
 
 def test_an_unknown_author_who_empties_recorders(branch):
     root, env, ids = branch
     settings = root / "records" / "pw.yaml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace("recorders: []", "recorders:\n- recorder@example.org"),
-                        encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            "recorders: []", "recorders:\n- recorder@example.org"
+        ),
+        encoding="utf-8",
+    )
     hand_commit(root, env, "只允许组织委员记录", when="2026-10-01T20:00:00+00:00")
-    settings.write_text(settings.read_text(encoding="utf-8").replace("recorders:\n- recorder@example.org", "recorders: []"),
-                        encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            "recorders:\n- recorder@example.org", "recorders: []"
+        ),
+        encoding="utf-8",
+    )
     path = record_file(root, ids["group-08"])
-    path.write_text(path.read_text(encoding="utf-8").replace("安全生产", "安全检查"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("安全生产", "安全检查"), encoding="utf-8"
+    )
     hand_commit(root, env, "改", extra=("-c", "user.email=stranger@example.org"))
     unknown = fails_verify(root, env, "UNKNOWN-AUTHOR")
     assert "stranger@example.org" in unknown["message"]
     weakened = found(audit(root, env), "WEAKENED")
-    assert weakened and "recorders" in weakened[0]["message"] and "stranger@example.org" in weakened[0]["message"]
+    assert (
+        weakened
+        and "recorders" in weakened[0]["message"]
+        and "stranger@example.org" in weakened[0]["message"]
+    )
 
 
 def test_weakening_a_rule_is_shown_but_does_not_fail_verify(branch):
@@ -232,7 +319,10 @@ def test_weakening_a_rule_is_shown_but_does_not_fail_verify(branch):
     status, data = verify(root, env)
     assert status == 0 and data["ok"] is True
     assert [(f["code"], f["severity"]) for f in data["findings"]] == [("WEAKENED", "warning")]
-    assert "late_after_days" in data["findings"][0]["message"] and "30" in data["findings"][0]["message"]
+    assert (
+        "late_after_days" in data["findings"][0]["message"]
+        and "30" in data["findings"][0]["message"]
+    )
 
 
 # -- what was shared stays witnessed --------------------------------------------------------------
@@ -255,8 +345,17 @@ def test_a_close_tag_moved_onto_a_later_commit(branch):
     root, env, _ids = branch
     _closed_and_witnessed(root, env)
     at("2026-10-09", root, env, *meeting("2026-10-09", "committee"))
-    raw_git(root, env, "tag", "-f", "-a", "-m", "封存\n\nPw-Action: close\nPw-Period: 2026-07-01..2026-09-30",
-            "pw/closed/2026Q3", "HEAD")
+    raw_git(
+        root,
+        env,
+        "tag",
+        "-f",
+        "-a",
+        "-m",
+        "封存\n\nPw-Action: close\nPw-Period: 2026-07-01..2026-09-30",
+        "pw/closed/2026Q3",
+        "HEAD",
+    )
     assert "pw/closed/2026Q3" in fails_verify(root, env, "REWRITTEN")["message"]
 
 
@@ -294,8 +393,19 @@ def test_a_history_replaced_from_its_first_commit(branch):
 def test_a_late_attendance_edit_through_pw_is_a_warning_naming_the_change(branch):
     root, env, _ids = branch
     rid = with_unexcused_absence(root, env)
-    at("2026-11-02", root, env, "edit", rid, "--set", "attendees=王伟,李芳,张强", "--set", "absent=",
-       "--reason", "张强实际到会")
+    at(
+        "2026-11-02",
+        root,
+        env,
+        "edit",
+        rid,
+        "--set",
+        "attendees=王伟,李芳,张强",
+        "--set",
+        "absent=",
+        "--reason",
+        "张强实际到会",
+    )
     amended = [f for f in found(audit(root, env), "AMENDED") if f["record"] == rid]
     assert [f["severity"] for f in amended] == ["warning"]
     message = amended[0]["message"]
@@ -307,8 +417,19 @@ def test_a_late_attendance_edit_through_pw_is_a_warning_naming_the_change(branch
 def test_an_edit_within_the_window_stays_information(branch):
     root, env, _ids = branch
     rid = with_unexcused_absence(root, env)
-    at("2026-09-21", root, env, "edit", rid, "--set", "attendees=王伟,李芳,张强", "--set", "absent=",
-       "--reason", "张强实际到会")
+    at(
+        "2026-09-21",
+        root,
+        env,
+        "edit",
+        rid,
+        "--set",
+        "attendees=王伟,李芳,张强",
+        "--set",
+        "absent=",
+        "--reason",
+        "张强实际到会",
+    )
     amended = [f for f in found(audit(root, env), "AMENDED") if f["record"] == rid]
     assert [f["severity"] for f in amended] == ["info"]
 
@@ -320,7 +441,9 @@ def test_member_leave_months_back_through_pw_is_a_warning(branch):
     retro = found(audit(root, env), "RETROACTIVE")
     assert [f["severity"] for f in retro] == ["warning"]
     message = retro[0]["message"]
-    assert "张强" in message and "2026-07-01" in message and "7" in message  # the seven records since July
+    assert (
+        "张强" in message and "2026-07-01" in message and "7" in message
+    )  # the seven records since July
     assert "2026-07-03-committee" in message
     status, data = verify(root, env)
     assert status == 0, data
@@ -333,7 +456,9 @@ def test_the_same_leave_by_hand_is_an_error(branch):
     text = roster.read_text(encoding="utf-8")
     start = text.index("name: 张强")
     left = text.index("left: null", start)
-    roster.write_text(text[:left] + "left: 2026-07-01" + text[left + len("left: null"):], encoding="utf-8")
+    roster.write_text(
+        text[:left] + "left: 2026-07-01" + text[left + len("left: null") :], encoding="utf-8"
+    )
     hand_commit(root, env, "张强转出")
     retro = found(audit(root, env), "RETROACTIVE")
     assert [f["severity"] for f in retro] == ["error"]
@@ -350,7 +475,9 @@ def test_a_roster_entered_with_past_dates_before_any_record_is_clean(clean):
 
 def test_a_quarter_on_two_clones_with_clocks_minutes_apart(tmp_path):
     env = isolated_env(tmp_path / "home")
-    env.update({k: v for k, v in os.environ.items() if k.startswith(("PATH", "PYTHON", "VIRTUAL_ENV"))})
+    env.update(
+        {k: v for k, v in os.environ.items() if k.startswith(("PATH", "PYTHON", "VIRTUAL_ENV"))}
+    )
     remote = tmp_path / "remote.git"
     subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True, env=env)
     first = tmp_path / "secretary" / "branch"
@@ -358,7 +485,20 @@ def test_a_quarter_on_two_clones_with_clocks_minutes_apart(tmp_path):
     at("2026-06-30", first.parent, env, "init", str(first), "--branch", "两台电脑党支部")
     at("2026-06-30", first, env, "group", "add", "g1", "--name", "第一党小组")
     for name, role in (("王伟", "secretary"), ("李芳", "committee"), ("张强", "committee")):
-        at("2026-06-30", first, env, "member", "add", name, "--group", "g1", "--joined", "2026-01-01", "--role", role)
+        at(
+            "2026-06-30",
+            first,
+            env,
+            "member",
+            "add",
+            name,
+            "--group",
+            "g1",
+            "--joined",
+            "2026-01-01",
+            "--role",
+            role,
+        )
     subprocess.run(["git", "remote", "add", "origin", str(remote)], cwd=first, check=True, env=env)
     at("2026-06-30", first, env, "sync")
     second = tmp_path / "recorder" / "branch"
@@ -367,8 +507,13 @@ def test_a_quarter_on_two_clones_with_clocks_minutes_apart(tmp_path):
     def on(clone: Path, day: str, minutes_behind: int, *args: str) -> None:
         clock = f"@{day} 20:{59 - minutes_behind:02d}:00"
         command = [FAKETIME, "-f", clock, sys.executable, "-m", "partywork", *args]
-        result = subprocess.run(command, cwd=clone, capture_output=True, text=True,
-                                env={**env, "FAKETIME_DONT_FAKE_MONOTONIC": "1"})
+        result = subprocess.run(
+            command,
+            cwd=clone,
+            capture_output=True,
+            text=True,
+            env={**env, "FAKETIME_DONT_FAKE_MONOTONIC": "1"},
+        )
         assert result.returncode == 0, result.stderr
 
     for month, day in (("07", "03"), ("08", "04"), ("09", "02")):
@@ -390,7 +535,7 @@ def test_a_quarter_on_two_clones_with_clocks_minutes_apart(tmp_path):
 def unexcused_to_attended(root: Path, rid: str) -> None:
     path = record_file(root, rid)
     text = path.read_text(encoding="utf-8").replace("- 王伟\n- 李芳\n", "- 王伟\n- 李芳\n- 张强\n")
-    path.write_text(text[:text.index("absent:")] + text[text.index("topics:"):], encoding="utf-8")
+    path.write_text(text[: text.index("absent:")] + text[text.index("topics:") :], encoding="utf-8")
 
 
 def test_control_characters_in_a_message_cannot_hide_its_commit(branch):
@@ -407,7 +552,9 @@ def test_control_characters_in_a_message_cannot_hide_its_commit(branch):
 def test_separators_in_names_and_subjects_do_not_crash_the_audit(branch, author):
     root, env, ids = branch
     path = record_file(root, ids["group-08"])
-    path.write_text(path.read_text(encoding="utf-8").replace("安全生产", "安全检查"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("安全生产", "安全检查"), encoding="utf-8"
+    )
     hand_commit(root, env, "\x1e", extra=("-c", f"user.name={author}"))
     outside = above_info(audit(root, env), "OUTSIDE")
     assert [f["record"] for f in outside] == [ids["group-08"]]
@@ -418,7 +565,17 @@ def _ours_merge_over(root: Path, env: dict, branch_point: str, rebuild) -> None:
     of the real history, which therefore stays an ancestor: nothing looks rewritten."""
     raw_git(root, env, "checkout", "-q", "-b", "x", branch_point)
     rebuild()
-    raw_git(root, env, "merge", "-q", "-s", "ours", "--no-edit", "main", when="2026-10-20T20:05:00+00:00")
+    raw_git(
+        root,
+        env,
+        "merge",
+        "-q",
+        "-s",
+        "ours",
+        "--no-edit",
+        "main",
+        when="2026-10-20T20:05:00+00:00",
+    )
     raw_git(root, env, "checkout", "-q", "main")
     raw_git(root, env, "reset", "-q", "--hard", "x")
 
@@ -433,7 +590,9 @@ def test_an_ours_merge_that_drops_a_record(branch):
     _ours_merge_over(root, env, "main~2", rebuild)
     assert not record_file(root, dropped).exists()
     findings = audit(root, env)
-    assert dropped in {f["record"] for f in above_info(findings, "DELETED") + above_info(findings, "OUTSIDE")}
+    assert dropped in {
+        f["record"] for f in above_info(findings, "DELETED") + above_info(findings, "OUTSIDE")
+    }
     fails_verify(root, env, "OUTSIDE")
 
 
@@ -445,7 +604,9 @@ def test_an_ours_merge_over_a_record_logged_again_with_other_content(branch):
     def rebuild() -> None:
         raw_git(root, env, "checkout", "-q", "main~1", "--", f"records/2026/{rid}.yaml")
         path = record_file(root, rid)
-        path.write_text(path.read_text(encoding="utf-8").replace("项目部会议室", "党员活动室"), encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("项目部会议室", "党员活动室"), encoding="utf-8"
+        )
         raw_git(root, env, "add", "-A", "records")
         raw_git(root, env, "commit", "-q", "-m", original_message, when="2026-09-02T20:00:00+00:00")
 
@@ -459,24 +620,49 @@ def test_an_ours_merge_over_a_record_logged_again_with_other_content(branch):
 def test_a_recorders_name_as_author_does_not_let_the_committer_in(branch):
     root, env, ids = branch
     settings = root / "records" / "pw.yaml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace("recorders: []", "recorders:\n- recorder@example.org"),
-                        encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            "recorders: []", "recorders:\n- recorder@example.org"
+        ),
+        encoding="utf-8",
+    )
     hand_commit(root, env, "只允许组织委员记录", when="2026-10-01T20:00:00+00:00")
     path = record_file(root, ids["group-08"])
-    path.write_text(path.read_text(encoding="utf-8").replace("安全生产", "安全检查"), encoding="utf-8")
-    raw_git(root, env, "-c", "user.email=stranger@example.org", "-c", "user.name=书记", "commit", "-q", "-a",
-            "--author", "组织委员 <recorder@example.org>", "-m",
-            f"改\n\nPw-Action: edit\nPw-Record: {ids['group-08']}\nPw-Reason: 更正", when="2026-10-20T20:00:00+00:00")
-    assert raw_git(root, env, "log", "-1", "--format=%ae %ce").split() == ["recorder@example.org", "stranger@example.org"]
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("安全生产", "安全检查"), encoding="utf-8"
+    )
+    raw_git(
+        root,
+        env,
+        "-c",
+        "user.email=stranger@example.org",
+        "-c",
+        "user.name=书记",
+        "commit",
+        "-q",
+        "-a",
+        "--author",
+        "组织委员 <recorder@example.org>",
+        "-m",
+        f"改\n\nPw-Action: edit\nPw-Record: {ids['group-08']}\nPw-Reason: 更正",
+        when="2026-10-20T20:00:00+00:00",
+    )
+    assert raw_git(root, env, "log", "-1", "--format=%ae %ce").split() == [
+        "recorder@example.org",
+        "stranger@example.org",
+    ]
     assert "stranger@example.org" in fails_verify(root, env, "UNKNOWN-AUTHOR")["message"]
 
 
-@pytest.mark.parametrize("old,new,setting", [
-    ("  member: 32\n  leader: 56", "  member: 1\n  leader: 1", "study_hours"),
-    ("    per_group: true", "    per_group: false", "rules.group"),
-    ("year_start_month: 1", "year_start_month: 2", "year_start_month"),
-    ("type: formal", "type: temporary", "type"),
-])
+@pytest.mark.parametrize(
+    "old,new,setting",
+    [
+        ("  member: 32\n  leader: 56", "  member: 1\n  leader: 1", "study_hours"),
+        ("    per_group: true", "    per_group: false", "rules.group"),
+        ("year_start_month: 1", "year_start_month: 2", "year_start_month"),
+        ("type: formal", "type: temporary", "type"),
+    ],
+)
 def test_every_weakening_of_the_settings_is_named(branch, old, new, setting):
     root, env, _ids = branch
     settings = root / "records" / "pw.yaml"
@@ -496,7 +682,9 @@ def test_weakening_behind_an_unreadable_version_is_still_named(branch):
     hand_commit(root, env, "更严格", when="2026-10-01T20:00:00+00:00")
     settings.write_text(text.replace("branch: ", "branch: !!str "), encoding="utf-8")
     hand_commit(root, env, "格式", when="2026-10-02T20:00:00+00:00")
-    settings.write_text(text.replace("late_after_days: 1", "late_after_days: 365"), encoding="utf-8")
+    settings.write_text(
+        text.replace("late_after_days: 1", "late_after_days: 365"), encoding="utf-8"
+    )
     hand_commit(root, env, "恢复", when="2026-10-03T20:00:00+00:00")
     messages = [f["message"] for f in found(audit(root, env), "WEAKENED")]
     assert any("late_after_days" in m and "365" in m for m in messages)
@@ -507,8 +695,10 @@ def test_a_namesake_prepended_to_the_roster(branch):
     with_unexcused_absence(root, env)
     roster = root / "records" / "members.yaml"
     text = roster.read_text(encoding="utf-8")
-    twin = ("  - name: 张强\n    status: full\n    group: g1\n    joined: 2026-01-01\n    left: 2026-06-30\n"
-            "    voting: true\n")
+    twin = (
+        "  - name: 张强\n    status: full\n    group: g1\n    joined: 2026-01-01\n    left: 2026-06-30\n"
+        "    voting: true\n"
+    )
     roster.write_text(text.replace("members:\n", "members:\n" + twin, 1), encoding="utf-8")
     hand_commit(root, env, "整理花名册")
     fails_verify(root, env, "RETROACTIVE")
@@ -527,8 +717,10 @@ def test_changes_hidden_from_git_status_are_named(branch, flag):
 
 def test_a_gitattributes_that_changes_how_records_are_read(branch):
     root, env, ids = branch
-    (root / ".gitattributes").write_text(f"records/2026/{ids['committee-07']}.yaml working-tree-encoding=UTF-16LE\n",
-                                         encoding="utf-8")
+    (root / ".gitattributes").write_text(
+        f"records/2026/{ids['committee-07']}.yaml working-tree-encoding=UTF-16LE\n",
+        encoding="utf-8",
+    )
     raw_git(root, env, "add", ".gitattributes")
     hand_commit(root, env, "统一换行")
     outside = above_info(audit(root, env), "OUTSIDE")

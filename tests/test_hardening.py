@@ -1,6 +1,7 @@
 """RELIABILITY.md's test plan, the rows not covered elsewhere: crash points for every write,
 Ctrl-C, a live git holding the index, a full disk (real and injected), encodings rewritten,
 symlinks, case, signing by the user's own git settings, and the yaml-test-suite when present."""
+
 from __future__ import annotations
 
 import errno
@@ -20,8 +21,13 @@ from partywork.yamlio import parse
 
 def invariants(root: Path) -> None:
     """Nothing lost: fsck clean, no lock or journal left, records/ as committed, every record readable."""
-    subprocess.run(["git", "fsck", "--full", "--no-progress"], cwd=root, check=True, capture_output=True)
-    assert not (root / ".git" / "index.lock").exists() and not (root / ".git" / "pw-journal.json").exists()
+    subprocess.run(
+        ["git", "fsck", "--full", "--no-progress"], cwd=root, check=True, capture_output=True
+    )
+    assert (
+        not (root / ".git" / "index.lock").exists()
+        and not (root / ".git" / "pw-journal.json").exists()
+    )
     assert git("status", "--porcelain", "--", "records", cwd=root) == ""
     assert not list((root / "records").rglob(".pw-tmp-*"))
     for path in (root / "records").rglob("*.yaml"):
@@ -46,8 +52,29 @@ def test_crash_point_matrix(branch, command, point):
     head = git("rev-parse", "HEAD", cwd=branch)
     crashed = run_pw(*COMMANDS[command](record), cwd=branch, env={"PW_TEST_CRASHPOINT": point})
     assert crashed.returncode == -signal.SIGKILL
-    ok(run_pw("log", "meeting", "--kind", "committee", "--date", "2026-07-20", "--place", "会议室", "--host", "王伟",
-              "--recorder", "李芳", "--attendees", "王伟,李芳,张强", "--topic", "下一次", "--minutes", "记录。", cwd=branch))
+    ok(
+        run_pw(
+            "log",
+            "meeting",
+            "--kind",
+            "committee",
+            "--date",
+            "2026-07-20",
+            "--place",
+            "会议室",
+            "--host",
+            "王伟",
+            "--recorder",
+            "李芳",
+            "--attendees",
+            "王伟,李芳,张强",
+            "--topic",
+            "下一次",
+            "--minutes",
+            "记录。",
+            cwd=branch,
+        )
+    )
     invariants(branch)
     committed = point == "after_commit"
     new_commits = git("rev-list", f"{head.strip()}..HEAD", cwd=branch).split()
@@ -61,7 +88,9 @@ def test_ctrl_c_rolls_back_with_exit_130(branch, command):
     """C3: Ctrl-C during the write: exit 130, no traceback, the tree as HEAD has it."""
     record = log_committee(branch)
     head = git("rev-parse", "HEAD", cwd=branch)
-    result = run_pw(*COMMANDS[command](record), cwd=branch, env={"PW_TEST_CRASHPOINT": "interrupt:after_add"})
+    result = run_pw(
+        *COMMANDS[command](record), cwd=branch, env={"PW_TEST_CRASHPOINT": "interrupt:after_add"}
+    )
     assert result.returncode == 130 and "Traceback" not in result.stderr
     assert git("rev-parse", "HEAD", cwd=branch) == head
     invariants(branch)
@@ -71,7 +100,9 @@ def test_ctrl_c_rolls_back_with_exit_130(branch, command):
 def test_a_live_git_holding_the_index_is_named(branch):
     """C5: another process holds .git/index.lock: pw waits, then exits 75 naming it."""
     lock = branch / ".git" / "index.lock"
-    holder = subprocess.Popen([sys.executable, "-c", f"f = open({str(lock)!r}, 'w'); import time; time.sleep(30)"])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"f = open({str(lock)!r}, 'w'); import time; time.sleep(30)"]
+    )
     try:
         deadline = time.monotonic() + 10
         while not lock.exists() and time.monotonic() < deadline:
@@ -111,7 +142,9 @@ def test_injected_disk_full_changes_nothing(branch, monkeypatch, name, fail_at):
     path = branch / "records" / "2026" / f"{record}.yaml"
     old = path.read_bytes()
     _injected(monkeypatch, name, fail_at)
-    result = CliRunner().invoke(app, ["--repo", str(branch), "--today", "2026-11-26", *COMMANDS["edit"](record)])
+    result = CliRunner().invoke(
+        app, ["--repo", str(branch), "--today", "2026-11-26", *COMMANDS["edit"](record)]
+    )
     monkeypatch.undo()
     assert result.exit_code in (0, 74), result.output
     if result.exit_code == 74:
@@ -123,8 +156,13 @@ def test_a_full_tmpfs(tmp_path):
     """C7: a real full disk (needs root and mount; skipped otherwise): exit 74, nothing changed."""
     mount = tmp_path / "small"
     mount.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
-                                           capture_output=True).returncode != 0:
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True
+        ).returncode
+        != 0
+    ):
         pytest.skip("cannot mount a tmpfs here")
     try:
         root = mount / "branch"

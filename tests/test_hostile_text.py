@@ -1,6 +1,7 @@
 """Issue 12, "text stays text": what a branch wrote — a reason, a commit's author, a record's field,
 a file's name — reaches the supervisor's terminal escaped, and a report opened in a spreadsheet or a
 Markdown viewer runs nothing."""
+
 from __future__ import annotations
 
 import csv
@@ -28,15 +29,33 @@ def planted(branch):
     """A branch where every kind of text pw prints carries ESC, bidi and zero-width characters."""
     record = log_committee(branch)
     # a reason given to pw itself
-    ok(run_pw("edit", record, "--set", "place=党员活动室", "--reason", f"ok{ESC}没有发现问题{RLO}", cwd=branch))
+    ok(
+        run_pw(
+            "edit",
+            record,
+            "--set",
+            "place=党员活动室",
+            "--reason",
+            f"ok{ESC}没有发现问题{RLO}",
+            cwd=branch,
+        )
+    )
     # a record field, by hand (YAML escapes are how a control character gets into a file)
     path = branch / "records" / "2026" / f"{record}.yaml"
     text = path.read_text(encoding="utf-8")
     text = text.replace("title: ", 'title: "\\e[2J\\e[H假标题\\u202e\\u200b\\x9b\\a" # ', 1)
     path.write_text(text, encoding="utf-8")
     # and committed under an author whose name and email are escape sequences
-    git("-c", f"user.name=组织{ESC}委员{RLO}", "-c", f"user.email=x{ESC}@e\u200b.org", "commit", "-qam",
-        f"手工修改{ESC}", cwd=branch)
+    git(
+        "-c",
+        f"user.name=组织{ESC}委员{RLO}",
+        "-c",
+        f"user.email=x{ESC}@e\u200b.org",
+        "commit",
+        "-qam",
+        f"手工修改{ESC}",
+        cwd=branch,
+    )
     # a file under records/ whose name is an escape sequence
     evil = branch / "records" / "2026" / f"2026-07-04-other-{ESC}{RLO}.yaml"
     evil.write_text("schema: 1\n", encoding="utf-8")
@@ -47,17 +66,33 @@ def planted(branch):
 
 
 COMMANDS = [
-    ("history", "{id}"), ("history", "{id}", "--format", "json"),
-    ("audit",), ("audit", "--format", "json"), ("audit", "2026Q3"),
-    ("verify",), ("verify", "--format", "json"),
-    ("check",), ("check", "--format", "json"),
-    ("show", "{id}"), ("show", "{id}", "--format", "yaml"), ("show", "{id}", "--format", "json"),
-    ("list",), ("list", "--format", "json"), ("list", "--format", "csv"), ("list", "--format", "table"),
-    ("report", "quarter", "2026Q3", "--format", "table"), ("report", "quarter", "2026Q3", "--format", "md"),
-    ("report", "quarter", "2026Q3", "--format", "csv"), ("report", "quarter", "2026Q3", "--format", "json"),
+    ("history", "{id}"),
+    ("history", "{id}", "--format", "json"),
+    ("audit",),
+    ("audit", "--format", "json"),
+    ("audit", "2026Q3"),
+    ("verify",),
+    ("verify", "--format", "json"),
+    ("check",),
+    ("check", "--format", "json"),
+    ("show", "{id}"),
+    ("show", "{id}", "--format", "yaml"),
+    ("show", "{id}", "--format", "json"),
+    ("list",),
+    ("list", "--format", "json"),
+    ("list", "--format", "csv"),
+    ("list", "--format", "table"),
+    ("report", "quarter", "2026Q3", "--format", "table"),
+    ("report", "quarter", "2026Q3", "--format", "md"),
+    ("report", "quarter", "2026Q3", "--format", "csv"),
+    ("report", "quarter", "2026Q3", "--format", "json"),
     ("report", "quarter", "2026Q3", "--format", "html"),
-    ("action", "list"), ("action", "list", "--format", "json"),
-    ("status",), ("status", "--format", "json"), ("member", "list"), ("group", "list"),
+    ("action", "list"),
+    ("action", "list", "--format", "json"),
+    ("status",),
+    ("status", "--format", "json"),
+    ("member", "list"),
+    ("group", "list"),
 ]
 
 
@@ -76,7 +111,9 @@ def test_history_shows_the_planted_text_escaped(planted):
     assert "ok\\x1b[2J\\x1b[H没有发现问题\\u202e" in out
     assert "组织\\x1b[2J\\x1b[H委员\\u202e" in out
     data = json.loads(ok(run_pw("history", record, "--format", "json", cwd=root)).stdout)
-    assert any(v["reason"] == f"ok{ESC}没有发现问题{RLO}" for v in data["versions"])  # JSON keeps the data
+    assert any(
+        v["reason"] == f"ok{ESC}没有发现问题{RLO}" for v in data["versions"]
+    )  # JSON keeps the data
 
 
 def test_a_name_in_an_error_message_is_escaped(branch):
@@ -87,8 +124,17 @@ def test_a_name_in_an_error_message_is_escaped(branch):
 
 def test_rich_markup_in_a_title_is_shown_not_obeyed(branch):
     record = log_committee(branch)
-    ok(run_pw("edit", record, "--set", "title=[/][bold red]已整改[/bold red] [link=http://x]点此[/link]",
-              "--reason", "试", cwd=branch))
+    ok(
+        run_pw(
+            "edit",
+            record,
+            "--set",
+            "title=[/][bold red]已整改[/bold red] [link=http://x]点此[/link]",
+            "--reason",
+            "试",
+            cwd=branch,
+        )
+    )
     out = ok(run_pw("list", "--format", "table", cwd=branch)).stdout
     assert "[link=http://x]" in out
     out = ok(run_pw("report", "quarter", "2026Q3", "--format", "table", cwd=branch)).stdout
@@ -100,14 +146,40 @@ FORMULAS = ('=HYPERLINK("http://x","点此查看")', "@SUM(1+1)", "+1+1", "-2+3"
 
 def _titled(branch, titles) -> None:
     for i, title in enumerate(titles):
-        ok(run_pw("log", "meeting", "--kind", "other", "--date", f"2026-08-{i + 1:02d}", "--title", title,
-                  "--place", "会议室", "--host", "王伟", "--recorder", "李芳", "--attendees", "王伟,李芳",
-                  "--topic", "议题", "--minutes", "记录", cwd=branch))
+        ok(
+            run_pw(
+                "log",
+                "meeting",
+                "--kind",
+                "other",
+                "--date",
+                f"2026-08-{i + 1:02d}",
+                "--title",
+                title,
+                "--place",
+                "会议室",
+                "--host",
+                "王伟",
+                "--recorder",
+                "李芳",
+                "--attendees",
+                "王伟,李芳",
+                "--topic",
+                "议题",
+                "--minutes",
+                "记录",
+                cwd=branch,
+            )
+        )
 
 
 def _formula_cells(text: str) -> list[str]:
-    return [cell for row in csv.reader(io.StringIO(text)) for cell in row
-            if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    return [
+        cell
+        for row in csv.reader(io.StringIO(text))
+        for cell in row
+        if cell[:1] in ("=", "+", "-", "@", "\t", "\r")
+    ]
 
 
 def test_csv_cells_are_never_formulas(branch):
@@ -115,14 +187,21 @@ def test_csv_cells_are_never_formulas(branch):
     for args in (("report", "quarter", "2026Q3", "--format", "csv"), ("list", "--format", "csv")):
         out = ok(run_pw(*args, cwd=branch)).stdout
         assert _formula_cells(out) == [], args
-        assert "'=HYPERLINK(\"\"http://x\"\",\"\"点此查看\"\")" in out and "'@SUM(1+1)" in out
+        assert '\'=HYPERLINK(""http://x"",""点此查看"")' in out and "'@SUM(1+1)" in out
 
 
 def test_csv_keeps_numbers_numeric():
     from partywork.textsafe import csv_cell
 
-    assert csv_cell(-3) == -3 and csv_cell(0.5) == 0.5 and csv_cell("-3") == "-3" and csv_cell("-2.5") == "-2.5"
-    assert csv_cell("-2+3") == "'-2+3" and csv_cell("\t=1") == "'\t=1" and csv_cell("\r=1") == "'\\r=1"
+    assert (
+        csv_cell(-3) == -3
+        and csv_cell(0.5) == 0.5
+        and csv_cell("-3") == "-3"
+        and csv_cell("-2.5") == "-2.5"
+    )
+    assert (
+        csv_cell("-2+3") == "'-2+3" and csv_cell("\t=1") == "'\t=1" and csv_cell("\r=1") == "'\\r=1"
+    )
     assert csv_cell("普通标题") == "普通标题"
 
 
@@ -139,7 +218,9 @@ def test_the_escapes():
     assert shown("a\x1b[2Jb\u202ec\u200bd\x85e\tf\ng") == "a\\x1b[2Jb\\u202ec\\u200bd\\u0085e\tf\ng"
     assert one_line("a\nb\tc\rd") == "a\\nb\\tc\\rd"
     assert shown("王伟 2026年第11次支委会") == "王伟 2026年第11次支委会"
-    assert json.loads(shown(json.dumps({"k": "\x7f\x85\u202e\ufeff"}, ensure_ascii=False))) == {"k": "\x7f\x85\u202e\ufeff"}
+    assert json.loads(shown(json.dumps({"k": "\x7f\x85\u202e\ufeff"}, ensure_ascii=False))) == {
+        "k": "\x7f\x85\u202e\ufeff"
+    }
 
 
 def test_a_terminal_keeps_pws_own_colours_only():

@@ -1,5 +1,6 @@
 """The launcher starts a report's slow git scan before Python imports the command line (launch.py,
 early.py); gitio takes that result instead of running git again — the same answer either way."""
+
 from __future__ import annotations
 
 from conftest import git, log_committee
@@ -13,9 +14,18 @@ def _split(args: list[str]) -> tuple[list[str], list[str]]:
 
 
 def test_global_options_are_told_from_the_command():
-    assert _split(["--today", "2026-11-26", "report", "quarter", "2026Q3"]) == ([], ["report", "quarter", "2026Q3"])
-    assert _split(["--repo", "甲", "--repo=乙", "--debug", "report", "year"]) == (["甲", "乙"], ["report", "year"])
-    assert _split(["--lang=en", "log", "meeting", "--repo", "x"]) == ([], ["log", "meeting", "--repo", "x"])
+    assert _split(["--today", "2026-11-26", "report", "quarter", "2026Q3"]) == (
+        [],
+        ["report", "quarter", "2026Q3"],
+    )
+    assert _split(["--repo", "甲", "--repo=乙", "--debug", "report", "year"]) == (
+        ["甲", "乙"],
+        ["report", "year"],
+    )
+    assert _split(["--lang=en", "log", "meeting", "--repo", "x"]) == (
+        [],
+        ["log", "meeting", "--repo", "x"],
+    )
     assert _split(["--repo"]) == ([""], [])
     assert early.split_args(["--lang", "en", "--help"])[0] == {"--lang": ["en"]}
 

@@ -3,6 +3,7 @@
 Each test first proves the kept copy is really served — it plants a marker in it, and the next
 run prints the marker — then makes one change, and checks the report is made afresh: no marker,
 and the same text as a run with the whole cache deleted."""
+
 from __future__ import annotations
 
 import json
@@ -76,8 +77,13 @@ def test_a_hand_edit_in_the_period(branch):
 
 def test_a_hand_edit_years_before(branch):
     """Older years reach the report only through their open actions; an edit there still counts."""
-    args = [{"2026-07-03": "2025-06-10", "完善安全生产责任清单|张强|2026-08-31": "完善安全生产责任清单|张强|2025-09-30"}
-            .get(a, a) for a in COMMITTEE_ARGS]
+    args = [
+        {
+            "2026-07-03": "2025-06-10",
+            "完善安全生产责任清单|张强|2026-08-31": "完善安全生产责任清单|张强|2025-09-30",
+        }.get(a, a)
+        for a in COMMITTEE_ARGS
+    ]
     record = ok(run_pw(*args, cwd=branch)).stdout.strip()
     log_committee(branch)
     assert json.loads(report(branch))["overdue_before"] == 1
@@ -90,9 +96,15 @@ def test_a_new_file_not_yet_added(branch):
     record = log_committee(branch)
     source = branch / "records" / "2026" / f"{record}.yaml"
     copy = branch / "records" / "2026" / "2026-07-20-committee-zz99.yaml"
-    after = served_until(branch, lambda: copy.write_text(
-        source.read_text(encoding="utf-8").replace(record, "2026-07-20-committee-zz99").replace("2026-07-03", "2026-07-20"),
-        encoding="utf-8"))
+    after = served_until(
+        branch,
+        lambda: copy.write_text(
+            source.read_text(encoding="utf-8")
+            .replace(record, "2026-07-20-committee-zz99")
+            .replace("2026-07-03", "2026-07-20"),
+            encoding="utf-8",
+        ),
+    )
     assert "2026-07-20-committee-zz99" in after
 
 
@@ -158,7 +170,9 @@ def test_kept_reports_stay_out_of_git(branch):
     assert git("status", "--porcelain", "--untracked-files=all", cwd=branch) == ""
 
 
-@pytest.mark.parametrize("request_change", [("--lang", "en"), ("--today", "2026-11-27"), ("--format", "csv")])
+@pytest.mark.parametrize(
+    "request_change", [("--lang", "en"), ("--today", "2026-11-27"), ("--format", "csv")]
+)
 def test_another_request_is_another_report(branch, request_change):
     log_committee(branch)
     age_folders(branch)
@@ -166,7 +180,14 @@ def test_another_request_is_another_report(branch, request_change):
     plant(branch)
     option, value = request_change
     extra = [option, value] if option != "--format" else []
-    args = [*extra, "report", "quarter", "2026Q3", "--format", value if option == "--format" else "json"]
+    args = [
+        *extra,
+        "report",
+        "quarter",
+        "2026Q3",
+        "--format",
+        value if option == "--format" else "json",
+    ]
     result = ok(run_pw(*args, cwd=branch, today=None if option == "--today" else "2026-11-26"))
     assert "planted" not in result.stdout
 
@@ -193,5 +214,7 @@ def test_a_damaged_memo_is_ignored(branch):
     raw = memo.read_bytes()
     digest, _newline, rest = raw.partition(b"\n")
     header = rest.partition(b"\n")[0]
-    memo.write_bytes(digest + b"\n" + header + b"\n" + PLANTED.encode("utf-8"))  # the digest no longer matches
+    memo.write_bytes(
+        digest + b"\n" + header + b"\n" + PLANTED.encode("utf-8")
+    )  # the digest no longer matches
     assert report(branch) == first

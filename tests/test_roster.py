@@ -1,4 +1,5 @@
 """pw member / group: roster upkeep through the CLI, versioned by date (SPEC §4)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,12 +17,30 @@ def roster_of(branch):
 
 
 def test_member_add_is_one_commit_on_members_yaml(branch):
-    ok(run_pw("member", "add", "孙丽", "--status", "probationary", "--group", "g1", "--joined", "2026-03-01",
-              "--email", "sunli@example.org", cwd=branch))
+    ok(
+        run_pw(
+            "member",
+            "add",
+            "孙丽",
+            "--status",
+            "probationary",
+            "--group",
+            "g1",
+            "--joined",
+            "2026-03-01",
+            "--email",
+            "sunli@example.org",
+            cwd=branch,
+        )
+    )
     assert files_of(branch, "HEAD") == ["records/members.yaml"]
     assert trailers(branch, "HEAD")["Pw-Action"] == "member"
     member = roster_of(branch).members["孙丽"]
-    assert member.status == "probationary" and member.group == "g1" and member.joined == dt.date(2026, 3, 1)
+    assert (
+        member.status == "probationary"
+        and member.group == "g1"
+        and member.joined == dt.date(2026, 3, 1)
+    )
 
 
 def test_duplicate_member_and_unknown_group_are_refused(branch):
@@ -49,12 +68,19 @@ def test_roles_over_time(branch):
     roster = roster_of(branch)
     assert [m.name for m in roster.committee(dt.date(2026, 8, 1))] == ["王伟", "李芳", "张强"]
     assert [m.name for m in roster.committee(dt.date(2026, 9, 1))] == ["王伟", "张强", "刘洋"]
-    assert run_pw("member", "role", "刘洋", "committee", "--from", "2026-10-01", cwd=branch).returncode == 65
-    assert run_pw("member", "role", "刘洋", "boss", "--from", "2026-10-01", cwd=branch).returncode == 2
+    assert (
+        run_pw("member", "role", "刘洋", "committee", "--from", "2026-10-01", cwd=branch).returncode
+        == 65
+    )
+    assert (
+        run_pw("member", "role", "刘洋", "boss", "--from", "2026-10-01", cwd=branch).returncode == 2
+    )
 
 
 def test_member_list_on_a_date(branch):
-    data = json.loads(ok(run_pw("member", "list", "--on", "2026-07-01", "--format", "json", cwd=branch)).stdout)
+    data = json.loads(
+        ok(run_pw("member", "list", "--on", "2026-07-01", "--format", "json", cwd=branch)).stdout
+    )
     names = [m["name"] for m in data["members"]]
     assert "赵磊" not in names and "王伟" in names  # 赵磊 joined on 2026-08-01
     assert data["members"][0]["roles"] == ["secretary"]
@@ -74,8 +100,10 @@ def test_probationary_member_becomes_full(branch):
     members = branch / "records" / "members.yaml"
     data = load_yaml(members)
     assert data["members"][0]["name"] == "王伟"
-    text = members.read_text(encoding="utf-8").replace("  - name: 刘洋\n    status: full\n",
-                                                        "  - name: 刘洋\n    status: full\n    full_since: 2026-06-01\n")
+    text = members.read_text(encoding="utf-8").replace(
+        "  - name: 刘洋\n    status: full\n",
+        "  - name: 刘洋\n    status: full\n    full_since: 2026-06-01\n",
+    )
     members.write_text(text, encoding="utf-8")
     liu = roster_of(branch).members["刘洋"]
     assert not liu.votes_on(dt.date(2026, 5, 1)) and liu.votes_on(dt.date(2026, 6, 1))

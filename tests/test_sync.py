@@ -1,5 +1,6 @@
 """pw sync and pw status against real remotes: a bare repository on disk and `git daemon` on
 loopback, both started by the tests. And the supervisor's report across branches."""
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,9 @@ def log(root: Path, day: str, place: str) -> str:
 
 
 def snapshot(root: Path) -> tuple:
-    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "records").rglob("*.yaml")}
+    files = {
+        p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "records").rglob("*.yaml")
+    }
     return git("rev-parse", "HEAD", cwd=root), git("status", "--porcelain", cwd=root), files
 
 
@@ -74,9 +77,21 @@ def daemon(tmp_path):
     base = tmp_path / "served"
     base.mkdir()
     port = _free_port()
-    proc = subprocess.Popen(["git", "daemon", "--reuseaddr", f"--base-path={base}", "--export-all",
-                             "--enable=receive-pack", "--listen=127.0.0.1", f"--port={port}", str(base)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            "git",
+            "daemon",
+            "--reuseaddr",
+            f"--base-path={base}",
+            "--export-all",
+            "--enable=receive-pack",
+            "--listen=127.0.0.1",
+            f"--port={port}",
+            str(base),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         with socket.socket() as s:
@@ -119,8 +134,13 @@ def test_the_same_record_edited_on_both_sides(bare, tmp_path):
     assert result.returncode == 65
     assert record in result.stderr and f"records/2026/{record}.yaml" in result.stderr
     assert snapshot(second) == before
-    assert not (second / ".git" / "rebase-merge").exists() and not (second / ".git" / "rebase-apply").exists()
-    assert "<<<<<<<" not in (second / "records" / "2026" / f"{record}.yaml").read_text(encoding="utf-8")
+    assert (
+        not (second / ".git" / "rebase-merge").exists()
+        and not (second / ".git" / "rebase-apply").exists()
+    )
+    assert "<<<<<<<" not in (second / "records" / "2026" / f"{record}.yaml").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_remote_moved_back_is_refused(bare):
@@ -133,7 +153,9 @@ def test_a_remote_moved_back_is_refused(bare):
     result = run_pw("sync", cwd=first)
     assert result.returncode == 1 and "REWRITTEN" in result.stderr
     assert snapshot(first) == before
-    assert git("rev-parse", "refs/heads/main", cwd=remote) != git("rev-parse", "HEAD", cwd=first)  # no force-push
+    assert git("rev-parse", "refs/heads/main", cwd=remote) != git(
+        "rev-parse", "HEAD", cwd=first
+    )  # no force-push
 
 
 def test_a_close_tag_deleted_on_the_remote_is_refused(bare):
@@ -144,7 +166,11 @@ def test_a_close_tag_deleted_on_the_remote_is_refused(bare):
     assert git("tag", "-l", cwd=remote).split() == ["pw/closed/2026Q3"]
     git("tag", "-d", "pw/closed/2026Q3", cwd=remote)
     result = run_pw("sync", cwd=first)
-    assert result.returncode == 1 and "REWRITTEN" in result.stderr and "pw/closed/2026Q3" in result.stderr
+    assert (
+        result.returncode == 1
+        and "REWRITTEN" in result.stderr
+        and "pw/closed/2026Q3" in result.stderr
+    )
 
 
 def test_status_shows_an_unpushed_commit(bare, tmp_path):
@@ -153,7 +179,11 @@ def test_status_shows_an_unpushed_commit(bare, tmp_path):
     assert data["unpushed"] == [] and data["unpulled"] == 0
     record = log(first, "2026-07-03", "会议室")
     data = json.loads(ok(run_pw("status", "--format", "json", cwd=first)).stdout)
-    assert len(data["unpushed"]) == 1 and "2026-07-03" in data["unpushed"][0] and record.startswith("2026-07-03")
+    assert (
+        len(data["unpushed"]) == 1
+        and "2026-07-03" in data["unpushed"][0]
+        and record.startswith("2026-07-03")
+    )
     assert "未推送的提交：1" in ok(run_pw("status", cwd=first)).stdout
     second = clone(str(remote), tmp_path / "second")
     ok(run_pw("sync", cwd=first))
@@ -173,20 +203,39 @@ def test_fleet_report_over_three_branches(branch_template, tmp_path):
         root = tmp_path / f"branch{i}"
         shutil.copytree(branch_template, root)
         settings = root / "records" / "pw.yaml"
-        settings.write_text(settings.read_text(encoding="utf-8").replace("测试项目部党支部", f"第{i + 1}项目部党支部"),
-                            encoding="utf-8")
+        settings.write_text(
+            settings.read_text(encoding="utf-8").replace(
+                "测试项目部党支部", f"第{i + 1}项目部党支部"
+            ),
+            encoding="utf-8",
+        )
         git("commit", "-qam", "改名", cwd=root)
         for day in ("03", "13", "23")[: i + 1]:
             log(root, f"2026-07-{day}", place)
         repos += ["--repo", str(root)]
-    data = json.loads(ok(run_pw(*repos, "report", "quarter", "2026Q3", "--format", "json", cwd=tmp_path)).stdout)
+    data = json.loads(
+        ok(run_pw(*repos, "report", "quarter", "2026Q3", "--format", "json", cwd=tmp_path)).stdout
+    )
     assert data["schema"] == "pw.fleet/1" and data["period"]["label"] == "2026Q3"
-    assert [b["branch"] for b in data["branches"]] == ["第1项目部党支部", "第2项目部党支部", "第3项目部党支部"]
-    committee = [next(r for r in b["report"]["compliance"] if r["rule"] == "committee")["held"] for b in data["branches"]]
+    assert [b["branch"] for b in data["branches"]] == [
+        "第1项目部党支部",
+        "第2项目部党支部",
+        "第3项目部党支部",
+    ]
+    committee = [
+        next(r for r in b["report"]["compliance"] if r["rule"] == "committee")["held"]
+        for b in data["branches"]
+    ]
     assert committee == [1, 2, 3]
     assert all(b["report"]["schema"] == "pw.report/1" for b in data["branches"])
-    for fmt, marker in (("md", "第3项目部党支部"), ("csv", "branch,repo,rules_met"), ("html", "<svg")):
-        text = ok(run_pw(*repos, "report", "quarter", "2026Q3", "--format", fmt, cwd=tmp_path)).stdout
+    for fmt, marker in (
+        ("md", "第3项目部党支部"),
+        ("csv", "branch,repo,rules_met"),
+        ("html", "<svg"),
+    ):
+        text = ok(
+            run_pw(*repos, "report", "quarter", "2026Q3", "--format", fmt, cwd=tmp_path)
+        ).stdout
         assert marker in text and text.count("第2项目部党支部") >= 2
     assert run_pw(*repos, "list", cwd=tmp_path).returncode == 2
 
@@ -198,7 +247,9 @@ def test_audit_sees_shared_history_dropped_locally(bare):
     ok(run_pw("sync", cwd=branch))
 
     def rewritten() -> list[dict]:
-        findings = json.loads(ok(run_pw("audit", "--format", "json", cwd=branch)).stdout)["findings"]
+        findings = json.loads(ok(run_pw("audit", "--format", "json", cwd=branch)).stdout)[
+            "findings"
+        ]
         return [f for f in findings if f["code"] == "REWRITTEN"]
 
     assert rewritten() == []

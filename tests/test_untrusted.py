@@ -1,6 +1,7 @@
 """Issue 12: pw on a folder someone else prepared (RELIABILITY §(e)). Verify, don't trust: pw runs
 no program the repository names, believes nothing kept inside the folder it audits, reads nothing
 outside it, and reports on a handed-over folder exactly what it reports on a fresh clone."""
+
 from __future__ import annotations
 
 import hashlib
@@ -29,7 +30,9 @@ def _evil_script(tmp_path: Path) -> tuple[Path, Path]:
 def _hand_commit(root: Path, record_id: str) -> str:
     """An edit of a record outside pw: an OUTSIDE finding, the kind a `git replace` would hide."""
     path = root / "records" / "2026" / f"{record_id}.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("项目部会议室", "二楼会议室"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("项目部会议室", "二楼会议室"), encoding="utf-8"
+    )
     git("commit", "-qam", "改地点", cwd=root)
     return git("rev-parse", "HEAD", cwd=root).strip()
 
@@ -40,22 +43,48 @@ def _poison_caches(root: Path, record_id: str) -> None:
     from partywork.userdirs import repo_cache
 
     blob = git("rev-parse", f"HEAD:records/2026/{record_id}.yaml", cwd=root).strip()
-    forged = {"id": record_id, "type": "meeting", "kind": "committee", "date": "2026-07-03", "title": "伪造",
-              "attendees": ["王伟", "李芳", "张强"], "absent": [], "minutes": "x", "actions": []}
-    request = json.dumps({"unit": "quarter", "period": "2026Q3", "format": "json", "lang": "", "today": "2026-11-26"},
-                         ensure_ascii=False, sort_keys=True)
+    forged = {
+        "id": record_id,
+        "type": "meeting",
+        "kind": "committee",
+        "date": "2026-07-03",
+        "title": "伪造",
+        "attendees": ["王伟", "李芳", "张强"],
+        "absent": [],
+        "minutes": "x",
+        "actions": [],
+    }
+    request = json.dumps(
+        {
+            "unit": "quarter",
+            "period": "2026Q3",
+            "format": "json",
+            "lang": "",
+            "today": "2026-11-26",
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
     memo_name = hashlib.sha256(request.encode("utf-8")).hexdigest()[:32]
     for base in (root / ".pw" / "cache", repo_cache(root / ".git", root)):
         for version in ("v2", "v3"):
             folder = base / version
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / "2026-07.json").write_text(json.dumps({"documents": {blob: forged}}), encoding="utf-8")
-            (folder / "memos.json").write_text('{"memos": {"SIMILAR": {"key": "x", "value": []}}}', encoding="utf-8")
-            (folder / "2026.actions.json").write_text('{"key": 1, "records": [1, {"actions": 2}]}', encoding="utf-8")
+            (folder / "2026-07.json").write_text(
+                json.dumps({"documents": {blob: forged}}), encoding="utf-8"
+            )
+            (folder / "memos.json").write_text(
+                '{"memos": {"SIMILAR": {"key": "x", "value": []}}}', encoding="utf-8"
+            )
+            (folder / "2026.actions.json").write_text(
+                '{"key": 1, "records": [1, {"actions": 2}]}', encoding="utf-8"
+            )
             (folder / "2025-01.json").write_bytes(b"\xff\xfe not json")
         reports = base / "reports"
         reports.mkdir(parents=True, exist_ok=True)
-        (reports / f"{memo_name}.memo").write_text('{"request": "x"}\n{"planted": 1}\n', encoding="utf-8")
+        (reports / f"{memo_name}.memo").write_text(
+            '{"request": "x"}\n{"planted": 1}\n', encoding="utf-8"
+        )
 
 
 def _hostile(branch: Path, tmp_path: Path) -> tuple[Path, Path, Path, str]:
@@ -71,20 +100,39 @@ def _hostile(branch: Path, tmp_path: Path) -> tuple[Path, Path, Path, str]:
     git("clone", "-q", str(branch), str(clone), cwd=tmp_path)
 
     script, marker = _evil_script(tmp_path)
-    for key, value in (("core.fsmonitor", str(script)), ("filter.x.clean", str(script)),
-                       ("filter.x.smudge", str(script)), ("filter.x.process", str(script)),
-                       ("filter.x.required", "true"), ("diff.external", str(script)),
-                       ("diff.t.textconv", str(script)), ("diff.t.command", str(script)),
-                       ("gpg.program", str(script)), ("gpg.ssh.program", str(script)),
-                       ("core.pager", str(script)), ("core.editor", str(script))):
+    for key, value in (
+        ("core.fsmonitor", str(script)),
+        ("filter.x.clean", str(script)),
+        ("filter.x.smudge", str(script)),
+        ("filter.x.process", str(script)),
+        ("filter.x.required", "true"),
+        ("diff.external", str(script)),
+        ("diff.t.textconv", str(script)),
+        ("diff.t.command", str(script)),
+        ("gpg.program", str(script)),
+        ("gpg.ssh.program", str(script)),
+        ("core.pager", str(script)),
+        ("core.editor", str(script)),
+    ):
         git("config", key, value, cwd=branch)
     # the hand commit dressed up as pw's own edit: a replace object hides the OUTSIDE finding
     raw = git("cat-file", "commit", outside, cwd=branch)
-    dressed = raw.replace("改地点", f"改地点\n\nPw-Action: edit\nPw-Record: {record_id}\nPw-Reason: 更正\nPw-Version: 0.3.0")
-    forged = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin"], cwd=branch, input=dressed,
-                            capture_output=True, text=True, check=True).stdout.strip()
+    dressed = raw.replace(
+        "改地点",
+        f"改地点\n\nPw-Action: edit\nPw-Record: {record_id}\nPw-Reason: 更正\nPw-Version: 0.3.0",
+    )
+    forged = subprocess.run(
+        ["git", "hash-object", "-t", "commit", "-w", "--stdin"],
+        cwd=branch,
+        input=dressed,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     git("replace", outside, forged, cwd=branch)
-    assert "Pw-Action" in git("log", "-1", "--format=%B", outside, cwd=branch)  # git itself is fooled
+    assert "Pw-Action" in git(
+        "log", "-1", "--format=%B", outside, cwd=branch
+    )  # git itself is fooled
     _poison_caches(branch, record_id)
     # stat data git has not seen (a copied folder): the index must be refreshed, which runs fsmonitor
     # and, for racily clean entries, the clean filter
@@ -96,16 +144,34 @@ def _hostile(branch: Path, tmp_path: Path) -> tuple[Path, Path, Path, str]:
 def test_a_prepared_folder_runs_nothing_and_reports_what_a_clone_reports(branch, tmp_path):
     folder, clone, marker, record_id = _hostile(branch, tmp_path)
     planted = sorted(p.relative_to(folder) for p in (folder / ".pw").rglob("*"))
-    commands = [REPORT, ("audit", "--format", "json"), ("audit", "2026Q3", "--format", "json"),
-                ("verify", "--format", "json"), ("status",), ("check",), ("list", "--format", "json"),
-                ("history", record_id, "--format", "json"), ("show", record_id)]
+    commands = [
+        REPORT,
+        ("audit", "--format", "json"),
+        ("audit", "2026Q3", "--format", "json"),
+        ("verify", "--format", "json"),
+        ("status",),
+        ("check",),
+        ("list", "--format", "json"),
+        ("history", record_id, "--format", "json"),
+        ("show", record_id),
+    ]
     for command in commands:
         result = run_pw(*command, cwd=folder)
         assert result.returncode in (0, 1), (command, result.stderr)
         assert "Traceback" not in result.stderr
         assert not marker.exists(), (command, marker.read_text())
-    result = run_pw("--repo", str(folder), "--repo", str(clone), "report", "quarter", "2026Q3", "--format", "json",
-                    cwd=tmp_path)
+    result = run_pw(
+        "--repo",
+        str(folder),
+        "--repo",
+        str(clone),
+        "report",
+        "quarter",
+        "2026Q3",
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert not marker.exists(), marker.read_text()
 
@@ -119,7 +185,9 @@ def test_a_prepared_folder_runs_nothing_and_reports_what_a_clone_reports(branch,
     meeting = next(m for m in report["meetings"] if m["id"] == record_id)
     assert meeting["present"] == 2  # the forged cache said three
     assert not marker.exists()
-    assert sorted(p.relative_to(folder) for p in (folder / ".pw").rglob("*")) == planted  # nor writes there
+    assert (
+        sorted(p.relative_to(folder) for p in (folder / ".pw").rglob("*")) == planted
+    )  # nor writes there
 
 
 def test_a_write_still_runs_the_repositorys_hooks_but_no_fsmonitor_or_filter(branch, tmp_path):
@@ -149,17 +217,31 @@ def _as_nobody(path: Path) -> None:
             os.lchown(name, nobody.pw_uid, nobody.pw_gid)
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give files away")
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give files away"
+)
 def test_a_folder_owned_by_someone_else_is_refused_as_git_refuses_it(branch, tmp_path):
     folder, clone, marker, record_id = _hostile(branch, tmp_path)
     _as_nobody(folder)
-    assert subprocess.run(["git", "status"], cwd=folder, capture_output=True).returncode != 0  # git's own guard
-    for command in (REPORT, ("audit",), ("verify",), ("status",), ("check",), ("list",), ("history", record_id)):
+    assert (
+        subprocess.run(["git", "status"], cwd=folder, capture_output=True).returncode != 0
+    )  # git's own guard
+    for command in (
+        REPORT,
+        ("audit",),
+        ("verify",),
+        ("status",),
+        ("check",),
+        ("list",),
+        ("history", record_id),
+    ):
         result = run_pw(*command, cwd=folder)
         assert result.returncode == 78, (command, result.returncode, result.stderr)
         assert "safe.directory" in result.stderr and str(folder) in result.stderr
         assert "Traceback" not in result.stderr
-    result = run_pw("--repo", str(clone), "--repo", str(folder), "report", "quarter", "2026Q3", cwd=tmp_path)
+    result = run_pw(
+        "--repo", str(clone), "--repo", str(folder), "report", "quarter", "2026Q3", cwd=tmp_path
+    )
     assert result.returncode == 78 and "safe.directory" in result.stderr
     assert not marker.exists(), marker.read_text()
     # the repository cannot vouch for itself
@@ -242,21 +324,39 @@ def test_every_program_the_repository_config_names_is_taken_back():
     values are replaced, the user's own come back, and nothing outside the repository is touched."""
     from partywork.gitio import neutralised
 
-    entries = [("global", "credential.helper", "store"), ("global", "core.sshcommand", "ssh -4"),
-               ("global", "filter.lfs.clean", "git-lfs clean -- %f"),
-               ("local", "credential.helper", "!evil"), ("local", "credential.https://x.org.helper", "!evil"),
-               ("local", "core.sshcommand", "evil"), ("local", "remote.origin.uploadpack", "evil"),
-               ("local", "remote.origin.url", "https://x.org/r.git"), ("local", "merge.ours.driver", "evil %A"),
-               ("local", "filter.x.clean", "evil"), ("local", "filter.x.smudge", "evil"),
-               ("worktree", "pager.log", "evil"), ("local", "core.gitproxy", "evil"), ("local", "user.name", "某人")]
+    entries = [
+        ("global", "credential.helper", "store"),
+        ("global", "core.sshcommand", "ssh -4"),
+        ("global", "filter.lfs.clean", "git-lfs clean -- %f"),
+        ("local", "credential.helper", "!evil"),
+        ("local", "credential.https://x.org.helper", "!evil"),
+        ("local", "core.sshcommand", "evil"),
+        ("local", "remote.origin.uploadpack", "evil"),
+        ("local", "remote.origin.url", "https://x.org/r.git"),
+        ("local", "merge.ours.driver", "evil %A"),
+        ("local", "filter.x.clean", "evil"),
+        ("local", "filter.x.smudge", "evil"),
+        ("worktree", "pager.log", "evil"),
+        ("local", "core.gitproxy", "evil"),
+        ("local", "user.name", "某人"),
+    ]
     config, env = neutralised(entries)
     assert ("credential.helper", "") in config and ("credential.helper", "store") in config
     assert config.index(("credential.helper", "")) < config.index(("credential.helper", "store"))
     assert ("credential.https://x.org.helper", "") in config
     assert ("core.sshcommand", "ssh -4") in config
-    assert ("remote.origin.uploadpack", "git-upload-pack") in config and ("merge.ours.driver", "") in config
+    assert ("remote.origin.uploadpack", "git-upload-pack") in config and (
+        "merge.ours.driver",
+        "",
+    ) in config
     assert [c for c in config if c[0].startswith("filter.")] == [
-        ("filter.x.clean", ""), ("filter.x.smudge", ""), ("filter.x.process", ""), ("filter.x.required", "false")]
+        ("filter.x.clean", ""),
+        ("filter.x.smudge", ""),
+        ("filter.x.process", ""),
+        ("filter.x.required", "false"),
+    ]
     assert ("pager.log", "false") in config and env.get("GIT_PROXY_COMMAND") == ""
-    assert not any(key in ("remote.origin.url", "user.name") or "lfs" in key for key, _value in config)
+    assert not any(
+        key in ("remote.origin.url", "user.name") or "lfs" in key for key, _value in config
+    )
     assert not any("evil" in value for _key, value in config)

@@ -1,5 +1,6 @@
 """SPEC §7: one change, one commit, only pw's own files, nothing lost — under concurrency,
 SIGKILL, hooks that refuse, hand edits and a missing identity."""
+
 from __future__ import annotations
 
 import fcntl
@@ -28,15 +29,22 @@ from partywork.yamlio import parse
 
 
 def pw_popen(root: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "partywork", "--today", "2026-11-26", *args], cwd=root,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})})
+    return subprocess.Popen(
+        [sys.executable, "-m", "partywork", "--today", "2026-11-26", *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def assert_invariants(root: Path, since: str) -> None:
     """The "nothing lost" oracle of RELIABILITY.md: fsck clean, no torn record, and every pw
     commit since `since` touches exactly the one record its trailer names."""
-    subprocess.run(["git", "fsck", "--full", "--no-progress"], cwd=root, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "fsck", "--full", "--no-progress"], cwd=root, check=True, capture_output=True
+    )
     for path in (root / "records").rglob("*.yaml"):
         doc, problems = parse(path.read_bytes(), str(path))
         assert doc is not None, problems
@@ -47,7 +55,10 @@ def assert_invariants(root: Path, since: str) -> None:
 
 def test_ten_concurrent_writers_give_ten_commits(branch):
     base = git("rev-parse", "HEAD", cwd=branch).strip()
-    procs = [pw_popen(branch, *[a if a != "项目部会议室" else f"会议室{i}" for a in COMMITTEE_ARGS]) for i in range(10)]
+    procs = [
+        pw_popen(branch, *[a if a != "项目部会议室" else f"会议室{i}" for a in COMMITTEE_ARGS])
+        for i in range(10)
+    ]
     results = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]
     assert all(code == 0 for code, _, _ in results), results
     ids = {out.strip() for _, out, _ in results}
@@ -115,10 +126,28 @@ def test_crash_during_edit_restores_the_committed_version(branch):
     record_id = log_committee(branch)
     path = branch / "records" / "2026" / f"{record_id}.yaml"
     committed = path.read_bytes()
-    crashed = run_pw("edit", record_id, "--set", "place=党员活动室", "--reason", "更正", cwd=branch,
-                     env={"PW_TEST_CRASHPOINT": "after_add"})
+    crashed = run_pw(
+        "edit",
+        record_id,
+        "--set",
+        "place=党员活动室",
+        "--reason",
+        "更正",
+        cwd=branch,
+        env={"PW_TEST_CRASHPOINT": "after_add"},
+    )
     assert crashed.returncode == -signal.SIGKILL
-    ok(run_pw("edit", record_id, "--set", "title=2026年第8次支委会", "--reason", "更正标题", cwd=branch))
+    ok(
+        run_pw(
+            "edit",
+            record_id,
+            "--set",
+            "title=2026年第8次支委会",
+            "--reason",
+            "更正标题",
+            cwd=branch,
+        )
+    )
     text = path.read_text(encoding="utf-8")
     assert "党员活动室" not in text and "2026年第8次支委会" in text
     drafts = list((branch / ".pw" / "drafts").glob("recovered-*"))
@@ -147,7 +176,11 @@ def test_a_file_staged_during_the_commit_is_not_swept_in(branch):
     """Another process stages a file between pw's check and its commit (simulated by a hook that
     does it once): the race the post-commit check exists for."""
     (branch / "其他.txt").write_text("别人的修改", encoding="utf-8")
-    install_hook(branch, "pre-commit", "[ -f .git/staged-once ] || { git add 其他.txt; touch .git/staged-once; }\n")
+    install_hook(
+        branch,
+        "pre-commit",
+        "[ -f .git/staged-once ] || { git add 其他.txt; touch .git/staged-once; }\n",
+    )
     before = git("rev-parse", "HEAD", cwd=branch).strip()
     record_id = log_committee(branch)
     assert files_of(branch, "HEAD") == [f"records/2026/{record_id}.yaml"]
@@ -159,8 +192,17 @@ def test_no_git_identity_means_exit_78_and_nothing_written(branch, tmp_path):
     empty = tmp_path / "empty-gitconfig"
     empty.write_text("", encoding="utf-8")
     before = commits(branch)
-    result = run_pw(*COMMITTEE_ARGS, cwd=branch, env={"GIT_CONFIG_GLOBAL": str(empty), "HOME": str(tmp_path),
-                                                      "EMAIL": "", "GIT_AUTHOR_NAME": "", "GIT_COMMITTER_NAME": ""})
+    result = run_pw(
+        *COMMITTEE_ARGS,
+        cwd=branch,
+        env={
+            "GIT_CONFIG_GLOBAL": str(empty),
+            "HOME": str(tmp_path),
+            "EMAIL": "",
+            "GIT_AUTHOR_NAME": "",
+            "GIT_COMMITTER_NAME": "",
+        },
+    )
     assert result.returncode == 78, result.stderr
     assert "user.name" in result.stderr
     assert commits(branch) == before
@@ -175,7 +217,9 @@ def test_stale_index_lock_is_reported_with_age_and_remedy(branch):
     before = commits(branch)
     result = run_pw(*COMMITTEE_ARGS, cwd=branch)
     assert result.returncode == 75
-    assert str(lock) in result.stderr and "60 min" in result.stderr and f"rm {lock}" in result.stderr
+    assert (
+        str(lock) in result.stderr and "60 min" in result.stderr and f"rm {lock}" in result.stderr
+    )
     assert lock.exists()
     assert commits(branch) == before and not (branch / "records" / "2026").exists()
 
@@ -212,7 +256,12 @@ def test_inherited_git_dir_is_ignored(branch, tmp_path):
     other = tmp_path / "other"
     subprocess.run(["git", "init", "-q", str(other)], check=True)
     log_committee(branch, env={"GIT_DIR": str(other / ".git"), "GIT_WORK_TREE": str(other)})
-    assert subprocess.run(["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=other, capture_output=True).returncode != 0
+    assert (
+        subprocess.run(
+            ["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=other, capture_output=True
+        ).returncode
+        != 0
+    )
     assert trailers(branch, "HEAD")["Pw-Action"] == "log"
 
 
@@ -222,13 +271,22 @@ def test_init_configures_durable_git(tmp_path):
     assert git("config", "core.fsync", cwd=root).strip() == "added"
     assert git("config", "core.fsyncMethod", cwd=root).strip() == "fsync"
     assert trailers(root, "HEAD")["Pw-Action"] == "init"
-    assert sorted(files_of(root, "HEAD")) == [".gitignore", "records/members.yaml", "records/pw.yaml"]
+    assert sorted(files_of(root, "HEAD")) == [
+        ".gitignore",
+        "records/members.yaml",
+        "records/pw.yaml",
+    ]
     assert run_pw("init", str(root), "--branch", "x", cwd=tmp_path).returncode == 65
 
 
 def test_broken_pipe_is_quiet(branch):
     for _ in range(3):
         log_committee(branch)
-    result = subprocess.run(f"{sys.executable} -m partywork list --format csv | head -1", shell=True, cwd=branch,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        f"{sys.executable} -m partywork list --format csv | head -1",
+        shell=True,
+        cwd=branch,
+        capture_output=True,
+        text=True,
+    )
     assert "Traceback" not in result.stderr and result.stdout.startswith("id,")

@@ -1,4 +1,5 @@
 """The strict reading dialect (SPEC §5.6, RELIABILITY Y2–Y9) and the writer's round trip."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,19 +23,22 @@ def codes(text: str | bytes) -> list[str]:
     return [p.code for p in read(text)[1]]
 
 
-@pytest.mark.parametrize("source, key, expected", [
-    ("country: NO\n", "country", "NO"),
-    ("on: x\n", "on", "x"),
-    ("start: 10:30\n", "start", "10:30"),
-    ("v: 1.10\n", "v", "1.10"),
-    ("id: 0755\n", "id", "0755"),
-    ("date: 2024-02-30\n", "date", "2024-02-30"),
-    ("status: no\n", "status", "no"),
-    ("k: =\n", "k", "="),
-    ("null: 1\n", "null", "1"),
-    ("empty:\n", "empty", None),
-    ("quoted: ''\n", "quoted", ""),
-])
+@pytest.mark.parametrize(
+    "source, key, expected",
+    [
+        ("country: NO\n", "country", "NO"),
+        ("on: x\n", "on", "x"),
+        ("start: 10:30\n", "start", "10:30"),
+        ("v: 1.10\n", "v", "1.10"),
+        ("id: 0755\n", "id", "0755"),
+        ("date: 2024-02-30\n", "date", "2024-02-30"),
+        ("status: no\n", "status", "no"),
+        ("k: =\n", "k", "="),
+        ("null: 1\n", "null", "1"),
+        ("empty:\n", "empty", None),
+        ("quoted: ''\n", "quoted", ""),
+    ],
+)
 def test_values_stay_as_written(source, key, expected):
     doc, problems = read(source)
     assert problems == [] and doc.data[key] == expected
@@ -45,31 +49,53 @@ def test_complex_key_is_refused_with_a_line():
     assert doc is None and problems[0].line == 2
 
 
-@pytest.mark.parametrize("source, line", [("title: a\nplace: b\ntitle: c\n", 3),
-                                          ("actions:\n  - task: a\n    task: b\n", 3)])
+@pytest.mark.parametrize(
+    "source, line",
+    [("title: a\nplace: b\ntitle: c\n", 3), ("actions:\n  - task: a\n    task: b\n", 3)],
+)
 def test_duplicate_keys_name_both_lines(source, line):
     _doc, problems = read(source)
     assert [p.code for p in problems] == ["DUPLICATE-KEY"]
-    assert problems[0].line == line and "first at line" in problems[0].message or "第一次出现" in problems[0].message
+    assert (
+        problems[0].line == line
+        and "first at line" in problems[0].message
+        or "第一次出现" in problems[0].message
+    )
 
 
 def test_alias_bomb_is_refused_fast():
     levels = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    levels += [f"a{i}: &a{i} [" + ",".join([f"*a{i-1}"] * 9) + "]" for i in range(1, 9)]
+    levels += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
     started = time.monotonic()
     assert codes("\n".join(levels) + "\n") == ["ALIAS"]
     assert time.monotonic() - started < 0.1
     assert codes("x: &a 1\ny: *a\n") == ["ALIAS"]
 
 
-@pytest.mark.parametrize("source", ["x: !!python/object/apply:os.system ['true']\n",
-                                    "x: !!python/object/new:object []\n", "x: !!binary aGk=\n",
-                                    "x: !!set {a, b}\n", "x: !foo 1\n", "!!str x: 1\n"])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x: !!python/object/apply:os.system ['true']\n",
+        "x: !!python/object/new:object []\n",
+        "x: !!binary aGk=\n",
+        "x: !!set {a, b}\n",
+        "x: !foo 1\n",
+        "!!str x: 1\n",
+    ],
+)
 def test_explicit_tags_are_refused(source):
     assert codes(source) == ["TAG"]
 
 
-@pytest.mark.parametrize("source", ["[" * 50000, "- " * 50000, "{" * 100000, "a:\n" + "".join(" " * i + "b:\n" for i in range(1, 200))])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[" * 50000,
+        "- " * 50000,
+        "{" * 100000,
+        "a:\n" + "".join(" " * i + "b:\n" for i in range(1, 200)),
+    ],
+)
 def test_nesting_bombs_end_in_a_problem_not_a_crash(source):
     started = time.monotonic()
     doc, problems = read(source)
@@ -81,14 +107,17 @@ def test_size_is_checked_before_parsing():
     assert codes(b"a: " + b"x" * (1024 * 1024 + 10)) == ["TOO-LARGE"]
 
 
-@pytest.mark.parametrize("raw, code", [
-    ("会议: 内容\n".encode("utf-16-le"), "ENCODING"),
-    ("name: José\n".encode("latin-1"), "ENCODING"),
-    ("议题: 会议\n".encode("gbk"), "ENCODING"),
-    (b"a: b\x00c\n", "CONTROL-CHAR"),
-    (b"a: b\x07c\n", "CONTROL-CHAR"),
-    ("a: b\u0085c\n".encode("utf-8"), "CONTROL-CHAR"),
-])
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        ("会议: 内容\n".encode("utf-16-le"), "ENCODING"),
+        ("name: José\n".encode("latin-1"), "ENCODING"),
+        ("议题: 会议\n".encode("gbk"), "ENCODING"),
+        (b"a: b\x00c\n", "CONTROL-CHAR"),
+        (b"a: b\x07c\n", "CONTROL-CHAR"),
+        ("a: b\u0085c\n".encode("utf-8"), "CONTROL-CHAR"),
+    ],
+)
 def test_encodings_and_control_characters(raw, code):
     doc, problems = read(raw)
     assert doc is None and problems[0].code == code and problems[0].line == 1
@@ -99,9 +128,17 @@ def test_bom_and_crlf_are_accepted():
     assert problems == [] and doc.data == {"title": "会", "place": "x"}
 
 
-@pytest.mark.parametrize("source, code", [("", "EMPTY"), ("# 只有注释\n", "EMPTY"), ("- a\n", "NOT-MAPPING"),
-                                          ("just text\n", "NOT-MAPPING"), ("a: 1\n---\nb: 2\n", "MULTI-DOC"),
-                                          ("a:\n\t- b\n", "YAML-SYNTAX")])
+@pytest.mark.parametrize(
+    "source, code",
+    [
+        ("", "EMPTY"),
+        ("# 只有注释\n", "EMPTY"),
+        ("- a\n", "NOT-MAPPING"),
+        ("just text\n", "NOT-MAPPING"),
+        ("a: 1\n---\nb: 2\n", "MULTI-DOC"),
+        ("a:\n\t- b\n", "YAML-SYNTAX"),
+    ],
+)
 def test_structure_problems(source, code):
     doc, problems = read(source)
     assert doc is None and problems[0].code == code
@@ -114,8 +151,16 @@ def test_marks_point_at_keys_and_items():
 
 
 def test_dump_writes_chinese_as_text_and_indents_lists():
-    text = dump({"host": "王伟", "attendees": ["王伟", "李芳"], "date": dt.date(2026, 7, 3),
-                 "start": "10:30", "minutes": "第一行\n第二行\n", "status": "no"})
+    text = dump(
+        {
+            "host": "王伟",
+            "attendees": ["王伟", "李芳"],
+            "date": dt.date(2026, 7, 3),
+            "start": "10:30",
+            "minutes": "第一行\n第二行\n",
+            "status": "no",
+        }
+    )
     assert "host: 王伟" in text and "\\u" not in text
     assert "attendees:\n  - 王伟\n" in text and "date: 2026-07-03" in text
     assert "minutes: |" in text
@@ -133,8 +178,13 @@ texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from(["title", "place", "minutes", "host"]),
-                       st.one_of(texts, st.lists(texts, max_size=3)), max_size=4))
+@given(
+    st.dictionaries(
+        st.sampled_from(["title", "place", "minutes", "host"]),
+        st.one_of(texts, st.lists(texts, max_size=3)),
+        max_size=4,
+    )
+)
 def test_round_trip_or_refusal(data):
     """Arbitrary text comes back unchanged, or pw refuses to write it; never a silent change."""
     try:
@@ -165,6 +215,13 @@ def test_arbitrary_text_gives_problems_not_exceptions(text):
 def test_no_unsafe_loader_in_src():
     src = pathlib.Path(__file__).resolve().parents[1] / "src"
     text = "\n".join(p.read_text(encoding="utf-8") for p in src.rglob("*.py"))
-    for bad in ("yaml.load(", "FullLoader", "UnsafeLoader", "BaseLoader", "unsafe_load", "index.commit("):
+    for bad in (
+        "yaml.load(",
+        "FullLoader",
+        "UnsafeLoader",
+        "BaseLoader",
+        "unsafe_load",
+        "index.commit(",
+    ):
         assert bad not in text
     assert yaml  # the test file itself may use yaml.safe_load

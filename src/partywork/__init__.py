@@ -2,4 +2,5 @@
 
 pw is an application, not a library: no module here is a public Python API.
 """
+
 __version__ = "0.3.0"

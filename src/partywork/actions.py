@@ -3,6 +3,7 @@
 An action's id is `<record id>#<n>`, n counting from 1 in list order; never renumbered, so a
 dropped action keeps its place and its id.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,23 +54,42 @@ def _change(repo: Repo, action_id: str, verb: str, reason: str | None, update: d
             raise NotFound(t("action.not_found", id=action_id), t("action.invalid_id.hint"))
         action = actions[number - 1]
         if action.get("status", "open") != "open":
-            raise DataError(t("action.not_open", id=action_id, status=t("action." + action.get("status", "open"))))
+            raise DataError(
+                t(
+                    "action.not_open",
+                    id=action_id,
+                    status=t("action." + action.get("status", "open")),
+                )
+            )
         action.update(update)
         full_id = f"{record['id']}#{number}"
         label = relative(repo.root, path)
         check_typed(repo, record, path)
         done.append(Written(full_id, label, []))
         subject = t(f"commit.{verb.replace('-', '_')}", id=full_id, task=action.get("task"))
-        return {label: dump(record).encode("utf-8")}, txn.message(subject, verb, record["id"], reason)
+        return {label: dump(record).encode("utf-8")}, txn.message(
+            subject, verb, record["id"], reason
+        )
 
     txn.commit_change(repo.git, build)
     return done[0]
 
 
 def mark_done(repo: Repo, action_id: str, evidence: str, on: dt.date | None) -> Written:
-    return _change(repo, action_id, "action-done", None,
-                   {"status": "done", "done_on": on or repo.today, "evidence": txn.one_line(evidence)})
+    return _change(
+        repo,
+        action_id,
+        "action-done",
+        None,
+        {"status": "done", "done_on": on or repo.today, "evidence": txn.one_line(evidence)},
+    )
 
 
 def drop(repo: Repo, action_id: str, reason: str) -> Written:
-    return _change(repo, action_id, "action-drop", reason, {"status": "dropped", "reason": txn.one_line(reason)})
+    return _change(
+        repo,
+        action_id,
+        "action-drop",
+        reason,
+        {"status": "dropped", "reason": txn.one_line(reason)},
+    )

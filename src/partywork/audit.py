@@ -6,6 +6,7 @@ Every commit is judged by what it did (changes.py, claims.py), never by what its
 the policy that applies to a commit is the one in force at its parent; what was seen shared is
 remembered outside the repository (witness.py).
 """
+
 from __future__ import annotations
 
 import bisect
@@ -26,8 +27,20 @@ from .store import record_paths
 
 DAY = 86400
 CLOSE_PREFIX = "pw/closed/"
-VERIFY_CODES = ("OUTSIDE", "DELETED", "CLOSED-EDIT", "BACKDATE", "REWRITTEN", "FORGED", "MISPLACED", "UNSIGNED",
-                "BAD-SIGNATURE", "SIGNER-MISMATCH", "UNKNOWN-AUTHOR", "FSCK")
+VERIFY_CODES = (
+    "OUTSIDE",
+    "DELETED",
+    "CLOSED-EDIT",
+    "BACKDATE",
+    "REWRITTEN",
+    "FORGED",
+    "MISPLACED",
+    "UNSIGNED",
+    "BAD-SIGNATURE",
+    "SIGNER-MISMATCH",
+    "UNKNOWN-AUTHOR",
+    "FSCK",
+)
 # Failing only as errors: made by hand (pw's own are warnings, issue 11 scope 3)
 VERIFY_ERRORS = ("RETROACTIVE",)
 # Shown by verify without failing it (SPEC §9: a change that weakens the rules or the audit)
@@ -59,13 +72,23 @@ class Trail:
     witness: witness.Witness | None = None
 
 
-def read_trail(repo: Repo, months: set[str] | None = None, documents: cache.DocumentCache | None = None) -> Trail:
+def read_trail(
+    repo: Repo, months: set[str] | None = None, documents: cache.DocumentCache | None = None
+) -> Trail:
     """The history, and the records now (of these months only, when given)."""
     git = repo.git
     walked = changes.walk(git)
     documents = documents or cache.DocumentCache(git)
-    trail = Trail(repo, walked, {c.hash: c.commit_time for c in walked}, _policies(walked), _versions(walked),
-                  _current(repo, documents, months), documents, scoped=months is not None)
+    trail = Trail(
+        repo,
+        walked,
+        {c.hash: c.commit_time for c in walked},
+        _policies(walked),
+        _versions(walked),
+        _current(repo, documents, months),
+        documents,
+        scoped=months is not None,
+    )
     first_month = repo.settings.year_start_month
     for tag, (commit, message) in gitio.tags(git, CLOSE_PREFIX + "*").items():
         period = _tag_period(tag, message, repo.today, first_month)
@@ -81,7 +104,9 @@ def _policies(walked: list[Change]) -> dict[str, dict]:
     after: dict[str, dict] = {}
     at_parent: dict[str, dict] = {}
     for change in walked:
-        before = _strictest([after.get(p, DEFAULT_POLICY) for p in change.parents] or [DEFAULT_POLICY])
+        before = _strictest(
+            [after.get(p, DEFAULT_POLICY) for p in change.parents] or [DEFAULT_POLICY]
+        )
         at_parent[change.hash] = before
         after[change.hash] = change.verdict.get("settings", before)
     return at_parent
@@ -112,18 +137,24 @@ def _versions(walked: list[Change]) -> dict[str, list[Version]]:
 def _tag_period(tag: str, message: str, today: dt.date, first_month: int) -> Period | None:
     for line in message.splitlines():
         if line.startswith("Pw-Period: ") and ".." in line:
-            start, end = line[len("Pw-Period: "):].strip().split("..", 1)
+            start, end = line[len("Pw-Period: ") :].strip().split("..", 1)
             try:
-                return Period(tag[len(CLOSE_PREFIX):], dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+                return Period(
+                    tag[len(CLOSE_PREFIX) :],
+                    dt.date.fromisoformat(start),
+                    dt.date.fromisoformat(end),
+                )
             except ValueError:
                 return None
     try:
-        return periods.parse(tag[len(CLOSE_PREFIX):], "quarter", today, first_month)
+        return periods.parse(tag[len(CLOSE_PREFIX) :], "quarter", today, first_month)
     except Exception:
         return None
 
 
-def _current(repo: Repo, documents: cache.DocumentCache, months: set[str] | None) -> dict[str, dict]:
+def _current(
+    repo: Repo, documents: cache.DocumentCache, months: set[str] | None
+) -> dict[str, dict]:
     """record id → its mapping as it is now (raw text values: the audit needs no typing)."""
     paths = record_paths(repo.root, months)
     out = {}
@@ -143,14 +174,35 @@ def record_day(rid: str | None) -> dt.date | None:
         return None
 
 
-def audit(repo: Repo, period: Period | None = None, documents: cache.DocumentCache | None = None) -> list[dict]:
+def audit(
+    repo: Repo, period: Period | None = None, documents: cache.DocumentCache | None = None
+) -> list[dict]:
     """Findings for the whole history, or for the records of a period (then copies are looked for
     among the records of the period and the year before it)."""
-    months = set(periods.Period("", period.start - dt.timedelta(days=366), period.end).months()) if period else None
+    months = (
+        set(periods.Period("", period.start - dt.timedelta(days=366), period.end).months())
+        if period
+        else None
+    )
     trail = read_trail(repo, months, documents)
     findings: list[dict] = []
-    for check in (_late, _batch, _backdate, _outside, _forged, _misplaced, _amended, _retroactive, _weakened,
-                  _closed_edit, _deleted, _voided, _similar, _unknown_author, _rewritten):
+    for check in (
+        _late,
+        _batch,
+        _backdate,
+        _outside,
+        _forged,
+        _misplaced,
+        _amended,
+        _retroactive,
+        _weakened,
+        _closed_edit,
+        _deleted,
+        _voided,
+        _similar,
+        _unknown_author,
+        _rewritten,
+    ):
         findings += check(trail)
     findings += signature_findings(repo, trail)
     trail.cache.save()
@@ -166,7 +218,10 @@ def _in_period(item: dict, period: Period) -> bool:
 
 def _ordered(findings: list[dict]) -> list[dict]:
     rank = {"error": 0, "warning": 1, "info": 2}
-    return sorted(findings, key=lambda f: (f["record"] or "", rank.get(f["severity"], 3), f["code"], f["commit"] or ""))
+    return sorted(
+        findings,
+        key=lambda f: (f["record"] or "", rank.get(f["severity"], 3), f["code"], f["commit"] or ""),
+    )
 
 
 def _subject(change: Change) -> str:
@@ -181,8 +236,11 @@ def _who(change: Change) -> str:
 
 
 def _first_versions(trail: Trail) -> list[Version]:
-    return [versions[0] for rid, versions in trail.versions.items()
-            if versions[0].status == "A" and record_day(rid) is not None]
+    return [
+        versions[0]
+        for rid, versions in trail.versions.items()
+        if versions[0].status == "A" and record_day(rid) is not None
+    ]
 
 
 def _late(trail: Trail) -> list[dict]:
@@ -197,10 +255,16 @@ def _late(trail: Trail) -> list[dict]:
         days = (written - held).days
         if days > limit:
             reason = (trail.records.get(first.record) or {}).get("late_reason")
-            out.append(finding("LATE", "info" if reason else "warning",
-                               t("audit.late", held=held, written=written, days=days) +
-                               (t("audit.late_reason", reason=reason) if reason else ""),
-                               first.record, first.commit.hash))
+            out.append(
+                finding(
+                    "LATE",
+                    "info" if reason else "warning",
+                    t("audit.late", held=held, written=written, days=days)
+                    + (t("audit.late_reason", reason=reason) if reason else ""),
+                    first.record,
+                    first.commit.hash,
+                )
+            )
     return out
 
 
@@ -224,9 +288,17 @@ def _batch(trail: Trail) -> list[dict]:
         if end - start + 1 >= 3 and len(months) >= 2:
             out.extend(range(max(start, flagged_to + 1), end + 1))
             flagged_to = end
-    return [finding("BATCH", "warning", t("audit.batch", count=_neighbours(times, i), day=firsts[i].commit.day),
-                    firsts[i].record, firsts[i].commit.hash)
-            for i in out if not trail.scoped or firsts[i].record in trail.records]
+    return [
+        finding(
+            "BATCH",
+            "warning",
+            t("audit.batch", count=_neighbours(times, i), day=firsts[i].commit.day),
+            firsts[i].record,
+            firsts[i].commit.hash,
+        )
+        for i in out
+        if not trail.scoped or firsts[i].record in trail.records
+    ]
 
 
 def _neighbours(times: list[int], i: int) -> int:
@@ -246,8 +318,13 @@ def _backdate(trail: Trail) -> list[dict]:
         earlier = [p for p in change.parents if p in known and change.commit_time < known[p] - skew]
         apart = abs(change.author_time - change.commit_time) > DAY
         if earlier or apart:
-            message = (t("audit.backdate_parent", minutes=(known[earlier[0]] - change.commit_time) // 60) if earlier
-                       else t("audit.backdate_skew", author=change.author_date, committer=change.commit_date))
+            message = (
+                t("audit.backdate_parent", minutes=(known[earlier[0]] - change.commit_time) // 60)
+                if earlier
+                else t(
+                    "audit.backdate_skew", author=change.author_date, committer=change.commit_date
+                )
+            )
             for rid in _records_or(change, None):
                 out.append(finding("BACKDATE", "warning", message, rid, change.hash))
     return out
@@ -255,8 +332,11 @@ def _backdate(trail: Trail) -> list[dict]:
 
 def _records_of(change: Change) -> list[str]:
     ids = change.verdict.get("records", {})
-    return [_known(ids.get(path) or claims.path_id(path)) or path for _s, path, _o, _n in change.files
-            if claims.is_record_path(path)]
+    return [
+        _known(ids.get(path) or claims.path_id(path)) or path
+        for _s, path, _o, _n in change.files
+        if claims.is_record_path(path)
+    ]
 
 
 def _records_or(change: Change, fallback: str | None) -> list[str | None]:
@@ -284,20 +364,49 @@ def _outside(trail: Trail) -> list[dict]:
             continue
         key = "audit.outside_merge" if change.is_merge else "audit.outside"
         records = [r for r in _records_of(change) if not trail.scoped or r in trail.versions]
-        out += [_finding("OUTSIDE", "warning", t(key, subject=_subject(change)), rid, change.hash) for rid in records]
+        out += [
+            _finding("OUTSIDE", "warning", t(key, subject=_subject(change)), rid, change.hash)
+            for rid in records
+        ]
         # SPEC §4 allows editing the roster (and settings by hand): seen, not failed; a merge is no hand edit
-        for path in sorted({f[1] for f in change.files if f[1] in (claims.ROSTER, claims.SETTINGS)}):
-            out.append(finding("OUTSIDE", "warning" if change.is_merge else "info",
-                               t("audit.outside_roster", path=path, subject=_subject(change)), None, change.hash))
+        for path in sorted(
+            {f[1] for f in change.files if f[1] in (claims.ROSTER, claims.SETTINGS)}
+        ):
+            out.append(
+                finding(
+                    "OUTSIDE",
+                    "warning" if change.is_merge else "info",
+                    t("audit.outside_roster", path=path, subject=_subject(change)),
+                    None,
+                    change.hash,
+                )
+            )
     for change in trail.changes:
-        for path in sorted({f[1] for f in change.files if f[1].rsplit("/", 1)[-1] == ".gitattributes"}):
-            out.append(finding("OUTSIDE", "warning", t("audit.attributes", path=path, subject=_subject(change)), None,
-                               change.hash))
+        for path in sorted(
+            {f[1] for f in change.files if f[1].rsplit("/", 1)[-1] == ".gitattributes"}
+        ):
+            out.append(
+                finding(
+                    "OUTSIDE",
+                    "warning",
+                    t("audit.attributes", path=path, subject=_subject(change)),
+                    None,
+                    change.hash,
+                )
+            )
     for path in _uncommitted(trail):
-        out.append(_finding("OUTSIDE", "warning", t("audit.uncommitted", path=path), claims.path_id(path), None))
+        out.append(
+            _finding(
+                "OUTSIDE", "warning", t("audit.uncommitted", path=path), claims.path_id(path), None
+            )
+        )
     if not trail.scoped:
         for path in trail.repo.git.hidden(["records"]):
-            out.append(_finding("OUTSIDE", "warning", t("audit.hidden", path=path), claims.path_id(path), None))
+            out.append(
+                _finding(
+                    "OUTSIDE", "warning", t("audit.hidden", path=path), claims.path_id(path), None
+                )
+            )
     return out
 
 
@@ -323,8 +432,11 @@ def _forged(trail: Trail) -> list[dict]:
 
 
 def _misplaced(trail: Trail) -> list[dict]:
-    return [_finding("MISPLACED", "error", t(key, **args), rid, change.hash)
-            for change in trail.changes for rid, key, args in change.verdict.get("misplaced", [])]
+    return [
+        _finding("MISPLACED", "error", t(key, **args), rid, change.hash)
+        for change in trail.changes
+        for rid, key, args in change.verdict.get("misplaced", [])
+    ]
 
 
 def _honest(change: Change) -> bool:
@@ -338,29 +450,61 @@ def _amended(trail: Trail) -> list[dict]:
         for previous, version in zip(versions, versions[1:], strict=False):
             change = version.commit
             if version.status == "A" and previous.status != "D" or version.status == "T":
-                out.append(finding("AMENDED", "warning", t("audit.readded"), _known(rid), change.hash))
+                out.append(
+                    finding("AMENDED", "warning", t("audit.readded"), _known(rid), change.hash)
+                )
                 continue
             if version.status != "M" or (change.action == "void" and _honest(change)):
                 continue
-            fields: list[list[Any]] = next((f for r, f in change.verdict.get("rewrites", []) if r == rid), [])
+            fields: list[list[Any]] = next(
+                (f for r, f in change.verdict.get("rewrites", []) if r == rid), []
+            )
             reason = change.trailers.get("Pw-Reason")
-            explained = _honest(change) and (change.action in ("edit", "action-drop") and reason
-                                             or change.action == "action-done")
+            explained = _honest(change) and (
+                change.action in ("edit", "action-drop")
+                and reason
+                or change.action == "action-done"
+            )
             day = record_day(rid)
             after_days = (dt.date.fromisoformat(change.day) - day).days if day else 0
             if fields and after_days > late:
-                out.append(finding("AMENDED", "warning", t("audit.rewrote_past", days=after_days, fields=_fields(fields),
-                                                           reason=reason or "—"), _known(rid), change.hash))
+                out.append(
+                    finding(
+                        "AMENDED",
+                        "warning",
+                        t(
+                            "audit.rewrote_past",
+                            days=after_days,
+                            fields=_fields(fields),
+                            reason=reason or "—",
+                        ),
+                        _known(rid),
+                        change.hash,
+                    )
+                )
             elif explained:
-                out.append(finding("AMENDED", "info", t("audit.amended_reason", reason=reason or change.action),
-                                   _known(rid), change.hash))
+                out.append(
+                    finding(
+                        "AMENDED",
+                        "info",
+                        t("audit.amended_reason", reason=reason or change.action),
+                        _known(rid),
+                        change.hash,
+                    )
+                )
             else:
-                out.append(finding("AMENDED", "warning", t("audit.amended_silent"), _known(rid), change.hash))
+                out.append(
+                    finding(
+                        "AMENDED", "warning", t("audit.amended_silent"), _known(rid), change.hash
+                    )
+                )
     return out
 
 
 def _fields(fields: list[list]) -> str:
-    return "；".join(f"{name}: {_brief(before)} → {_brief(after)}" for name, before, after in fields)
+    return "；".join(
+        f"{name}: {_brief(before)} → {_brief(after)}" for name, before, after in fields
+    )
 
 
 def _brief(value: Any) -> str:
@@ -381,15 +525,31 @@ def _retroactive(trail: Trail) -> list[dict]:
     out = []
     for change in trail.changes:
         for member, moves in _roster_moves(change).items():
-            hit = sorted({rid for rid, day in existing.items() for start, end, _text in moves if start <= day <= end})
+            hit = sorted(
+                {
+                    rid
+                    for rid, day in existing.items()
+                    for start, end, _text in moves
+                    if start <= day <= end
+                }
+            )
             if not hit:
                 continue
             through_pw = _honest(change) and change.action in claims.ROSTER_ACTIONS
-            shown = "、".join(hit[:5]) + (t("audit.and_more", count=len(hit) - 5) if len(hit) > 5 else "")
+            shown = "、".join(hit[:5]) + (
+                t("audit.and_more", count=len(hit) - 5) if len(hit) > 5 else ""
+            )
             what = "；".join(text for start, end, text in moves)
-            out.append(finding("RETROACTIVE", "warning" if through_pw else "error",
-                               t("audit.retroactive", who=_who(change), member=member, what=what) +
-                               t("audit.retroactive_records", count=len(hit), records=shown), None, change.hash))
+            out.append(
+                finding(
+                    "RETROACTIVE",
+                    "warning" if through_pw else "error",
+                    t("audit.retroactive", who=_who(change), member=member, what=what)
+                    + t("audit.retroactive_records", count=len(hit), records=shown),
+                    None,
+                    change.hash,
+                )
+            )
         for status, path, _old, _new in change.files:
             rid = _known(change.verdict.get("records", {}).get(path) or claims.path_id(path))
             if rid and status == "D":
@@ -407,9 +567,17 @@ def _roster_moves(change: Change) -> dict[str, list[tuple[str, str, str]]]:
 
 
 def _weakened(trail: Trail) -> list[dict]:
-    return [finding("WEAKENED", "warning", t("audit.weakened", setting=name, before=before, after=after,
-                                             who=_who(change)), None, change.hash)
-            for change in trail.changes for name, before, after in change.verdict.get("weakened", [])]
+    return [
+        finding(
+            "WEAKENED",
+            "warning",
+            t("audit.weakened", setting=name, before=before, after=after, who=_who(change)),
+            None,
+            change.hash,
+        )
+        for change in trail.changes
+        for name, before, after in change.verdict.get("weakened", [])
+    ]
 
 
 def _closed_edit(trail: Trail) -> list[dict]:
@@ -422,15 +590,30 @@ def _closed_edit(trail: Trail) -> list[dict]:
                 continue
             for version in versions:
                 if version.commit.hash not in sealed:
-                    out.append(finding("CLOSED-EDIT", "error", t("audit.closed_edit", tag=tag), rid, version.commit.hash))
+                    out.append(
+                        finding(
+                            "CLOSED-EDIT",
+                            "error",
+                            t("audit.closed_edit", tag=tag),
+                            rid,
+                            version.commit.hash,
+                        )
+                    )
     return out
 
 
 def _deleted(trail: Trail) -> list[dict]:
-    return [_finding("DELETED", "error", t("audit.deleted", reason=v[-1].commit.trailers.get("Pw-Reason") or "—"),
-                     rid, v[-1].commit.hash)
-            for rid, v in trail.versions.items() if v[-1].status == "D" and rid not in trail.records
-            and not _moved(rid, v[-1])]
+    return [
+        _finding(
+            "DELETED",
+            "error",
+            t("audit.deleted", reason=v[-1].commit.trailers.get("Pw-Reason") or "—"),
+            rid,
+            v[-1].commit.hash,
+        )
+        for rid, v in trail.versions.items()
+        if v[-1].status == "D" and rid not in trail.records and not _moved(rid, v[-1])
+    ]
 
 
 def _moved(rid: str, last: Version) -> bool:
@@ -439,24 +622,42 @@ def _moved(rid: str, last: Version) -> bool:
 
 
 def _voided(trail: Trail) -> list[dict]:
-    return [finding("VOIDED", "info", t("audit.voided", on=r["voided"].get("on"), reason=r["voided"].get("reason")), rid)
-            for rid, r in trail.records.items() if isinstance(r.get("voided"), dict)]
+    return [
+        finding(
+            "VOIDED",
+            "info",
+            t("audit.voided", on=r["voided"].get("on"), reason=r["voided"].get("reason")),
+            rid,
+        )
+        for rid, r in trail.records.items()
+        if isinstance(r.get("voided"), dict)
+    ]
 
 
 def _similar(trail: Trail) -> list[dict]:
-    texts = {rid: r["minutes"] for rid, r in trail.records.items() if isinstance(r.get("minutes"), str)}
+    texts = {
+        rid: r["minutes"] for rid, r in trail.records.items() if isinstance(r.get("minutes"), str)
+    }
     threshold = trail.repo.settings.similarity_threshold
-    pairs = trail.cache.memo("similar", str(threshold), lambda: similar_pairs(texts, threshold), _are_pairs)
+    pairs = trail.cache.memo(
+        "similar", str(threshold), lambda: similar_pairs(texts, threshold), _are_pairs
+    )
     out = []
     for a, b, score in pairs:
         later, earlier = (b, a) if b > a else (a, b)
-        out.append(finding("SIMILAR", "warning", t("audit.similar", other=earlier, score=f"{score:.0%}"), later))
+        out.append(
+            finding(
+                "SIMILAR", "warning", t("audit.similar", other=earlier, score=f"{score:.0%}"), later
+            )
+        )
     return out
 
 
 def _are_pairs(value: object) -> bool:
     return isinstance(value, list) and all(
-        isinstance(p, list) and len(p) == 3 and isinstance(p[0], str) and isinstance(p[1], str) for p in value)
+        isinstance(p, list) and len(p) == 3 and isinstance(p[0], str) and isinstance(p[1], str)
+        for p in value
+    )
 
 
 def _unknown_author(trail: Trail) -> list[dict]:
@@ -467,11 +668,17 @@ def _unknown_author(trail: Trail) -> list[dict]:
         if not allowed or not change.files:
             continue
         # both: a recorder's name as author does not make the one who committed it a recorder
-        strangers = [e for e in dict.fromkeys([change.author_email, change.committer_email]) if e.lower() not in allowed]
+        strangers = [
+            e
+            for e in dict.fromkeys([change.author_email, change.committer_email])
+            if e.lower() not in allowed
+        ]
         if strangers:
             message = t("audit.unknown_author", email=", ".join(strangers))
-            out += [_finding("UNKNOWN-AUTHOR", "warning", message, rid, change.hash)
-                    for rid in _records_or(change, None)]
+            out += [
+                _finding("UNKNOWN-AUTHOR", "warning", message, rid, change.hash)
+                for rid in _records_or(change, None)
+            ]
     return out
 
 
@@ -479,8 +686,11 @@ def _rewritten(trail: Trail) -> list[dict]:
     """Close tags that left the history, or moved or vanished since pw saw them; shared tips pw
     saw that no local branch holds any more; a history replaced from its first commit."""
     git = trail.repo.git
-    out = [finding("REWRITTEN", "error", t("audit.rewritten", tag=tag), None, commit or None)
-           for tag, (commit, _period) in trail.closed.items() if not gitio.is_ancestor(git, commit)]
+    out = [
+        finding("REWRITTEN", "error", t("audit.rewritten", tag=tag), None, commit or None)
+        for tag, (commit, _period) in trail.closed.items()
+        if not gitio.is_ancestor(git, commit)
+    ]
     seen = trail.witness
     if seen is None:
         return out
@@ -491,11 +701,22 @@ def _rewritten(trail: Trail) -> list[dict]:
             out.append(finding("REWRITTEN", "error", t(key, tag=tag), None, oid))
     for tip, branch in seen.tips:
         if not _still_holds(git, tip, branch):
-            out.append(finding("REWRITTEN", "error", t("audit.rewritten_shared", commit=tip[:10]), None, tip))
+            out.append(
+                finding(
+                    "REWRITTEN", "error", t("audit.rewritten_shared", commit=tip[:10]), None, tip
+                )
+            )
     replaced = seen.replaced()
     if replaced:
-        out.append(finding("REWRITTEN", "error", t("audit.rewritten_root", before=replaced[:10],
-                                                   now=(seen.root or "")[:10]), None, None))
+        out.append(
+            finding(
+                "REWRITTEN",
+                "error",
+                t("audit.rewritten_root", before=replaced[:10], now=(seen.root or "")[:10]),
+                None,
+                None,
+            )
+        )
     return out
 
 
@@ -505,7 +726,11 @@ def _rewritten(trail: Trail) -> list[dict]:
 def _still_holds(git: gitio.Git, tip: str, branch: str | None) -> bool:
     """The branch that was shared must still descend from what was seen on it (another branch
     keeping the old commits proves nothing); a branch since removed, some branch at all."""
-    if branch and git.run("rev-parse", "--verify", "-q", f"refs/heads/{branch}", check=False).returncode == 0:
+    if (
+        branch
+        and git.run("rev-parse", "--verify", "-q", f"refs/heads/{branch}", check=False).returncode
+        == 0
+    ):
         return gitio.is_ancestor(git, tip, f"refs/heads/{branch}")
     return gitio.on_a_branch(git, tip)
 
@@ -525,19 +750,37 @@ def signature_findings(repo: Repo, trail: Trail) -> list[dict]:
         if status == "N":
             out.append(finding("UNSIGNED", "error", t("audit.unsigned"), None, commit))
         elif status != "G":
-            out.append(finding("BAD-SIGNATURE", "error", t("audit.bad_signature", status=status), None, commit))
+            out.append(
+                finding(
+                    "BAD-SIGNATURE", "error", t("audit.bad_signature", status=status), None, commit
+                )
+            )
         elif signer.lower() != committer.lower():
-            out.append(finding("SIGNER-MISMATCH", "error", t("audit.signer_mismatch", signer=signer,
-                                                                committer=committer), None, commit))
+            out.append(
+                finding(
+                    "SIGNER-MISMATCH",
+                    "error",
+                    t("audit.signer_mismatch", signer=signer, committer=committer),
+                    None,
+                    commit,
+                )
+            )
     return out
 
 
 def verify(repo: Repo) -> tuple[bool, list[dict]]:
     """(ok, findings): the findings verify shows, and whether any of them fails it. What it saw
     (close tags, the upstream tip) is remembered for next time."""
-    findings = [f for f in audit(repo) if f["severity"] in ("warning", "error") and (
-        f["code"] in VERIFY_CODES or f["code"] in VERIFY_SHOWN or
-        (f["code"] in VERIFY_ERRORS and f["severity"] == "error"))]
+    findings = [
+        f
+        for f in audit(repo)
+        if f["severity"] in ("warning", "error")
+        and (
+            f["code"] in VERIFY_CODES
+            or f["code"] in VERIFY_SHOWN
+            or (f["code"] in VERIFY_ERRORS and f["severity"] == "error")
+        )
+    ]
     findings += [finding("FSCK", "error", line) for line in gitio.fsck(repo.git)]
     failing = [f for f in findings if f["code"] not in VERIFY_SHOWN]
     remember(repo)  # first seen wins (witness.py): a failing history cannot teach it anything
@@ -554,6 +797,9 @@ def remember(repo: Repo) -> None:
 
 
 def _root(git: gitio.Git) -> str | None:
-    roots = git.out("rev-list", "--first-parent", "--max-parents=0", "HEAD").split() if git.head() else []
+    roots = (
+        git.out("rev-list", "--first-parent", "--max-parents=0", "HEAD").split()
+        if git.head()
+        else []
+    )
     return roots[0] if roots else None
-

@@ -1,5 +1,6 @@
 """Record operations: log, edit, void, show, list. Each write is validated in full first and
 then made as one commit through txn."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,8 +23,22 @@ from .yamlio import Document, dump
 
 SEPARATORS = re.compile(r"[,，、]")
 UNEXCUSED = ("无故", "unexcused")
-SETTABLE_TEXT = ("title", "start", "end", "place", "mode", "host", "recorder", "minutes", "late_reason",
-                 "group", "lecturer", "hours", "leader", "exchange")
+SETTABLE_TEXT = (
+    "title",
+    "start",
+    "end",
+    "place",
+    "mode",
+    "host",
+    "recorder",
+    "minutes",
+    "late_reason",
+    "group",
+    "lecturer",
+    "hours",
+    "leader",
+    "exchange",
+)
 SETTABLE_LIST = ("attendees", "topics", "materials", "activities")
 
 
@@ -45,7 +60,9 @@ def parse_absent(item: str) -> dict:
         raise UsageError(t("log.bad_absent", item=item))
     if not sep or not reason.strip():
         # a bare name used to count as excused leave: the one thing a recorder must say is why
-        raise UsageError(t("log.absent_reason", item=item), t("log.absent_reason.hint", name=name.strip()))
+        raise UsageError(
+            t("log.absent_reason", item=item), t("log.absent_reason.hint", name=name.strip())
+        )
     entry: dict[str, Any] = {"name": clean_name(name), "reason": reason.strip()}
     # 无故缺席 is how a recorder writes an unexcused absence; anything else is leave (请假).
     entry["excused"] = not reason.strip().lower().startswith(UNEXCUSED)
@@ -66,8 +83,11 @@ def parse_lecturer(text: str) -> Any:
 
 def missing_fields(typ: str, data: dict) -> list[str]:
     kind = data.get("kind")
-    needed = [f for f in schema.required_fields(typ, kind if kind in schema.TYPE_OF_KIND else None)
-              if f not in ("schema", "id", "type")]
+    needed = [
+        f
+        for f in schema.required_fields(typ, kind if kind in schema.TYPE_OF_KIND else None)
+        if f not in ("schema", "id", "type")
+    ]
     return [f for f in needed if data.get(f) in (None, "", [])]
 
 
@@ -97,7 +117,9 @@ def fill_all_present(repo: Repo, typ: str, data: dict) -> dict:
     if kind not in schema.TYPE_OF_KIND or day is None:
         raise UsageError(t("log.all_present_needs"))
     probe = {"type": typ, "kind": kind, "date": day, "group": data.get("group")}
-    expected = schema.expected_names(probe, repo.roster) or [m.name for m in repo.roster.active(day)]
+    expected = schema.expected_names(probe, repo.roster) or [
+        m.name for m in repo.roster.active(day)
+    ]
     absent = {a.get("name") for a in data.get("absent") or []}
     listed = list(data.get("attendees") or [])
     data["attendees"] = listed + [n for n in expected if n not in absent and n not in listed]
@@ -113,7 +135,9 @@ def _context(repo: Repo, path: Path | None = None) -> schema.Context:
 def _raise_on_errors(problems: list[Problem]) -> list[Problem]:
     errors = [p for p in problems if p.severity == ERROR]
     if errors:
-        raise InvalidRecords(t("record.invalid", count=len(errors)), problems, t("record.invalid.hint"))
+        raise InvalidRecords(
+            t("record.invalid", count=len(errors)), problems, t("record.invalid.hint")
+        )
     return problems
 
 
@@ -122,8 +146,9 @@ def _ordered(data: dict) -> dict:
     return {**{k: data[k] for k in known}, **{k: v for k, v in data.items() if k not in known}}
 
 
-def validate_new(repo: Repo, typ: str, data: dict, label: str = "pw log",
-                 marks: dict | None = None) -> tuple[dict, list[Problem]]:
+def validate_new(
+    repo: Repo, typ: str, data: dict, label: str = "pw log", marks: dict | None = None
+) -> tuple[dict, list[Problem]]:
     """Validate a new record; assigns its id when date and kind allow."""
     raw = dict(data, schema="1", type=typ)
     raw.pop("id", None)
@@ -136,14 +161,20 @@ def validate_new(repo: Repo, typ: str, data: dict, label: str = "pw log",
     return record, problems
 
 
-def log_record(repo: Repo, typ: str, data: dict, label: str = "pw log", marks: dict | None = None) -> Written:
+def log_record(
+    repo: Repo, typ: str, data: dict, label: str = "pw log", marks: dict | None = None
+) -> Written:
     repo.require_valid_settings()
     repo.require_valid_roster()
     record, problems = validate_new(repo, typ, data, label, marks)
     _raise_on_errors(problems)
     path = schema.record_path(record["id"])
-    subject = t("commit.log", kind=t("kind." + record["kind"]), date=record["date"], title=record["title"])
-    txn.commit_files(repo.git, {path: dump(record).encode("utf-8")}, txn.message(subject, "log", record["id"]))
+    subject = t(
+        "commit.log", kind=t("kind." + record["kind"]), date=record["date"], title=record["title"]
+    )
+    txn.commit_files(
+        repo.git, {path: dump(record).encode("utf-8")}, txn.message(subject, "log", record["id"])
+    )
     return Written(record["id"], path, problems)
 
 
@@ -155,14 +186,18 @@ def read_record(repo: Repo, ident: str) -> tuple[Path, Document, dict, list[Prob
     label = relative(repo.root, path)
     doc, problems = read_document(path, label)
     if doc is None:
-        raise InvalidRecords(t("record.unreadable", path=label, problem=problems[0].message), problems)
+        raise InvalidRecords(
+            t("record.unreadable", path=label, problem=problems[0].message), problems
+        )
     record, more = schema.validate(doc, label, _context(repo, path))
     return path, doc, record, problems + more
 
 
 def check_typed(repo: Repo, record: dict, path: Path) -> list[Problem]:
     """Validate a record pw changed in memory; raises when it no longer holds."""
-    _record, problems = schema.validate(Document(record, {}), relative(repo.root, path), _context(repo, path))
+    _record, problems = schema.validate(
+        Document(record, {}), relative(repo.root, path), _context(repo, path)
+    )
     return _raise_on_errors(problems)
 
 
@@ -191,8 +226,9 @@ def apply_sets(data: dict, sets: list[str]) -> dict:
     return data
 
 
-def edit_record(repo: Repo, ident: str, reason: str, replacement: Document | None,
-                sets: list[str]) -> Written | None:
+def edit_record(
+    repo: Repo, ident: str, reason: str, replacement: Document | None, sets: list[str]
+) -> Written | None:
     """Amend a record; None when the result equals what is there."""
     repo.require_valid_settings()
     done: list[Written] = []
@@ -206,27 +242,41 @@ def edit_record(repo: Repo, ident: str, reason: str, replacement: Document | Non
         if text == path.read_bytes():
             return None
         done.append(Written(record["id"], label, problems))
-        subject = t("commit.edit", kind=t("kind." + record["kind"]), date=record["date"], title=record["title"])
+        subject = t(
+            "commit.edit",
+            kind=t("kind." + record["kind"]),
+            date=record["date"],
+            title=record["title"],
+        )
         return {label: text}, txn.message(subject, "edit", record["id"], reason)
 
     txn.commit_change(repo.git, build)
     return done[0] if done else None
 
 
-def _amended(repo: Repo, path: Path, doc: Document, current: dict, replacement: Document | None,
-             sets: list[str]) -> tuple[dict, list[Problem]]:
+def _amended(
+    repo: Repo,
+    path: Path,
+    doc: Document,
+    current: dict,
+    replacement: Document | None,
+    sets: list[str],
+) -> tuple[dict, list[Problem]]:
     if current.get("voided"):
         raise DataError(t("record.voided_edit", id=current.get("id") or path.stem))
     data = dict(replacement.data) if replacement is not None else dict(doc.data)
     for key in ("schema", "id", "type"):
         data.setdefault(key, doc.data.get(key))
     if data.get("id") != doc.data.get("id") or data.get("type") != doc.data.get("type"):
-        raise DataError(t("record.id_changed", old=doc.data.get("id"), new=data.get("id")),
-                        t("record.id_changed.hint"))
+        raise DataError(
+            t("record.id_changed", old=doc.data.get("id"), new=data.get("id")),
+            t("record.id_changed.hint"),
+        )
     data = apply_sets(data, sets)
     marks = replacement.marks if replacement is not None else (doc.marks if not sets else {})
-    record, problems = schema.validate(Document(_ordered(data), marks), relative(repo.root, path),
-                                       _context(repo, path))
+    record, problems = schema.validate(
+        Document(_ordered(data), marks), relative(repo.root, path), _context(repo, path)
+    )
     _raise_on_errors(problems)
     return record, problems
 
@@ -243,9 +293,15 @@ def void_record(repo: Repo, ident: str, reason: str) -> Written:
         record["voided"] = {"on": repo.today, "reason": txn.one_line(reason)}
         label = relative(repo.root, path)
         done.append(Written(record_id, label, []))
-        subject = t("commit.void", kind=t("kind." + str(record.get("kind"))), date=record.get("date"),
-                    title=record.get("title"))
-        return {label: dump(record).encode("utf-8")}, txn.message(subject, "void", record_id, reason)
+        subject = t(
+            "commit.void",
+            kind=t("kind." + str(record.get("kind"))),
+            date=record.get("date"),
+            title=record.get("title"),
+        )
+        return {label: dump(record).encode("utf-8")}, txn.message(
+            subject, "void", record_id, reason
+        )
 
     txn.commit_change(repo.git, build)
     return done[0]
@@ -277,8 +333,14 @@ def _mentions(data: dict, name: str) -> bool:
     return any(isinstance(a, dict) and a.get("name") == name for a in data.get("absent") or [])
 
 
-def list_records(repo: Repo, typ: str | None = None, kind: str | None = None, period: Period | None = None,
-                 member: str | None = None, grep: str | None = None) -> tuple[list[Row], list[Problem]]:
+def list_records(
+    repo: Repo,
+    typ: str | None = None,
+    kind: str | None = None,
+    period: Period | None = None,
+    member: str | None = None,
+    grep: str | None = None,
+) -> tuple[list[Row], list[Problem]]:
     rows, problems = [], []
     member = clean_name(member) if member else member
     start, end = (period.start, period.end) if period else (None, None)
@@ -298,12 +360,23 @@ def list_records(repo: Repo, typ: str | None = None, kind: str | None = None, pe
             continue
         if needle and needle not in path.read_text(encoding="utf-8", errors="replace").casefold():
             continue
-        rows.append(Row(str(data.get("id") or path.stem), str(data.get("type")), str(data.get("kind")),
-                        str(data.get("date")), str(data.get("title") or ""), label, bool(data.get("voided"))))
+        rows.append(
+            Row(
+                str(data.get("id") or path.stem),
+                str(data.get("type")),
+                str(data.get("kind")),
+                str(data.get("date")),
+                str(data.get("title") or ""),
+                label,
+                bool(data.get("voided")),
+            )
+        )
     return rows, problems
 
 
-def load_records(repo: Repo, start: dt.date | None = None, end: dt.date | None = None) -> tuple[list[dict], list[Problem]]:
+def load_records(
+    repo: Repo, start: dt.date | None = None, end: dt.date | None = None
+) -> tuple[list[dict], list[Problem]]:
     """Typed records (voided ones included) whose file name falls in the range; a record that
     cannot be read or has no valid date is left out and its problems returned."""
     records, problems = [], []

@@ -10,6 +10,7 @@ content (userdirs.seal), so a damaged or hand-edited one is ignored rather than 
 One file per month (of the record's date), so a report reads only the months it looks at; and per
 year folder a small file of just the records' actions, which every report needs from every year.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,16 +29,28 @@ VERSION = 3  # 3: in the user's cache folder, each file sealed with its digest
 
 def _actions_of(data: dict | None) -> dict | None:
     """The part of a record every report needs, whatever its year."""
-    if not isinstance(data, dict) or not isinstance(data.get("actions"), list) or not data["actions"]:
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("actions"), list)
+        or not data["actions"]
+    ):
         return None
-    return {"id": data.get("id"), "date": data.get("date"), "voided": bool(data.get("voided")),
-            "actions": data["actions"]}
+    return {
+        "id": data.get("id"),
+        "date": data.get("date"),
+        "voided": bool(data.get("voided")),
+        "actions": data["actions"],
+    }
 
 
 def month_of(path: str) -> str:
     """records/2026/2026-07-03-committee-7k2m.yaml → 2026-07 (other names share one bucket)."""
     name = path.rsplit("/", 1)[-1]
-    return name[:7] if len(name) > 7 and name[:4].isdigit() and name[4] == "-" and name[5:7].isdigit() else "other"
+    return (
+        name[:7]
+        if len(name) > 7 and name[:4].isdigit() and name[4] == "-" and name[5:7].isdigit()
+        else "other"
+    )
 
 
 class DocumentCache:
@@ -65,12 +78,14 @@ class DocumentCache:
             meta, _tab, path = entry.partition("\t")
             parts = meta.split()
             if len(parts) == 3 and path.endswith(".yaml"):
-                blobs[path[len(prefix):]] = parts[1]
+                blobs[path[len(prefix) :]] = parts[1]
         return blobs
 
     def _read(self, name: str) -> dict:
         try:
-            data = json.loads(userdirs.unseal((self.folder / f"{name}.json").read_bytes()) or b"null")
+            data = json.loads(
+                userdirs.unseal((self.folder / f"{name}.json").read_bytes()) or b"null"
+            )
             return data if isinstance(data, dict) else {}
         except (OSError, ValueError, RecursionError):
             return {}
@@ -79,8 +94,11 @@ class DocumentCache:
         if name not in self.buckets:
             stored = self._read(name).get("documents")
             # whatever is in the file is only data, and only trusted in the shape pw writes
-            self.buckets[name] = {k: v for k, v in stored.items() if v is None or isinstance(v, dict)} \
-                if isinstance(stored, dict) else {}
+            self.buckets[name] = (
+                {k: v for k, v in stored.items() if v is None or isinstance(v, dict)}
+                if isinstance(stored, dict)
+                else {}
+            )
         return self.buckets[name]
 
     def _cacheable(self, path: str) -> str | None:
@@ -107,23 +125,33 @@ class DocumentCache:
             elif path not in self.blobs:
                 self.untracked.add(path)
         if clean:
-            digest = hashlib.sha256("\n".join(f"{p} {self.blobs[p]}" for p in sorted(paths)).encode())
+            digest = hashlib.sha256(
+                "\n".join(f"{p} {self.blobs[p]}" for p in sorted(paths)).encode()
+            )
             self.fingerprint = digest.hexdigest()
         return out
 
     def actions(self, year: str, paths: list[str]) -> list[dict]:
         """The actions of one year's records (see _actions_of), from the small file when it is fresh."""
         stored = self._read(f"{year}.actions")
-        key = hashlib.sha256("\n".join(f"{p} {self.blobs.get(p)}" for p in sorted(paths)).encode()).hexdigest()
+        key = hashlib.sha256(
+            "\n".join(f"{p} {self.blobs.get(p)}" for p in sorted(paths)).encode()
+        ).hexdigest()
         fresh = all(self._cacheable(p) for p in paths)
         if fresh and stored.get("key") == key and isinstance(stored.get("records"), list):
-            return [r for r in stored["records"] if isinstance(r, dict) and isinstance(r.get("actions"), list)]
+            return [
+                r
+                for r in stored["records"]
+                if isinstance(r, dict) and isinstance(r.get("actions"), list)
+            ]
         found = [a for a in map(_actions_of, self.documents(paths).values()) if a]
         if fresh:
             self._write(f"{year}.actions", {"key": key, "records": found})
         return found
 
-    def memo(self, name: str, key: str, compute: Callable[[], Any], check: Callable[[Any], bool]) -> Any:
+    def memo(
+        self, name: str, key: str, compute: Callable[[], Any], check: Callable[[Any], bool]
+    ) -> Any:
         """A result computed from the documents, reused while the same files give the same key."""
         if self.fingerprint is None:
             return compute()
@@ -142,7 +170,9 @@ class DocumentCache:
             if name == "memos":
                 self._write("memos", {"memos": self.memos})
             else:
-                self._write(name, {"documents": {b: d for b, d in self.buckets[name].items() if b in live}})
+                self._write(
+                    name, {"documents": {b: d for b, d in self.buckets[name].items() if b in live}}
+                )
         self.changed.clear()
 
     def _write(self, name: str, data: dict) -> None:

@@ -1,5 +1,6 @@
 """Every message pw shows, in Chinese and English. tests/test_i18n.py checks both have every key
 with the same placeholders."""
+
 from __future__ import annotations
 
 ZH: dict[str, str] = {
@@ -112,7 +113,7 @@ ZH: dict[str, str] = {
     "git.dubious_owner": "{path} 属于其他用户，git 不信任这样的仓库（safe.directory），pw 也不读取",
     "git.dubious_owner.hint": "确认来源可信后，在自己的配置中登记：git config --global --add safe.directory {path}",
     "git.no_identity": "没有设置 git 身份（user.name / user.email），什么都没有写入",
-    "git.no_identity.hint": "运行：git config --global user.name \"你的名字\" && git config --global user.email you@example.org",
+    "git.no_identity.hint": '运行：git config --global user.name "你的名字" && git config --global user.email you@example.org',
     "git.failed": "git {command} 失败：{detail}",
     "git.commit_failed": "提交失败，已恢复修改前的文件：{detail}",
     "git.commit_failed.hint": "检查 git 钩子或签名设置后重试",
@@ -580,11 +581,11 @@ EN: dict[str, str] = {
     "git.missing": "the git command was not found",
     "git.missing.hint": "install git first",
     "git.dubious_owner": "detected dubious ownership in repository at {path}: it belongs to another user, so git "
-                         "(safe.directory) and pw do not trust it",
+    "(safe.directory) and pw do not trust it",
     "git.dubious_owner.hint": "if you trust it, add it to your own configuration: "
-                              "git config --global --add safe.directory {path}",
+    "git config --global --add safe.directory {path}",
     "git.no_identity": "no git identity (user.name / user.email) is set; nothing was written",
-    "git.no_identity.hint": "run: git config --global user.name \"Your Name\" && git config --global user.email you@example.org",
+    "git.no_identity.hint": 'run: git config --global user.name "Your Name" && git config --global user.email you@example.org',
     "git.failed": "git {command} failed: {detail}",
     "git.commit_failed": "the commit failed and the files were restored: {detail}",
     "git.commit_failed.hint": "check your git hooks or signing settings, then try again",

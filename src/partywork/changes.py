@@ -10,6 +10,7 @@ kept in the user's cache folder (userdirs.py), keyed by commit id, and a new com
 commit. The cache is pw's own conclusion, written by pw; a cache file that does not read back is
 simply ignored.
 """
+
 from __future__ import annotations
 
 import gc
@@ -29,7 +30,20 @@ from .i18n import t
 
 CACHE_VERSION = 2
 # The fields of `git log` pw reads, in order (see _parse_log)
-_FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%ai", "%cn", "%ce", "%ct", "%ci", "%s", "%(trailers:only,unfold)")
+_FIELDS = (
+    "%H",
+    "%P",
+    "%an",
+    "%ae",
+    "%at",
+    "%ai",
+    "%cn",
+    "%ce",
+    "%ct",
+    "%ci",
+    "%s",
+    "%(trailers:only,unfold)",
+)
 # Above this many record files, a commit without pw's trailers (an import, a bulk hand edit) is
 # judged by its paths alone: it is OUTSIDE whatever the files say, and reading 100,000 blobs would
 # make the first audit of a large repository take minutes.
@@ -50,7 +64,9 @@ class Change:
     committer: str
     committer_email: str
     commit_time: int
-    commit_date: str  # ISO with the committer's own offset: its first 10 characters are their local day
+    commit_date: (
+        str  # ISO with the committer's own offset: its first 10 characters are their local day
+    )
     subject: str
     trailers: dict[str, str]
     files: list[list[str]]  # [status A|M|D|T, path, old blob, new blob]
@@ -74,9 +90,21 @@ class Change:
         return self.action is not None and not self.is_merge
 
     def as_json(self) -> list:
-        return [self.parents, self.author, self.author_email, self.author_time, self.author_date, self.committer,
-                self.committer_email, self.commit_time, self.commit_date, self.subject, self.trailers, self.files,
-                self.verdict]
+        return [
+            self.parents,
+            self.author,
+            self.author_email,
+            self.author_time,
+            self.author_date,
+            self.committer,
+            self.committer_email,
+            self.commit_time,
+            self.commit_date,
+            self.subject,
+            self.trailers,
+            self.files,
+            self.verdict,
+        ]
 
     @classmethod
     def from_json(cls, commit: str, value: list) -> Change:
@@ -115,7 +143,9 @@ def _load(git: Git) -> dict[str, Change]:
             data = json.load(handle)
         if data.get("pw") != __version__ or data.get("prefix") != _prefix(git):
             return {}
-        return {commit: Change.from_json(commit, value) for commit, value in data["commits"].items()}
+        return {
+            commit: Change.from_json(commit, value) for commit, value in data["commits"].items()
+        }
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}  # never there, or not pw's: computed again
     finally:
@@ -124,10 +154,16 @@ def _load(git: Git) -> dict[str, Change]:
 
 def _save(git: Git, changes: dict[str, Change]) -> None:
     path = _cache_file(git)
-    data = {"pw": __version__, "prefix": _prefix(git), "commits": {c: ch.as_json() for c, ch in changes.items()}}
+    data = {
+        "pw": __version__,
+        "prefix": _prefix(git),
+        "commits": {c: ch.as_json() for c, ch in changes.items()},
+    }
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_atomic(Path(path), json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        write_atomic(
+            Path(path), json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        )
     except Exception:  # a cache that cannot be written costs time next run, nothing else
         pass
 
@@ -151,7 +187,9 @@ def _watched(git: Git) -> tuple[str, str]:
 
 def _keep(path: str, records: str, root: str) -> bool:
     """records/, and any .gitattributes in the records root: it decides how git checks files out."""
-    return path.startswith(records) or (path.startswith(root) and path.rsplit("/", 1)[-1] == ".gitattributes")
+    return path.startswith(records) or (
+        path.startswith(root) and path.rsplit("/", 1)[-1] == ".gitattributes"
+    )
 
 
 def _parse_log(git: Git, commits: list[str]) -> list[Change]:
@@ -160,20 +198,46 @@ def _parse_log(git: Git, commits: list[str]) -> list[Change]:
     token = secrets.token_hex(8)
     commit_mark, field_mark = f"\x1e{token}\x1e", f"\x1f{token}\x1f"
     fmt = f"%x1e{token}%x1e" + f"%x1f{token}%x1f".join(_FIELDS) + f"%x1f{token}%x1f"
-    raw = git.run("log", "--stdin", "--no-walk=unsorted", "--diff-merges=first-parent", "--raw", "--no-renames",
-                  "--no-abbrev", "-z", f"--format={fmt}", "--no-ext-diff", "--no-textconv",
-                  stdin="".join(c + "\n" for c in commits).encode()).stdout
+    raw = git.run(
+        "log",
+        "--stdin",
+        "--no-walk=unsorted",
+        "--diff-merges=first-parent",
+        "--raw",
+        "--no-renames",
+        "--no-abbrev",
+        "-z",
+        f"--format={fmt}",
+        "--no-ext-diff",
+        "--no-textconv",
+        stdin="".join(c + "\n" for c in commits).encode(),
+    ).stdout
     records, root = _watched(git)
     out = []
     for chunk in raw.decode("utf-8", "surrogateescape").split(commit_mark)[1:]:
         parts = chunk.split(field_mark)
         if len(parts) != len(_FIELDS) + 1:
             raise GitError(t("git.unreadable_history", commit=_shown(parts[0])))
-        values = parts[:len(_FIELDS)]
+        values = parts[: len(_FIELDS)]
         files = [f for f in _raw_entries(parts[-1]) if _keep(f[1], records, root)]
-        out.append(Change(values[0], values[1].split(), values[2], values[3], _int(values[4]), values[5], values[6],
-                          values[7], _int(values[8]), values[9], values[10], _trailers(values[11]),
-                          [[status, path[len(root):], old, new] for status, path, old, new in files], {}))
+        out.append(
+            Change(
+                values[0],
+                values[1].split(),
+                values[2],
+                values[3],
+                _int(values[4]),
+                values[5],
+                values[6],
+                values[7],
+                _int(values[8]),
+                values[9],
+                values[10],
+                _trailers(values[11]),
+                [[status, path[len(root) :], old, new] for status, path, old, new in files],
+                {},
+            )
+        )
     if [c.hash for c in out] != commits:
         raise GitError(t("git.unreadable_history", commit=_shown(commits[0] if commits else "")))
     return out
@@ -197,10 +261,20 @@ def _add_other_parents(git: Git, merge: Change) -> None:
     records, root = _watched(git)
     seen = {f[1] for f in merge.files}
     for parent in merge.parents[1:]:
-        raw = git.run("diff-tree", "-r", "--raw", "-z", "--no-renames", "--no-abbrev", "--no-ext-diff",
-                      "--no-textconv", parent, merge.hash).stdout.decode("utf-8", "surrogateescape")
+        raw = git.run(
+            "diff-tree",
+            "-r",
+            "--raw",
+            "-z",
+            "--no-renames",
+            "--no-abbrev",
+            "--no-ext-diff",
+            "--no-textconv",
+            parent,
+            merge.hash,
+        ).stdout.decode("utf-8", "surrogateescape")
         for status, path, old, new in _raw_entries(raw):
-            local = path[len(root):]
+            local = path[len(root) :]
             if _keep(path, records, root) and local not in seen:
                 seen.add(local)
                 merge.files.append([status, local, old, new])
@@ -228,4 +302,8 @@ def _trailers(text: str) -> dict[str, str]:
 
 def _blob_texts(git: Git, blob_ids: list[str]) -> dict[str, bytes]:
     found = objects(git, blob_ids)
-    return {blob: entry[2] for blob, entry in zip(blob_ids, found, strict=False) if entry is not None and entry[1] == "blob"}
+    return {
+        blob: entry[2]
+        for blob, entry in zip(blob_ids, found, strict=False)
+        if entry is not None and entry[1] == "blob"
+    }

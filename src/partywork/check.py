@@ -1,4 +1,5 @@
 """`pw check`: every file in records/, every problem, one run (SPEC §5, §5.6)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,7 +34,9 @@ class CheckResult:
 PARALLEL_FROM = 2000  # below this, starting workers costs more than it saves
 
 
-def _check_files(root: Path, paths: list[Path], roster: Roster, today: dt.date) -> list[list[Problem]]:
+def _check_files(
+    root: Path, paths: list[Path], roster: Roster, today: dt.date
+) -> list[list[Problem]]:
     out = []
     for path in paths:
         label = relative(root, path)
@@ -49,12 +52,18 @@ def _check_files(root: Path, paths: list[Path], roster: Roster, today: dt.date) 
 def _in_parallel(repo: Repo, paths: list[Path]) -> list[list[Problem]]:
     """Files checked on every core: forked workers share the roster; results keep the file order."""
     workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or len(paths) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        workers < 2
+        or len(paths) < PARALLEL_FROM
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return _check_files(repo.root, paths, repo.roster, repo.today)
     size = -(-len(paths) // workers)
-    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        parts = pool.starmap(_check_files, [(repo.root, chunk, repo.roster, repo.today) for chunk in chunks])
+        parts = pool.starmap(
+            _check_files, [(repo.root, chunk, repo.roster, repo.today) for chunk in chunks]
+        )
     return [problems for part in parts for problems in part]
 
 
@@ -68,13 +77,31 @@ def check_repo(repo: Repo) -> CheckResult:
         result.files += 1
         result.problems += problems
         if path.stem in first_seen:
-            result.problems.append(Problem("DUPLICATE-ID", ERROR, label, 0, 0,
-                                           t("schema.duplicate_id", id=path.stem, other=first_seen[path.stem]),
-                                           t("schema.duplicate_id.hint")))
+            result.problems.append(
+                Problem(
+                    "DUPLICATE-ID",
+                    ERROR,
+                    label,
+                    0,
+                    0,
+                    t("schema.duplicate_id", id=path.stem, other=first_seen[path.stem]),
+                    t("schema.duplicate_id.hint"),
+                )
+            )
         first_seen.setdefault(path.stem, label)
     result.problems += _stray_files(repo)
-    result.problems += [Problem("SYMLINK", ERROR, folder, 0, 0, t("record.symlink_folder", path=folder),
-                                t("record.symlink_folder.hint")) for folder in linked_folders(repo.root)]
+    result.problems += [
+        Problem(
+            "SYMLINK",
+            ERROR,
+            folder,
+            0,
+            0,
+            t("record.symlink_folder", path=folder),
+            t("record.symlink_folder.hint"),
+        )
+        for folder in linked_folders(repo.root)
+    ]
     return result
 
 
@@ -85,6 +112,15 @@ def _stray_files(repo: Repo) -> list[Problem]:
     for path in sorted((repo.root / "records").glob("*.yaml")):
         label = relative(repo.root, path)
         if label not in known:
-            found.append(Problem("STRAY-FILE", WARNING, label, 0, 0, t("schema.wrong_folder", year="<YYYY>"),
-                                 t("schema.wrong_folder.hint", year="<YYYY>")))
+            found.append(
+                Problem(
+                    "STRAY-FILE",
+                    WARNING,
+                    label,
+                    0,
+                    0,
+                    t("schema.wrong_folder", year="<YYYY>"),
+                    t("schema.wrong_folder.hint", year="<YYYY>"),
+                )
+            )
     return found

@@ -10,6 +10,7 @@ which record fields that matter were rewritten, which roster dates moved (they c
 expected at past meetings) and which settings were weakened. All of it is a function of one commit
 and its first parent, so it is worked out once per commit (changes.py keeps it).
 """
+
 from __future__ import annotations
 
 import re
@@ -25,19 +26,46 @@ SETTINGS = "records/pw.yaml"
 ROSTER = "records/members.yaml"
 ZERO = re.compile(r"^0+$")
 # The record fields whose change alters what a report says happened (issue 11 scope 3)
-WATCHED = ("attendees", "absent", "decisions", "hours", "hours_by_member", "grades", "payments", "exempt",
-           "unpaid", "commendations")
+WATCHED = (
+    "attendees",
+    "absent",
+    "decisions",
+    "hours",
+    "hours_by_member",
+    "grades",
+    "payments",
+    "exempt",
+    "unpaid",
+    "commendations",
+)
 ACTION_WATCHED = ("owner", "due")
 # What `pw action done|drop` may change in the one action it names
 ACTION_STATUS_FIELDS = {"status", "done_on", "evidence", "reason"}
-ROSTER_ACTIONS = ("member", "member-edit", "member-remove", "member-promote", "member-import", "group")
+ROSTER_ACTIONS = (
+    "member",
+    "member-edit",
+    "member-remove",
+    "member-promote",
+    "member-import",
+    "group",
+)
 SIGNING_RANK = {"off": 0, "sign": 1, "require": 2}
 EVERY_RANK = {"month": 0, "quarter": 1, "year": 2}
-DEFAULT_RULES = {"general": ("quarter", 1), "committee": ("month", 1), "group": ("month", 1),
-                 "lecture": ("quarter", 1), "theme-day": ("month", 1), "org-life": ("year", 1)}
+DEFAULT_RULES = {
+    "general": ("quarter", 1),
+    "committee": ("month", 1),
+    "group": ("month", 1),
+    "lecture": ("quarter", 1),
+    "theme-day": ("month", 1),
+    "org-life": ("year", 1),
+}
 # setting → (default, which way is weaker: +1 higher, -1 lower)
-NUMERIC = {"late_after_days": (3, 1), "clock_skew_minutes": (10, 1), "similarity_threshold": (0.8, 1),
-           "attendance_floor": (0.8, -1)}
+NUMERIC = {
+    "late_after_days": (3, 1),
+    "clock_skew_minutes": (10, 1),
+    "similarity_threshold": (0.8, 1),
+    "attendance_floor": (0.8, -1),
+}
 
 
 def is_record_path(path: str) -> bool:
@@ -50,7 +78,7 @@ def canonical_path(record_id: str) -> str:
 
 def path_id(path: str) -> str | None:
     """The record id a file's name claims, when it is one."""
-    stem = path.rsplit("/", 1)[-1][:-len(".yaml")] if path.endswith(".yaml") else ""
+    stem = path.rsplit("/", 1)[-1][: -len(".yaml")] if path.endswith(".yaml") else ""
     return stem if ID_PATTERN.match(stem) else None
 
 
@@ -75,8 +103,14 @@ def _doc(contents: dict[str, bytes], blob: str, path: str) -> dict | None:
 
 def judge(change: Change, contents: dict[str, bytes], bulk: int) -> dict[str, Any]:
     """Everything this commit's change says on its own: see the module's docstring."""
-    verdict: dict[str, Any] = {"forged": [], "misplaced": [], "records": {}, "rewrites": [], "roster": [],
-                               "weakened": []}
+    verdict: dict[str, Any] = {
+        "forged": [],
+        "misplaced": [],
+        "records": {},
+        "rewrites": [],
+        "roster": [],
+        "weakened": [],
+    }
     records = [f for f in change.files if is_record_path(f[1])]
     read = not (len(records) > bulk and not change.by_pw)
     versions: dict[str, tuple[dict | None, dict | None]] = {}
@@ -113,15 +147,26 @@ def _identity(path: str, before: dict | None, after: dict | None) -> str:
     return path_id(path) or path
 
 
-def _misplaced(verdict: dict, status: str, path: str, before: dict | None, after: dict | None) -> None:
+def _misplaced(
+    verdict: dict, status: str, path: str, before: dict | None, after: dict | None
+) -> None:
     rid = verdict["records"][path]
     if status != "D" and (not ID_PATTERN.match(rid) or canonical_path(rid) != path):
         verdict["misplaced"].append([rid, "audit.misplaced_path", {"path": path, "id": rid}])
     if status == "M" and before is not None and after is not None:
         for key in ("id", "type", "date"):
             if before.get(key) != after.get(key):
-                verdict["misplaced"].append([rid, "audit.misplaced_field", {
-                    "field": key, "before": _show(before.get(key)), "after": _show(after.get(key))}])
+                verdict["misplaced"].append(
+                    [
+                        rid,
+                        "audit.misplaced_field",
+                        {
+                            "field": key,
+                            "before": _show(before.get(key)),
+                            "after": _show(after.get(key)),
+                        },
+                    ]
+                )
 
 
 def _show(value: Any) -> str:
@@ -152,8 +197,14 @@ def forged(change: Change, versions: dict[str, tuple[dict | None, dict | None]])
     return [["audit.forged_action", {"action": _show(action)}]]
 
 
-def _only(touched: list[tuple[str, str]], allowed: set[str], statuses: tuple[str, ...], action: str) -> list[list]:
-    bad = [f"{status} {path}" for status, path in touched if path not in allowed or status not in statuses]
+def _only(
+    touched: list[tuple[str, str]], allowed: set[str], statuses: tuple[str, ...], action: str
+) -> list[list]:
+    bad = [
+        f"{status} {path}"
+        for status, path in touched
+        if path not in allowed or status not in statuses
+    ]
     return [["audit.forged_files", {"action": action, "files": _list(bad)}]] if bad else []
 
 
@@ -161,8 +212,13 @@ def _list(items: list[str]) -> str:
     return "、".join(items[:5]) + (f" …(+{len(items) - 5})" if len(items) > 5 else "")
 
 
-def _record_claim(change: Change, action: str, record: str, touched: list[tuple[str, str]],
-                  versions: dict[str, tuple[dict | None, dict | None]]) -> list[list]:
+def _record_claim(
+    change: Change,
+    action: str,
+    record: str,
+    touched: list[tuple[str, str]],
+    versions: dict[str, tuple[dict | None, dict | None]],
+) -> list[list]:
     if not ID_PATTERN.match(record):
         return [["audit.forged_no_record", {"action": action}]]
     path = canonical_path(record)
@@ -174,8 +230,12 @@ def _record_claim(change: Change, action: str, record: str, touched: list[tuple[
     if after is None or (expected == "M" and before is None):
         return [["audit.forged_unreadable", {"action": action, "path": path}]]
     if after.get("id") != record:
-        return [["audit.forged_id", {"action": action, "id": _show(after.get("id")), "record": record}]]
-    if action in ("edit", "void", "action-drop", "resolve") and not change.trailers.get("Pw-Reason"):
+        return [
+            ["audit.forged_id", {"action": action, "id": _show(after.get("id")), "record": record}]
+        ]
+    if action in ("edit", "void", "action-drop", "resolve") and not change.trailers.get(
+        "Pw-Reason"
+    ):
         return [["audit.forged_no_reason", {"action": action}]]
     problem = _shape(action, before or {}, after)
     return [["audit.forged_change", {"action": action, "what": problem}]] if problem else []
@@ -195,7 +255,11 @@ def _shape(action: str, before: dict, after: dict) -> str | None:
 
 
 def _differing(before: dict, after: dict, allowed: set[str]) -> str | None:
-    changed = [k for k in dict.fromkeys([*before, *after]) if k not in allowed and before.get(k) != after.get(k)]
+    changed = [
+        k
+        for k in dict.fromkeys([*before, *after])
+        if k not in allowed and before.get(k) != after.get(k)
+    ]
     return ", ".join(changed) if changed else None
 
 
@@ -207,7 +271,11 @@ def _action_change(action: str, before: dict, after: dict) -> str | None:
     if not isinstance(old, list) or not isinstance(new, list) or len(old) != len(new):
         return "actions"
     changed = [i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b]
-    if len(changed) != 1 or not isinstance(old[changed[0]], dict) or not isinstance(new[changed[0]], dict):
+    if (
+        len(changed) != 1
+        or not isinstance(old[changed[0]], dict)
+        or not isinstance(new[changed[0]], dict)
+    ):
         return "actions"
     a, b = old[changed[0]], new[changed[0]]
     fields = _differing(a, b, ACTION_STATUS_FIELDS)
@@ -225,12 +293,20 @@ def rewritten_fields(before: dict | None, after: dict | None) -> list[list]:
     an action's owner or due date)."""
     if before is None or after is None:
         return []
-    out = [[key, before.get(key), after.get(key)] for key in WATCHED if before.get(key) != after.get(key)]
+    out = [
+        [key, before.get(key), after.get(key)]
+        for key in WATCHED
+        if before.get(key) != after.get(key)
+    ]
     old, new = before.get("actions"), after.get("actions")
     if isinstance(old, list) and isinstance(new, list):
         for i, (a, b) in enumerate(zip(old, new, strict=False)):
             if isinstance(a, dict) and isinstance(b, dict):
-                out += [[f"actions#{i + 1}.{k}", a.get(k), b.get(k)] for k in ACTION_WATCHED if a.get(k) != b.get(k)]
+                out += [
+                    [f"actions#{i + 1}.{k}", a.get(k), b.get(k)]
+                    for k in ACTION_WATCHED
+                    if a.get(k) != b.get(k)
+                ]
     return out
 
 
@@ -238,8 +314,10 @@ def policy(settings: dict | None) -> dict:
     """The part of pw.yaml the audit enforces per commit: signing and recorders."""
     settings = settings or {}
     recorders = settings.get("recorders")
-    return {"signing": settings.get("signing") if settings.get("signing") in SIGNING_RANK else "off",
-            "recorders": [str(r).lower() for r in recorders] if isinstance(recorders, list) else []}
+    return {
+        "signing": settings.get("signing") if settings.get("signing") in SIGNING_RANK else "off",
+        "recorders": [str(r).lower() for r in recorders] if isinstance(recorders, list) else [],
+    }
 
 
 def weakened(before: dict, after: dict) -> list[list]:
@@ -250,7 +328,9 @@ def weakened(before: dict, after: dict) -> list[list]:
         out.append(["signing", old_sign, new_sign])
     old_rec, new_rec = set(policy(before)["recorders"]), set(policy(after)["recorders"])
     if old_rec and (not new_rec or not new_rec <= old_rec):
-        out.append(["recorders", _show(sorted(old_rec)), _show(sorted(new_rec)) if new_rec else "[]"])
+        out.append(
+            ["recorders", _show(sorted(old_rec)), _show(sorted(new_rec)) if new_rec else "[]"]
+        )
     for key, (default, weaker) in NUMERIC.items():
         old, new = _number(before.get(key), default), _number(after.get(key), default)
         if old is not None and new is not None and (new - old) * weaker > 0:
@@ -297,15 +377,20 @@ def _rule(rules: Any, kind: str) -> tuple[str, float] | None:
 
 
 def _weaker_rules(before: Any, after: Any) -> list[list]:
-    kinds = list(DEFAULT_RULES) + [k for r in (before, after) if isinstance(r, dict) for k in r
-                                   if k not in DEFAULT_RULES]
+    kinds = list(DEFAULT_RULES) + [
+        k for r in (before, after) if isinstance(r, dict) for k in r if k not in DEFAULT_RULES
+    ]
     out = []
     for kind in dict.fromkeys(kinds):
         old, new = _rule(before, kind), _rule(after, kind)
         if old is None:
             continue
-        if new is None or new[1] < old[1] or EVERY_RANK.get(new[0], 3) > EVERY_RANK.get(old[0], 3) or (
-                _per_group(before, kind) and not _per_group(after, kind)):
+        if (
+            new is None
+            or new[1] < old[1]
+            or EVERY_RANK.get(new[0], 3) > EVERY_RANK.get(old[0], 3)
+            or (_per_group(before, kind) and not _per_group(after, kind))
+        ):
             out.append([f"rules.{kind}", _rule_text(old), _rule_text(new)])
     return out
 
@@ -337,8 +422,15 @@ def roster_moves(before: dict | None, after: dict | None) -> list[list]:
         if a is None or b is None:
             entry = a or b or {}
             span = [_day(entry.get("joined"), EARLY), _day(entry.get("left"), FAR)]
-            out.append([name, "added" if a is None else "removed", "∅" if a is None else name,
-                        name if a is None else "∅", *span])
+            out.append(
+                [
+                    name,
+                    "added" if a is None else "removed",
+                    "∅" if a is None else name,
+                    name if a is None else "∅",
+                    *span,
+                ]
+            )
             continue
         for key, missing in (("joined", EARLY), ("left", FAR), ("full_since", FAR)):
             if _day(a.get(key), missing) != _day(b.get(key), missing):
@@ -377,10 +469,16 @@ def _role_moves(name: str, before: Any, after: Any) -> list[list]:
         same_end = [r for r in new - old if r[0] == role and r[2] == end]
         if same_start:
             new.discard(same_start[0])
-            out.append(_role_move(name, (role, start, end), same_start[0], *sorted([end, same_start[0][2]])))
+            out.append(
+                _role_move(
+                    name, (role, start, end), same_start[0], *sorted([end, same_start[0][2]])
+                )
+            )
         elif same_end:
             new.discard(same_end[0])
-            out.append(_role_move(name, (role, start, end), same_end[0], *sorted([start, same_end[0][1]])))
+            out.append(
+                _role_move(name, (role, start, end), same_end[0], *sorted([start, same_end[0][1]]))
+            )
         else:
             out.append(_role_move(name, (role, start, end), None, start, end))
     for role, start, end in sorted(new - old):
@@ -391,7 +489,11 @@ def _role_moves(name: str, before: Any, after: Any) -> list[list]:
 def _roles(roles: Any) -> set[tuple[str, str, str]]:
     if not isinstance(roles, list):
         return set()
-    return {(str(r.get("role")), _day(r.get("from"), EARLY), _day(r.get("to"), FAR)) for r in roles if isinstance(r, dict)}
+    return {
+        (str(r.get("role")), _day(r.get("from"), EARLY), _day(r.get("to"), FAR))
+        for r in roles
+        if isinstance(r, dict)
+    }
 
 
 def _role_move(name: str, before: tuple | None, after: tuple | None, start: str, end: str) -> list:

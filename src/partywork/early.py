@@ -4,6 +4,7 @@ This runs in pw's first milliseconds (launch.py), so it uses nothing but `os`. r
 find folders and build git's environment with these same functions, so a call started here is the
 very call gitio would have made (gitio.Git.run takes its result).
 """
+
 from __future__ import annotations
 
 import os
@@ -11,9 +12,19 @@ import os
 SETTINGS = os.path.join("records", "pw.yaml")
 # Inherited GIT_DIR and friends could point pw at another repository, and GIT_*_DATE would let a
 # client claim any time (RELIABILITY R12, pitfall 6).
-SCRUBBED = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
-            "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES",
-            "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "GIT_PREFIX")
+SCRUBBED = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_COMMON_DIR",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_NAMESPACE",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_AUTHOR_DATE",
+    "GIT_COMMITTER_DATE",
+    "GIT_PREFIX",
+)
 
 GLOBAL_WITH_VALUE = ("--repo", "--lang", "--today")
 
@@ -66,7 +77,9 @@ def git_dirs(start: str) -> tuple[str, str] | None:
             with open(dot_git, encoding="utf-8", errors="replace") as handle:
                 text = handle.read().strip()
             if text.startswith("gitdir:"):
-                return folder, os.path.realpath(os.path.join(folder, text[len("gitdir:"):].strip()))
+                return folder, os.path.realpath(
+                    os.path.join(folder, text[len("gitdir:") :].strip())
+                )
         parent = os.path.dirname(folder)
         if parent == folder:
             return None
@@ -81,13 +94,23 @@ def git_dirs(start: str) -> tuple[str, str] | None:
 SAFE_CONFIG = (("core.fsmonitor", "false"), ("protocol.ext.allow", "never"))
 
 
-def git_env(work_tree: str, git_dir: str, config: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
+def git_env(
+    work_tree: str, git_dir: str, config: tuple[tuple[str, str], ...] = ()
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     # GIT_NO_REPLACE_OBJECTS and an empty graft file: `git replace` and grafts would let the folder
     # rewrite the history the audit reads. GIT_OPTIONAL_LOCKS=0: `git status` would otherwise write
     # the index it refreshed, and pw writes nothing the user did not ask for.
-    env.update(GIT_DIR=git_dir, GIT_WORK_TREE=work_tree, LC_ALL="C", LANGUAGE="C", GIT_TERMINAL_PROMPT="0",
-               GIT_NO_REPLACE_OBJECTS="1", GIT_GRAFT_FILE=os.devnull, GIT_OPTIONAL_LOCKS="0")
+    env.update(
+        GIT_DIR=git_dir,
+        GIT_WORK_TREE=work_tree,
+        LC_ALL="C",
+        LANGUAGE="C",
+        GIT_TERMINAL_PROMPT="0",
+        GIT_NO_REPLACE_OBJECTS="1",
+        GIT_GRAFT_FILE=os.devnull,
+        GIT_OPTIONAL_LOCKS="0",
+    )
     try:
         count = int(env.get("GIT_CONFIG_COUNT", "0"))  # the user's own, kept before ours
     except ValueError:
@@ -116,15 +139,34 @@ def owner_ok(path: str) -> bool:
 def owned(work_tree: str, git_dir: str) -> bool:
     """Whether git would trust this repository without a safe.directory entry."""
     gitfile = os.path.join(work_tree, ".git")
-    return owner_ok(work_tree) and owner_ok(git_dir) and (not os.path.isfile(gitfile) or owner_ok(gitfile))
+    return (
+        owner_ok(work_tree)
+        and owner_ok(git_dir)
+        and (not os.path.isfile(gitfile) or owner_ok(gitfile))
+    )
 
 
 # Words that appear in every repository config entry that can name a program, or pull in another
 # file that could (include/includeIf). A config without any of them needs no second look; one with
 # them costs one `git config --list` (gitio). Matching raw bytes errs only towards looking.
-_PROGRAM_WORDS = (b"filter", b"include", b"gpg", b"program", b"credential", b"command", b"askpass",
-                  b"pager", b"editor", b"driver", b"uploadpack", b"receivepack", b"proxy", b"textconv",
-                  b"external", b"alternaterefs")
+_PROGRAM_WORDS = (
+    b"filter",
+    b"include",
+    b"gpg",
+    b"program",
+    b"credential",
+    b"command",
+    b"askpass",
+    b"pager",
+    b"editor",
+    b"driver",
+    b"uploadpack",
+    b"receivepack",
+    b"proxy",
+    b"textconv",
+    b"external",
+    b"alternaterefs",
+)
 
 
 def config_may_name_programs(git_dir: str) -> bool:
@@ -150,8 +192,12 @@ def start(root: str, env: dict[str, str], args: tuple[str, ...]) -> None:
     """Start `git <args>` in root, reading nothing (stdin and stderr are /dev/null: a call that
     fails is simply run again by gitio, which reports its error)."""
     reader, writer = os.pipe()
-    actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0), (os.POSIX_SPAWN_DUP2, writer, 1),
-               (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0), (os.POSIX_SPAWN_CLOSE, reader)]
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_DUP2, writer, 1),
+        (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_CLOSE, reader),
+    ]
     try:
         pid = os.posix_spawnp("git", ["git", "-C", root, *args], env, file_actions=actions)
     except OSError:

@@ -1,4 +1,5 @@
 """The error types of pw. The core raises these; only the CLI boundary turns them into exit codes."""
+
 from __future__ import annotations
 
 from enum import IntEnum

@@ -1,5 +1,6 @@
 """Typing a parsed document by its schema: every value arrives as text and leaves as the type the
 field declares, or as a problem with the file, line and a hint."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -62,7 +63,9 @@ class Checker:
         self.file = file
         self.problems: list[Problem] = []
 
-    def add(self, path: tuple, code: str, message: str, hint: str = "", severity: str = ERROR) -> None:
+    def add(
+        self, path: tuple, code: str, message: str, hint: str = "", severity: str = ERROR
+    ) -> None:
         line, column = self.doc.where(path)
         self.problems.append(Problem(code, severity, self.file, line, column, message, hint))
 
@@ -70,7 +73,11 @@ class Checker:
         self.add(path, code, message, hint, WARNING)
 
     def _bad_type(self, path: tuple, expected: str) -> None:
-        self.add(path, "BAD-TYPE", t("schema.bad_type", field=label(path), expected=t(f"expected.{expected}")))
+        self.add(
+            path,
+            "BAD-TYPE",
+            t("schema.bad_type", field=label(path), expected=t(f"expected.{expected}")),
+        )
 
     def text(self, value: Any, path: tuple, required: bool = False) -> str | None:
         if value is None:
@@ -82,8 +89,12 @@ class Checker:
 
         bad = forbidden_character(value)
         if bad:
-            self.add(path, "CONTROL-CHAR", t("schema.bad_text", field=label(path), code=bad),
-                     t("yaml.control_char.hint"))
+            self.add(
+                path,
+                "CONTROL-CHAR",
+                t("schema.bad_text", field=label(path), code=bad),
+                t("yaml.control_char.hint"),
+            )
         if required and not value.strip():
             self.add(path, "EMPTY-FIELD", t("schema.empty_text", field=label(path)))
         return value
@@ -95,8 +106,12 @@ class Checker:
             return value
         parsed = parse_date(value) if isinstance(value, str) else None
         if parsed is None:
-            self.add(path, "BAD-DATE", t("schema.bad_date", field=label(path), value=value),
-                     t("schema.bad_date.hint"))
+            self.add(
+                path,
+                "BAD-DATE",
+                t("schema.bad_date", field=label(path), value=value),
+                t("schema.bad_date.hint"),
+            )
         return parsed
 
     def time(self, value: Any, path: tuple) -> str | None:
@@ -104,8 +119,12 @@ class Checker:
             return None
         match = _TIME.match(value) if isinstance(value, str) else None
         if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-            self.add(path, "BAD-TIME", t("schema.bad_time", field=label(path), value=value),
-                     t("schema.bad_time.hint"))
+            self.add(
+                path,
+                "BAD-TIME",
+                t("schema.bad_time", field=label(path), value=value),
+                t("schema.bad_time.hint"),
+            )
             return None
         return f"{int(match.group(1)):02d}:{match.group(2)}"
 
@@ -141,8 +160,12 @@ class Checker:
             return None
         options = list(choices)
         if value not in options:
-            self.add(path, "BAD-VALUE", t("schema.bad_choice", field=label(path), value=value),
-                     t("schema.bad_choice.hint", choices=", ".join(options)))
+            self.add(
+                path,
+                "BAD-VALUE",
+                t("schema.bad_choice", field=label(path), value=value),
+                t("schema.bad_choice.hint", choices=", ".join(options)),
+            )
             return None
         return value
 
@@ -178,12 +201,25 @@ class Checker:
         for key in mapping:
             if key not in known:
                 near = suggest(key, known)
-                hint = t("schema.unknown_field.hint", suggestion=near) if near else t("schema.unknown_field.hint_none")
-                self.add(path + (key,), "UNKNOWN-FIELD", t("schema.unknown_field", field=label(path + (key,))), hint)
+                hint = (
+                    t("schema.unknown_field.hint", suggestion=near)
+                    if near
+                    else t("schema.unknown_field.hint_none")
+                )
+                self.add(
+                    path + (key,),
+                    "UNKNOWN-FIELD",
+                    t("schema.unknown_field", field=label(path + (key,))),
+                    hint,
+                )
 
     def require(self, mapping: dict, keys: Iterable[str], path: tuple = ()) -> None:
         for key in keys:
             if mapping.get(key) is None:
                 where = path + (key,) if key in mapping else path
-                self.add(where, "MISSING-FIELD", t("schema.missing", field=label(path + (key,))),
-                         t("schema.missing.hint", field=key))
+                self.add(
+                    where,
+                    "MISSING-FIELD",
+                    t("schema.missing", field=label(path + (key,))),
+                    t("schema.missing.hint", field=key),
+                )

@@ -1,4 +1,5 @@
 """Atomic file writes (RELIABILITY R17): a failed write leaves the old bytes and no temp file."""
+
 from __future__ import annotations
 
 import contextlib
@@ -22,7 +23,9 @@ def write_atomic(path: Path, data: bytes, label: str | None = None) -> None:
         temp = path.parent / f"{TEMP_PREFIX}{os.urandom(6).hex()}"
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except OSError as exc:
-        raise StorageError(t("write.io", path=shown, detail=exc.strerror or exc), t("write.io.hint")) from exc
+        raise StorageError(
+            t("write.io", path=shown, detail=exc.strerror or exc), t("write.io.hint")
+        ) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -33,7 +36,9 @@ def write_atomic(path: Path, data: bytes, label: str | None = None) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(temp)
-        raise StorageError(t("write.io", path=shown, detail=exc.strerror or exc), t("write.io.hint")) from exc
+        raise StorageError(
+            t("write.io", path=shown, detail=exc.strerror or exc), t("write.io.hint")
+        ) from exc
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -65,7 +70,9 @@ def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
                 if time.monotonic() >= deadline:
                     handle.seek(0)
                     holder = handle.read().strip() or "?"
-                    raise Busy(t("lock.busy", holder=holder, seconds=int(timeout)), t("lock.busy.hint")) from None
+                    raise Busy(
+                        t("lock.busy", holder=holder, seconds=int(timeout)), t("lock.busy.hint")
+                    ) from None
                 time.sleep(0.05)
         handle.seek(0)
         handle.truncate()

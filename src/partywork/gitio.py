@@ -6,6 +6,7 @@ read in one `git log` pass.
 Every call runs with a scrubbed environment (RELIABILITY R12, pitfall 6): inherited GIT_DIR and
 friends could point pw at another repository, and GIT_*_DATE would let a client claim any time.
 """
+
 from __future__ import annotations
 
 import os
@@ -46,7 +47,9 @@ class Git:
             raise NotFound(t("repo.not_git", path=root), t("repo.not_git.hint"))
         return cls(root, *found)
 
-    def run(self, *args: str, stdin: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    def run(
+        self, *args: str, stdin: bytes | None = None, check: bool = True
+    ) -> subprocess.CompletedProcess:
         if not self._trusted:
             self._trust()
         if args[:1] in (("diff",), ("log",), ("show",)):
@@ -57,14 +60,17 @@ class Git:
             if started is not None:
                 result = subprocess.CompletedProcess(["git", *args], 0, started, b"")
             else:
-                result = subprocess.run(["git", *args], cwd=self.root, env=self.env, input=stdin,
-                                        capture_output=True)
+                result = subprocess.run(
+                    ["git", *args], cwd=self.root, env=self.env, input=stdin, capture_output=True
+                )
         except FileNotFoundError:
             raise ConfigError(t("git.missing"), t("git.missing.hint")) from None
         if check and result.returncode != 0:
             detail = _detail(result)
             if any(sign in detail for sign in DISK_FULL):
-                raise StorageError(t("write.io", path=self.git_dir, detail=detail), t("write.io.hint"))
+                raise StorageError(
+                    t("write.io", path=self.git_dir, detail=detail), t("write.io.hint")
+                )
             raise GitError(t("git.failed", command=args[0], detail=detail))
         return result
 
@@ -85,7 +91,9 @@ class Git:
             return
         entries = self._config_entries()
         if not owned and not _safe_directory(entries, work_tree):
-            raise ConfigError(t("git.dubious_owner", path=work_tree), t("git.dubious_owner.hint", path=work_tree))
+            raise ConfigError(
+                t("git.dubious_owner", path=work_tree), t("git.dubious_owner.hint", path=work_tree)
+            )
         config, env = neutralised(entries)
         if config or env:
             self.env = {**early.git_env(work_tree, git_dir, tuple(config)), **env}
@@ -93,8 +101,12 @@ class Git:
     def _config_entries(self) -> list[tuple[str, str, str]]:
         """(scope, key, value) of every setting git sees here, in git's order; keys as git lowercases them."""
         try:
-            result = subprocess.run(["git", "config", "-z", "--list", "--show-scope"], cwd=self.root, env=self.env,
-                                    capture_output=True)
+            result = subprocess.run(
+                ["git", "config", "-z", "--list", "--show-scope"],
+                cwd=self.root,
+                env=self.env,
+                capture_output=True,
+            )
         except FileNotFoundError:
             raise ConfigError(t("git.missing"), t("git.missing.hint")) from None
         if result.returncode != 0:
@@ -110,7 +122,10 @@ class Git:
 
     def require_identity(self) -> None:
         """Exit 78 before anything is written when git would have to guess who is committing."""
-        for var, key in (("GIT_COMMITTER_NAME", "user.name"), ("GIT_COMMITTER_EMAIL", "user.email")):
+        for var, key in (
+            ("GIT_COMMITTER_NAME", "user.name"),
+            ("GIT_COMMITTER_EMAIL", "user.email"),
+        ):
             if self.env.get(var) or self.env.get(var.replace("COMMITTER", "AUTHOR")):
                 continue
             if self.run("config", "--get", key, check=False).returncode != 0:
@@ -122,25 +137,37 @@ class Git:
 
     def changed(self, paths: list[str]) -> list[str]:
         """Paths among these with changes not in HEAD: modified, staged or untracked."""
-        out = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths).stdout
+        out = self.run(
+            "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths
+        ).stdout
         entries = [e for e in out.decode("utf-8", "replace").split("\0") if e]
-        prefix = _prefix(self)  # porcelain paths are relative to the top level, pw's to the records root
-        return [e[3:][len(prefix):] if e[3:].startswith(prefix) else e[3:]
-                for e in entries if len(e) > 3 and e[2] == " "]
+        prefix = _prefix(
+            self
+        )  # porcelain paths are relative to the top level, pw's to the records root
+        return [
+            e[3:][len(prefix) :] if e[3:].startswith(prefix) else e[3:]
+            for e in entries
+            if len(e) > 3 and e[2] == " "
+        ]
 
     def hidden(self, paths: list[str]) -> list[str]:
         """Tracked files git was told not to look at (skip-worktree, assume-unchanged): their changes
         show in no `git status`, so pw names them instead."""
         out = self.run("ls-files", "-v", "-z", "--", *paths).stdout.decode("utf-8", "replace")
         prefix = _prefix(self)
-        return [e[2:][len(prefix):] for e in out.split("\0")
-                if len(e) > 2 and (e[0] == "S" or e[0].islower()) and e[2:].startswith(prefix)]
+        return [
+            e[2:][len(prefix) :]
+            for e in out.split("\0")
+            if len(e) > 2 and (e[0] == "S" or e[0].islower()) and e[2:].startswith(prefix)
+        ]
 
     def dirty(self, paths: list[str]) -> list[str]:
         """Tracked files under these paths whose work-tree content differs from the index."""
-        out = self.run("diff-files", "--name-only", "-z", "--", *paths).stdout.decode("utf-8", "replace")
+        out = self.run("diff-files", "--name-only", "-z", "--", *paths).stdout.decode(
+            "utf-8", "replace"
+        )
         prefix = _prefix(self)
-        listed = [p[len(prefix):] for p in out.split("\0") if p and p.startswith(prefix)]
+        listed = [p[len(prefix) :] for p in out.split("\0") if p and p.startswith(prefix)]
         return self._content_differs(listed, paths) if listed else []
 
     def _content_differs(self, listed: list[str], paths: list[str]) -> list[str]:
@@ -153,12 +180,14 @@ class Git:
         nothing. A file that is gone, not a plain file, or unmerged counts as changed."""
         prefix = _prefix(self)
         index: dict[str, tuple[str, str, str]] = {}
-        out = self.run("ls-files", "-s", "-z", "--full-name", "--", *paths).stdout.decode("utf-8", "replace")
+        out = self.run("ls-files", "-s", "-z", "--full-name", "--", *paths).stdout.decode(
+            "utf-8", "replace"
+        )
         for entry in out.split("\0"):
             meta, _tab, path = entry.partition("\t")
             parts = meta.split()
             if len(parts) == 3 and path.startswith(prefix):
-                index[path[len(prefix):]] = (parts[0], parts[1], parts[2])
+                index[path[len(prefix) :]] = (parts[0], parts[1], parts[2])
         changed, candidates = [], []
         for path in listed:
             mode, blob, stage = index.get(path, ("", "", ""))
@@ -176,14 +205,16 @@ class Git:
             hashed = self.run("hash-object", "--stdin-paths", stdin=listing).stdout.split()
             if len(hashed) != len(candidates):
                 return listed  # cannot tell: as diff-files said
-            changed += [p for p, h in zip(candidates, hashed, strict=False) if h.decode() != index[p][1]]
+            changed += [
+                p for p, h in zip(candidates, hashed, strict=False) if h.decode() != index[p][1]
+            ]
         order = {p: i for i, p in enumerate(listed)}
         return sorted(changed, key=order.__getitem__)
 
     def staged_paths(self) -> set[str]:
         """Paths staged against HEAD, relative to the records root."""
         prefix = _prefix(self)
-        return {p[len(prefix):] for p in self._staged([]) if p.startswith(prefix)}
+        return {p[len(prefix) :] for p in self._staged([]) if p.startswith(prefix)}
 
     def check_index_lock(self, wait: float = 2.0) -> None:
         """A live git may hold the index for a moment; a stale lock is reported, never deleted."""
@@ -198,7 +229,9 @@ class Git:
         holder = _process_holding(lock)
         if holder:
             raise Busy(t("git.index_lock_busy", pid=holder), t("git.index_lock_busy.hint"))
-        raise Busy(t("git.index_lock", path=lock, age=_age(age)), t("git.index_lock.hint", path=lock))
+        raise Busy(
+            t("git.index_lock", path=lock, age=_age(age)), t("git.index_lock.hint", path=lock)
+        )
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -246,7 +279,13 @@ class Git:
         return self._commit(message, ["--only", "--", *paths])
 
     def _commit_settings(self) -> dict[str, str]:
-        result = self.run("config", "-z", "--get-regexp", r"^(commit\.gpgsign|core\.hookspath|gc\.auto)$", check=False)
+        result = self.run(
+            "config",
+            "-z",
+            "--get-regexp",
+            r"^(commit\.gpgsign|core\.hookspath|gc\.auto)$",
+            check=False,
+        )
         settings = {}
         for entry in result.stdout.decode("utf-8", "replace").split("\0"):
             key, _newline, value = entry.partition("\n")
@@ -283,7 +322,9 @@ class Git:
         if len(blob_ids) != len(paths) or any(o is not None and o[1] != "tree" for o in found):
             return None
         id_size = len(head) // 2
-        listing = {f: trees.parse(o[2], id_size) if o else {} for f, o in zip(folders, found, strict=False)}
+        listing = {
+            f: trees.parse(o[2], id_size) if o else {} for f, o in zip(folders, found, strict=False)
+        }
         for path, blob in zip(top, blob_ids, strict=False):
             folder, _slash, name = path.rpartition("/")
             mode = listing[folder].get(name.encode(), (trees.FILE_MODE, b""))[0]
@@ -294,15 +335,34 @@ class Git:
         last = found[-1]
         if tree is None or (last is not None and tree == last[0]):
             return None
-        made = self.run("-c", "user.useConfigOnly=true", "commit-tree", tree, "-p", head, "-F", "-",
-                        stdin=message.encode("utf-8"), check=False)
+        made = self.run(
+            "-c",
+            "user.useConfigOnly=true",
+            "commit-tree",
+            tree,
+            "-p",
+            head,
+            "-F",
+            "-",
+            stdin=message.encode("utf-8"),
+            check=False,
+        )
         if made.returncode != 0:
             return made
         subject = message.split("\n", 1)[0]
-        return self.run("update-ref", "-m", f"commit: {subject}", "HEAD", made.stdout.decode().strip(), head,
-                        check=False)
+        return self.run(
+            "update-ref",
+            "-m",
+            f"commit: {subject}",
+            "HEAD",
+            made.stdout.decode().strip(),
+            head,
+            check=False,
+        )
 
-    def _write_trees(self, folders: list[str], listing: dict[str, trees.Entries], id_size: int) -> str | None:
+    def _write_trees(
+        self, folders: list[str], listing: dict[str, trees.Entries], id_size: int
+    ) -> str | None:
         """Write the changed trees, deepest first, in one `git mktree`; the root tree's id. pw
         computes every id itself too (a parent needs its child's), and steps aside if git disagrees."""
         ours, batch = [], []
@@ -314,7 +374,11 @@ class Git:
             if folder:
                 parent, _slash, name = folder.rpartition("/")
                 listing[parent][name.encode()] = (trees.TREE_MODE, oid)
-        written = self.run("mktree", "-z", "--missing", "--batch", stdin=b"\0".join(batch)).stdout.decode().split()
+        written = (
+            self.run("mktree", "-z", "--missing", "--batch", stdin=b"\0".join(batch))
+            .stdout.decode()
+            .split()
+        )
         return ours[-1] if written == ours else None
 
     def _gc_auto(self, settings: dict[str, str]) -> None:
@@ -322,7 +386,9 @@ class Git:
         the way git judges it (one of the 256 object folders, scaled)."""
         try:
             limit = int(settings.get("gc.auto", "6700"))
-            loose = sum(1 for name in os.listdir(self.common_dir() / "objects" / "17") if len(name) >= 38)
+            loose = sum(
+                1 for name in os.listdir(self.common_dir() / "objects" / "17") if len(name) >= 38
+            )
         except (ValueError, OSError):
             return
         if limit > 0 and loose > (limit + 255) // 256:
@@ -331,22 +397,47 @@ class Git:
     def _commit(self, message: str, limit: list[str]) -> subprocess.CompletedProcess:
         # useConfigOnly: git refuses instead of inventing root@host (checked again before writing).
         sign = ["-S"] if self.sign else []
-        return self.run("-c", "user.useConfigOnly=true", "commit", "-q", "--no-edit", *sign,
-                        "--cleanup=verbatim", "-F", "-", *limit, stdin=message.encode("utf-8"), check=False)
+        return self.run(
+            "-c",
+            "user.useConfigOnly=true",
+            "commit",
+            "-q",
+            "--no-edit",
+            *sign,
+            "--cleanup=verbatim",
+            "-F",
+            "-",
+            *limit,
+            stdin=message.encode("utf-8"),
+            check=False,
+        )
 
     def _staged(self, paths: list[str]) -> set[str]:
         """Top-level paths staged against HEAD; a sentinel entry when there is no HEAD to compare."""
-        result = self.run("diff", "--cached", "--name-only", "--no-renames", "-z", "HEAD", check=False)
+        result = self.run(
+            "diff", "--cached", "--name-only", "--no-renames", "-z", "HEAD", check=False
+        )
         if result.returncode != 0:
             return {"\0unknown"}
         return {p for p in result.stdout.decode("utf-8", "replace").split("\0") if p}
 
     def _committed(self) -> set[str]:
-        out = self.run("diff-tree", "--no-commit-id", "--name-only", "--no-renames", "-r", "-z", "HEAD").stdout
+        out = self.run(
+            "diff-tree", "--no-commit-id", "--name-only", "--no-renames", "-r", "-z", "HEAD"
+        ).stdout
         return {p for p in out.decode("utf-8", "replace").split("\0") if p}
 
     def tag(self, name: str, message: str) -> None:
-        self.run("tag", "-s" if self.sign else "-a", "-F", "-", "--", name, "HEAD", stdin=message.encode("utf-8"))
+        self.run(
+            "tag",
+            "-s" if self.sign else "-a",
+            "-F",
+            "-",
+            "--",
+            name,
+            "HEAD",
+            stdin=message.encode("utf-8"),
+        )
 
     def restore(self, paths: list[str]) -> None:
         """Put these paths back as HEAD has them, in the index and the work tree."""
@@ -364,16 +455,32 @@ _PROTECTED = ("system", "global", "command")  # the scopes the repository cannot
 # own (protected) value when there is one, else git's default, else nothing ("" makes git run no
 # program, or fail without running one). core.hooksPath is not here: pw's commits run hooks as
 # `git commit` would (SPEC §7), and no read pw makes runs a hook.
-_DEFAULTS = {"core.sshcommand": "ssh", "core.askpass": "", "core.pager": "cat", "core.editor": ":",
-             "sequence.editor": ":", "gpg.program": "gpg", "gpg.openpgp.program": "gpg",
-             "gpg.x509.program": "gpgsm", "gpg.ssh.program": "ssh-keygen", "gpg.ssh.defaultkeycommand": "",
-             "core.alternaterefscommand": "", "diff.external": ""}
-_BY_SUFFIX = {("diff", "textconv"): "", ("diff", "command"): "", ("merge", "driver"): "",
-              ("remote", "uploadpack"): "git-upload-pack",
-              ("remote", "receivepack"): "git-receive-pack"}
+_DEFAULTS = {
+    "core.sshcommand": "ssh",
+    "core.askpass": "",
+    "core.pager": "cat",
+    "core.editor": ":",
+    "sequence.editor": ":",
+    "gpg.program": "gpg",
+    "gpg.openpgp.program": "gpg",
+    "gpg.x509.program": "gpgsm",
+    "gpg.ssh.program": "ssh-keygen",
+    "gpg.ssh.defaultkeycommand": "",
+    "core.alternaterefscommand": "",
+    "diff.external": "",
+}
+_BY_SUFFIX = {
+    ("diff", "textconv"): "",
+    ("diff", "command"): "",
+    ("merge", "driver"): "",
+    ("remote", "uploadpack"): "git-upload-pack",
+    ("remote", "receivepack"): "git-receive-pack",
+}
 
 
-def neutralised(entries: list[tuple[str, str, str]]) -> tuple[list[tuple[str, str]], dict[str, str]]:
+def neutralised(
+    entries: list[tuple[str, str, str]],
+) -> tuple[list[tuple[str, str]], dict[str, str]]:
     """Command-line settings (and environment) that take back every program the repository's own
     config names: filters, diff and merge drivers, signing and ssh programs, credential helpers."""
     local = [(key, value) for scope, key, value in entries if scope in ("local", "worktree")]
@@ -395,8 +502,15 @@ def neutralised(entries: list[tuple[str, str, str]]) -> tuple[list[tuple[str, st
         elif section == "filter" and name and f"filter.{name}" not in done:
             # the whole driver, whichever of its keys the repository set
             done.add(f"filter.{name}")
-            config += [(f"filter.{name}.{part}", value)
-                       for part, value in (("clean", ""), ("smudge", ""), ("process", ""), ("required", "false"))]
+            config += [
+                (f"filter.{name}.{part}", value)
+                for part, value in (
+                    ("clean", ""),
+                    ("smudge", ""),
+                    ("process", ""),
+                    ("required", "false"),
+                )
+            ]
         elif (section, variable) in _BY_SUFFIX and name:
             config.append((key, _BY_SUFFIX[section, variable]))
         elif section == "pager" and rest:
@@ -405,7 +519,9 @@ def neutralised(entries: list[tuple[str, str, str]]) -> tuple[list[tuple[str, st
             # a list: "" empties it, then the user's own helpers come back
             config += [(key, "")] + [(key, value) for value in protected.get(key, [])]
         elif key == "core.gitproxy":
-            env["GIT_PROXY_COMMAND"] = os.environ.get("GIT_PROXY_COMMAND", "")  # the first match wins: env comes first
+            env["GIT_PROXY_COMMAND"] = os.environ.get(
+                "GIT_PROXY_COMMAND", ""
+            )  # the first match wins: env comes first
     return config, env
 
 
@@ -460,6 +576,7 @@ def _process_holding(path: Path) -> int | None:
 
 # -- reading the history -----------------------------------------------------------------------
 
+
 def _prefix(git: Git) -> str:
     """The records root relative to the git top level ('' when they are the same folder)."""
     relative = git.root.resolve().relative_to(git.work_tree.resolve()).as_posix()
@@ -479,7 +596,9 @@ def objects(git: Git, specs: list[str]) -> list[tuple[str, str, bytes] | None]:
     missing; one process."""
     if not specs:
         return []
-    data = git.run("cat-file", "--batch", stdin="".join(s + "\n" for s in specs).encode("utf-8")).stdout
+    data = git.run(
+        "cat-file", "--batch", stdin="".join(s + "\n" for s in specs).encode("utf-8")
+    ).stdout
     out: list[tuple[str, str, bytes] | None] = []
     position = 0
     for _ in specs:
@@ -490,7 +609,7 @@ def objects(git: Git, specs: list[str]) -> list[tuple[str, str, bytes] | None]:
             out.append(None)
             continue
         size = int(header[2])
-        out.append((header[0].decode(), header[1].decode(), data[position:position + size]))
+        out.append((header[0].decode(), header[1].decode(), data[position : position + size]))
         position += size + 1
     return out
 
@@ -505,13 +624,19 @@ def top_path(git: Git, path: str) -> str:
 
 def tags(git: Git, pattern: str) -> dict[str, tuple[str, str]]:
     """tag name → (commit it points to, its message)."""
-    out = git.run("for-each-ref", "--format=%(refname:strip=2)%00%(*objectname)%(objectname)%00%(contents)%1e",
-                  f"refs/tags/{pattern}").stdout.decode("utf-8", "replace")
+    out = git.run(
+        "for-each-ref",
+        "--format=%(refname:strip=2)%00%(*objectname)%(objectname)%00%(contents)%1e",
+        f"refs/tags/{pattern}",
+    ).stdout.decode("utf-8", "replace")
     found = {}
     for entry in out.split("\x1e"):
         parts = entry.strip("\n").split("\0")
         if len(parts) >= 3 and parts[0]:
-            found[parts[0]] = (git.out("rev-parse", "--verify", "-q", f"{parts[0]}^{{commit}}").strip(), parts[2])
+            found[parts[0]] = (
+                git.out("rev-parse", "--verify", "-q", f"{parts[0]}^{{commit}}").strip(),
+                parts[2],
+            )
     return found
 
 
@@ -552,8 +677,12 @@ def _verifying(git: Git) -> list[str]:
     its allowed signers, and the programs that check signatures (a repository naming a program
     would otherwise have it run)."""
     options = ["-c", f"gpg.ssh.allowedSignersFile={allowed_signers(git) or ''}"]
-    for key, default in (("gpg.program", "gpg"), ("gpg.ssh.program", "ssh-keygen"), ("gpg.x509.program", "gpgsm"),
-                         ("gpg.ssh.revocationFile", "")):
+    for key, default in (
+        ("gpg.program", "gpg"),
+        ("gpg.ssh.program", "ssh-keygen"),
+        ("gpg.x509.program", "gpgsm"),
+        ("gpg.ssh.revocationFile", ""),
+    ):
         options += ["-c", f"{key}={user_config(git, key) or default}"]
     return options
 
@@ -562,8 +691,14 @@ def signatures(git: Git, commits: list[str]) -> list[tuple[str, str, str, str]]:
     """(commit, %G?, signer, committer email) for these commits."""
     if not commits:
         return []
-    out = git.run(*_verifying(git), "log", "--no-walk=unsorted", "--stdin", "--format=%H%x1f%G?%x1f%GS%x1f%ce%x1e",
-                  stdin="".join(c + "\n" for c in commits).encode()).stdout.decode("utf-8", "replace")
+    out = git.run(
+        *_verifying(git),
+        "log",
+        "--no-walk=unsorted",
+        "--stdin",
+        "--format=%H%x1f%G?%x1f%GS%x1f%ce%x1e",
+        stdin="".join(c + "\n" for c in commits).encode(),
+    ).stdout.decode("utf-8", "replace")
     found = []
     for entry in out.split("\x1e"):
         parts = entry.strip("\n").split("\x1f", 3)
@@ -577,7 +712,9 @@ def fsck(git: Git) -> list[str]:
     if result.returncode == 0:
         return []
     text = (result.stderr + result.stdout).decode("utf-8", "replace")
-    return [line for line in text.splitlines() if line.strip()][:20] or [f"git fsck exited {result.returncode}"]
+    return [line for line in text.splitlines() if line.strip()][:20] or [
+        f"git fsck exited {result.returncode}"
+    ]
 
 
 def config(git: Git, key: str) -> str | None:

@@ -1,6 +1,7 @@
 """`pw --help` in Chinese. The English help stays beside each option in cli/ (where a developer
 reads it); this table gives each English text its Chinese, and `localize` swaps them in before
 Typer builds the help. tests/test_i18n.py checks every help text has its Chinese here."""
+
 from __future__ import annotations
 
 import inspect
@@ -39,14 +40,10 @@ ZH = {
     "Exit 1 on any warning or error.": "有任何警告或错误时退出码为 1。",
     "Seal a period: annotated tag pw/closed/<label>, signed when signing is on.": "封存一个时期：打附注标签 pw/closed/<时期>，开启签名时同时签名。",
     "2026Q3, 2026-07 or 2026: a period that is over.": "2026Q3、2026-07 或 2026：已经结束的时期。",
-    "The strict gate for CI: signatures, sealed periods, edits outside pw, git objects. Exit 1 on any problem.":
-        "供持续集成使用的严格检查：签名、封存时期、绕过 pw 的修改、git 对象。有任何问题时退出码为 1。",
-    "Exchange records with the remote: fetch, fast-forward or rebase, push (never force), close tags too.":
-        "与远程仓库同步台账：获取、快进或变基、推送（绝不强制推送），封存标签一并同步。",
-    "What is not shared yet: unpushed and unpulled commits, uncommitted changes, open drafts.":
-        "还有什么没有同步：未推送和未拉取的提交、未提交的修改、未完成的草稿。",
-    "The records repository (default: PW_REPO, then search upwards). Several for a report across branches.":
-        "台账仓库（默认：环境变量 PW_REPO，否则从当前目录向上查找）。给出多个时生成各支部汇总报表。",
+    "The strict gate for CI: signatures, sealed periods, edits outside pw, git objects. Exit 1 on any problem.": "供持续集成使用的严格检查：签名、封存时期、绕过 pw 的修改、git 对象。有任何问题时退出码为 1。",
+    "Exchange records with the remote: fetch, fast-forward or rebase, push (never force), close tags too.": "与远程仓库同步台账：获取、快进或变基、推送（绝不强制推送），封存标签一并同步。",
+    "What is not shared yet: unpushed and unpulled commits, uncommitted changes, open drafts.": "还有什么没有同步：未推送和未拉取的提交、未提交的修改、未完成的草稿。",
+    "The records repository (default: PW_REPO, then search upwards). Several for a report across branches.": "台账仓库（默认：环境变量 PW_REPO，否则从当前目录向上查找）。给出多个时生成各支部汇总报表。",
     "Language of messages and reports: zh or en.": "提示信息和报表的语言：zh 或 en。",
     "Pretend today is this date (YYYY-MM-DD).": "把这一天当作今天（YYYY-MM-DD）。",
     "Show tracebacks of internal errors.": "内部错误时显示调用栈。",
@@ -69,7 +66,7 @@ ZH = {
     "The minutes.": "会议记录正文。",
     "Read the minutes from a file.": "从文件读入会议记录正文。",
     "A decision (repeatable).": "一项决议（可重复）。",
-    "\"TASK|OWNER|DUE\" (repeatable).": "\"事项|责任人|期限\"（可重复）。",
+    '"TASK|OWNER|DUE" (repeatable).': '"事项|责任人|期限"（可重复）。',
     "Party group id (group meetings).": "党小组编号（党小组会）。",
     "Lecturer: a member, or 'NAME|ORG' for a guest.": "授课人：本支部党员，或用 '姓名|单位' 写外请人员。",
     "Study hours credited to each attendee.": "每名参加者计入的学时。",
@@ -78,15 +75,13 @@ ZH = {
     "Read the record from a YAML file, or - for stdin.": "从 YAML 文件读入记录，- 表示标准输入。",
     "Open $EDITOR on the record (default: when fields are missing on a terminal).": "用 $EDITOR 编辑记录（默认：在终端上且缺少字段时）。",
     "Record a study session (学习) with hours per member.": "记录一次学习，含每人学时。",
-    "Record a review (组织生活会 / 专题检讨会) with self-criticism and rectification items.":
-        "记录一次组织生活会或专题检讨会，含批评与自我批评和整改事项。",
+    "Record a review (组织生活会 / 专题检讨会) with self-criticism and rectification items.": "记录一次组织生活会或专题检讨会，含批评与自我批评和整改事项。",
     "The compliance report of a month, quarter or year.": "月度、季度或年度的落实情况报表。",
     "The compliance report of a month (SPEC §8).": "月度落实情况报表。",
     "The compliance report of a quarter (SPEC §8).": "季度落实情况报表。",
     "The compliance report of a year (SPEC §8).": "年度落实情况报表。",
     "2026Q3, 2026-Q3, Q3, 2026-07, 2026, A..B, this, last (default: this).": "2026Q3、2026-Q3、Q3、2026-07、2026、A..B、this、last（默认：this，本期）。",
-    "table | md | json | csv | html (default: table on a terminal, json when piped).":
-        "table | md | json | csv | html（默认：终端上为 table，管道输出为 json）。",
+    "table | md | json | csv | html (default: table on a terminal, json when piped).": "table | md | json | csv | html（默认：终端上为 table，管道输出为 json）。",
     "Write to this file instead of stdout.": "写入这个文件，而不是标准输出。",
     "Rectification and follow-up items (整改事项): list, done, drop.": "整改事项：列出、完成、撤销。",
     "List rectification and follow-up items, with overdue ones marked.": "列出整改事项，标出逾期的。",
@@ -129,11 +124,17 @@ def help_texts(app: Any) -> list[Any]:
     found: list[Any] = [app.info] if app.info.help else []
     for command in app.registered_commands:
         found.append(command)
-        found += [p.default for p in inspect.signature(command.callback).parameters.values()
-                  if getattr(p.default, "help", None)]
+        found += [
+            p.default
+            for p in inspect.signature(command.callback).parameters.values()
+            if getattr(p.default, "help", None)
+        ]
     if app.registered_callback:
-        found += [p.default for p in inspect.signature(app.registered_callback.callback).parameters.values()
-                  if getattr(p.default, "help", None)]
+        found += [
+            p.default
+            for p in inspect.signature(app.registered_callback.callback).parameters.values()
+            if getattr(p.default, "help", None)
+        ]
     for group in app.registered_groups:
         found += [group] if group.help else []
         found += help_texts(group.typer_instance)
@@ -142,7 +143,9 @@ def help_texts(app: Any) -> list[Any]:
 
 def english(holder: Any) -> str | None:
     callback = getattr(holder, "callback", None)
-    return holder.help or (inspect.getdoc(callback) if callback and not hasattr(holder, "typer_instance") else None)
+    return holder.help or (
+        inspect.getdoc(callback) if callback and not hasattr(holder, "typer_instance") else None
+    )
 
 
 def localize(app: Any, lang: str) -> None:

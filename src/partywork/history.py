@@ -1,4 +1,5 @@
 """Every version of a record, from the audit's reading of the history (SPEC §9, `pw history`)."""
+
 from __future__ import annotations
 
 import difflib
@@ -44,7 +45,11 @@ def record_history(git: Git, ident: str) -> dict:
 def _contents(git: Git, versions: list[Version]) -> list[dict | None]:
     blobs = [next(f[3] for f in v.commit.files if f[1] == v.path) for v in versions]
     found = gitio.objects(git, [b for b in blobs if not set(b) <= {"0"}])
-    by_blob = {b: o[2] for b, o in zip([b for b in blobs if not set(b) <= {"0"}], found, strict=False) if o is not None}
+    by_blob = {
+        b: o[2]
+        for b, o in zip([b for b in blobs if not set(b) <= {"0"}], found, strict=False)
+        if o is not None
+    }
     out: list[dict | None] = []
     for version, blob in zip(versions, blobs, strict=False):
         raw = by_blob.get(blob)
@@ -59,16 +64,28 @@ def _contents(git: Git, versions: list[Version]) -> list[dict | None]:
 def _version_json(version: Version, changes: list[dict]) -> dict:
     commit = version.commit
     action = (commit.action if commit.by_pw else None) or (
-        "deleted" if version.status == "D" else "merge" if commit.is_merge else "outside-pw")
-    return {"commit": commit.hash, "author": commit.author, "email": commit.author_email, "date": commit.commit_date,
-            "author_date": commit.author_date, "action": action, "reason": commit.trailers.get("Pw-Reason"),
-            "changes": changes}
+        "deleted" if version.status == "D" else "merge" if commit.is_merge else "outside-pw"
+    )
+    return {
+        "commit": commit.hash,
+        "author": commit.author,
+        "email": commit.author_email,
+        "date": commit.commit_date,
+        "author_date": commit.author_date,
+        "action": action,
+        "reason": commit.trailers.get("Pw-Reason"),
+        "changes": changes,
+    }
 
 
 def field_changes(before: dict | None, after: dict | None) -> list[dict]:
     before, after = before or {}, after or {}
     keys = list(before) + [k for k in after if k not in before]
-    return [{"field": k, "before": before.get(k), "after": after.get(k)} for k in keys if before.get(k) != after.get(k)]
+    return [
+        {"field": k, "before": before.get(k), "after": after.get(k)}
+        for k in keys
+        if before.get(k) != after.get(k)
+    ]
 
 
 def describe(change: dict) -> str:
@@ -90,6 +107,11 @@ def _short(value: Any) -> str:
     if value is None:
         return "∅"
     if isinstance(value, dict):
-        return value.get("name") or value.get("task") or value.get("text") or ", ".join(f"{k}={v}" for k, v in value.items())
+        return (
+            value.get("name")
+            or value.get("task")
+            or value.get("text")
+            or ", ".join(f"{k}={v}" for k, v in value.items())
+        )
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "…"

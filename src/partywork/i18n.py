@@ -3,6 +3,7 @@
 The language is process-wide, like gettext's: it is chosen once at start-up (pw.yaml `lang`, then
 `--lang`, then `PW_LANG`) and every message after that follows it.
 """
+
 from __future__ import annotations
 
 from .catalogue import EN, ZH

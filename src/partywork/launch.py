@@ -6,6 +6,7 @@ worked out from the arguments is left to the command itself.
 Ctrl-C at any moment exits 130 without a traceback (SPEC §6): before the command runs there is
 nothing to undo, so the process just ends; while it runs, KeyboardInterrupt unwinds through the
 write's rollback (txn.py) to the CLI's error boundary."""
+
 from __future__ import annotations
 
 import os
@@ -63,14 +64,20 @@ def _start_early(args: list[str]) -> None:
 
     options, words = early.split_args(args)
     repos = options.get("--repo", [])
-    if len(repos) > 1 or words[:1] != ["report"] or words[1:2] not in (["month"], ["quarter"], ["year"]):
+    if (
+        len(repos) > 1
+        or words[:1] != ["report"]
+        or words[1:2] not in (["month"], ["quarter"], ["year"])
+    ):
         return
     root = early.records_root(repos[0] if repos else None)
     found = early.git_dirs(root) if root else None
     # Only a repository git itself would trust, whose config names no program: anything else is
     # left to gitio, which looks first (the head start is an optimisation, never a risk).
     if root and found and early.owned(*found) and not early.config_may_name_programs(found[1]):
-        early.start(root, early.git_env(*found), ("diff-files", "--name-only", "-z", "--", "records"))
+        early.start(
+            root, early.git_env(*found), ("diff-files", "--name-only", "-z", "--", "records")
+        )
 
 
 if __name__ == "__main__":

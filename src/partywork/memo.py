@@ -16,6 +16,7 @@ pw's report does not write the index itself.) Like the parse cache it lives in t
 folder for this repository (userdirs.repo_cache), never in the folder itself, sealed with its digest
 (userdirs.seal), and is never a source of truth: deleting it loses nothing.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -45,11 +46,17 @@ class ReportMemo:
     def lookup(self) -> bytes | None:
         """The kept report, if the repository is still as it was when it was made."""
         try:
-            header, _newline, body = (userdirs.unseal(self.path.read_bytes()) or b"").partition(b"\n")
+            header, _newline, body = (userdirs.unseal(self.path.read_bytes()) or b"").partition(
+                b"\n"
+            )
             saved = json.loads(header)
         except (OSError, ValueError, RecursionError):
             return None
-        if not isinstance(saved, dict) or saved.get("request") != self.request or saved.get("code") != _code():
+        if (
+            not isinstance(saved, dict)
+            or saved.get("request") != self.request
+            or saved.get("code") != _code()
+        ):
             return None
         if saved.get("refs") != self._refs() or saved.get("folders") != self._folders():
             return None
@@ -64,8 +71,13 @@ class ReportMemo:
         are not exactly as committed, or a record folder changed too recently to tell."""
         started = time.time()
         folders = self._folders()
-        state = {"request": self.request, "code": _code(), "refs": self._refs(), "folders": folders,
-                 "index": self._index()}
+        state = {
+            "request": self.request,
+            "code": _code(),
+            "refs": self._refs(),
+            "folders": folders,
+            "index": self._index(),
+        }
         if any(mtime / 1e9 > started - RACY_SECONDS for _name, mtime, _inode in folders):
             return None
         if self._changed_in_work_tree() or self._staged() or self._untracked():
@@ -85,9 +97,13 @@ class ReportMemo:
 
     def _refs(self) -> str:
         """HEAD, the tags, and the remote tips pw sync last saw (the audit checks HEAD holds them)."""
-        refs = self.git.run("show-ref", "--head", "--tags", check=False).stdout.decode("utf-8", "replace")
+        refs = self.git.run("show-ref", "--head", "--tags", check=False).stdout.decode(
+            "utf-8", "replace"
+        )
         try:
-            anchor = os.stat(userdirs.state_home() / "witness")  # what sync and verify saw (witness.py)
+            anchor = os.stat(
+                userdirs.state_home() / "witness"
+            )  # what sync and verify saw (witness.py)
             return f"{refs}anchor {anchor.st_ino} {anchor.st_mtime_ns} {anchor.st_size}\n"
         except OSError:
             return refs
@@ -118,11 +134,20 @@ class ReportMemo:
         return bool(self.git.dirty(["records"]))  # started early by the launcher (launch.py)
 
     def _staged(self) -> bool:
-        return self.git.run("diff-index", "--cached", "--quiet", "HEAD", "--", "records", check=False).returncode != 0
+        return (
+            self.git.run(
+                "diff-index", "--cached", "--quiet", "HEAD", "--", "records", check=False
+            ).returncode
+            != 0
+        )
 
     def _untracked(self) -> bool:
-        out = self.git.run("ls-files", "--others", "-z", "--", "records", check=False).stdout  # paths as given
-        return any(_RECORD_FILE.fullmatch(p) for p in out.decode("utf-8", "replace").split("\0") if p)
+        out = self.git.run(
+            "ls-files", "--others", "-z", "--", "records", check=False
+        ).stdout  # paths as given
+        return any(
+            _RECORD_FILE.fullmatch(p) for p in out.decode("utf-8", "replace").split("\0") if p
+        )
 
 
 def _code() -> str:
@@ -131,7 +156,9 @@ def _code() -> str:
     stamps = [__version__]
     for folder in (package, package / "render"):
         with os.scandir(folder) as entries:
-            stamps += sorted(f"{e.name}:{e.stat().st_mtime_ns}" for e in entries if e.name.endswith(".py"))
+            stamps += sorted(
+                f"{e.name}:{e.stat().st_mtime_ns}" for e in entries if e.name.endswith(".py")
+            )
     return hashlib.sha256("|".join(stamps).encode()).hexdigest()[:16]
 
 

@@ -1,5 +1,6 @@
 """Messages the core wants the user to see while it carries on (a recovered write, a skipped
 file). The CLI decides where they go; by default, stderr."""
+
 from __future__ import annotations
 
 import sys

@@ -3,6 +3,7 @@
 Quarters and years follow `year_start_month`: with 7, the year 2026 runs from 2026-07-01 to
 2027-06-30 and its Q1 is July to September. Months are calendar months.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -72,7 +73,7 @@ def containing(day: dt.date, unit: str, first_month: int = 1) -> Period:
     ry = reporting_year(day, first_month)
     if unit == "year":
         return year(ry, first_month)
-    offset = (day.year * 12 + day.month - (ry * 12 + first_month))
+    offset = day.year * 12 + day.month - (ry * 12 + first_month)
     return quarter(ry, offset // 3 + 1, first_month)
 
 
@@ -86,14 +87,20 @@ def parse(text: str | None, unit: str, today: dt.date, first_month: int = 1) -> 
     value = (text or "this").strip()
     if value in ("this", "last"):
         current = containing(today, unit, first_month)
-        return current if value == "this" else containing(current.start - dt.timedelta(days=1), unit, first_month)
+        return (
+            current
+            if value == "this"
+            else containing(current.start - dt.timedelta(days=1), unit, first_month)
+        )
     try:
         period = _explicit(value, today, first_month)
     except (ValueError, OverflowError):
         raise UsageError(t("period.bad", value=value), t("period.bad.hint")) from None
     if period.start.year < FIRST_YEAR or period.end.year > LAST_YEAR:
-        raise UsageError(t("period.out_of_range", value=value, first=FIRST_YEAR, last=LAST_YEAR),
-                         t("period.bad.hint"))
+        raise UsageError(
+            t("period.out_of_range", value=value, first=FIRST_YEAR, last=LAST_YEAR),
+            t("period.bad.hint"),
+        )
     return period
 
 

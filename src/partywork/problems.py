@@ -1,4 +1,5 @@
 """A problem found in a file: what `pw check` lists and what stops `pw log` from writing."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass

@@ -1,4 +1,5 @@
 """Finding the records repository (SPEC §2) and reading its settings and roster on demand."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -72,7 +73,9 @@ class Repo:
         if self._settings is None:
             from . import settings as settings_mod
 
-            self._settings, self._settings_problems = self._load(SETTINGS, settings_mod.parse, settings_mod.Settings())
+            self._settings, self._settings_problems = self._load(
+                SETTINGS, settings_mod.parse, settings_mod.Settings()
+            )
         return self._settings
 
     def settings_problems(self) -> list[Problem]:
@@ -90,7 +93,9 @@ class Repo:
         if self._roster is None:
             from . import roster as roster_mod
 
-            self._roster, self._roster_problems = self._load(MEMBERS, roster_mod.parse, roster_mod.Roster())
+            self._roster, self._roster_problems = self._load(
+                MEMBERS, roster_mod.parse, roster_mod.Roster()
+            )
         return self._roster
 
     def roster_problems(self) -> list[Problem]:
@@ -101,5 +106,7 @@ class Repo:
         roster = self.roster
         errors = [p for p in self._roster_problems if p.severity == ERROR]
         if errors:
-            raise InvalidRecords(t("record.unreadable", path=MEMBERS, problem=errors[0].message), errors)
+            raise InvalidRecords(
+                t("record.unreadable", path=MEMBERS, problem=errors[0].message), errors
+            )
         return roster

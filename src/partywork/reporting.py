@@ -4,6 +4,7 @@ Only the report's window (report.window) is read record by record; older years c
 actions from the cache's small per-year files, so a long history costs little more than a short
 one — except for its overdue actions, which belong in every report.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,10 +29,17 @@ def build_report(repo: Repo, unit: str, period_text: str | None) -> dict:
     older, overdue_before = _older_actions(repo, documents, start, period)
     untracked = [p for p in paths if p not in documents.blobs]
     staged = [p for p in git.staged_paths() if p.startswith("records/")]
-    inputs = report.Inputs(settings=settings, roster=repo.roster, records=records, period=period, as_of=repo.today,
-                           commit=git.head(), uncommitted=bool(documents.dirty or untracked or staged),
-                           older_actions=older,
-                           overdue_before=overdue_before)
+    inputs = report.Inputs(
+        settings=settings,
+        roster=repo.roster,
+        records=records,
+        period=period,
+        as_of=repo.today,
+        commit=git.head(),
+        uncommitted=bool(documents.dirty or untracked or staged),
+        older_actions=older,
+        overdue_before=overdue_before,
+    )
     inputs.findings = _integrity(repo, period, documents)
     documents.save()
     return report.build(inputs)
@@ -41,11 +49,16 @@ def _typed(data: Any, path: str) -> dict | None:
     if not isinstance(data, dict):
         return None
     record = schema.typed(data)
-    return record if isinstance(record.get("date"), dt.date) and isinstance(record.get("id"), str) else None
+    return (
+        record
+        if isinstance(record.get("date"), dt.date) and isinstance(record.get("id"), str)
+        else None
+    )
 
 
-def _older_actions(repo: Repo, documents: DocumentCache, start: dt.date,
-                   period: periods.Period) -> tuple[list[dict], int]:
+def _older_actions(
+    repo: Repo, documents: DocumentCache, start: dt.date, period: periods.Period
+) -> tuple[list[dict], int]:
     """Records before the window whose actions matter to the period (done or due in it), and how
     many of their actions are still open past a due date before the period. Dates are compared as
     ISO text, so the many that do not matter are never parsed."""
@@ -57,22 +70,43 @@ def _older_actions(repo: Repo, documents: DocumentCache, start: dt.date,
         paths = record_paths_in(folder)
         for entry in documents.actions(folder.name, paths):
             day = str(entry.get("date"))
-            if entry.get("voided") or not isinstance(entry.get("id"), str) or day >= start.isoformat():
+            if (
+                entry.get("voided")
+                or not isinstance(entry.get("id"), str)
+                or day >= start.isoformat()
+            ):
                 continue
             actions = [a for a in entry["actions"] if isinstance(a, dict)]
-            if any(first <= str(a.get("done_on")) <= last or first <= str(a.get("due")) <= last for a in actions):
-                relevant.append({"id": entry["id"], "date": parse_date(day), "voided": False,
-                                 "actions": [_typed_action(a) for a in actions]})
+            if any(
+                first <= str(a.get("done_on")) <= last or first <= str(a.get("due")) <= last
+                for a in actions
+            ):
+                relevant.append(
+                    {
+                        "id": entry["id"],
+                        "date": parse_date(day),
+                        "voided": False,
+                        "actions": [_typed_action(a) for a in actions],
+                    }
+                )
                 continue  # the report counts its carried-over items itself
-            carried += sum(1 for a in actions if (a.get("status") or "open") == "open"
-                           and str(a.get("due")) < first and str(a.get("due")) < today)
+            carried += sum(
+                1
+                for a in actions
+                if (a.get("status") or "open") == "open"
+                and str(a.get("due")) < first
+                and str(a.get("due")) < today
+            )
     return relevant, carried
 
 
 def _typed_action(action: dict) -> dict:
-    return {**action, "due": parse_date(str(action.get("due"))) or action.get("due"),
-            "done_on": parse_date(str(action.get("done_on"))) if action.get("done_on") else None,
-            "status": action.get("status") or "open"}
+    return {
+        **action,
+        "due": parse_date(str(action.get("due"))) or action.get("due"),
+        "done_on": parse_date(str(action.get("done_on"))) if action.get("done_on") else None,
+        "status": action.get("status") or "open",
+    }
 
 
 def _integrity(repo: Repo, period: periods.Period, documents: DocumentCache) -> list[dict]:

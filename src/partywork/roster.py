@@ -3,6 +3,7 @@
 Every question is asked "on a date": who was expected at the meeting of 2026-05-12 depends on who
 had joined, not left, and held which role then, never on today's roster.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +21,17 @@ STATUSES = ("full", "probationary")
 ROLES = ("secretary", "deputy", "committee", "group-leader")
 COMMITTEE_ROLES = ("secretary", "deputy", "committee")
 GROUP_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
-MEMBER_KEYS = ("name", "status", "full_since", "group", "joined", "left", "voting", "email", "roles")
+MEMBER_KEYS = (
+    "name",
+    "status",
+    "full_since",
+    "group",
+    "joined",
+    "left",
+    "voting",
+    "email",
+    "roles",
+)
 
 
 @dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
@@ -46,7 +57,9 @@ class Member:
     roles: list[Role] = field(default_factory=list)
 
     def active_on(self, day: dt.date) -> bool:
-        return (self.joined is None or self.joined <= day) and (self.left is None or day <= self.left)
+        return (self.joined is None or self.joined <= day) and (
+            self.left is None or day <= self.left
+        )
 
     def roles_on(self, day: dt.date) -> list[str]:
         return [r.role for r in self.roles if r.held_on(day)]
@@ -101,8 +114,10 @@ class Roster:
         return suggest(name, self.members)
 
     def as_mapping(self) -> dict:
-        return {"groups": [g.as_mapping() for g in self.groups.values()],
-                "members": [m.as_mapping() for m in self.members.values()]}
+        return {
+            "groups": [g.as_mapping() for g in self.groups.values()],
+            "members": [m.as_mapping() for m in self.members.values()],
+        }
 
 
 def parse(doc: Document, file: str) -> tuple[Roster, list[Problem]]:
@@ -114,19 +129,29 @@ def parse(doc: Document, file: str) -> tuple[Roster, list[Problem]]:
         if group is None:
             continue
         if group.id in roster.groups:
-            check.add(("groups", i, "id"), "DUPLICATE-GROUP", t("roster.duplicate_group", group=group.id))
+            check.add(
+                ("groups", i, "id"), "DUPLICATE-GROUP", t("roster.duplicate_group", group=group.id)
+            )
         roster.groups[group.id] = group
     for i, item in enumerate(check.sequence(doc.data.get("members"), ("members",)) or []):
         member = _member(check, item, ("members", i), roster)
         if member is None:
             continue
         if member.name in roster.members:
-            check.add(("members", i, "name"), "DUPLICATE-MEMBER", t("roster.duplicate_member", name=member.name),
-                      t("roster.duplicate_member.hint"))
+            check.add(
+                ("members", i, "name"),
+                "DUPLICATE-MEMBER",
+                t("roster.duplicate_member", name=member.name),
+                t("roster.duplicate_member.hint"),
+            )
         roster.members.setdefault(member.name, member)
     for i, group in enumerate(roster.groups.values()):
         if group.leader and group.leader not in roster.members:
-            check.add(("groups", i, "leader"), "UNKNOWN-MEMBER", t("roster.group_leader", group=group.id, name=group.leader))
+            check.add(
+                ("groups", i, "leader"),
+                "UNKNOWN-MEMBER",
+                t("roster.group_leader", group=group.id, name=group.leader),
+            )
     return roster, check.problems
 
 
@@ -161,7 +186,12 @@ def _check_name(check: Checker, name: str, path: tuple) -> None:
         key, char = fault
         check.add(path, "BAD-NAME", t(key, name=name, char=char), t("name.hint"))
     elif cleaned != name.strip():
-        check.add(path, "BAD-NAME", t("name.not_normal", name=name, normal=cleaned), t("name.not_normal.hint", normal=cleaned))
+        check.add(
+            path,
+            "BAD-NAME",
+            t("name.not_normal", name=name, normal=cleaned),
+            t("name.not_normal.hint", normal=cleaned),
+        )
 
 
 def _member(check: Checker, item: Any, path: tuple, roster: Roster) -> Member | None:
@@ -185,8 +215,12 @@ def _member(check: Checker, item: Any, path: tuple, roster: Roster) -> Member | 
         email=check.text(mapping.get("email"), path + ("email",)),
     )
     if member.group and member.group not in roster.groups:
-        check.add(path + ("group",), "UNKNOWN-GROUP", t("schema.unknown_group", group=member.group),
-                  t("schema.unknown_group.hint", groups=", ".join(roster.groups) or "—"))
+        check.add(
+            path + ("group",),
+            "UNKNOWN-GROUP",
+            t("schema.unknown_group", group=member.group),
+            t("schema.unknown_group.hint", groups=", ".join(roster.groups) or "—"),
+        )
     if member.joined and member.left and member.left < member.joined:
         check.add(path + ("left",), "BAD-DATE", t("roster.left_before_joined", name=name))
     member.roles = _roles(check, mapping.get("roles"), path + ("roles",), name)

@@ -1,4 +1,5 @@
 """Roster upkeep (`pw member …`, `pw group …`) and `pw init`. One commit each."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,7 +49,9 @@ def _readable(text: bytes) -> None:
     if doc is not None:
         problems += [p for p in parse_roster(doc, MEMBERS)[1] if p.severity == "error"]
     if problems:
-        raise InvalidRecords(t("record.invalid", count=len(problems)), problems, t("record.invalid.hint"))
+        raise InvalidRecords(
+            t("record.invalid", count=len(problems)), problems, t("record.invalid.hint")
+        )
 
 
 def valid_name(name: str) -> str:
@@ -67,8 +70,12 @@ def _member(roster: Roster, name: str) -> Member:
     member = roster.members.get(name)
     if member is None:
         near = roster.suggest(name)
-        raise NotFound(t("member.not_found", name=name), t("member.not_found.hint", suggestion=near) if near else
-                       t("schema.unknown_member.hint_none"))
+        raise NotFound(
+            t("member.not_found", name=name),
+            t("member.not_found.hint", suggestion=near)
+            if near
+            else t("schema.unknown_member.hint_none"),
+        )
     return member
 
 
@@ -89,22 +96,33 @@ def add_group(repo: Repo, group_id: str, name: str, leader: str | None) -> Group
     return _change(repo, mutate)
 
 
-def add_member(repo: Repo, name: str, status: str, group: str | None, joined: dt.date | None,
-               role: str | None, email: str | None) -> Member:
+def add_member(
+    repo: Repo,
+    name: str,
+    status: str,
+    group: str | None,
+    joined: dt.date | None,
+    role: str | None,
+    email: str | None,
+) -> Member:
     name = valid_name(name)
     if email is not None and (name_fault(email.strip()) or any(c.isspace() for c in email.strip())):
         raise UsageError(t("member.bad_email", email=email))
     if status not in STATUSES:
-        raise UsageError(t("schema.bad_choice", field="--status", value=status),
-                         t("schema.bad_choice.hint", choices=", ".join(STATUSES)))
+        raise UsageError(
+            t("schema.bad_choice", field="--status", value=status),
+            t("schema.bad_choice.hint", choices=", ".join(STATUSES)),
+        )
     _check_role(role)
 
     def mutate(roster: Roster) -> tuple[Member, str]:
         if name in roster.members:
             raise DataError(t("member.exists", name=name), t("member.exists.hint", name=name))
         if group and group not in roster.groups:
-            raise NotFound(t("group.not_found", id=group),
-                           t("schema.unknown_group.hint", groups=", ".join(roster.groups) or "—"))
+            raise NotFound(
+                t("group.not_found", id=group),
+                t("schema.unknown_group.hint", groups=", ".join(roster.groups) or "—"),
+            )
         member = Member(name, status=status, group=group, joined=joined or repo.today, email=email)
         if role:
             member.roles.append(Role(role, member.joined))
@@ -116,7 +134,9 @@ def add_member(repo: Repo, name: str, status: str, group: str | None, joined: dt
 
 def _check_role(role: str | None) -> None:
     if role and role not in ROLES:
-        raise UsageError(t("roster.bad_role", role=role), t("schema.bad_choice.hint", choices=", ".join(ROLES)))
+        raise UsageError(
+            t("roster.bad_role", role=role), t("schema.bad_choice.hint", choices=", ".join(ROLES))
+        )
 
 
 def leave(repo: Repo, name: str, on: dt.date) -> Member:
@@ -154,7 +174,9 @@ def set_role(repo: Repo, name: str, role: str, start: dt.date | None, end: dt.da
             if any(r.role == role and _overlap(r, term) for r in member.roles):
                 raise DataError(t("member.role_overlap", name=name, role=role))
             member.roles.append(term)
-        return term, t("member.role_set", name=name, role=role, start=term.start or "…", end=term.end or "…")
+        return term, t(
+            "member.role_set", name=name, role=role, start=term.start or "…", end=term.end or "…"
+        )
 
     return _change(repo, mutate)
 
@@ -164,14 +186,15 @@ def _overlap(a: Role, b: Role) -> bool:
     return (a.start or dt.date.min) <= (b.end or far) and (b.start or dt.date.min) <= (a.end or far)
 
 
-
 def init_repo(path: Path, branch: str, parent: str, branch_type: str, lang: str) -> Path:
     root = path.expanduser().resolve()
     if (root / SETTINGS).exists():
         raise DataError(t("repo.exists", path=root), t("repo.exists.hint"))
     if branch_type not in settings_mod.BRANCH_TYPES:
-        raise UsageError(t("schema.bad_choice", field="--type", value=branch_type),
-                         t("schema.bad_choice.hint", choices=", ".join(settings_mod.BRANCH_TYPES)))
+        raise UsageError(
+            t("schema.bad_choice", field="--type", value=branch_type),
+            t("schema.bad_choice.hint", choices=", ".join(settings_mod.BRANCH_TYPES)),
+        )
     root.mkdir(parents=True, exist_ok=True)
     created = find_git_dir(root) is None
     if created:
@@ -179,7 +202,9 @@ def init_repo(path: Path, branch: str, parent: str, branch_type: str, lang: str)
     git = Git.at(root)
     git.require_identity()
     files = {
-        SETTINGS: dump(settings_mod.default_text(branch, parent, branch_type, lang)).encode("utf-8"),
+        SETTINGS: dump(settings_mod.default_text(branch, parent, branch_type, lang)).encode(
+            "utf-8"
+        ),
         MEMBERS: dump({"groups": [], "members": []}).encode("utf-8"),
         ".gitignore": _gitignore(root / ".gitignore"),
     }
@@ -190,7 +215,9 @@ def init_repo(path: Path, branch: str, parent: str, branch_type: str, lang: str)
 def _git_init(root: Path) -> None:
     env_git = Git(root, root, root / ".git")
     try:
-        subprocess.run(["git", "init", "-q", str(root)], env=env_git.env, check=True, capture_output=True)
+        subprocess.run(
+            ["git", "init", "-q", str(root)], env=env_git.env, check=True, capture_output=True
+        )
     except FileNotFoundError:
         raise DataError(t("git.missing"), t("git.missing.hint")) from None
     # Records are evidence: make git fsync objects, refs and the index (RELIABILITY R21).

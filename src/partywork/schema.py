@@ -1,6 +1,7 @@
 """The record schema of SPEC §5: typing each field, then the rules that need the roster on the
 record's date. `validate` always returns its best-effort typed record with the problems, so a
 record with a misspelt name can still be shown, voided or fixed."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,19 +28,89 @@ ACTION_STATUSES = ("open", "done", "dropped")
 ID_PATTERN = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z]+(?:-[a-z]+)*)-([a-z0-9]{4})$")
 
 # The order pw writes keys in.
-ORDER = ("schema", "id", "type", "kind", "title", "date", "start", "end", "place", "mode", "host",
-         "recorder", "group", "lecturer", "leader", "attendees", "absent", "observers", "topics",
-         "materials", "activities", "hours", "hours_by_member", "minutes", "exchange", "self_reviews",
-         "criticisms", "upper_attendee", "decisions", "actions", "late_reason", "voided")
-COMMON = ("schema", "id", "type", "kind", "title", "date", "start", "end", "place", "mode", "host",
-          "recorder", "attendees", "absent", "observers", "topics", "minutes", "decisions", "actions",
-          "late_reason", "voided")
-EXTRA_BY_KIND = {"group": ("group",), "lecture": ("lecturer", "hours"), "theme-day": ("activities",)}
-EXTRA_BY_TYPE = {"study": ("materials", "leader", "hours", "hours_by_member", "exchange"),
-                 "review": ("self_reviews", "criticisms", "upper_attendee")}
-REQUIRED = ("schema", "id", "type", "kind", "title", "date", "place", "host", "recorder", "attendees")
-REQUIRED_BY_TYPE = {"meeting": ("topics", "minutes"), "review": ("topics", "minutes"),
-                    "study": ("materials", "hours")}
+ORDER = (
+    "schema",
+    "id",
+    "type",
+    "kind",
+    "title",
+    "date",
+    "start",
+    "end",
+    "place",
+    "mode",
+    "host",
+    "recorder",
+    "group",
+    "lecturer",
+    "leader",
+    "attendees",
+    "absent",
+    "observers",
+    "topics",
+    "materials",
+    "activities",
+    "hours",
+    "hours_by_member",
+    "minutes",
+    "exchange",
+    "self_reviews",
+    "criticisms",
+    "upper_attendee",
+    "decisions",
+    "actions",
+    "late_reason",
+    "voided",
+)
+COMMON = (
+    "schema",
+    "id",
+    "type",
+    "kind",
+    "title",
+    "date",
+    "start",
+    "end",
+    "place",
+    "mode",
+    "host",
+    "recorder",
+    "attendees",
+    "absent",
+    "observers",
+    "topics",
+    "minutes",
+    "decisions",
+    "actions",
+    "late_reason",
+    "voided",
+)
+EXTRA_BY_KIND = {
+    "group": ("group",),
+    "lecture": ("lecturer", "hours"),
+    "theme-day": ("activities",),
+}
+EXTRA_BY_TYPE = {
+    "study": ("materials", "leader", "hours", "hours_by_member", "exchange"),
+    "review": ("self_reviews", "criticisms", "upper_attendee"),
+}
+REQUIRED = (
+    "schema",
+    "id",
+    "type",
+    "kind",
+    "title",
+    "date",
+    "place",
+    "host",
+    "recorder",
+    "attendees",
+)
+REQUIRED_BY_TYPE = {
+    "meeting": ("topics", "minutes"),
+    "review": ("topics", "minutes"),
+    "study": ("materials", "hours"),
+}
 REQUIRED_BY_KIND = {"group": ("group",), "lecture": ("lecturer",)}
 # 学时 per record (DOMAIN.md §3.2: 1 hour = 1 学时, half a day 4, a day 8). A session lasts at
 # most a day; a training course (培训班) or an online course may run for weeks, so they get more
@@ -81,7 +152,12 @@ def validate(doc: Document, file: str, ctx: Context) -> tuple[dict, list[Problem
     check.require(data, [f for f in required_fields(typ, kind) if f != "mode"])
     record = _typed(check, data, typ, kind)
     if data.get("schema") is not None and record.get("schema") not in (1, None):
-        check.add(("schema",), "BAD-VALUE", t("schema.bad_schema", value=data["schema"]), t("schema.bad_schema.hint"))
+        check.add(
+            ("schema",),
+            "BAD-VALUE",
+            t("schema.bad_schema", value=data["schema"]),
+            t("schema.bad_schema.hint"),
+        )
     _check_id(check, record, ctx)
     _check_dates(check, record, ctx.today)
     _check_hours(check, record)
@@ -98,9 +174,18 @@ def _check_hours(check: Checker, record: dict) -> None:
         found += [(("hours_by_member", name), v) for name, v in record["hours_by_member"].items()]
     for path, value in found:
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value > limit:
-            check.add(path, "BAD-NUMBER", t("schema.hours_range", field=field_label(path), value=value, limit=limit,
-                                            kind=t("kind." + str(record.get("kind")))),
-                      t("schema.hours_range.hint", training=MAX_HOURS_COURSE))
+            check.add(
+                path,
+                "BAD-NUMBER",
+                t(
+                    "schema.hours_range",
+                    field=field_label(path),
+                    value=value,
+                    limit=limit,
+                    kind=t("kind." + str(record.get("kind"))),
+                ),
+                t("schema.hours_range.hint", training=MAX_HOURS_COURSE),
+            )
 
 
 def typed(data: dict) -> dict:
@@ -112,15 +197,27 @@ def typed(data: dict) -> dict:
         record["hours"] = parse_number(data["hours"])
     if isinstance(data.get("hours_by_member"), dict):
         record["hours_by_member"] = {k: parse_number(v) for k, v in data["hours_by_member"].items()}
-    record["absent"] = [dict(a, excused=a.get("excused") not in ("false", "False", "FALSE", False))
-                        for a in data.get("absent") or [] if isinstance(a, dict)]
-    record["decisions"] = [dict(d, vote={k: parse_number(v) or 0 for k, v in d["vote"].items()})
-                           if isinstance(d, dict) and isinstance(d.get("vote"), dict) else d
-                           for d in data.get("decisions") or []]
-    record["actions"] = [dict(a, due=parse_date(str(a.get("due"))) or a.get("due"),
-                              done_on=parse_date(str(a.get("done_on"))) if a.get("done_on") else None,
-                              status=a.get("status") or "open")
-                         for a in data.get("actions") or [] if isinstance(a, dict)]
+    record["absent"] = [
+        dict(a, excused=a.get("excused") not in ("false", "False", "FALSE", False))
+        for a in data.get("absent") or []
+        if isinstance(a, dict)
+    ]
+    record["decisions"] = [
+        dict(d, vote={k: parse_number(v) or 0 for k, v in d["vote"].items()})
+        if isinstance(d, dict) and isinstance(d.get("vote"), dict)
+        else d
+        for d in data.get("decisions") or []
+    ]
+    record["actions"] = [
+        dict(
+            a,
+            due=parse_date(str(a.get("due"))) or a.get("due"),
+            done_on=parse_date(str(a.get("done_on"))) if a.get("done_on") else None,
+            status=a.get("status") or "open",
+        )
+        for a in data.get("actions") or []
+        if isinstance(a, dict)
+    ]
     return record
 
 
@@ -128,8 +225,12 @@ def _kind(check: Checker, value: Any, typ: str | None) -> str | None:
     if value is None or typ is None:
         return check.text(value, ("kind",))
     if value not in KINDS[typ]:
-        check.add(("kind",), "BAD-VALUE", t("schema.kind_for_type", type=typ, kind=value),
-                  t("schema.bad_choice.hint", choices=", ".join(KINDS[typ])))
+        check.add(
+            ("kind",),
+            "BAD-VALUE",
+            t("schema.kind_for_type", type=typ, kind=value),
+            t("schema.bad_choice.hint", choices=", ".join(KINDS[typ])),
+        )
         return None
     return value
 
@@ -148,7 +249,11 @@ def _typed(check: Checker, data: dict, typ: str | None, kind: str | None) -> dic
     record["type"], record["kind"] = typ or data.get("type"), kind or data.get("kind")
     record.setdefault("mode", "offline")
     for key in ("topics", "attendees", "materials"):
-        if isinstance(record.get(key), list) and not record[key] and key in required_fields(typ, kind):
+        if (
+            isinstance(record.get(key), list)
+            and not record[key]
+            and key in required_fields(typ, kind)
+        ):
             check.add((key,), "EMPTY-LIST", t("schema.empty_list", field=key))
     for key in ("title", "place", "minutes", "host", "recorder"):
         if isinstance(record.get(key), str) and not record[key].strip():
@@ -165,8 +270,9 @@ def _names(check: Checker, value: Any, path: tuple) -> Any:
     return [n.strip() for n in names] if names is not None else None
 
 
-def _records_of(keys: tuple[str, ...], required: tuple[str, ...],
-                fields: dict[str, Callable]) -> Callable:
+def _records_of(
+    keys: tuple[str, ...], required: tuple[str, ...], fields: dict[str, Callable]
+) -> Callable:
     """A converter for a list of small mappings (absent, observers, actions, …)."""
 
     def convert(check: Checker, value: Any, path: tuple) -> list | None:
@@ -183,7 +289,11 @@ def _records_of(keys: tuple[str, ...], required: tuple[str, ...],
             check.require(mapping, required, where)
             typed = {}
             for key in keys:
-                if key in mapping or key in fields and getattr(fields[key], "default", None) is not None:
+                if (
+                    key in mapping
+                    or key in fields
+                    and getattr(fields[key], "default", None) is not None
+                ):
                     raw = mapping.get(key)
                     typed[key] = fields[key](check, raw, where + (key,)) if key in fields else raw
                     if typed[key] is None and raw is not None:
@@ -217,7 +327,9 @@ def _vote(check: Checker, value: Any, path: tuple) -> Any:
     if mapping is None:
         return None
     check.unknown_keys(mapping, ("for", "against", "abstain"), path)
-    return {k: check.integer(mapping.get(k), path + (k,)) or 0 for k in ("for", "against", "abstain")}
+    return {
+        k: check.integer(mapping.get(k), path + (k,)) or 0 for k in ("for", "against", "abstain")
+    }
 
 
 def _lecturer(check: Checker, value: Any, path: tuple) -> Any:
@@ -245,7 +357,10 @@ def _org_person(check: Checker, value: Any, path: tuple) -> Any:
         return None
     check.unknown_keys(mapping, ("name", "org"), path)
     check.require(mapping, ("name",), path)
-    return {"name": check.text(mapping.get("name"), path + ("name",)), "org": check.text(mapping.get("org"), path + ("org",))}
+    return {
+        "name": check.text(mapping.get("name"), path + ("name",)),
+        "org": check.text(mapping.get("org"), path + ("org",)),
+    }
 
 
 def _schema_version(check: Checker, value: Any, path: tuple) -> Any:
@@ -258,30 +373,58 @@ def _mode(check: Checker, value: Any, path: tuple) -> Any:
 
 _CONVERTERS: dict[str, Callable] = {
     "schema": _schema_version,
-    "id": _text, "title": _text, "place": _text, "host": _text, "recorder": _text, "minutes": _text,
-    "late_reason": _text, "leader": _text, "exchange": _text, "group": _text,
+    "id": _text,
+    "title": _text,
+    "place": _text,
+    "host": _text,
+    "recorder": _text,
+    "minutes": _text,
+    "late_reason": _text,
+    "leader": _text,
+    "exchange": _text,
+    "group": _text,
     "date": _date,
     "start": lambda c, v, p: c.time(v, p),
     "end": lambda c, v, p: c.time(v, p),
     "mode": _mode,
-    "attendees": _names, "topics": _names, "materials": _names,
+    "attendees": _names,
+    "topics": _names,
+    "materials": _names,
     "activities": _activities,
     "hours": lambda c, v, p: c.number(v, p),
     "hours_by_member": _hours_by_member,
     "lecturer": _lecturer,
     "upper_attendee": _org_person,
-    "absent": _records_of(("name", "reason", "excused"), ("name",),
-                          {"name": _text, "reason": _text, "excused": _excused}),
+    "absent": _records_of(
+        ("name", "reason", "excused"),
+        ("name",),
+        {"name": _text, "reason": _text, "excused": _excused},
+    ),
     "observers": _records_of(("name", "role"), ("name",), {"name": _text, "role": _text}),
     "decisions": _records_of(("text", "vote"), ("text",), {"text": _text, "vote": _vote}),
-    "actions": _records_of(("task", "owner", "due", "status", "done_on", "evidence", "reason"),
-                           ("task", "owner", "due"),
-                           {"task": _text, "owner": _text, "due": _date, "status": _action_status,
-                            "done_on": _date, "evidence": _text, "reason": _text}),
-    "self_reviews": _records_of(("member", "problems", "measures"), ("member",),
-                                {"member": _text, "problems": _names, "measures": _names}),
-    "criticisms": _records_of(("from", "to", "content"), ("from", "to", "content"),
-                              {"from": _text, "to": _text, "content": _text}),
+    "actions": _records_of(
+        ("task", "owner", "due", "status", "done_on", "evidence", "reason"),
+        ("task", "owner", "due"),
+        {
+            "task": _text,
+            "owner": _text,
+            "due": _date,
+            "status": _action_status,
+            "done_on": _date,
+            "evidence": _text,
+            "reason": _text,
+        },
+    ),
+    "self_reviews": _records_of(
+        ("member", "problems", "measures"),
+        ("member",),
+        {"member": _text, "problems": _names, "measures": _names},
+    ),
+    "criticisms": _records_of(
+        ("from", "to", "content"),
+        ("from", "to", "content"),
+        {"from": _text, "to": _text, "content": _text},
+    ),
     "voided": lambda c, v, p: _voided(c, v, p),
 }
 
@@ -293,7 +436,10 @@ def _voided(check: Checker, value: Any, path: tuple) -> Any:
     check.unknown_keys(mapping, ("on", "reason"), path)
     if mapping.get("on") is None or not mapping.get("reason"):
         check.add(path, "MISSING-FIELD", t("schema.voided_reason"))
-    return {"on": check.date(mapping.get("on"), path + ("on",)), "reason": check.text(mapping.get("reason"), path + ("reason",))}
+    return {
+        "on": check.date(mapping.get("on"), path + ("on",)),
+        "reason": check.text(mapping.get("reason"), path + ("reason",)),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,25 +456,51 @@ def _check_id(check: Checker, record: dict, ctx: Context) -> None:
         return
     day, kind = match.group(1), match.group(2)
     date = record.get("date")
-    if (isinstance(date, dt.date) and date.isoformat() != day) or (record.get("kind") and kind != record["kind"]):
-        check.add(("id",), "ID-MISMATCH", t("schema.id_date", id=record_id), t("record.id_changed.hint"))
+    if (isinstance(date, dt.date) and date.isoformat() != day) or (
+        record.get("kind") and kind != record["kind"]
+    ):
+        check.add(
+            ("id",), "ID-MISMATCH", t("schema.id_date", id=record_id), t("record.id_changed.hint")
+        )
     if ctx.stem is not None and ctx.stem != record_id:
-        check.add(("id",), "ID-MISMATCH", t("schema.id_mismatch", id=record_id, stem=ctx.stem),
-                  t("schema.id_mismatch.hint"))
+        check.add(
+            ("id",),
+            "ID-MISMATCH",
+            t("schema.id_mismatch", id=record_id, stem=ctx.stem),
+            t("schema.id_mismatch.hint"),
+        )
     if ctx.folder is not None and ctx.folder != day[:4]:
-        check.add(("id",), "WRONG-FOLDER", t("schema.wrong_folder", year=day[:4]),
-                  t("schema.wrong_folder.hint", year=day[:4]))
+        check.add(
+            ("id",),
+            "WRONG-FOLDER",
+            t("schema.wrong_folder", year=day[:4]),
+            t("schema.wrong_folder.hint", year=day[:4]),
+        )
 
 
 def _check_dates(check: Checker, record: dict, today: dt.date) -> None:
     date = record.get("date")
     if isinstance(date, dt.date) and date > today:
-        check.add(("date",), "FUTURE-DATE", t("schema.future_date", date=date, today=today),
-                  t("schema.future_date.hint"))
+        check.add(
+            ("date",),
+            "FUTURE-DATE",
+            t("schema.future_date", date=date, today=today),
+            t("schema.future_date.hint"),
+        )
     start, end = record.get("start"), record.get("end")
-    if isinstance(start, str) and isinstance(end, str) and ":" in start and ":" in end and end <= start:
-        check.add(("end",), "BAD-TIME", t("schema.end_before_start", start=start, end=end),
-                  t("schema.end_before_start.hint"))
+    if (
+        isinstance(start, str)
+        and isinstance(end, str)
+        and ":" in start
+        and ":" in end
+        and end <= start
+    ):
+        check.add(
+            ("end",),
+            "BAD-TIME",
+            t("schema.end_before_start", start=start, end=end),
+            t("schema.end_before_start.hint"),
+        )
 
 
 def _named(record: dict) -> list[tuple[tuple, str]]:
@@ -341,12 +513,21 @@ def _named(record: dict) -> list[tuple[tuple, str]]:
         found.append((("lecturer",), record["lecturer"]))
     for i, name in enumerate(_list(record, "attendees")):
         found.append((("attendees", i), name))
-    for key, field in (("absent", "name"), ("self_reviews", "member"), ("actions", "owner"),
-                       ("criticisms", "from"), ("criticisms", "to")):
+    for key, field in (
+        ("absent", "name"),
+        ("self_reviews", "member"),
+        ("actions", "owner"),
+        ("criticisms", "from"),
+        ("criticisms", "to"),
+    ):
         for i, item in enumerate(_list(record, key)):
             if isinstance(item, dict) and isinstance(item.get(field), str):
                 found.append(((key, i, field), item[field]))
-    for name in (record.get("hours_by_member") or {}) if isinstance(record.get("hours_by_member"), dict) else ():
+    for name in (
+        (record.get("hours_by_member") or {})
+        if isinstance(record.get("hours_by_member"), dict)
+        else ()
+    ):
         found.append((("hours_by_member", name), name))
     return found
 
@@ -362,20 +543,37 @@ def _check_people(check: Checker, record: dict, roster: Roster) -> None:
         member = roster.members.get(name)
         if member is None:
             near = roster.suggest(name)
-            hint = t("schema.unknown_member.hint", suggestion=near) if near else t("schema.unknown_member.hint_none")
+            hint = (
+                t("schema.unknown_member.hint", suggestion=near)
+                if near
+                else t("schema.unknown_member.hint_none")
+            )
             check.add(path, "UNKNOWN-MEMBER", t("schema.unknown_member", name=name), hint)
         elif not member.active_on(day):
-            check.add(path, "INACTIVE-MEMBER", t("schema.inactive_member", name=name, date=day,
-                                                 joined=member.joined or "—", left=member.left or "—"),
-                      t("schema.inactive_member.hint"))
+            check.add(
+                path,
+                "INACTIVE-MEMBER",
+                t(
+                    "schema.inactive_member",
+                    name=name,
+                    date=day,
+                    joined=member.joined or "—",
+                    left=member.left or "—",
+                ),
+                t("schema.inactive_member.hint"),
+            )
     attendees = [n for n in _list(record, "attendees") if isinstance(n, str)]
     absent = [a.get("name") for a in _list(record, "absent") if isinstance(a, dict)]
     _check_duplicates(check, "attendees", attendees)
     _check_duplicates(check, "absent", absent)
     for i, name in enumerate(attendees):
         if name in absent:
-            check.add(("attendees", i), "ATTENDEE-ABSENT", t("schema.attendee_absent", name=name),
-                      t("schema.attendee_absent.hint"))
+            check.add(
+                ("attendees", i),
+                "ATTENDEE-ABSENT",
+                t("schema.attendee_absent", name=name),
+                t("schema.attendee_absent.hint"),
+            )
     for key, message in (("host", "schema.host_absent"), ("recorder", "schema.recorder_absent")):
         person = record.get(key)
         if isinstance(person, str) and attendees and person not in attendees:
@@ -395,8 +593,12 @@ def _check_duplicates(check: Checker, key: str, names: list) -> None:
 def _check_group(check: Checker, record: dict, roster: Roster) -> None:
     group = record.get("group")
     if isinstance(group, str) and group not in roster.groups:
-        check.add(("group",), "UNKNOWN-GROUP", t("schema.unknown_group", group=group),
-                  t("schema.unknown_group.hint", groups=", ".join(roster.groups) or "—"))
+        check.add(
+            ("group",),
+            "UNKNOWN-GROUP",
+            t("schema.unknown_group", group=group),
+            t("schema.unknown_group.hint", groups=", ".join(roster.groups) or "—"),
+        )
 
 
 def expected_names(record: dict, roster: Roster) -> list[str] | None:
@@ -413,17 +615,28 @@ def expected_names(record: dict, roster: Roster) -> list[str] | None:
     return [m.name for m in members]
 
 
-def _check_expected(check: Checker, record: dict, roster: Roster, attendees: list, absent: list) -> None:
+def _check_expected(
+    check: Checker, record: dict, roster: Roster, attendees: list, absent: list
+) -> None:
     expected = expected_names(record, roster)
     if expected is None:
         return
     for name in expected:
         if name not in attendees and name not in absent:
-            check.warn(("attendees",), "NOT-LISTED", t("schema.not_listed", name=name), t("schema.not_listed.hint"))
+            check.warn(
+                ("attendees",),
+                "NOT-LISTED",
+                t("schema.not_listed", name=name),
+                t("schema.not_listed.hint"),
+            )
     for i, name in enumerate(attendees):
         if name in roster.members and name not in expected:
-            check.warn(("attendees", i), "NOT-EXPECTED", t("schema.not_expected", name=name),
-                       t("schema.not_expected.hint"))
+            check.warn(
+                ("attendees", i),
+                "NOT-EXPECTED",
+                t("schema.not_expected", name=name),
+                t("schema.not_expected.hint"),
+            )
 
 
 def _check_actions(check: Checker, record: dict) -> None:
@@ -433,17 +646,28 @@ def _check_actions(check: Checker, record: dict) -> None:
             continue
         due = action.get("due")
         if isinstance(due, dt.date) and isinstance(day, dt.date) and due < day:
-            check.add(("actions", i, "due"), "BAD-DATE", t("schema.action_due", due=due, date=day),
-                      t("schema.action_due.hint"))
+            check.add(
+                ("actions", i, "due"),
+                "BAD-DATE",
+                t("schema.action_due", due=due, date=day),
+                t("schema.action_due.hint"),
+            )
         if action.get("status") == "done" and not action.get("evidence"):
-            check.add(("actions", i, "status"), "MISSING-FIELD", t("schema.action_done_evidence"),
-                      t("schema.action_done_evidence.hint"))
+            check.add(
+                ("actions", i, "status"),
+                "MISSING-FIELD",
+                t("schema.action_done_evidence"),
+                t("schema.action_done_evidence.hint"),
+            )
     for i, decision in enumerate(_list(record, "decisions")):
         vote = decision.get("vote") if isinstance(decision, dict) else None
         present = len(_list(record, "attendees"))
         if isinstance(vote, dict) and present and sum(v or 0 for v in vote.values()) > present:
-            check.add(("decisions", i, "vote"), "BAD-VALUE",
-                      t("schema.vote_counts", total=sum(v or 0 for v in vote.values()), present=present))
+            check.add(
+                ("decisions", i, "vote"),
+                "BAD-VALUE",
+                t("schema.vote_counts", total=sum(v or 0 for v in vote.values()), present=present),
+            )
 
 
 def to_json(value: Any) -> Any:

@@ -1,5 +1,6 @@
 """`pw close PERIOD`: seal a period with an annotated tag `pw/closed/<label>` (signed when
 `signing` is on). The tag names the dates it covers, so the audit never has to guess them."""
+
 from __future__ import annotations
 
 from . import __version__, periods
@@ -26,8 +27,10 @@ def close_period(repo: Repo, text: str) -> tuple[str, str]:
     git = repo.git
     git.require_identity()
     git.require_signing_key()
-    message = (f"{one_line(t('commit.close', label=period.label))}\n\nPw-Action: close\n"
-               f"Pw-Period: {period.start}..{period.end}\nPw-Version: {__version__}\n")
+    message = (
+        f"{one_line(t('commit.close', label=period.label))}\n\nPw-Action: close\n"
+        f"Pw-Period: {period.start}..{period.end}\nPw-Version: {__version__}\n"
+    )
     with exclusive_lock(git.git_dir / LOCK, lock_timeout()):
         if git.run("rev-parse", "--verify", "-q", f"refs/tags/{tag}", check=False).returncode == 0:
             raise DataError(t("close.exists", label=period.label, tag=tag))

@@ -1,4 +1,5 @@
 """records/pw.yaml: the branch's settings (SPEC §3), with the defaults of DOMAIN.md."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -49,8 +50,21 @@ class Settings:
     clock_skew_minutes: int = 10
 
 
-KEYS = ("branch", "type", "parent", "lang", "year_start_month", "rules", "late_after_days",
-        "attendance_floor", "study_hours", "similarity_threshold", "signing", "recorders", "clock_skew_minutes")
+KEYS = (
+    "branch",
+    "type",
+    "parent",
+    "lang",
+    "year_start_month",
+    "rules",
+    "late_after_days",
+    "attendance_floor",
+    "study_hours",
+    "similarity_threshold",
+    "signing",
+    "recorders",
+    "clock_skew_minutes",
+)
 
 
 def parse(doc: Document, file: str) -> tuple[Settings, list[Problem]]:
@@ -60,16 +74,29 @@ def parse(doc: Document, file: str) -> tuple[Settings, list[Problem]]:
     settings = Settings(rules=_rules(check, data.get("rules", _ABSENT)))
     settings.branch = check.text(data.get("branch"), ("branch",)) or ""
     if not settings.branch.strip():
-        check.add(("branch",), "MISSING-FIELD", t("settings.missing_branch"), t("settings.missing_branch.hint"))
+        check.add(
+            ("branch",),
+            "MISSING-FIELD",
+            t("settings.missing_branch"),
+            t("settings.missing_branch.hint"),
+        )
     settings.type = check.choice(data.get("type"), ("type",), BRANCH_TYPES) or "formal"
     settings.parent = check.text(data.get("parent"), ("parent",)) or ""
     settings.lang = check.choice(data.get("lang"), ("lang",), ("zh", "en")) or "zh"
     settings.signing = check.choice(data.get("signing"), ("signing",), SIGNING) or "off"
-    settings.year_start_month = _bounded(check, data, "year_start_month", 1, 12, "month", 1, whole=True)
-    settings.late_after_days = _bounded(check, data, "late_after_days", 0, 3650, "integer", 3, whole=True)
-    settings.clock_skew_minutes = _bounded(check, data, "clock_skew_minutes", 0, 1440, "integer", 10, whole=True)
+    settings.year_start_month = _bounded(
+        check, data, "year_start_month", 1, 12, "month", 1, whole=True
+    )
+    settings.late_after_days = _bounded(
+        check, data, "late_after_days", 0, 3650, "integer", 3, whole=True
+    )
+    settings.clock_skew_minutes = _bounded(
+        check, data, "clock_skew_minutes", 0, 1440, "integer", 10, whole=True
+    )
     settings.attendance_floor = _bounded(check, data, "attendance_floor", 0, 1, "fraction", 0.8)
-    settings.similarity_threshold = _bounded(check, data, "similarity_threshold", 0, 1, "fraction", 0.8)
+    settings.similarity_threshold = _bounded(
+        check, data, "similarity_threshold", 0, 1, "fraction", 0.8
+    )
     settings.study_hours = _study_hours(check, data.get("study_hours"))
     settings.recorders = check.texts(data.get("recorders"), ("recorders",)) or []
     return settings, check.problems
@@ -79,12 +106,24 @@ _ABSENT = object()
 
 
 def _bad(check: Checker, key: tuple, value: Any, expected: str) -> None:
-    check.add(key, "BAD-VALUE", t("settings.bad_value", key=".".join(map(str, key)), value=value),
-              t("settings.bad_value.hint", expected=t(f"expected.{expected}")))
+    check.add(
+        key,
+        "BAD-VALUE",
+        t("settings.bad_value", key=".".join(map(str, key)), value=value),
+        t("settings.bad_value.hint", expected=t(f"expected.{expected}")),
+    )
 
 
-def _bounded(check: Checker, data: dict, key: str, low: float, high: float, expected: str,
-             default: Any, whole: bool = False) -> Any:
+def _bounded(
+    check: Checker,
+    data: dict,
+    key: str,
+    low: float,
+    high: float,
+    expected: str,
+    default: Any,
+    whole: bool = False,
+) -> Any:
     value = data.get(key)
     if value is None:
         return default
@@ -122,8 +161,12 @@ def _rules(check: Checker, value: Any) -> dict[str, Rule | None]:
         path = ("rules", kind)
         if kind not in RULE_KINDS:
             near = suggest(kind, RULE_KINDS)
-            check.add(path, "UNKNOWN-FIELD", t("settings.unknown_key", key=f"rules.{kind}"),
-                      t("schema.unknown_field.hint", suggestion=near) if near else "")
+            check.add(
+                path,
+                "UNKNOWN-FIELD",
+                t("settings.unknown_key", key=f"rules.{kind}"),
+                t("schema.unknown_field.hint", suggestion=near) if near else "",
+            )
             continue
         rules[kind] = None if spec is None else _rule(check, kind, spec, path)
     return rules
@@ -136,17 +179,29 @@ def _rule(check: Checker, kind: str, spec: Any, path: tuple) -> Rule | None:
         return Rule(kind, **base)
     check.unknown_keys(spec, ("every", "min", "per_group"), path)
     every = check.choice(spec.get("every"), path + ("every",), EVERY) or base["every"]
-    minimum = base["min"] if spec.get("min") is None else check.integer(spec["min"], path + ("min",))
-    per_group = check.boolean(spec.get("per_group"), path + ("per_group",), base.get("per_group", False))
+    minimum = (
+        base["min"] if spec.get("min") is None else check.integer(spec["min"], path + ("min",))
+    )
+    per_group = check.boolean(
+        spec.get("per_group"), path + ("per_group",), base.get("per_group", False)
+    )
     return Rule(kind, every, minimum if minimum is not None else base["min"], per_group)
 
 
 def default_text(branch: str, parent: str, branch_type: str, lang: str) -> dict:
     """The mapping `pw init` writes: every setting spelled out, so the branch sees what it can change."""
     return {
-        "branch": branch, "type": branch_type, "parent": parent, "lang": lang, "year_start_month": 1,
+        "branch": branch,
+        "type": branch_type,
+        "parent": parent,
+        "lang": lang,
+        "year_start_month": 1,
         "rules": {k: dict(v) for k, v in DEFAULT_RULES.items()},
-        "late_after_days": 3, "attendance_floor": 0.8, "study_hours": {"member": 32, "leader": 56},
-        "similarity_threshold": 0.8, "signing": "off", "recorders": [],
+        "late_after_days": 3,
+        "attendance_floor": 0.8,
+        "study_hours": {"member": 32, "leader": 56},
+        "similarity_threshold": 0.8,
+        "signing": "off",
+        "recorders": [],
         "clock_skew_minutes": 10,
     }

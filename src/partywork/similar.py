@@ -5,6 +5,7 @@ inverted index maps each shingle to the records using it; only records that shar
 become candidates, and only candidates get an exact Jaccard score. Shingles used by more than
 COMMON records are boilerplate ("传达上级会议精神") and say nothing about copying, so they are skipped.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,18 +23,24 @@ def _clean(text: str) -> str:
 
 def shingles(text: str) -> set[str]:
     clean = _clean(text)
-    return {clean[i:i + SHINGLE] for i in range(len(clean) - SHINGLE + 1)}
+    return {clean[i : i + SHINGLE] for i in range(len(clean) - SHINGLE + 1)}
 
 
 def _sample(clean: str) -> set[str]:
     """The shingles starting at a character whose code point is a multiple of 4: about a quarter of
     them, chosen by content (so two copies choose alike) and the same in every run."""
-    return {clean[i:i + SHINGLE] for i in range(len(clean) - SHINGLE + 1) if not ord(clean[i]) & 3}
+    return {
+        clean[i : i + SHINGLE] for i in range(len(clean) - SHINGLE + 1) if not ord(clean[i]) & 3
+    }
 
 
 def similar_pairs(texts: dict[str, str], threshold: float) -> list[tuple[str, str, float]]:
     """(a, b, score) for each pair of keys whose texts are at least `threshold` alike, a < b."""
-    cleaned = {key: c for key, text in texts.items() if len(c := _clean(text)) - SHINGLE + 1 >= MIN_SHINGLES}
+    cleaned = {
+        key: c
+        for key, text in texts.items()
+        if len(c := _clean(text)) - SHINGLE + 1 >= MIN_SHINGLES
+    }
     samples = {key: _sample(c) for key, c in cleaned.items()}
     index: dict[str, list[str]] = {}
     for key in sorted(samples):
@@ -43,7 +50,7 @@ def similar_pairs(texts: dict[str, str], threshold: float) -> list[tuple[str, st
     for keys in index.values():
         if 1 < len(keys) <= COMMON:
             for i, a in enumerate(keys):
-                for b in keys[i + 1:]:
+                for b in keys[i + 1 :]:
                     shared[(a, b)] += 1
     full: dict[str, set[str]] = {}
     pairs = []

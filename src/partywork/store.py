@@ -1,5 +1,6 @@
 """Record files on disk: where they are, which belong to a period (from the file name alone, so a
 period's records are found without parsing the rest), and reading one safely."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,14 +27,42 @@ def read_document(path: Path, label: str) -> tuple[Document | None, list[Problem
     try:
         info = path.lstat()
         if stat.S_ISLNK(info.st_mode):
-            return None, [Problem("SYMLINK", ERROR, label, 0, 0, t("record.symlink", path=label), t("record.symlink.hint"))]
+            return None, [
+                Problem(
+                    "SYMLINK",
+                    ERROR,
+                    label,
+                    0,
+                    0,
+                    t("record.symlink", path=label),
+                    t("record.symlink.hint"),
+                )
+            ]
         if info.st_size > MAX_BYTES:
-            return None, [Problem("TOO-LARGE", ERROR, label, 0, 0, t("yaml.too_large", size=info.st_size),
-                                  t("yaml.too_large.hint"))]
+            return None, [
+                Problem(
+                    "TOO-LARGE",
+                    ERROR,
+                    label,
+                    0,
+                    0,
+                    t("yaml.too_large", size=info.st_size),
+                    t("yaml.too_large.hint"),
+                )
+            ]
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [Problem("UNREADABLE", ERROR, label, 0, 0,
-                              t("record.unreadable", path=label, problem=exc.strerror or exc), t("write.io.hint"))]
+        return None, [
+            Problem(
+                "UNREADABLE",
+                ERROR,
+                label,
+                0,
+                0,
+                t("record.unreadable", path=label, problem=exc.strerror or exc),
+                t("write.io.hint"),
+            )
+        ]
     return parse(raw, label)
 
 
@@ -42,7 +71,9 @@ def year_folders(root: Path) -> list[Path]:
     is read: pw check names it, see linked_folders)."""
     base = root / "records"
     try:
-        return sorted(p for p in base.iterdir() if _YEAR.match(p.name) and not p.is_symlink() and p.is_dir())
+        return sorted(
+            p for p in base.iterdir() if _YEAR.match(p.name) and not p.is_symlink() and p.is_dir()
+        )
     except FileNotFoundError:
         return []
 
@@ -66,10 +97,14 @@ def refuse_linked_folder(root: Path, path: str) -> None:
     for depth in range(1, len(parts) + 1):
         folder = "/".join(parts[:depth])
         if (root / folder).is_symlink():
-            raise DataError(t("record.symlink_folder", path=folder), t("record.symlink_folder.hint"))
+            raise DataError(
+                t("record.symlink_folder", path=folder), t("record.symlink_folder.hint")
+            )
 
 
-def record_files(root: Path, start: dt.date | None = None, end: dt.date | None = None) -> Iterator[Path]:
+def record_files(
+    root: Path, start: dt.date | None = None, end: dt.date | None = None
+) -> Iterator[Path]:
     """Record files, oldest first; with a date range, only those whose file name falls in it."""
     for folder in year_folders(root):
         year = int(folder.name)
@@ -92,13 +127,20 @@ def record_paths(root: Path, months: set[str] | None = None) -> list[str]:
     for folder in year_folders(root):
         if years is not None and folder.name not in years:
             continue
-        out += [p for p in record_paths_in(folder) if months is None or p.rsplit("/", 1)[-1][:7] in months]
+        out += [
+            p
+            for p in record_paths_in(folder)
+            if months is None or p.rsplit("/", 1)[-1][:7] in months
+        ]
     return out
 
 
 def record_paths_in(folder: Path) -> list[str]:
-    return [f"records/{folder.name}/{name}" for name in sorted(os.listdir(folder))
-            if name.endswith(".yaml") and not name.startswith(".")]
+    return [
+        f"records/{folder.name}/{name}"
+        for name in sorted(os.listdir(folder))
+        if name.endswith(".yaml") and not name.startswith(".")
+    ]
 
 
 def _date_of(stem: str) -> dt.date | None:
@@ -132,8 +174,10 @@ def find_record(root: Path, ident: str) -> Path:
     if len(matches) == 1 and len(ident) >= 10:
         return matches[0]
     if len(matches) > 1 and len(ident) >= 10:
-        raise DataError(t("record.ambiguous", id=ident, matches=", ".join(p.stem for p in matches[:5])),
-                        t("record.ambiguous.hint"))
+        raise DataError(
+            t("record.ambiguous", id=ident, matches=", ".join(p.stem for p in matches[:5])),
+            t("record.ambiguous.hint"),
+        )
     raise NotFound(t("record.not_found", id=ident), t("record.not_found.hint"))
 
 

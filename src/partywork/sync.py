@@ -8,6 +8,7 @@ by fast-forward or rebase (`--ignore-date`: a rebased commit carries the time it
 history, so an honest offline week never looks backdated). A conflict aborts the rebase: the repo is
 exactly as before, and the record is named.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -55,7 +56,11 @@ def _branch(git: Git) -> str:
 
 
 def _witness(git: Git) -> Witness:
-    roots = git.out("rev-list", "--first-parent", "--max-parents=0", "HEAD").split() if git.head() else []
+    roots = (
+        git.out("rev-list", "--first-parent", "--max-parents=0", "HEAD").split()
+        if git.head()
+        else []
+    )
     return Witness(git, roots[0] if roots else None)
 
 
@@ -70,7 +75,7 @@ def _remote_tags(git: Git, remote: str) -> dict[str, str]:
     tags = {}
     for line in out.splitlines():
         sha, _tab, ref = line.partition("\t")
-        name = ref[len("refs/tags/"):]
+        name = ref[len("refs/tags/") :]
         if name.endswith("^{}"):
             continue
         tags[name] = sha
@@ -90,20 +95,35 @@ def _check_rewritten(git: Git, remote: str, incoming: str | None, tags: dict[str
     anchor = _witness(git).remotes.get(_remote_key(git, remote), {})
     anchor = anchor if isinstance(anchor, dict) else {}
     last = anchor.get("head")
-    if last and (incoming is None or not git.run("merge-base", "--is-ancestor", last, incoming, check=False).returncode == 0):
-        raise Rewritten(t("sync.rewritten_head", remote=remote, last=last[:10], now=(incoming or "—")[:10]),
-                        t("sync.rewritten.hint"))
+    if last and (
+        incoming is None
+        or not git.run("merge-base", "--is-ancestor", last, incoming, check=False).returncode == 0
+    ):
+        raise Rewritten(
+            t("sync.rewritten_head", remote=remote, last=last[:10], now=(incoming or "—")[:10]),
+            t("sync.rewritten.hint"),
+        )
     for name, sha in (anchor.get("tags") or {}).items():
         if tags.get(name) != sha:
-            raise Rewritten(t("sync.rewritten_tag", tag=name, remote=remote), t("sync.rewritten.hint"))
+            raise Rewritten(
+                t("sync.rewritten_tag", tag=name, remote=remote), t("sync.rewritten.hint")
+            )
     for name, sha in tags.items():
-        local = git.run("rev-parse", "-q", "--verify", f"refs/tags/{name}", check=False).stdout.decode().strip()
+        local = (
+            git.run("rev-parse", "-q", "--verify", f"refs/tags/{name}", check=False)
+            .stdout.decode()
+            .strip()
+        )
         if local and local != sha:
-            raise Rewritten(t("sync.rewritten_tag", tag=name, remote=remote), t("sync.rewritten.hint"))
+            raise Rewritten(
+                t("sync.rewritten_tag", tag=name, remote=remote), t("sync.rewritten.hint")
+            )
 
 
 def _require_clean(git: Git) -> None:
-    out = git.run("status", "--porcelain", "--untracked-files=no", "-z").stdout.decode("utf-8", "replace")
+    out = git.run("status", "--porcelain", "--untracked-files=no", "-z").stdout.decode(
+        "utf-8", "replace"
+    )
     dirty = [e[3:] for e in out.split("\0") if len(e) > 3]
     if dirty:
         raise DataError(t("sync.dirty", path=dirty[0]), t("write.dirty.hint", path=dirty[0]))
@@ -122,14 +142,25 @@ def _integrate(git: Git, head: str, incoming: str) -> int:
         git.run("merge", "-q", "--ff-only", incoming)
         return pulled
     sign = ["--gpg-sign"] if git.sign else []
-    result = git.run("-c", "rebase.autoStash=false", "rebase", "-q", "--ignore-date", *sign, incoming, check=False)
+    result = git.run(
+        "-c",
+        "rebase.autoStash=false",
+        "rebase",
+        "-q",
+        "--ignore-date",
+        *sign,
+        incoming,
+        check=False,
+    )
     if result.returncode != 0:
         conflicted = git.out("diff", "--name-only", "--diff-filter=U").split()
         git.run("rebase", "--abort", check=False)
         if git.head() != head:  # never leave the repo anywhere but where it was
             git.run("reset", "-q", "--keep", head)
-        raise DataError(t("sync.conflict", records=", ".join(_named(git, conflicted)) or "?"),
-                        t("sync.conflict.hint"))
+        raise DataError(
+            t("sync.conflict", records=", ".join(_named(git, conflicted)) or "?"),
+            t("sync.conflict.hint"),
+        )
     return pulled
 
 
@@ -137,7 +168,7 @@ def _named(git: Git, paths: list[str]) -> list[str]:
     prefix = _prefix(git)
     names = []
     for path in paths:
-        local = path[len(prefix):] if path.startswith(prefix) else path
+        local = path[len(prefix) :] if path.startswith(prefix) else path
         rid = record_id(local)
         names.append(f"{rid} ({local})" if rid else local)
     return names
@@ -157,7 +188,9 @@ def sync(repo: Repo) -> SyncResult:
         head = git.head()
         result = SyncResult(remote, branch)
         if incoming:
-            result.pulled = _integrate(git, head or "", incoming) if head else _checkout(git, incoming)
+            result.pulled = (
+                _integrate(git, head or "", incoming) if head else _checkout(git, incoming)
+            )
         head = git.head()
         if head and head != incoming:
             result.pushed = _count(git, f"{incoming}..{head}") if incoming else _count(git, head)
@@ -165,8 +198,12 @@ def sync(repo: Repo) -> SyncResult:
         result.tags = _push_tags(git, remote, tags)
         _confirm(git, remote, branch, head)
         seen = {**tags, **{n: _tag_id(git, n) for n in result.tags}}
-        _witness(git).remember(seen, [(head, branch)] if head else [], _remote_key(git, remote),
-                               {"head": head or "", "tags": seen})
+        _witness(git).remember(
+            seen,
+            [(head, branch)] if head else [],
+            _remote_key(git, remote),
+            {"head": head or "", "tags": seen},
+        )
     return result
 
 
@@ -209,8 +246,15 @@ def _confirm(git: Git, remote: str, branch: str, head: str | None) -> None:
 def status(repo: Repo) -> dict:
     """What is not yet shared: unpushed and unpulled commits, uncommitted changes, open drafts."""
     git = repo.git
-    out: dict = {"schema": "pw.status/1", "remote": None, "branch": None, "unpushed": [], "unpulled": 0,
-                 "uncommitted": git.changed(["records"]), "drafts": _drafts(repo.root)}
+    out: dict = {
+        "schema": "pw.status/1",
+        "remote": None,
+        "branch": None,
+        "unpushed": [],
+        "unpulled": 0,
+        "uncommitted": git.changed(["records"]),
+        "drafts": _drafts(repo.root),
+    }
     names = git.out("remote").split()
     head = git.head()
     if not names or head is None:
@@ -233,4 +277,8 @@ def _subjects(git: Git, revs: str) -> list[str]:
 
 def _drafts(root: Path) -> list[str]:
     folder = root / ".pw" / "drafts"
-    return sorted(p.relative_to(root).as_posix() for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    return (
+        sorted(p.relative_to(root).as_posix() for p in folder.glob("*.yaml"))
+        if folder.is_dir()
+        else []
+    )

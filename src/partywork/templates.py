@@ -1,5 +1,6 @@
 """Record templates for the editor: the repo's own `templates/<lang>/<type>.yaml` if it has one,
 else the packaged one, filled with what the user already gave on the command line."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -69,8 +70,12 @@ def _readable(key: str, value: object) -> object:
     if key in ("date",) and isinstance(value, str) and parse_date(value):
         return parse_date(value)
     if key == "actions" and isinstance(value, list):
-        return [{**a, "due": parse_date(a["due"]) or a["due"]} if isinstance(a, dict) and isinstance(a.get("due"), str)
-                else a for a in value]
+        return [
+            {**a, "due": parse_date(a["due"]) or a["due"]}
+            if isinstance(a, dict) and isinstance(a.get("due"), str)
+            else a
+            for a in value
+        ]
     return value
 
 

@@ -11,6 +11,7 @@ escape, so JSON output passed through `shown` still parses to the same strings (
 escapes C0 but leaves DEL, C1, bidi and zero-width characters raw). Backslashes are not doubled:
 the point is that nothing invisible reaches the reader, not a reversible encoding.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,10 @@ from typing import Any
 # and bidi marks, line and paragraph separators, bidi embeddings, word joiner and invisible
 # operators, bidi isolates, BOM / zero-width no-break space, interlinear annotation marks, and lone
 # surrogates (how Python carries bytes that were not UTF-8).
-_INVISIBLE = ("\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
-              "\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff")
+_INVISIBLE = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff"
+)
 _UNSAFE = re.compile(f"[{_INVISIBLE}]")
 _UNSAFE_LINE = re.compile(f"[{_INVISIBLE}\t\n]")
 # What rich writes to a terminal for colour and bold; let through only where pw itself styles.

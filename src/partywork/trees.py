@@ -5,6 +5,7 @@ tree from the whole index: on 100,000 files that is the difference between touch
 and refreshing 100,000 index entries. The tree format and the ids are git's own (checked against
 `git mktree` on every commit, see gitio.Git._tree_commit).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,7 +23,7 @@ def parse(raw: bytes, id_size: int) -> Entries:
     while position < len(raw):
         space = raw.index(b" ", position)
         nul = raw.index(b"\0", space)
-        entries[raw[space + 1:nul]] = (raw[position:space], raw[nul + 1:nul + 1 + id_size])
+        entries[raw[space + 1 : nul]] = (raw[position:space], raw[nul + 1 : nul + 1 + id_size])
         position = nul + 1 + id_size
     return entries
 
@@ -33,7 +34,10 @@ def _sort_key(item: tuple[bytes, tuple[bytes, bytes]]) -> bytes:
 
 
 def serialize(entries: Entries) -> bytes:
-    return b"".join(mode + b" " + name + b"\0" + oid for name, (mode, oid) in sorted(entries.items(), key=_sort_key))
+    return b"".join(
+        mode + b" " + name + b"\0" + oid
+        for name, (mode, oid) in sorted(entries.items(), key=_sort_key)
+    )
 
 
 def object_id(raw: bytes, id_size: int) -> bytes:
@@ -44,8 +48,10 @@ def object_id(raw: bytes, id_size: int) -> bytes:
 def mktree_input(entries: Entries) -> bytes:
     """The same tree as `git mktree -z` input lines."""
     kinds = {TREE_MODE: b"tree", b"160000": b"commit"}
-    return b"".join(mode + b" " + kinds.get(mode, b"blob") + b" " + oid.hex().encode() + b"\t" + name + b"\0"
-                    for name, (mode, oid) in sorted(entries.items(), key=_sort_key))
+    return b"".join(
+        mode + b" " + kinds.get(mode, b"blob") + b" " + oid.hex().encode() + b"\t" + name + b"\0"
+        for name, (mode, oid) in sorted(entries.items(), key=_sort_key)
+    )
 
 
 def folders_of(paths: list[str]) -> list[str]:

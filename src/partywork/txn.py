@@ -5,6 +5,7 @@ changed, note the paths in a journal, write atomically, `git add -- paths`, then
 those paths (gitio.Git.commit). A failure rolls the paths back to HEAD; a SIGKILL leaves the journal,
 and the next writer rolls back from it, saving what was typed under .pw/drafts/.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -107,8 +108,12 @@ def _write_and_commit(git: Git, files: dict[str, bytes], message_text: str) -> N
 
 
 def _commit_error(result: subprocess.CompletedProcess) -> PwError:
-    detail = " ".join((result.stderr or result.stdout or b"").decode("utf-8", "replace").split())[:500]
-    if any(sign in detail for sign in DISK_FULL) or "couldn't write" in detail:  # a ref on a full disk
+    detail = " ".join((result.stderr or result.stdout or b"").decode("utf-8", "replace").split())[
+        :500
+    ]
+    if (
+        any(sign in detail for sign in DISK_FULL) or "couldn't write" in detail
+    ):  # a ref on a full disk
         return StorageError(t("git.commit_failed", detail=detail), t("write.io.hint"))
     if "index.lock" in detail or "cannot lock ref" in detail:
         return Busy(t("git.commit_failed", detail=detail), t("lock.busy.hint"))
@@ -165,7 +170,12 @@ def _journal(git: Git) -> Path:
 
 
 def _write_journal(git: Git, paths: list[str], new: list[str]) -> None:
-    record = {"paths": paths, "new": new, "pid": os.getpid(), "started": dt.datetime.now().isoformat()}
+    record = {
+        "paths": paths,
+        "new": new,
+        "pid": os.getpid(),
+        "started": dt.datetime.now().isoformat(),
+    }
     write_atomic(_journal(git), json.dumps(record, ensure_ascii=False).encode("utf-8"))
 
 
@@ -184,8 +194,11 @@ def recover(git: Git) -> None:
     if unfinished:
         kept = [_save_draft(git, p) for p in unfinished if (git.root / p).is_file()]
         _rollback(git, paths, new)
-        notices.warn(t("write.recovered", draft=", ".join(str(k) for k in kept if k)) if kept
-                     else t("write.recovered_clean"))
+        notices.warn(
+            t("write.recovered", draft=", ".join(str(k) for k in kept if k))
+            if kept
+            else t("write.recovered_clean")
+        )
     else:
         for path in paths:
             remove_temp_files((git.root / path).parent)

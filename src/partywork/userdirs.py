@@ -5,6 +5,7 @@ in `.pw/` or `.git/`; pw trusts none of it (RELIABILITY §(e)). Caches live unde
 (deleting them loses nothing); the sync witness lives under `XDG_STATE_HOME` (deleting it forgets
 what was seen, so it is not a cache).
 """
+
 from __future__ import annotations
 
 import hashlib

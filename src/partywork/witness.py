@@ -9,6 +9,7 @@ also remembers which first commit each folder had, so a folder whose whole histo
 
 Deleting the state folder forgets what was seen: it is a witness, not a cache.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,7 +46,9 @@ def _read(path: str) -> dict[str, Any]:
 
 def _write(path: str, data: dict[str, Any]) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    write_atomic(Path(path), json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
+    write_atomic(
+        Path(path), json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    )
 
 
 def _folders_file() -> str:
@@ -63,29 +66,51 @@ class Witness:
         self.path = str(userdirs.witness_file(root)) if root else None
         data = _read(self.path) if self.path else {}
         tags, tips, remotes = data.get("tags"), data.get("tips"), data.get("remotes")
-        self.tags: dict[str, str] = {k: v for k, v in (tags or {}).items() if _is_id(v)} if isinstance(tags, dict) else {}
+        self.tags: dict[str, str] = (
+            {k: v for k, v in (tags or {}).items() if _is_id(v)} if isinstance(tags, dict) else {}
+        )
         self.tips: list[tuple[str, str | None]] = [
-            (t[0], t[1] if isinstance(t[1], str) else None) for t in (tips if isinstance(tips, list) else [])
-            if isinstance(t, list) and len(t) == 2 and _is_id(t[0])]
+            (t[0], t[1] if isinstance(t[1], str) else None)
+            for t in (tips if isinstance(tips, list) else [])
+            if isinstance(t, list) and len(t) == 2 and _is_id(t[0])
+        ]
         self.remotes: dict[str, dict] = remotes if isinstance(remotes, dict) else {}
         folders = _read(_folders_file())
-        self.folder_root = folders.get(_folder_key(git)) if isinstance(folders.get(_folder_key(git)), str) else None
+        self.folder_root = (
+            folders.get(_folder_key(git))
+            if isinstance(folders.get(_folder_key(git)), str)
+            else None
+        )
 
     def replaced(self) -> str | None:
         """The first commit this folder had when pw last saw it, if the history now starts elsewhere."""
-        return self.folder_root if self.folder_root and self.root and self.folder_root != self.root else None
+        return (
+            self.folder_root
+            if self.folder_root and self.root and self.folder_root != self.root
+            else None
+        )
 
-    def remember(self, tags: dict[str, str], tips: list[tuple[str, str | None]], remote: str | None = None,
-                 remote_state: dict | None = None) -> None:
+    def remember(
+        self,
+        tags: dict[str, str],
+        tips: list[tuple[str, str | None]],
+        remote: str | None = None,
+        remote_state: dict | None = None,
+    ) -> None:
         """Add what was seen now to what was seen before (nothing seen is ever forgotten here)."""
         if not self.path or not self.root:
             return
         # first seen wins: a tag that moved is REWRITTEN, never learnt again
         self.tags.update({k: v for k, v in tags.items() if _is_id(v) and k not in self.tags})
-        self.tips = list(dict.fromkeys([*self.tips, *[(c, b) for c, b in tips if _is_id(c)]]))[-200:]
+        self.tips = list(dict.fromkeys([*self.tips, *[(c, b) for c, b in tips if _is_id(c)]]))[
+            -200:
+        ]
         if remote and remote_state is not None:
             self.remotes[remote] = remote_state
-        _write(self.path, {"tags": self.tags, "tips": [list(tip) for tip in self.tips], "remotes": self.remotes})
+        _write(
+            self.path,
+            {"tags": self.tags, "tips": [list(tip) for tip in self.tips], "remotes": self.remotes},
+        )
         if self.replaced() is None:
             folders = _read(_folders_file())
             folders[_folder_key(self.git)] = self.root
@@ -98,7 +123,9 @@ def _is_id(value: Any) -> bool:
 
 def close_tag_ids(git: Git, prefix: str) -> dict[str, str]:
     """Close tag name → the tag object (or commit) it is now: moving a tag changes it."""
-    out = git.out("for-each-ref", "--format=%(refname:strip=2) %(objectname)", f"refs/tags/{prefix}*")
+    out = git.out(
+        "for-each-ref", "--format=%(refname:strip=2) %(objectname)", f"refs/tags/{prefix}*"
+    )
     pairs = (line.rsplit(" ", 1) for line in out.splitlines() if " " in line)
     return {name: oid for name, oid in pairs}
 

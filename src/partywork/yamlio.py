@@ -7,6 +7,7 @@ Reading walks libyaml's event stream with an explicit stack instead of composing
 - every scalar stays the text it was written as; the schema, not YAML 1.1, gives it a type
   (`10:30` is not 630, `no` is not False, `0755` is not 493).
 """
+
 from __future__ import annotations
 
 import re
@@ -52,8 +53,9 @@ class _Stop(Exception):
 def decode(raw: bytes, file: str) -> tuple[str | None, Problem | None]:
     """Bytes to text: UTF-8 only, a BOM and CRLF accepted, invisible control characters refused."""
     if len(raw) > MAX_BYTES:
-        return None, _problem(file, "TOO-LARGE", t("yaml.too_large", size=len(raw)), 0, 0,
-                              t("yaml.too_large.hint"))
+        return None, _problem(
+            file, "TOO-LARGE", t("yaml.too_large", size=len(raw)), 0, 0, t("yaml.too_large.hint")
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -61,17 +63,23 @@ def decode(raw: bytes, file: str) -> tuple[str | None, Problem | None]:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        bad = raw[exc.start:exc.start + 1].hex()
-        return None, _problem(file, "ENCODING", t("yaml.not_utf8", byte=bad), line, column,
-                              t("yaml.not_utf8.hint"))
+        bad = raw[exc.start : exc.start + 1].hex()
+        return None, _problem(
+            file, "ENCODING", t("yaml.not_utf8", byte=bad), line, column, t("yaml.not_utf8.hint")
+        )
     text = text.replace("\r\n", "\n")
     bad_char = _FORBIDDEN.search(text)
     if bad_char:
         line = text.count("\n", 0, bad_char.start()) + 1
         column = bad_char.start() - (text.rfind("\n", 0, bad_char.start()) + 1) + 1
-        return None, _problem(file, "CONTROL-CHAR",
-                              t("yaml.control_char", code=f"U+{ord(bad_char.group()):04X}"),
-                              line, column, t("yaml.control_char.hint"))
+        return None, _problem(
+            file,
+            "CONTROL-CHAR",
+            t("yaml.control_char", code=f"U+{ord(bad_char.group()):04X}"),
+            line,
+            column,
+            t("yaml.control_char.hint"),
+        )
     return text, None
 
 
@@ -91,10 +99,20 @@ def parse(raw: bytes, file: str) -> tuple[Document | None, list[Problem]]:
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         source_line = text.split("\n")[line - 1] if 0 < line <= text.count("\n") + 1 else ""
         hint = t("yaml.tab.hint") if "\t" in source_line else t("yaml.syntax.hint")
-        return None, [_problem(file, "YAML-SYNTAX", t("yaml.syntax", problem=exc.problem), line, column, hint)]
+        return None, [
+            _problem(file, "YAML-SYNTAX", t("yaml.syntax", problem=exc.problem), line, column, hint)
+        ]
     except yaml.YAMLError as exc:  # libyaml reader errors carry no mark
-        return None, [_problem(file, "YAML-SYNTAX", t("yaml.syntax", problem=str(exc).splitlines()[0]), 0, 0,
-                               t("yaml.syntax.hint"))]
+        return None, [
+            _problem(
+                file,
+                "YAML-SYNTAX",
+                t("yaml.syntax", problem=str(exc).splitlines()[0]),
+                0,
+                0,
+                t("yaml.syntax.hint"),
+            )
+        ]
 
 
 class _Frame:
@@ -122,7 +140,9 @@ def _walk(text: str, file: str) -> tuple[Document | None, list[Problem]]:
         if kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise _Stop("MULTI-DOC", t("yaml.multi_doc"), line, column, t("yaml.multi_doc.hint"))
+                raise _Stop(
+                    "MULTI-DOC", t("yaml.multi_doc"), line, column, t("yaml.multi_doc.hint")
+                )
             continue
         if kind is yaml.AliasEvent or getattr(event, "anchor", None):
             raise _Stop("ALIAS", t("yaml.alias"), line, column, t("yaml.alias.hint"))
@@ -134,14 +154,24 @@ def _walk(text: str, file: str) -> tuple[Document | None, list[Problem]]:
         top = stack[-1] if stack else None
         if top is not None and isinstance(top.container, dict) and top.key is None:
             if kind is not yaml.ScalarEvent:
-                raise _Stop("YAML-SYNTAX", t("yaml.complex_key"), line, column, t("yaml.syntax.hint"))
+                raise _Stop(
+                    "YAML-SYNTAX", t("yaml.complex_key"), line, column, t("yaml.syntax.hint")
+                )
             _take_key(top, event.value, line, column, file, marks, problems)
             continue
         if kind is yaml.ScalarEvent:
-            value: Any = None if event.style in (None, "") and event.value in _NULLS else event.value
+            value: Any = (
+                None if event.style in (None, "") and event.value in _NULLS else event.value
+            )
         else:
             if len(stack) >= MAX_DEPTH:
-                raise _Stop("TOO-DEEP", t("yaml.too_deep", depth=MAX_DEPTH), line, column, t("yaml.syntax.hint"))
+                raise _Stop(
+                    "TOO-DEEP",
+                    t("yaml.too_deep", depth=MAX_DEPTH),
+                    line,
+                    column,
+                    t("yaml.syntax.hint"),
+                )
             value = {} if kind is yaml.MappingStartEvent else []
         path = _place(top, value, line, column, marks)
         if top is None:
@@ -158,12 +188,21 @@ def _walk(text: str, file: str) -> tuple[Document | None, list[Problem]]:
 _MISSING = object()
 
 
-def _take_key(frame: _Frame, key: str, line: int, column: int, file: str,
-              marks: dict, problems: list[Problem]) -> None:
+def _take_key(
+    frame: _Frame, key: str, line: int, column: int, file: str, marks: dict, problems: list[Problem]
+) -> None:
     first = frame.key_lines.get(key)
     if first is not None:
-        problems.append(_problem(file, "DUPLICATE-KEY", t("yaml.duplicate_key", key=key, first=first),
-                                 line, column, t("yaml.duplicate_key.hint")))
+        problems.append(
+            _problem(
+                file,
+                "DUPLICATE-KEY",
+                t("yaml.duplicate_key", key=key, first=first),
+                line,
+                column,
+                t("yaml.duplicate_key.hint"),
+            )
+        )
     else:
         frame.key_lines[key] = line
         marks[frame.path + (key,)] = (line, column)
@@ -214,8 +253,15 @@ _Dumper.add_representer(str, _represent_str)
 
 def dump(data: dict) -> str:
     """pw's canonical YAML: keys in the given order, Chinese as UTF-8, multi-line text as blocks."""
-    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=100000, indent=2)
+    text = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100000,
+        indent=2,
+    )
     _check_round_trip(data, text)
     return text
 

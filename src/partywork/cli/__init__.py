@@ -36,7 +36,12 @@ class PwGroup(TyperGroup):
                 raise
             from ..i18n import t
 
-            report_error(PwError(t("cli.internal", error=f"{type(error).__name__}: {error}"), t("cli.internal.hint")))
+            report_error(
+                PwError(
+                    t("cli.internal", error=f"{type(error).__name__}: {error}"),
+                    t("cli.internal.hint"),
+                )
+            )
             raise Exit(int(ExitCode.INTERNAL)) from None
 
 
@@ -48,7 +53,9 @@ def _require_utf8(args: list[str]) -> None:
     from ..textsafe import one_line
 
     for arg in args:
-        if any("\ud800" <= c <= "\udfff" for c in arg) and not os.path.lexists(arg.partition("=")[2] or arg):
+        if any("\ud800" <= c <= "\udfff" for c in arg) and not os.path.lexists(
+            arg.partition("=")[2] or arg
+        ):
             raise UsageError(t("cli.not_utf8", value=one_line(arg)), t("cli.not_utf8.hint"))
 
 
@@ -64,19 +71,34 @@ def _silence_stdout() -> None:
 
 
 # Boxes and colour only on a terminal (SPEC §6); piped errors stay plain lines.
-_RICH: Literal["rich"] | None = "rich" if sys.stderr.isatty() and "NO_COLOR" not in os.environ else None
+_RICH: Literal["rich"] | None = (
+    "rich" if sys.stderr.isatty() and "NO_COLOR" not in os.environ else None
+)
 
-app = typer.Typer(cls=PwGroup, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=_RICH,
-                  help="pw — 支部台账 / a git-backed record book for Party branches.",
-                  context_settings={"help_option_names": ["-h", "--help"]})
+app = typer.Typer(
+    cls=PwGroup,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=_RICH,
+    help="pw — 支部台账 / a git-backed record book for Party branches.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 
 
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    repo: list[str] | None = typer.Option(None, "--repo", help="The records repository (default: PW_REPO, then search upwards). Several for a report across branches."),
-    lang: str | None = typer.Option(None, "--lang", help="Language of messages and reports: zh or en."),
-    today: str | None = typer.Option(None, "--today", help="Pretend today is this date (YYYY-MM-DD)."),
+    repo: list[str] | None = typer.Option(
+        None,
+        "--repo",
+        help="The records repository (default: PW_REPO, then search upwards). Several for a report across branches.",
+    ),
+    lang: str | None = typer.Option(
+        None, "--lang", help="Language of messages and reports: zh or en."
+    ),
+    today: str | None = typer.Option(
+        None, "--today", help="Pretend today is this date (YYYY-MM-DD)."
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
 ) -> None:
     from ..fields import parse_date
@@ -90,7 +112,13 @@ def main_options(
     day = parse_date(today) if today else dt.date.today()
     if day is None:
         raise typer.BadParameter(t("cli.bad_today", value=today), param_hint="--today")
-    ctx.obj = State(repo_option=repo[0] if repo else None, lang=chosen, today=day, debug=debug, repos=list(repo or []))
+    ctx.obj = State(
+        repo_option=repo[0] if repo else None,
+        lang=chosen,
+        today=day,
+        debug=debug,
+        repos=list(repo or []),
+    )
 
 
 from . import records, reports, roster, trail  # noqa: E402,F401  (registers the commands)

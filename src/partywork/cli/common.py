@@ -1,5 +1,6 @@
 """What every command shares: the global options, opening the repo, and the two output streams
 (data on stdout, messages on stderr)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,14 @@ if TYPE_CHECKING:
 class State:
     """The global options, passed to every command through the Typer context."""
 
-    def __init__(self, repo_option: str | None, lang: str | None, today: dt.date, debug: bool,
-                 repos: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        repo_option: str | None,
+        lang: str | None,
+        today: dt.date,
+        debug: bool,
+        repos: list[str] | None = None,
+    ) -> None:
         self.repo_option = repo_option
         self.repos = repos or []
         self.lang = lang
@@ -125,7 +132,9 @@ def emit_table(header: list[str], rows: Iterable[list[Any]]) -> None:
     from ..textsafe import one_line
 
     console = Console(highlight=False, soft_wrap=False)
-    table = Table(box=box.SIMPLE_HEAD if console.is_terminal else None, show_edge=False, pad_edge=False)
+    table = Table(
+        box=box.SIMPLE_HEAD if console.is_terminal else None, show_edge=False, pad_edge=False
+    )
     for name in header:
         table.add_column(name, overflow="fold")
     for row in rows:

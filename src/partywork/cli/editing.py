@@ -1,6 +1,7 @@
 """The editor flow (like `git commit`): a draft under .pw/drafts/, the user's $EDITOR, validation,
 reopen on errors. The draft stays on disk until the record is committed, so typed text survives
 a crash, a kill or a refusal."""
+
 from __future__ import annotations
 
 import os
@@ -45,8 +46,13 @@ def _strip_notes(text: str) -> tuple[str, int]:
     return "\n".join(lines[count:]), count
 
 
-def edit_until_valid(root: Path, draft: Path, initial: str, submit: Callable[[Document, str], object],
-                     retry_hint: str) -> object | None:
+def edit_until_valid(
+    root: Path,
+    draft: Path,
+    initial: str,
+    submit: Callable[[Document, str], object],
+    retry_hint: str,
+) -> object | None:
     """Open the draft until `submit` accepts it; on giving up, keep the draft and say where."""
     draft.write_text(initial, encoding="utf-8")
     label = draft.relative_to(root).as_posix()
@@ -67,7 +73,9 @@ def edit_until_valid(root: Path, draft: Path, initial: str, submit: Callable[[Do
             raise PwError(t("editor.draft_kept", path=label), retry_hint.format(path=label))
         body, old_notes = _strip_notes(text)
         new_notes = 1 + len(problems)
-        notes = error_notes(_shifted(problems, new_notes - old_notes), "✗ " + t("editor.errors_header"))
+        notes = error_notes(
+            _shifted(problems, new_notes - old_notes), "✗ " + t("editor.errors_header")
+        )
         draft.write_text(notes + body, encoding="utf-8")
 
 

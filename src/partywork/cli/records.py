@@ -20,7 +20,9 @@ from .common import (
     show_warnings,
 )
 
-log_app = typer.Typer(help="Record a meeting, a study session or a review (one commit).", no_args_is_help=True)
+log_app = typer.Typer(
+    help="Record a meeting, a study session or a review (one commit).", no_args_is_help=True
+)
 app.add_typer(log_app, name="log")
 
 TYPE_HELP = {
@@ -33,31 +35,65 @@ TYPE_HELP = {
 def _make_log(typ: str) -> Any:
     def command(
         ctx: typer.Context,
-        kind: str | None = typer.Option(None, "--kind", help="Kind, e.g. committee, group, lecture, collective, org-life."),
-        date: str | None = typer.Option(None, "--date", help="Day it was held, YYYY-MM-DD (default: today)."),
-        title: str | None = typer.Option(None, "--title", help="Title (default: numbered, e.g. 2026年第11次支委会)."),
-        place: str | None = typer.Option(None, "--place", help="Place, or the platform of an online meeting."),
+        kind: str | None = typer.Option(
+            None, "--kind", help="Kind, e.g. committee, group, lecture, collective, org-life."
+        ),
+        date: str | None = typer.Option(
+            None, "--date", help="Day it was held, YYYY-MM-DD (default: today)."
+        ),
+        title: str | None = typer.Option(
+            None, "--title", help="Title (default: numbered, e.g. 2026年第11次支委会)."
+        ),
+        place: str | None = typer.Option(
+            None, "--place", help="Place, or the platform of an online meeting."
+        ),
         mode: str | None = typer.Option(None, "--mode", help="offline | online | hybrid."),
         start: str | None = typer.Option(None, "--start", help="Start time HH:MM."),
         end: str | None = typer.Option(None, "--end", help="End time HH:MM."),
         host: str | None = typer.Option(None, "--host", help="Host (主持人)."),
         recorder: str | None = typer.Option(None, "--recorder", help="Recorder (记录人)."),
-        attendees: str | None = typer.Option(None, "--attendees", help="Present: A,B,C (also 、 or ，)."),
-        attendee: list[str] | None = typer.Option(None, "--attendee", help="One person present (repeatable)."),
-        all_present: bool = typer.Option(False, "--all-present", help="Everyone expected who is not listed absent."),
+        attendees: str | None = typer.Option(
+            None, "--attendees", help="Present: A,B,C (also 、 or ，)."
+        ),
+        attendee: list[str] | None = typer.Option(
+            None, "--attendee", help="One person present (repeatable)."
+        ),
+        all_present: bool = typer.Option(
+            False, "--all-present", help="Everyone expected who is not listed absent."
+        ),
         absent: list[str] | None = typer.Option(None, "--absent", help="NAME:REASON (repeatable)."),
         topic: list[str] | None = typer.Option(None, "--topic", help="A topic (repeatable)."),
         minutes: str | None = typer.Option(None, "--minutes", help="The minutes."),
-        minutes_file: Path | None = typer.Option(None, "--minutes-file", help="Read the minutes from a file."),
-        decision: list[str] | None = typer.Option(None, "--decision", help="A decision (repeatable)."),
-        action: list[str] | None = typer.Option(None, "--action", help='"TASK|OWNER|DUE" (repeatable).'),
+        minutes_file: Path | None = typer.Option(
+            None, "--minutes-file", help="Read the minutes from a file."
+        ),
+        decision: list[str] | None = typer.Option(
+            None, "--decision", help="A decision (repeatable)."
+        ),
+        action: list[str] | None = typer.Option(
+            None, "--action", help='"TASK|OWNER|DUE" (repeatable).'
+        ),
         group: str | None = typer.Option(None, "--group", help="Party group id (group meetings)."),
-        lecturer: str | None = typer.Option(None, "--lecturer", help="Lecturer: a member, or 'NAME|ORG' for a guest."),
-        hours: str | None = typer.Option(None, "--hours", help="Study hours credited to each attendee."),
-        material: list[str] | None = typer.Option(None, "--material", help="Study material (repeatable)."),
-        late_reason: str | None = typer.Option(None, "--late-reason", help="Why the record is written late (补记说明)."),
-        from_file: str | None = typer.Option(None, "--from", help="Read the record from a YAML file, or - for stdin."),
-        edit: bool | None = typer.Option(None, "--edit/--no-edit", help="Open $EDITOR on the record (default: when fields are missing on a terminal)."),
+        lecturer: str | None = typer.Option(
+            None, "--lecturer", help="Lecturer: a member, or 'NAME|ORG' for a guest."
+        ),
+        hours: str | None = typer.Option(
+            None, "--hours", help="Study hours credited to each attendee."
+        ),
+        material: list[str] | None = typer.Option(
+            None, "--material", help="Study material (repeatable)."
+        ),
+        late_reason: str | None = typer.Option(
+            None, "--late-reason", help="Why the record is written late (补记说明)."
+        ),
+        from_file: str | None = typer.Option(
+            None, "--from", help="Read the record from a YAML file, or - for stdin."
+        ),
+        edit: bool | None = typer.Option(
+            None,
+            "--edit/--no-edit",
+            help="Open $EDITOR on the record (default: when fields are missing on a terminal).",
+        ),
     ) -> None:
         options = dict(locals())
         _log(ctx.obj, typ, options)
@@ -91,7 +127,9 @@ def _load_source(source: str) -> Any:
     label = "<stdin>" if source == "-" else source
     doc, problems = parse(_read_source(source, label), label)
     if doc is None or any(p.severity == "error" for p in problems):
-        raise InvalidRecords(t("record.invalid", count=len(problems)), problems, t("record.invalid.hint"))
+        raise InvalidRecords(
+            t("record.invalid", count=len(problems)), problems, t("record.invalid.hint")
+        )
     return doc
 
 
@@ -109,9 +147,16 @@ def _minutes_text(source: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise DataError(t("log.minutes_not_utf8", path=source, line=line, column=column,
-                          byte=raw[exc.start:exc.start + 1].hex()),
-                        t("log.minutes_not_utf8.hint", path=source)) from None
+        raise DataError(
+            t(
+                "log.minutes_not_utf8",
+                path=source,
+                line=line,
+                column=column,
+                byte=raw[exc.start : exc.start + 1].hex(),
+            ),
+            t("log.minutes_not_utf8.hint", path=source),
+        ) from None
     return text.replace("\r\n", "\n")
 
 
@@ -122,12 +167,28 @@ def _option_fields(options: dict) -> dict:
 
     _date(options["date"], "--date")  # said plainly here; otherwise it surfaces as a missing title
     data: dict[str, Any] = {}
-    for key in ("kind", "date", "title", "place", "mode", "start", "end", "host", "recorder", "group",
-                "hours", "late_reason"):
+    for key in (
+        "kind",
+        "date",
+        "title",
+        "place",
+        "mode",
+        "start",
+        "end",
+        "host",
+        "recorder",
+        "group",
+        "hours",
+        "late_reason",
+    ):
         if options[key] is not None:
             # host and recorder are looked up in the roster's spelling (NFKC), as --attendees are
-            data[key] = clean_name(options[key]) if key in ("host", "recorder") else options[key].strip()
-    names = split_names(options["attendees"] or "") + [clean_name(n) for n in options["attendee"] or []]
+            data[key] = (
+                clean_name(options[key]) if key in ("host", "recorder") else options[key].strip()
+            )
+    names = split_names(options["attendees"] or "") + [
+        clean_name(n) for n in options["attendee"] or []
+    ]
     if names:
         data["attendees"] = names
     if options["absent"]:
@@ -161,14 +222,18 @@ def _log(state: State, typ: str, options: dict) -> None:
     if options["all_present"]:
         data = fill_all_present(repo, typ, data)
     missing = missing_fields(typ, data)
-    use_editor = options["edit"] is True or (options["edit"] is None and missing and sys.stdin.isatty())
+    use_editor = options["edit"] is True or (
+        options["edit"] is None and missing and sys.stdin.isatty()
+    )
     if use_editor:
         _log_in_editor(repo, typ, data)
         return
     if missing:
         raise DataError(t("log.missing", fields=", ".join(missing)), t("log.missing.hint"))
     label = options["from_file"] if source else "pw log"
-    written = log_record(repo, typ, data, label, source.marks if source and not _option_fields(options) else None)
+    written = log_record(
+        repo, typ, data, label, source.marks if source and not _option_fields(options) else None
+    )
     _written(written)
 
 
@@ -202,7 +267,9 @@ def _log_in_editor(repo: Any, typ: str, data: dict) -> None:
 @app.command()
 def show(
     ctx: typer.Context,
-    record_id: str = typer.Argument(..., metavar="ID", help="The record's id (or a unique prefix of it)."),
+    record_id: str = typer.Argument(
+        ..., metavar="ID", help="The record's id (or a unique prefix of it)."
+    ),
     fmt: str = typer.Option("text", "--format", help="text | yaml | json."),
 ) -> None:
     """Show one record."""
@@ -231,10 +298,14 @@ def list_command(
     ctx: typer.Context,
     typ: str | None = typer.Option(None, "--type", help="meeting | study | review."),
     kind: str | None = typer.Option(None, "--kind", help="e.g. committee, group, collective."),
-    period: str | None = typer.Option(None, "--period", help="2026Q3, 2026-07, 2026, A..B, this, last (quarters)."),
+    period: str | None = typer.Option(
+        None, "--period", help="2026Q3, 2026-07, 2026, A..B, this, last (quarters)."
+    ),
     member: str | None = typer.Option(None, "--member", help="Records that name this member."),
     grep: str | None = typer.Option(None, "--grep", help="Records whose text contains this."),
-    fmt: str | None = typer.Option(None, "--format", help="table | json | csv (default: table on a terminal, json when piped)."),
+    fmt: str | None = typer.Option(
+        None, "--format", help="table | json | csv (default: table on a terminal, json when piped)."
+    ),
 ) -> None:
     """Find records."""
     from ..book import list_records
@@ -242,7 +313,11 @@ def list_command(
     from ..periods import parse as parse_period
 
     repo = open_repo(ctx.obj)
-    chosen = parse_period(period, "quarter", repo.today, repo.settings.year_start_month) if period else None
+    chosen = (
+        parse_period(period, "quarter", repo.today, repo.settings.year_start_month)
+        if period
+        else None
+    )
     rows, problems = list_records(repo, typ, kind, chosen, member, grep)
     for line in problem_lines(problems):
         err(line)
@@ -254,8 +329,17 @@ def list_command(
     if fmt == "csv":
         emit_csv(header, ([getattr(r, h) for h in header] for r in rows))
     elif fmt == "table":
-        labels = [t("label.id"), t("label.date"), t("label.kind"), t("label.title"), t("label.voided")]
-        emit_table(labels, ([r.id, r.date, t("kind." + r.kind), r.title, "✗" if r.voided else ""] for r in rows))
+        labels = [
+            t("label.id"),
+            t("label.date"),
+            t("label.kind"),
+            t("label.title"),
+            t("label.voided"),
+        ]
+        emit_table(
+            labels,
+            ([r.id, r.date, t("kind." + r.kind), r.title, "✗" if r.voided else ""] for r in rows),
+        )
         if not rows:
             err(t("list.none"))
     else:
@@ -266,9 +350,15 @@ def list_command(
 def edit(
     ctx: typer.Context,
     record_id: str = typer.Argument(..., metavar="ID"),
-    reason: str = typer.Option(..., "--reason", help="Why the record is changed (required; goes into the history)."),
-    from_file: str | None = typer.Option(None, "--from", help="The whole corrected record from a file, or - for stdin."),
-    sets: list[str] | None = typer.Option(None, "--set", help="FIELD=VALUE (repeatable), e.g. --set place=党员活动室."),
+    reason: str = typer.Option(
+        ..., "--reason", help="Why the record is changed (required; goes into the history)."
+    ),
+    from_file: str | None = typer.Option(
+        None, "--from", help="The whole corrected record from a file, or - for stdin."
+    ),
+    sets: list[str] | None = typer.Option(
+        None, "--set", help="FIELD=VALUE (repeatable), e.g. --set place=党员活动室."
+    ),
 ) -> None:
     """Amend a record, with a stated reason (one commit)."""
     from ..book import edit_record
@@ -311,7 +401,9 @@ def _edit_in_editor(repo: Any, record_id: str, reason: str) -> None:
         results.append(edit_record(repo, record_id, reason, doc, []))
 
     hint = t("editor.draft_kept.hint", type="--from", path="{path}")
-    if edit_until_valid(repo.root, draft_path(repo.root, path.stem), path.read_text(encoding="utf-8"), submit, hint):
+    if edit_until_valid(
+        repo.root, draft_path(repo.root, path.stem), path.read_text(encoding="utf-8"), submit, hint
+    ):
         _edited(results[0], record_id)
 
 
@@ -349,7 +441,14 @@ def check(
         for line in problem_lines(result.problems):
             out(line)
         if result.problems:
-            err(t("check.summary", files=result.files, errors=result.count("error"), warnings=result.count("warning")))
+            err(
+                t(
+                    "check.summary",
+                    files=result.files,
+                    errors=result.count("error"),
+                    warnings=result.count("warning"),
+                )
+            )
         else:
             err(t("check.ok", files=result.files))
     if result.failed(strict):

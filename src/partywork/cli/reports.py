@@ -13,20 +13,31 @@ from .common import choose_format, emit_json, emit_table, err, open_repo, out
 if TYPE_CHECKING:
     from ..memo import ReportMemo
 
-report_app = typer.Typer(help="The compliance report of a month, quarter or year.", no_args_is_help=True)
-action_app = typer.Typer(help="Rectification and follow-up items (整改事项): list, done, drop.", no_args_is_help=True)
+report_app = typer.Typer(
+    help="The compliance report of a month, quarter or year.", no_args_is_help=True
+)
+action_app = typer.Typer(
+    help="Rectification and follow-up items (整改事项): list, done, drop.", no_args_is_help=True
+)
 app.add_typer(report_app, name="report")
 app.add_typer(action_app, name="action")
 
 FORMATS = ("table", "md", "json", "csv", "html")
 
 
-def _report(ctx: typer.Context, unit: str, period: str | None, fmt: str | None, output: Path | None) -> None:
+def _report(
+    ctx: typer.Context, unit: str, period: str | None, fmt: str | None, output: Path | None
+) -> None:
     from ..fsutil import write_atomic
     from ..i18n import t
 
-    fmt = fmt or ("md" if output and output.suffix == ".md" else "html" if output and output.suffix == ".html"
-                  else choose_format(None, "table", "json"))
+    fmt = fmt or (
+        "md"
+        if output and output.suffix == ".md"
+        else "html"
+        if output and output.suffix == ".html"
+        else choose_format(None, "table", "json")
+    )
     if fmt not in FORMATS:
         raise typer.BadParameter(" | ".join(FORMATS), param_hint="--format")
     if len(ctx.obj.repos) > 1:
@@ -50,8 +61,9 @@ def _report(ctx: typer.Context, unit: str, period: str | None, fmt: str | None, 
     err(t("report.written", path=output))
 
 
-def _make(ctx: typer.Context, unit: str, period: str | None, fmt: str,
-          output: Path | None) -> tuple[str, bool] | None:
+def _make(
+    ctx: typer.Context, unit: str, period: str | None, fmt: str, output: Path | None
+) -> tuple[str, bool] | None:
     """The report's text and whether it may be kept (not when signatures are checked: the allowed
     signers live outside the repository); None once a table has gone to the terminal."""
     from ..reporting import build_report
@@ -73,12 +85,19 @@ def _memo(ctx: typer.Context, unit: str, period: str | None, fmt: str) -> "Repor
     from ..repo import find_root
 
     state = ctx.obj
-    request = {"unit": unit, "period": period or "", "format": fmt, "lang": state.lang or "",
-               "today": state.today.isoformat()}
+    request = {
+        "unit": unit,
+        "period": period or "",
+        "format": fmt,
+        "lang": state.lang or "",
+        "today": state.today.isoformat(),
+    }
     return ReportMemo(Git.at(find_root(state.repo_option)), request)
 
 
-def _fleet(ctx: typer.Context, unit: str, period: str | None, fmt: str, output: Path | None) -> None:
+def _fleet(
+    ctx: typer.Context, unit: str, period: str | None, fmt: str, output: Path | None
+) -> None:
     from ..fleet import build_fleet
     from ..fsutil import write_atomic
     from ..i18n import t
@@ -119,9 +138,17 @@ def _render(report: dict, fmt: str) -> str:
 def _make_report(unit: str) -> Callable[..., None]:
     def command(
         ctx: typer.Context,
-        period: str | None = typer.Argument(None, help="2026Q3, 2026-Q3, Q3, 2026-07, 2026, A..B, this, last (default: this)."),
-        fmt: str | None = typer.Option(None, "--format", help="table | md | json | csv | html (default: table on a terminal, json when piped)."),
-        output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
+        period: str | None = typer.Argument(
+            None, help="2026Q3, 2026-Q3, Q3, 2026-07, 2026, A..B, this, last (default: this)."
+        ),
+        fmt: str | None = typer.Option(
+            None,
+            "--format",
+            help="table | md | json | csv | html (default: table on a terminal, json when piped).",
+        ),
+        output: Path | None = typer.Option(
+            None, "-o", "--output", help="Write to this file instead of stdout."
+        ),
     ) -> None:
         _report(ctx, unit, period, fmt, output)
 
@@ -151,16 +178,35 @@ def action_list(
     if choose_format(fmt, "table", "table") == "json":
         emit_json({"schema": "pw.actions/1", "actions": rows})
         return
-    header = [t("label.id"), t("label.actions"), t("label.owner"), t("label.due"), t("label.progress")]
-    emit_table(header, ([r["id"], r["task"], r["owner"], r["due"],
-                         t("action." + r["status"]) + (f"（{t('report.overdue_label')}）" if r["overdue"] else "")]
-                        for r in rows))
+    header = [
+        t("label.id"),
+        t("label.actions"),
+        t("label.owner"),
+        t("label.due"),
+        t("label.progress"),
+    ]
+    emit_table(
+        header,
+        (
+            [
+                r["id"],
+                r["task"],
+                r["owner"],
+                r["due"],
+                t("action." + r["status"])
+                + (f"（{t('report.overdue_label')}）" if r["overdue"] else ""),
+            ]
+            for r in rows
+        ),
+    )
 
 
 @action_app.command("done")
 def action_done(
     ctx: typer.Context,
-    action_id: str = typer.Argument(..., metavar="ACTION_ID", help="<record id>#<n>, e.g. 2026-07-03-committee-7k2m#1."),
+    action_id: str = typer.Argument(
+        ..., metavar="ACTION_ID", help="<record id>#<n>, e.g. 2026-07-03-committee-7k2m#1."
+    ),
     evidence: str = typer.Option(..., "--evidence", help="What shows it is done (required)."),
     on: str | None = typer.Option(None, "--on", help="Day it was done (default: today)."),
 ) -> None:

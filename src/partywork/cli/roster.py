@@ -8,7 +8,9 @@ import typer
 from . import app
 from .common import choose_format, emit_json, emit_table, err, open_repo
 
-member_app = typer.Typer(help="Keep the roster (花名册): add, leave, role, list.", no_args_is_help=True)
+member_app = typer.Typer(
+    help="Keep the roster (花名册): add, leave, role, list.", no_args_is_help=True
+)
 group_app = typer.Typer(help="Party groups (党小组): add, list.", no_args_is_help=True)
 app.add_typer(member_app, name="member")
 app.add_typer(group_app, name="group")
@@ -51,8 +53,12 @@ def member_add(
     name: str = typer.Argument(..., help="Name, unique in the roster (namesakes: 王伟(机电))."),
     status: str = typer.Option("full", "--status", help="full | probationary."),
     group: str | None = typer.Option(None, "--group", help="Party group id."),
-    joined: str | None = typer.Option(None, "--joined", help="Joined this branch, YYYY-MM-DD (default: today)."),
-    role: str | None = typer.Option(None, "--role", help="secretary | deputy | committee | group-leader, from --joined."),
+    joined: str | None = typer.Option(
+        None, "--joined", help="Joined this branch, YYYY-MM-DD (default: today)."
+    ),
+    role: str | None = typer.Option(
+        None, "--role", help="secretary | deputy | committee | group-leader, from --joined."
+    ),
     email: str | None = typer.Option(None, "--email", help="Matches the member's git commits."),
 ) -> None:
     """Add a member to the roster."""
@@ -68,7 +74,9 @@ def member_add(
 def member_leave(
     ctx: typer.Context,
     name: str = typer.Argument(...),
-    on: str = typer.Option(..., "--on", help="The day the member left (transfer etc.), YYYY-MM-DD."),
+    on: str = typer.Option(
+        ..., "--on", help="The day the member left (transfer etc.), YYYY-MM-DD."
+    ),
 ) -> None:
     """Record that a member left the branch; open roles end that day."""
     from ..i18n import t
@@ -85,7 +93,9 @@ def member_role(
     name: str = typer.Argument(...),
     role: str = typer.Argument(..., help="secretary | deputy | committee | group-leader."),
     start: str | None = typer.Option(None, "--from", help="First day in the role."),
-    end: str | None = typer.Option(None, "--to", help="Last day in the role (alone: end the open term)."),
+    end: str | None = typer.Option(
+        None, "--to", help="Last day in the role (alone: end the open term)."
+    ),
 ) -> None:
     """Add a term of office, or end the current one with --to."""
     from ..i18n import t
@@ -93,13 +103,23 @@ def member_role(
 
     repo = open_repo(ctx.obj)
     term = set_role(repo, name, role, _date(start, "--from"), _date(end, "--to"))
-    err(t("member.role_set", name=name, role=term.role, start=term.start or "…", end=term.end or "…"))
+    err(
+        t(
+            "member.role_set",
+            name=name,
+            role=term.role,
+            start=term.start or "…",
+            end=term.end or "…",
+        )
+    )
 
 
 @member_app.command("list")
 def member_list(
     ctx: typer.Context,
-    on: str | None = typer.Option(None, "--on", help="The roster as it stood on this day (default: today)."),
+    on: str | None = typer.Option(
+        None, "--on", help="The roster as it stood on this day (default: today)."
+    ),
     fmt: str | None = typer.Option(None, "--format", help="table | json."),
 ) -> None:
     """The members active on a day, with status, group and roles."""
@@ -109,13 +129,43 @@ def member_list(
     day = _date(on, "--on") or repo.today
     members = repo.roster.active(day)
     if choose_format(fmt, "table", "table") == "json":
-        emit_json({"schema": "pw.members/1", "on": day.isoformat(), "members": [
-            {"name": m.name, "status": "full" if m.full_on(day) else "probationary", "group": m.group,
-             "roles": m.roles_on(day), "voting": m.votes_on(day)} for m in members]})
+        emit_json(
+            {
+                "schema": "pw.members/1",
+                "on": day.isoformat(),
+                "members": [
+                    {
+                        "name": m.name,
+                        "status": "full" if m.full_on(day) else "probationary",
+                        "group": m.group,
+                        "roles": m.roles_on(day),
+                        "voting": m.votes_on(day),
+                    }
+                    for m in members
+                ],
+            }
+        )
         return
-    header = [t("label.name"), t("label.status"), t("label.group"), t("label.roles"), t("label.joined")]
-    emit_table(header, ([m.name, t("status." + ("full" if m.full_on(day) else "probationary")), m.group or "",
-                         "、".join(t("role." + r) for r in m.roles_on(day)), m.joined or ""] for m in members))
+    header = [
+        t("label.name"),
+        t("label.status"),
+        t("label.group"),
+        t("label.roles"),
+        t("label.joined"),
+    ]
+    emit_table(
+        header,
+        (
+            [
+                m.name,
+                t("status." + ("full" if m.full_on(day) else "probationary")),
+                m.group or "",
+                "、".join(t("role." + r) for r in m.roles_on(day)),
+                m.joined or "",
+            ]
+            for m in members
+        ),
+    )
 
 
 @group_app.command("add")
@@ -135,16 +185,38 @@ def group_add(
 
 
 @group_app.command("list")
-def group_list(ctx: typer.Context, fmt: str | None = typer.Option(None, "--format", help="table | json.")) -> None:
+def group_list(
+    ctx: typer.Context, fmt: str | None = typer.Option(None, "--format", help="table | json.")
+) -> None:
     """The party groups and their members today."""
     from ..i18n import t
 
     repo = open_repo(ctx.obj)
     groups = list(repo.roster.groups.values())
     if choose_format(fmt, "table", "table") == "json":
-        emit_json({"schema": "pw.groups/1", "groups": [
-            {**g.as_mapping(), "members": [m.name for m in repo.roster.group_members(g.id, repo.today)]} for g in groups]})
+        emit_json(
+            {
+                "schema": "pw.groups/1",
+                "groups": [
+                    {
+                        **g.as_mapping(),
+                        "members": [m.name for m in repo.roster.group_members(g.id, repo.today)],
+                    }
+                    for g in groups
+                ],
+            }
+        )
         return
     header = [t("label.id"), t("label.name"), t("label.leader_of_group"), t("label.members")]
-    emit_table(header, ([g.id, g.name, g.leader or "", "、".join(m.name for m in repo.roster.group_members(g.id, repo.today))]
-                        for g in groups))
+    emit_table(
+        header,
+        (
+            [
+                g.id,
+                g.name,
+                g.leader or "",
+                "、".join(m.name for m in repo.roster.group_members(g.id, repo.today)),
+            ]
+            for g in groups
+        ),
+    )

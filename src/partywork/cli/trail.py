@@ -1,6 +1,5 @@
 """pw history | audit | close | verify: the audit trail for supervisors."""
 
-
 import contextlib
 
 import typer
@@ -22,13 +21,19 @@ def _summary(findings: list[dict]) -> None:
 
     errors = sum(1 for f in findings if f["severity"] == "error")
     warnings = sum(1 for f in findings if f["severity"] == "warning")
-    err(t("audit.summary", count=len(findings), errors=errors, warnings=warnings) if findings else t("audit.none"))
+    err(
+        t("audit.summary", count=len(findings), errors=errors, warnings=warnings)
+        if findings
+        else t("audit.none")
+    )
 
 
 @app.command()
 def history(
     ctx: typer.Context,
-    record_id: str = typer.Argument(..., metavar="ID", help="The record's id (also of a deleted record)."),
+    record_id: str = typer.Argument(
+        ..., metavar="ID", help="The record's id (also of a deleted record)."
+    ),
     fmt: str = typer.Option("text", "--format", help="text | json."),
 ) -> None:
     """Every version of a record, newest first: who, when, why, what changed."""
@@ -39,7 +44,9 @@ def history(
     from ..textsafe import one_line
 
     repo = open_repo(ctx.obj)
-    with contextlib.suppress(PwError):  # a unique prefix, as pw show takes; a deleted record needs its full id
+    with contextlib.suppress(
+        PwError
+    ):  # a unique prefix, as pw show takes; a deleted record needs its full id
         record_id = find_record(repo.root, record_id).stem
     data = record_history(repo.git, record_id)
     if fmt == "json":
@@ -48,11 +55,15 @@ def history(
     for version in data["versions"]:
         # author, email and reason are whatever the committer typed: one line each, escaped
         reason = f" — {one_line(version['reason'])}" if version["reason"] else ""
-        out(f"{one_line(version['commit'][:10])}  {one_line(version['date'])}  {one_line(version['author'])} "
-            f"<{one_line(version['email'])}>  {one_line(version['action'])}{reason}")
+        out(
+            f"{one_line(version['commit'][:10])}  {one_line(version['date'])}  {one_line(version['author'])} "
+            f"<{one_line(version['email'])}>  {one_line(version['action'])}{reason}"
+        )
         changes = version["changes"] or []
         if not changes:
-            out(f"    {t('history.created') if version['action'] != 'deleted' else t('history.deleted')}")
+            out(
+                f"    {t('history.created') if version['action'] != 'deleted' else t('history.deleted')}"
+            )
         for change in changes:
             out(f"    {one_line(describe(change))}")
 
@@ -60,7 +71,9 @@ def history(
 @app.command()
 def audit(
     ctx: typer.Context,
-    period: str | None = typer.Argument(None, help="Only records of this period (default: the whole history)."),
+    period: str | None = typer.Argument(
+        None, help="Only records of this period (default: the whole history)."
+    ),
     fmt: str = typer.Option("text", "--format", help="text | json."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on any warning or error."),
 ) -> None:
@@ -69,10 +82,18 @@ def audit(
     from ..periods import parse
 
     repo = open_repo(ctx.obj)
-    chosen = parse(period, "quarter", repo.today, repo.settings.year_start_month) if period else None
+    chosen = (
+        parse(period, "quarter", repo.today, repo.settings.year_start_month) if period else None
+    )
     findings = audit_mod.audit(repo, chosen)
     if fmt == "json":
-        emit_json({"schema": "pw.audit/1", "period": chosen.as_json() if chosen else None, "findings": findings})
+        emit_json(
+            {
+                "schema": "pw.audit/1",
+                "period": chosen.as_json() if chosen else None,
+                "findings": findings,
+            }
+        )
     else:
         for f in findings:
             out(_finding_line(f))
@@ -97,7 +118,9 @@ def close(
 
 
 @app.command()
-def verify(ctx: typer.Context, fmt: str = typer.Option("text", "--format", help="text | json.")) -> None:
+def verify(
+    ctx: typer.Context, fmt: str = typer.Option("text", "--format", help="text | json.")
+) -> None:
     """The strict gate for CI: signatures, sealed periods, edits outside pw, git objects. Exit 1 on any problem."""
     from .. import audit as audit_mod
     from ..i18n import t
@@ -123,13 +146,23 @@ def sync(ctx: typer.Context) -> None:
 
     repo = open_repo(ctx.obj)
     result = sync_repo(repo)
-    err(t("sync.done", remote=result.remote, branch=result.branch, pulled=result.pulled, pushed=result.pushed))
+    err(
+        t(
+            "sync.done",
+            remote=result.remote,
+            branch=result.branch,
+            pulled=result.pulled,
+            pushed=result.pushed,
+        )
+    )
     if result.tags:
         err(t("sync.tags", tags=", ".join(result.tags)))
 
 
 @app.command()
-def status(ctx: typer.Context, fmt: str = typer.Option("text", "--format", help="text | json.")) -> None:
+def status(
+    ctx: typer.Context, fmt: str = typer.Option("text", "--format", help="text | json.")
+) -> None:
     """What is not shared yet: unpushed and unpulled commits, uncommitted changes, open drafts."""
     from ..i18n import t
     from ..sync import status as repo_status
@@ -153,5 +186,7 @@ def status(ctx: typer.Context, fmt: str = typer.Option("text", "--format", help=
         out(t("status.uncommitted", paths=", ".join(one_line(p) for p in data["uncommitted"])))
     if data["drafts"]:
         out(t("status.drafts", paths=", ".join(one_line(p) for p in data["drafts"])))
-    if data["remote"] and not (data["unpushed"] or data["unpulled"] or data["uncommitted"] or data["drafts"]):
+    if data["remote"] and not (
+        data["unpushed"] or data["unpulled"] or data["uncommitted"] or data["drafts"]
+    ):
         err(t("status.clean"))

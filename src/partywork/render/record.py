@@ -1,4 +1,5 @@
 """Plain-text rendering of one record for `pw show` (labels in the chosen language)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,7 +11,11 @@ from ..schema import expected_names
 
 def _name(value: Any) -> str:
     if isinstance(value, dict):
-        return f"{value.get('name', '')}（{value.get('org')}）" if value.get("org") else str(value.get("name", ""))
+        return (
+            f"{value.get('name', '')}（{value.get('org')}）"
+            if value.get("org")
+            else str(value.get("name", ""))
+        )
     return str(value)
 
 
@@ -22,14 +27,18 @@ def record_text(record: dict, roster: Roster) -> str:
             lines.append(f"{t('label.' + label)}: {value}")
 
     if record.get("voided"):
-        lines.append(f"[{t('label.voided')}] {record['voided'].get('on')} {record['voided'].get('reason')}")
+        lines.append(
+            f"[{t('label.voided')}] {record['voided'].get('on')} {record['voided'].get('reason')}"
+        )
     lines.append(f"{record.get('title', '')}")
     field("id", record.get("id"))
     field("kind", t(f"kind.{record.get('kind')}"))
     field("date", record.get("date"))
     if record.get("start"):
         field("time", f"{record.get('start')}–{record.get('end') or ''}")
-    field("place", f"{record.get('place', '')}（{t('mode.' + str(record.get('mode', 'offline')))}）")
+    field(
+        "place", f"{record.get('place', '')}（{t('mode.' + str(record.get('mode', 'offline')))}）"
+    )
     field("host", record.get("host"))
     field("recorder", record.get("recorder"))
     for key in ("group", "leader"):
@@ -60,8 +69,10 @@ def _attendance(lines: list[str], record: dict, roster: Roster) -> None:
     lines.append(f"{t('label.attendees')} ({count}): {'、'.join(present)}")
     absent = record.get("absent") or []
     if absent:
-        parts = [f"{a.get('name')}（{a.get('reason') or ''}{'' if a.get('excused', True) else '，' + t('label.unexcused')}）"
-                 for a in absent]
+        parts = [
+            f"{a.get('name')}（{a.get('reason') or ''}{'' if a.get('excused', True) else '，' + t('label.unexcused')}）"
+            for a in absent
+        ]
         lines.append(f"{t('label.absent')}: {'、'.join(parts)}")
     if record.get("observers"):
         lines.append(f"{t('label.observers')}: {'、'.join(_name(o) for o in record['observers'])}")
@@ -76,7 +87,9 @@ def _reviews(lines: list[str], record: dict) -> None:
         lines += [f"  {t('label.measures')}: {m}" for m in review.get("measures") or []]
     if record.get("criticisms"):
         lines.append(f"{t('label.criticisms')}:")
-        lines += [f"  {c.get('from')} → {c.get('to')}: {c.get('content')}" for c in record["criticisms"]]
+        lines += [
+            f"  {c.get('from')} → {c.get('to')}: {c.get('content')}" for c in record["criticisms"]
+        ]
 
 
 def _decisions(lines: list[str], record: dict) -> None:
@@ -85,7 +98,11 @@ def _decisions(lines: list[str], record: dict) -> None:
     lines.append(f"{t('label.decisions')}:")
     for i, decision in enumerate(record["decisions"], 1):
         vote = decision.get("vote")
-        tally = f"（{vote.get('for')}/{vote.get('against')}/{vote.get('abstain')}）" if isinstance(vote, dict) else ""
+        tally = (
+            f"（{vote.get('for')}/{vote.get('against')}/{vote.get('abstain')}）"
+            if isinstance(vote, dict)
+            else ""
+        )
         lines.append(f"  {i}. {decision.get('text')}{tally}")
 
 
@@ -95,5 +112,7 @@ def _actions(lines: list[str], record: dict) -> None:
     lines.append(f"{t('label.actions')}:")
     for i, action in enumerate(record["actions"], 1):
         status = t(f"action.{action.get('status', 'open')}")
-        lines.append(f"  #{i} {action.get('task')} — {t('label.owner')} {action.get('owner')}，"
-                     f"{t('label.due')} {action.get('due')}，{status}")
+        lines.append(
+            f"  #{i} {action.get('task')} — {t('label.owner')} {action.get('owner')}，"
+            f"{t('label.due')} {action.get('due')}，{status}"
+        )

@@ -1,5 +1,6 @@
 """The supervisor's report across branches, in every report format: a summary row per branch,
 then each branch's own report."""
+
 from __future__ import annotations
 
 import csv
@@ -13,10 +14,27 @@ from .sections import Section
 
 
 def _summary(fleet: dict) -> Section:
-    header = [t("report.branch"), t("fleet.rules"), t("fleet.attendance"), t("fleet.open"), t("fleet.overdue"),
-              t("fleet.errors"), t("fleet.warnings")]
-    rows = [[b["branch"], f"{b['rules_met']}/{b['rules']}", "—" if b["attendance"] is None else f"{b['attendance']:.0%}",
-             b["open_actions"], b["overdue"], b["errors"], b["warnings"]] for b in fleet["branches"]]
+    header = [
+        t("report.branch"),
+        t("fleet.rules"),
+        t("fleet.attendance"),
+        t("fleet.open"),
+        t("fleet.overdue"),
+        t("fleet.errors"),
+        t("fleet.warnings"),
+    ]
+    rows = [
+        [
+            b["branch"],
+            f"{b['rules_met']}/{b['rules']}",
+            "—" if b["attendance"] is None else f"{b['attendance']:.0%}",
+            b["open_actions"],
+            b["overdue"],
+            b["errors"],
+            b["warnings"],
+        ]
+        for b in fleet["branches"]
+    ]
     return Section("fleet", t("fleet.title", label=fleet["period"]["label"]), header, rows)
 
 
@@ -32,8 +50,12 @@ def render(fleet: dict, fmt: str) -> str:
             parts += report_html.body(branch["report"])
         return report_html.page(summary.title, parts, fleet["as_of"])
     summary = _summary(fleet)
-    lines = [f"# {md_text(summary.title)}", "", "| " + " | ".join(md_cell(h) for h in summary.header) + " |",
-             "|" + "|".join("---" for _ in summary.header) + "|"]
+    lines = [
+        f"# {md_text(summary.title)}",
+        "",
+        "| " + " | ".join(md_cell(h) for h in summary.header) + " |",
+        "|" + "|".join("---" for _ in summary.header) + "|",
+    ]
     lines += ["| " + " | ".join(md_cell(v) for v in row) + " |" for row in summary.rows]
     text = "\n".join(lines) + "\n"
     for branch in fleet["branches"]:
@@ -44,11 +66,35 @@ def render(fleet: dict, fmt: str) -> str:
 def _csv(fleet: dict) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["branch", "repo", "rules_met", "rules", "attendance", "open_actions", "overdue", "errors", "warnings"])
+    writer.writerow(
+        [
+            "branch",
+            "repo",
+            "rules_met",
+            "rules",
+            "attendance",
+            "open_actions",
+            "overdue",
+            "errors",
+            "warnings",
+        ]
+    )
     for b in fleet["branches"]:
-        writer.writerow(csv_row([b["branch"], b["repo"], b["rules_met"], b["rules"],
-                                 "" if b["attendance"] is None else b["attendance"],
-                                 b["open_actions"], b["overdue"], b["errors"], b["warnings"]]))
+        writer.writerow(
+            csv_row(
+                [
+                    b["branch"],
+                    b["repo"],
+                    b["rules_met"],
+                    b["rules"],
+                    "" if b["attendance"] is None else b["attendance"],
+                    b["open_actions"],
+                    b["overdue"],
+                    b["errors"],
+                    b["warnings"],
+                ]
+            )
+        )
     text = buffer.getvalue()
     for b in fleet["branches"]:
         text += "\n" + _with_branch(report_text.csv_text(b["report"]), b["branch"])

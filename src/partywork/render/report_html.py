@@ -1,5 +1,6 @@
 """The report as one self-contained HTML file: no scripts, fonts or images from outside; charts
 are inline SVG; it prints on A4."""
+
 from __future__ import annotations
 
 from html import escape
@@ -32,16 +33,25 @@ GREEN, RED, GREY = "#2da44e", "#c8102e", "#d0d7de"
 
 
 def page(heading: str, body: list[str], as_of: str) -> str:
-    parts = [f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang() == "zh" else "en"}">\n<head>\n<meta charset="utf-8">',
-             f"<title>{escape(heading)}</title>\n<style>{_CSS}</style>\n</head>\n<body>", *body,
-             f"<footer>{escape(t('report.generated', version=__version__))} · {escape(as_of)}</footer>",
-             "</body>\n</html>\n"]
+    parts = [
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang() == "zh" else "en"}">\n<head>\n<meta charset="utf-8">',
+        f"<title>{escape(heading)}</title>\n<style>{_CSS}</style>\n</head>\n<body>",
+        *body,
+        f"<footer>{escape(t('report.generated', version=__version__))} · {escape(as_of)}</footer>",
+        "</body>\n</html>\n",
+    ]
     return "\n".join(parts)
 
 
 def body(report: dict) -> list[str]:
-    parts = [f"<h1>{escape(title(report))}</h1>", _summary(report),
-             '<div class="charts">', _compliance_chart(report), _attendance_chart(report), "</div>"]
+    parts = [
+        f"<h1>{escape(title(report))}</h1>",
+        _summary(report),
+        '<div class="charts">',
+        _compliance_chart(report),
+        _attendance_chart(report),
+        "</div>",
+    ]
     return parts + [_table(section) for section in sections(report)]
 
 
@@ -90,19 +100,33 @@ def _compliance_chart(report: dict) -> str:
     groups = {g["id"]: g["name"] for g in report["roster"]["groups"]}
     label_w, cell_w, cell_h = 190, 54, 24
     width, height = label_w + cell_w * len(months) + 10, 30 + cell_h * len(rules) + 10
-    out = [f'<figure><figcaption>{escape(t("report.chart_compliance"))}</figcaption>',
-           f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-           f'aria-label="{escape(t("report.chart_compliance"))}" font-size="12">']
+    out = [
+        f"<figure><figcaption>{escape(t('report.chart_compliance'))}</figcaption>",
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(t("report.chart_compliance"))}" font-size="12">',
+    ]
     for j, month in enumerate(months):
-        out.append(f'<text x="{label_w + j * cell_w + cell_w / 2}" y="18" text-anchor="middle">{month}</text>')
+        out.append(
+            f'<text x="{label_w + j * cell_w + cell_w / 2}" y="18" text-anchor="middle">{month}</text>'
+        )
     for i, entry in enumerate(rules):
         y = 28 + i * cell_h
-        name = t("kind." + entry["rule"]) + (f" {groups.get(entry['group'], entry['group'])}" if entry["group"] else "")
+        name = t("kind." + entry["rule"]) + (
+            f" {groups.get(entry['group'], entry['group'])}" if entry["group"] else ""
+        )
         out.append(f'<text x="4" y="{y + 16}">{escape(name)}</text>')
         for j, month in enumerate(months):
-            color = RED if month in entry["missing"] else GREY if month in entry.get("pending", []) else GREEN
-            out.append(f'<rect x="{label_w + j * cell_w + 2}" y="{y + 2}" width="{cell_w - 4}" height="{cell_h - 4}" '
-                       f'rx="3" fill="{color}"><title>{escape(name)} {month}</title></rect>')
+            color = (
+                RED
+                if month in entry["missing"]
+                else GREY
+                if month in entry.get("pending", [])
+                else GREEN
+            )
+            out.append(
+                f'<rect x="{label_w + j * cell_w + 2}" y="{y + 2}" width="{cell_w - 4}" height="{cell_h - 4}" '
+                f'rx="3" fill="{color}"><title>{escape(name)} {month}</title></rect>'
+            )
     out.append("</svg></figure>")
     return "".join(out)
 
@@ -113,18 +137,24 @@ def _attendance_chart(report: dict) -> str:
     label_w, bar_w, row_h = 90, 300, 20
     width, height = label_w + bar_w + 60, 20 + row_h * len(members) + 10
     floor = report.get("attendance_floor")
-    out = [f'<figure><figcaption>{escape(t("report.chart_attendance"))}</figcaption>',
-           f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-           f'aria-label="{escape(t("report.chart_attendance"))}" font-size="12">']
+    out = [
+        f"<figure><figcaption>{escape(t('report.chart_attendance'))}</figcaption>",
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(t("report.chart_attendance"))}" font-size="12">',
+    ]
     for i, entry in enumerate(members):
         y = 10 + i * row_h
         length = bar_w * entry["rate"]
         color = RED if entry["below_floor"] else GREEN
         out.append(f'<text x="4" y="{y + 14}">{escape(entry["member"])}</text>')
-        out.append(f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" height="{row_h - 6}" fill="{color}"/>')
+        out.append(
+            f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" height="{row_h - 6}" fill="{color}"/>'
+        )
         out.append(f'<text x="{label_w + length + 4:.1f}" y="{y + 14}">{entry["rate"]:.0%}</text>')
     if floor is not None and members:
         x = label_w + bar_w * floor
-        out.append(f'<line x1="{x:.1f}" y1="6" x2="{x:.1f}" y2="{height - 4}" stroke="#6e7781" stroke-dasharray="4 3"/>')
+        out.append(
+            f'<line x1="{x:.1f}" y1="6" x2="{x:.1f}" y2="{height - 4}" stroke="#6e7781" stroke-dasharray="4 3"/>'
+        )
     out.append("</svg></figure>")
     return "".join(out)

@@ -1,4 +1,5 @@
 """The report as Markdown, CSV and a rich table. All deterministic: same data, same bytes."""
+
 from __future__ import annotations
 
 import csv
@@ -32,15 +33,43 @@ def csv_text(report: dict) -> str:
     """The meetings table, a blank line, the attendance table (SPEC §8)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "date", "type", "kind", "title", "expected", "present", "rate", "quorum_ok"])
+    writer.writerow(
+        ["id", "date", "type", "kind", "title", "expected", "present", "rate", "quorum_ok"]
+    )
     for m in report["meetings"]:
-        writer.writerow(csv_row([m["id"], m["date"], m["type"], m["kind"], m["title"], m["expected"], m["present"],
-                         "" if m["rate"] is None else m["rate"], str(m["quorum_ok"]).lower()]))
+        writer.writerow(
+            csv_row(
+                [
+                    m["id"],
+                    m["date"],
+                    m["type"],
+                    m["kind"],
+                    m["title"],
+                    m["expected"],
+                    m["present"],
+                    "" if m["rate"] is None else m["rate"],
+                    str(m["quorum_ok"]).lower(),
+                ]
+            )
+        )
     buffer.write("\n")
-    writer.writerow(["member", "expected", "attended", "excused", "unexcused", "rate", "months_absent"])
+    writer.writerow(
+        ["member", "expected", "attended", "excused", "unexcused", "rate", "months_absent"]
+    )
     for a in report["attendance"]:
-        writer.writerow(csv_row([a["member"], a["expected"], a["attended"], a["excused"], a["unexcused"],
-                                 "" if a["rate"] is None else a["rate"], a["months_absent"]]))
+        writer.writerow(
+            csv_row(
+                [
+                    a["member"],
+                    a["expected"],
+                    a["attended"],
+                    a["excused"],
+                    a["unexcused"],
+                    "" if a["rate"] is None else a["rate"],
+                    a["months_absent"],
+                ]
+            )
+        )
     return buffer.getvalue()
 
 
@@ -54,12 +83,18 @@ def rich_table(report: dict) -> None:
     terminal = console.is_terminal
     if not terminal:  # plain lines for files and pipes: no boxes, no colour, no wrapping
         console = Console(highlight=False, no_color=True, width=200)
-    console.print(f"[bold]{escape(one_line(title(report)))}[/bold]")  # the branch's name is the repo's text
+    console.print(
+        f"[bold]{escape(one_line(title(report)))}[/bold]"
+    )  # the branch's name is the repo's text
     for label, value in summary(report):
         console.print(f"  {one_line(label)}: {one_line(value)}", markup=False)
     for section in sections(report):
-        table = Table(title=section.title, title_justify="left", box=box.SIMPLE_HEAD if terminal else None,
-                      show_edge=False)
+        table = Table(
+            title=section.title,
+            title_justify="left",
+            box=box.SIMPLE_HEAD if terminal else None,
+            show_edge=False,
+        )
         for name in section.header:
             table.add_column(name, overflow="fold")
         for row in section.rows:
@@ -73,7 +108,9 @@ def _styled(section: str, value: Any) -> str:
     from rich.markup import escape
 
     text = escape(one_line("" if value is None else value))
-    if section in ("compliance", "meetings") and (text.startswith(t("report.not_ok")) or text == "✗"):
+    if section in ("compliance", "meetings") and (
+        text.startswith(t("report.not_ok")) or text == "✗"
+    ):
         return f"[red]{text}[/red]"
     if section == "findings" and text == t("severity.error"):
         return f"[red]{text}[/red]"
