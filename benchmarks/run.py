@@ -310,9 +310,13 @@ def main() -> None:
         )
     )
 
+    git_version = subprocess.run(
+        ["git", "--version"], capture_output=True, text=True
+    ).stdout.strip()
     print(
-        f"Measured {dt.date.today()} on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, {subprocess.run(['git', '--version'], capture_output=True, text=True).stdout.strip()}); "
+        f"Measured {dt.date.today()} on {platform.node()} "
+        f"({platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {git_version}); "
         f"medians of {args.runs} runs\n"
     )
     print("| budget | pw | baseline | ratio | limit | result |")

@@ -1,5 +1,6 @@
 """The parse cache is never a source of truth: it is keyed by git blob ids, a hand edit is read
-from disk, and deleting it changes nothing. It lives in the user's cache folder, not the repository."""
+from disk, and deleting it changes nothing. It lives in the user's cache folder, not the
+repository."""
 
 from __future__ import annotations
 
@@ -36,7 +37,10 @@ def _set_minutes(branch, record_id, text):
 
 def test_hand_edit_commit_branch_switch_and_deletion(branch):
     first = log_committee(branch)
-    own = "刘洋：学习新修订的安全生产法，重点是全员安全生产责任制。\n王伟：结合项目实际，提出每周一次隐患排查并公示结果。"
+    own = (
+        "刘洋：学习新修订的安全生产法，重点是全员安全生产责任制。\n"
+        "王伟：结合项目实际，提出每周一次隐患排查并公示结果。"
+    )
     args = [own if a.startswith("王伟：传达") else a for a in COMMITTEE_ARGS]
     second = ok(run_pw(*args, cwd=branch)).stdout.strip()
     assert similar(branch) == []  # warms the cache
@@ -81,7 +85,8 @@ def test_a_planted_cache_file_is_only_data(branch):
 
 
 def test_parallel_check_equals_serial(branch, monkeypatch):
-    """pw check splits large repositories across cores; the problems and their order must not change."""
+    """pw check splits large repositories across cores; the problems and their order must not
+    change."""
     import datetime as dt
 
     from partywork import check
@@ -105,7 +110,10 @@ def test_parallel_check_equals_serial(branch, monkeypatch):
 
 def test_a_pull_is_seen(branch, tmp_path):
     first = log_committee(branch)
-    own = "刘洋：学习新修订的安全生产法，重点是全员安全生产责任制。\n王伟：结合项目实际，提出每周一次隐患排查并公示结果。"
+    own = (
+        "刘洋：学习新修订的安全生产法，重点是全员安全生产责任制。\n"
+        "王伟：结合项目实际，提出每周一次隐患排查并公示结果。"
+    )
     second = ok(
         run_pw(*[own if a.startswith("王伟：传达") else a for a in COMMITTEE_ARGS], cwd=branch)
     ).stdout.strip()

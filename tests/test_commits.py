@@ -155,7 +155,8 @@ def test_a_sha256_repository(tmp_path):
 
 
 def test_hooks_that_accept_still_run(branch):
-    """With commit hooks present pw commits through porcelain git, so they run as the user expects."""
+    """With commit hooks present pw commits through porcelain git, so they run as the user
+    expects."""
     install_hook(branch, "commit-msg", 'echo "Reviewed-by: 组织委员" >> "$1"\n')
     record = log_committee(branch)
     assert "Reviewed-by: 组织委员" in git("show", "-s", "--format=%B", "HEAD", cwd=branch)

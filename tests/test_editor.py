@@ -10,7 +10,8 @@ from conftest import commits, load_yaml, log_committee, ok, run_pw
 
 
 def editor_script(tmp_path, body: str):
-    """An $EDITOR that runs `body` with `path` (the draft) and `text` (its content) and a run counter."""
+    """An $EDITOR that runs `body` with `path` (the draft) and `text` (its content) and a run
+    counter."""
     script = tmp_path / "editor.py"
     script.write_text(
         textwrap.dedent(f"""

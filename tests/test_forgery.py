@@ -84,7 +84,8 @@ def with_unexcused_absence(root: Path, env: dict) -> str:
 
 
 def _merge_with(root: Path, env: dict, change) -> None:
-    """A side branch with an empty commit, merged with --no-commit; the change is made in the merge."""
+    """A side branch with an empty commit, merged with --no-commit; the change is made in the
+    merge."""
     raw_git(root, env, "checkout", "-q", "-b", "side")
     raw_git(
         root, env, "commit", "-q", "--allow-empty", "-m", "side", when="2026-10-19T20:00:00+00:00"
@@ -696,7 +697,8 @@ def test_a_namesake_prepended_to_the_roster(branch):
     roster = root / "records" / "members.yaml"
     text = roster.read_text(encoding="utf-8")
     twin = (
-        "  - name: 张强\n    status: full\n    group: g1\n    joined: 2026-01-01\n    left: 2026-06-30\n"
+        "  - name: 张强\n    status: full\n    group: g1\n"
+        "    joined: 2026-01-01\n    left: 2026-06-30\n"
         "    voting: true\n"
     )
     roster.write_text(text.replace("members:\n", "members:\n" + twin, 1), encoding="utf-8")

@@ -20,7 +20,8 @@ from partywork.yamlio import parse
 
 
 def invariants(root: Path) -> None:
-    """Nothing lost: fsck clean, no lock or journal left, records/ as committed, every record readable."""
+    """Nothing lost: fsck clean, no lock or journal left, records/ as committed, every record
+    readable."""
     subprocess.run(
         ["git", "fsck", "--full", "--no-progress"], cwd=root, check=True, capture_output=True
     )
@@ -134,7 +135,8 @@ def _injected(monkeypatch, name: str, fail_at: int) -> None:
 @pytest.mark.parametrize("name", ["fsync", "replace"])
 @pytest.mark.parametrize("fail_at", [1, 2, 3, 4])
 def test_injected_disk_full_changes_nothing(branch, monkeypatch, name, fail_at):
-    """C8: the n-th fsync or rename fails with ENOSPC: exit 74, the record byte-identical, no temp file,
+    """C8: the n-th fsync or rename fails with ENOSPC: exit 74, the record byte-identical, no temp
+    file,
     or (once n passes the number of calls) the edit simply succeeds."""
     from partywork.cli import app
 
@@ -188,7 +190,8 @@ def test_a_full_tmpfs(tmp_path):
 
 
 def test_bom_and_crlf_are_read_then_rewritten_plain(branch):
-    """Y8: a record saved with a BOM and CRLF reads fine; pw's next write is UTF-8 without BOM, LF only."""
+    """Y8: a record saved with a BOM and CRLF reads fine; pw's next write is UTF-8 without BOM, LF
+    only."""
     record = log_committee(branch)
     path = branch / "records" / "2026" / f"{record}.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
@@ -222,7 +225,8 @@ def test_ids_are_lowercase_only(branch):
 
 
 def test_the_users_own_signing_setting_applies(branch, tmp_path):
-    """S5: pw commits with porcelain git, so commit.gpgsign in the user's config signs pw's commits."""
+    """S5: pw commits with porcelain git, so commit.gpgsign in the user's config signs pw's
+    commits."""
     key = tmp_path / "key"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
     for k, v in (("gpg.format", "ssh"), ("user.signingkey", str(key)), ("commit.gpgsign", "true")):
@@ -232,7 +236,8 @@ def test_the_users_own_signing_setting_applies(branch, tmp_path):
 
 
 def test_yaml_test_suite():
-    """Y1: every case of the yaml-test-suite loads or gives pw's own problem, quickly. The corpus is not
+    """Y1: every case of the yaml-test-suite loads or gives pw's own problem, quickly. The corpus is
+    not
     shipped: set PW_YTS_DIR to a checkout of its data release."""
     corpus = os.environ.get("PW_YTS_DIR")
     if not corpus or not Path(corpus).is_dir():

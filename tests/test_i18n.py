@@ -53,7 +53,8 @@ def test_chinese_messages_are_chinese():
 
 
 def test_no_key_is_defined_twice():
-    """A dict literal silently keeps the last of two equal keys; one such pair once turned the status
+    """A dict literal silently keeps the last of two equal keys; one such pair once turned the
+    status
     label 已完成 into the message '已完成 {id}'."""
     import ast
 
@@ -78,7 +79,8 @@ def test_every_help_text_has_its_chinese():
     from partywork.helptext import ZH
 
     dump = (
-        "import json; from partywork.cli import app; from partywork.helptext import english, help_texts; "
+        "import json; from partywork.cli import app; "
+        "from partywork.helptext import english, help_texts; "
         "print(json.dumps([english(h) for h in help_texts(app)]))"
     )
     out = subprocess.run(

@@ -217,8 +217,10 @@ def test_lecture_needs_a_lecturer(branch):
 
 def test_log_from_stdin(branch):
     text = (
-        "kind: theme-day\ndate: 2026-09-05\ntitle: 9月主题党日\nplace: 项目部\nhost: 王伟\nrecorder: 李芳\n"
-        "attendees: [王伟, 李芳, 刘洋]\ntopics: [志愿服务]\nactivities: [志愿服务]\nminutes: 清理工地周边道路。\n"
+        "kind: theme-day\ndate: 2026-09-05\ntitle: 9月主题党日\n"
+        "place: 项目部\nhost: 王伟\nrecorder: 李芳\n"
+        "attendees: [王伟, 李芳, 刘洋]\ntopics: [志愿服务]\n"
+        "activities: [志愿服务]\nminutes: 清理工地周边道路。\n"
     )
     result = ok(run_pw("log", "meeting", "--from", "-", cwd=branch, input=text))
     record = load_yaml(branch / "records" / "2026" / f"{result.stdout.strip()}.yaml")

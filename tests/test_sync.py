@@ -241,7 +241,8 @@ def test_fleet_report_over_three_branches(branch_template, tmp_path):
 
 
 def test_audit_sees_shared_history_dropped_locally(bare):
-    """The remote tip pw sync last saw must stay on a local branch; looking at an old commit is fine."""
+    """The remote tip pw sync last saw must stay on a local branch; looking at an old commit is
+    fine."""
     branch, _remote = bare
     log(branch, "2026-07-03", "一号会议室")
     ok(run_pw("sync", cwd=branch))

@@ -134,7 +134,8 @@ def _hostile(branch: Path, tmp_path: Path) -> tuple[Path, Path, Path, str]:
         "log", "-1", "--format=%B", outside, cwd=branch
     )  # git itself is fooled
     _poison_caches(branch, record_id)
-    # stat data git has not seen (a copied folder): the index must be refreshed, which runs fsmonitor
+    # stat data git has not seen (a copied folder): the index must be refreshed, which runs
+    # fsmonitor
     # and, for racily clean entries, the clean filter
     for path in (branch / "records" / "2026").iterdir():
         os.utime(path, None)

@@ -368,7 +368,8 @@ def _outside(trail: Trail) -> list[dict]:
             _finding("OUTSIDE", "warning", t(key, subject=_subject(change)), rid, change.hash)
             for rid in records
         ]
-        # SPEC §4 allows editing the roster (and settings by hand): seen, not failed; a merge is no hand edit
+        # SPEC §4 allows editing the roster (and settings by hand): seen, not failed; a merge is no
+        # hand edit
         for path in sorted(
             {f[1] for f in change.files if f[1] in (claims.ROSTER, claims.SETTINGS)}
         ):
@@ -617,7 +618,8 @@ def _deleted(trail: Trail) -> list[dict]:
 
 
 def _moved(rid: str, last: Version) -> bool:
-    """The file left this path in a commit that put the same record elsewhere (MISPLACED says so)."""
+    """The file left this path in a commit that put the same record elsewhere (MISPLACED says
+    so)."""
     return any(r == rid for r, _key, _args in last.commit.verdict.get("misplaced", []))
 
 

@@ -102,7 +102,8 @@ def default_title(repo: Repo, kind: str, day: dt.date) -> str:
 
 
 def complete(repo: Repo, typ: str, data: dict) -> dict:
-    """Fill what pw knows: date (today), mode, a numbered title, everyone expected for --all-present."""
+    """Fill what pw knows: date (today), mode, a numbered title, everyone expected for
+    --all-present."""
     data = {k: v for k, v in data.items() if v not in (None, [], "")}
     data.setdefault("date", repo.today.isoformat())
     data.setdefault("mode", "offline")

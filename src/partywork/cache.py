@@ -132,7 +132,8 @@ class DocumentCache:
         return out
 
     def actions(self, year: str, paths: list[str]) -> list[dict]:
-        """The actions of one year's records (see _actions_of), from the small file when it is fresh."""
+        """The actions of one year's records (see _actions_of), from the small file when it is
+        fresh."""
         stored = self._read(f"{year}.actions")
         key = hashlib.sha256(
             "\n".join(f"{p} {self.blobs.get(p)}" for p in sorted(paths)).encode()

@@ -86,7 +86,8 @@ class Change:
 
     @property
     def by_pw(self) -> bool:
-        """Claims to be pw's and is not a merge (pw makes none); FORGED says whether the claim holds."""
+        """Claims to be pw's and is not a merge (pw makes none); FORGED says whether the claim
+        holds."""
         return self.action is not None and not self.is_merge
 
     def as_json(self) -> list:

@@ -500,6 +500,8 @@ def _role_move(name: str, before: tuple | None, after: tuple | None, start: str,
     def text(role: tuple | None) -> str:
         if role is None:
             return "∅"
-        return f"{role[0]} {role[1] if role[1] != EARLY else '…'}..{role[2] if role[2] != FAR else '…'}"
+        start = role[1] if role[1] != EARLY else "…"
+        end = role[2] if role[2] != FAR else "…"
+        return f"{role[0]} {start}..{end}"
 
     return [name, "roles", text(before), text(after), start, end]

@@ -213,7 +213,8 @@ def start(root: str, env: dict[str, str], args: tuple[str, ...]) -> None:
 
 
 def take(root: str, args: tuple[str, ...]) -> bytes | None:
-    """The output of a started call with these arguments, once; None if there is none or it failed."""
+    """The output of a started call with these arguments, once; None if there is none or it
+    failed."""
     started = _started.pop((os.path.realpath(root), args), None) if _started else None
     if started is None:
         return None

@@ -1,4 +1,5 @@
-"""The error types of pw. The core raises these; only the CLI boundary turns them into exit codes."""
+"""The error types of pw. The core raises these; only the CLI boundary turns them into exit
+codes."""
 
 from __future__ import annotations
 
@@ -54,7 +55,8 @@ class ConfigError(PwError):
 
 
 class GitError(PwError):
-    """git failed in a way pw did not expect; maps to an internal error unless re-raised as another."""
+    """git failed in a way pw did not expect; maps to an internal error unless re-raised as
+    another."""
 
     code = ExitCode.INTERNAL
 

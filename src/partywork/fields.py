@@ -41,7 +41,8 @@ def parse_number(text: Any) -> float | int | None:
 
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
-    """The nearest of choices, for 'did you mean'. Chinese names are short, so the cut-off is low."""
+    """The nearest of choices, for 'did you mean'. Chinese names are short, so the cut-off is
+    low."""
     import difflib  # only when something is misspelt
 
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)

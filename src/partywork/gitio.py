@@ -99,7 +99,8 @@ class Git:
             self.env = {**early.git_env(work_tree, git_dir, tuple(config)), **env}
 
     def _config_entries(self) -> list[tuple[str, str, str]]:
-        """(scope, key, value) of every setting git sees here, in git's order; keys as git lowercases them."""
+        """(scope, key, value) of every setting git sees here, in git's order; keys as git
+        lowercases them."""
         try:
             result = subprocess.run(
                 ["git", "config", "-z", "--list", "--show-scope"],
@@ -151,7 +152,8 @@ class Git:
         ]
 
     def hidden(self, paths: list[str]) -> list[str]:
-        """Tracked files git was told not to look at (skip-worktree, assume-unchanged): their changes
+        """Tracked files git was told not to look at (skip-worktree, assume-unchanged): their
+        changes
         show in no `git status`, so pw names them instead."""
         out = self.run("ls-files", "-v", "-z", "--", *paths).stdout.decode("utf-8", "replace")
         prefix = _prefix(self)
@@ -200,7 +202,8 @@ class Git:
             else:
                 candidates.append(path)
         if candidates:
-            # --stdin-paths reads paths from the top level (git moves there), not from the records root
+            # --stdin-paths reads paths from the top level (git moves there), not from the records
+            # root
             listing = "".join(prefix + p + "\n" for p in candidates).encode("utf-8")
             hashed = self.run("hash-object", "--stdin-paths", stdin=listing).stdout.split()
             if len(hashed) != len(candidates):
@@ -239,7 +242,8 @@ class Git:
         self.run("add", "--", *paths)
 
     def require_signing_key(self) -> None:
-        """With signing on, a missing SSH key is a configuration error before anything is written."""
+        """With signing on, a missing SSH key is a configuration error before anything is
+        written."""
         if not self.sign or (config(self, "gpg.format") or "openpgp") != "ssh":
             return
         key = config(self, "user.signingkey")
@@ -364,7 +368,8 @@ class Git:
         self, folders: list[str], listing: dict[str, trees.Entries], id_size: int
     ) -> str | None:
         """Write the changed trees, deepest first, in one `git mktree`; the root tree's id. pw
-        computes every id itself too (a parent needs its child's), and steps aside if git disagrees."""
+        computes every id itself too (a parent needs its child's), and steps aside if git
+        disagrees."""
         ours, batch = [], []
         for folder in folders:
             raw = trees.serialize(listing[folder])
@@ -413,7 +418,8 @@ class Git:
         )
 
     def _staged(self, paths: list[str]) -> set[str]:
-        """Top-level paths staged against HEAD; a sentinel entry when there is no HEAD to compare."""
+        """Top-level paths staged against HEAD; a sentinel entry when there is no HEAD to
+        compare."""
         result = self.run(
             "diff", "--cached", "--name-only", "--no-renames", "-z", "HEAD", check=False
         )

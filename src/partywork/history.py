@@ -89,7 +89,8 @@ def field_changes(before: dict | None, after: dict | None) -> list[dict]:
 
 
 def describe(change: dict) -> str:
-    """One line for a terminal: `attendees: +李芳 −张强`, `minutes: 3 lines changed`, `place: a → b`."""
+    """One line for a terminal: `attendees: +李芳 −张强`, `minutes: 3 lines changed`, `place: a →
+    b`."""
     before, after = change["before"], change["after"]
     if isinstance(before, list) or isinstance(after, list):
         old, new = [_short(x) for x in before or []], [_short(x) for x in after or []]

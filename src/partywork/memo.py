@@ -96,7 +96,8 @@ class ReportMemo:
     # -- the state -------------------------------------------------------------------------------
 
     def _refs(self) -> str:
-        """HEAD, the tags, and the remote tips pw sync last saw (the audit checks HEAD holds them)."""
+        """HEAD, the tags, and the remote tips pw sync last saw (the audit checks HEAD holds
+        them)."""
         refs = self.git.run("show-ref", "--head", "--tags", check=False).stdout.decode(
             "utf-8", "replace"
         )

@@ -189,7 +189,8 @@ def _rule(check: Checker, kind: str, spec: Any, path: tuple) -> Rule | None:
 
 
 def default_text(branch: str, parent: str, branch_type: str, lang: str) -> dict:
-    """The mapping `pw init` writes: every setting spelled out, so the branch sees what it can change."""
+    """The mapping `pw init` writes: every setting spelled out, so the branch sees what it can
+    change."""
     return {
         "branch": branch,
         "type": branch_type,

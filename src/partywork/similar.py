@@ -3,7 +3,8 @@
 Each text becomes a set of character 4-grams (Chinese has no spaces to split words on). An
 inverted index maps each shingle to the records using it; only records that share rare shingles
 become candidates, and only candidates get an exact Jaccard score. Shingles used by more than
-COMMON records are boilerplate ("传达上级会议精神") and say nothing about copying, so they are skipped.
+COMMON records are boilerplate ("传达上级会议精神") and say nothing about copying, so they are
+skipped.
 """
 
 from __future__ import annotations

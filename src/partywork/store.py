@@ -79,7 +79,8 @@ def year_folders(root: Path) -> list[Path]:
 
 
 def linked_folders(root: Path) -> list[str]:
-    """`records/<name>` of every symlink to a folder in records/ (and records/ itself when it is one)."""
+    """`records/<name>` of every symlink to a folder in records/ (and records/ itself when it is
+    one)."""
     base = root / "records"
     if base.is_symlink():
         return ["records"]
@@ -158,7 +159,8 @@ def relative(root: Path, path: Path) -> str:
 
 
 def find_record(root: Path, ident: str) -> Path:
-    """The file of a record id, or of a unique id prefix. The id is checked before any path is built."""
+    """The file of a record id, or of a unique id prefix. The id is checked before any path is
+    built."""
     if not _ID_CHARS.match(ident or ""):
         raise DataError(t("record.invalid_id", id=ident), t("schema.bad_id.hint"))
     year = ident[:4]

@@ -2,8 +2,8 @@
 
 Under pw's lock: recover from any interrupted earlier write, refuse to touch files someone else
 changed, note the paths in a journal, write atomically, `git add -- paths`, then commit exactly
-those paths (gitio.Git.commit). A failure rolls the paths back to HEAD; a SIGKILL leaves the journal,
-and the next writer rolls back from it, saving what was typed under .pw/drafts/.
+those paths (gitio.Git.commit). A failure rolls the paths back to HEAD; a SIGKILL leaves the
+journal, and the next writer rolls back from it, saving what was typed under .pw/drafts/.
 """
 
 from __future__ import annotations

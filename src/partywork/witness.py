@@ -83,7 +83,8 @@ class Witness:
         )
 
     def replaced(self) -> str | None:
-        """The first commit this folder had when pw last saw it, if the history now starts elsewhere."""
+        """The first commit this folder had when pw last saw it, if the history now starts
+        elsewhere."""
         return (
             self.folder_root
             if self.folder_root and self.root and self.folder_root != self.root

@@ -84,7 +84,8 @@ def decode(raw: bytes, file: str) -> tuple[str | None, Problem | None]:
 
 
 def parse(raw: bytes, file: str) -> tuple[Document | None, list[Problem]]:
-    """Read one record file's bytes. Returns the document, or None with the problem that stopped it."""
+    """Read one record file's bytes. Returns the document, or None with the problem that stopped
+    it."""
     text, problem = decode(raw, file)
     if problem:
         return None, [problem]

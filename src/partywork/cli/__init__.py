@@ -47,7 +47,8 @@ class PwGroup(TyperGroup):
 
 def _require_utf8(args: list[str]) -> None:
     """Python hands over bytes that are not UTF-8 as lone surrogates, which no record can hold:
-    refused here once, instead of failing deep inside a write. A file's own name may be any bytes."""
+    refused here once, instead of failing deep inside a write. A file's own name may be any
+    bytes."""
     from ..errors import UsageError
     from ..i18n import t
     from ..textsafe import one_line
@@ -91,7 +92,8 @@ def main_options(
     repo: list[str] | None = typer.Option(
         None,
         "--repo",
-        help="The records repository (default: PW_REPO, then search upwards). Several for a report across branches.",
+        help="The records repository (default: PW_REPO, then search upwards). "
+        "Several for a report across branches.",
     ),
     lang: str | None = typer.Option(
         None, "--lang", help="Language of messages and reports: zh or en."

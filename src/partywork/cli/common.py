@@ -13,7 +13,8 @@ from ..errors import InvalidRecords, PwError
 if TYPE_CHECKING:
     from ..problems import Problem
 
-# csv, json and rich are imported where they are used: `pw --help` must stay as quick as typer itself.
+# csv, json and rich are imported where they are used: `pw --help` must stay as quick as typer
+# itself.
 
 
 class State:

@@ -28,7 +28,8 @@ app.add_typer(log_app, name="log")
 TYPE_HELP = {
     "meeting": "Record a meeting: 三会一课, theme day (主题党日) or other.",
     "study": "Record a study session (学习) with hours per member.",
-    "review": "Record a review (组织生活会 / 专题检讨会) with self-criticism and rectification items.",
+    "review": "Record a review (组织生活会 / 专题检讨会) "
+    "with self-criticism and rectification items.",
 }
 
 

@@ -56,14 +56,14 @@ def history(
         # author, email and reason are whatever the committer typed: one line each, escaped
         reason = f" — {one_line(version['reason'])}" if version["reason"] else ""
         out(
-            f"{one_line(version['commit'][:10])}  {one_line(version['date'])}  {one_line(version['author'])} "
-            f"<{one_line(version['email'])}>  {one_line(version['action'])}{reason}"
+            f"{one_line(version['commit'][:10])}  {one_line(version['date'])}  "
+            f"{one_line(version['author'])} <{one_line(version['email'])}>  "
+            f"{one_line(version['action'])}{reason}"
         )
         changes = version["changes"] or []
         if not changes:
-            out(
-                f"    {t('history.created') if version['action'] != 'deleted' else t('history.deleted')}"
-            )
+            deleted = version["action"] == "deleted"
+            out(f"    {t('history.deleted' if deleted else 'history.created')}")
         for change in changes:
             out(f"    {one_line(describe(change))}")
 
@@ -121,7 +121,7 @@ def close(
 def verify(
     ctx: typer.Context, fmt: str = typer.Option("text", "--format", help="text | json.")
 ) -> None:
-    """The strict gate for CI: signatures, sealed periods, edits outside pw, git objects. Exit 1 on any problem."""
+    """The strict gate for CI: signatures, sealed periods, edits outside pw, git objects. Exit 1 on any problem."""  # noqa: E501 (a key of helptext.ZH)
     from .. import audit as audit_mod
     from ..i18n import t
 
@@ -140,7 +140,7 @@ def verify(
 
 @app.command()
 def sync(ctx: typer.Context) -> None:
-    """Exchange records with the remote: fetch, fast-forward or rebase, push (never force), close tags too."""
+    """Exchange records with the remote: fetch, fast-forward or rebase, push (never force), close tags too."""  # noqa: E501 (a key of helptext.ZH)
     from ..i18n import t
     from ..sync import sync as sync_repo
 

@@ -70,7 +70,8 @@ def _attendance(lines: list[str], record: dict, roster: Roster) -> None:
     absent = record.get("absent") or []
     if absent:
         parts = [
-            f"{a.get('name')}（{a.get('reason') or ''}{'' if a.get('excused', True) else '，' + t('label.unexcused')}）"
+            f"{a.get('name')}（{a.get('reason') or ''}"
+            f"{'' if a.get('excused', True) else '，' + t('label.unexcused')}）"
             for a in absent
         ]
         lines.append(f"{t('label.absent')}: {'、'.join(parts)}")

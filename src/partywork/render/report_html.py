@@ -12,7 +12,8 @@ from .sections import Section, sections, summary, title
 
 _CSS = """
 @page { size: A4; margin: 14mm 12mm; }
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", \
+"Microsoft YaHei", sans-serif;
        color: #1f2328; margin: 24px auto; max-width: 960px; font-size: 14px; line-height: 1.5; }
 h1 { font-size: 22px; border-bottom: 3px solid #c8102e; padding-bottom: 6px; }
 h2 { font-size: 17px; margin-top: 28px; color: #8b0000; }
@@ -26,7 +27,8 @@ td.bad { color: #c8102e; font-weight: bold; }
 .charts { display: flex; flex-wrap: wrap; gap: 24px; }
 figure { margin: 0; } figcaption { font-weight: bold; margin-bottom: 4px; }
 footer { margin-top: 32px; color: #6e7781; font-size: 12px; }
-@media print { body { margin: 0; max-width: none; font-size: 11px; } h2 { page-break-after: avoid; } }
+@media print { body { margin: 0; max-width: none; font-size: 11px; } \
+h2 { page-break-after: avoid; } }
 """
 
 GREEN, RED, GREY = "#2da44e", "#c8102e", "#d0d7de"
@@ -34,7 +36,8 @@ GREEN, RED, GREY = "#2da44e", "#c8102e", "#d0d7de"
 
 def page(heading: str, body: list[str], as_of: str) -> str:
     parts = [
-        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang() == "zh" else "en"}">\n<head>\n<meta charset="utf-8">',
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang() == "zh" else "en"}">\n'
+        '<head>\n<meta charset="utf-8">',
         f"<title>{escape(heading)}</title>\n<style>{_CSS}</style>\n</head>\n<body>",
         *body,
         f"<footer>{escape(t('report.generated', version=__version__))} · {escape(as_of)}</footer>",
@@ -73,7 +76,10 @@ def _table(section: Section) -> str:
     body = "".join("<tr>" + "".join(_td(v) for v in row) + "</tr>" for row in section.rows)
     if not section.rows:
         body = f'<tr><td colspan="{len(section.header)}">{escape(t("report.none"))}</td></tr>'
-    return f'<h2 id="{section.key}">{escape(section.title)}</h2>\n<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (
+        f'<h2 id="{section.key}">{escape(section.title)}</h2>\n'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def _td(value: Any) -> str:
@@ -106,9 +112,8 @@ def _compliance_chart(report: dict) -> str:
         f'aria-label="{escape(t("report.chart_compliance"))}" font-size="12">',
     ]
     for j, month in enumerate(months):
-        out.append(
-            f'<text x="{label_w + j * cell_w + cell_w / 2}" y="18" text-anchor="middle">{month}</text>'
-        )
+        x = label_w + j * cell_w + cell_w / 2
+        out.append(f'<text x="{x}" y="18" text-anchor="middle">{month}</text>')
     for i, entry in enumerate(rules):
         y = 28 + i * cell_h
         name = t("kind." + entry["rule"]) + (
@@ -124,7 +129,8 @@ def _compliance_chart(report: dict) -> str:
                 else GREEN
             )
             out.append(
-                f'<rect x="{label_w + j * cell_w + 2}" y="{y + 2}" width="{cell_w - 4}" height="{cell_h - 4}" '
+                f'<rect x="{label_w + j * cell_w + 2}" y="{y + 2}" '
+                f'width="{cell_w - 4}" height="{cell_h - 4}" '
                 f'rx="3" fill="{color}"><title>{escape(name)} {month}</title></rect>'
             )
     out.append("</svg></figure>")
@@ -148,13 +154,15 @@ def _attendance_chart(report: dict) -> str:
         color = RED if entry["below_floor"] else GREEN
         out.append(f'<text x="4" y="{y + 14}">{escape(entry["member"])}</text>')
         out.append(
-            f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" height="{row_h - 6}" fill="{color}"/>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" '
+            f'height="{row_h - 6}" fill="{color}"/>'
         )
         out.append(f'<text x="{label_w + length + 4:.1f}" y="{y + 14}">{entry["rate"]:.0%}</text>')
     if floor is not None and members:
         x = label_w + bar_w * floor
         out.append(
-            f'<line x1="{x:.1f}" y1="6" x2="{x:.1f}" y2="{height - 4}" stroke="#6e7781" stroke-dasharray="4 3"/>'
+            f'<line x1="{x:.1f}" y1="6" x2="{x:.1f}" y2="{height - 4}" '
+            'stroke="#6e7781" stroke-dasharray="4 3"/>'
         )
     out.append("</svg></figure>")
     return "".join(out)
