@@ -1,5 +1,6 @@
 """The launcher starts a report's slow git scan before Python imports the command line (launch.py,
-early.py); gitio takes that result instead of running git again — the same answer either way."""
+early.py) and hands it to gitio, which takes that result instead of running git again — the same
+answer either way."""
 
 from __future__ import annotations
 
@@ -35,12 +36,13 @@ def test_a_started_scan_is_taken_once_and_sees_a_hand_edit(branch):
     git("update-index", "-q", "--refresh", cwd=branch)
     path = branch / "records" / "2026" / f"{record}.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "# 手工改过\n", encoding="utf-8")
-    args = ("diff-files", "--name-only", "-z", "--", "records")
+    args = early.RECORDS_SCAN
     work_tree, git_dir = early.git_dirs(str(branch))
-    early.start(str(branch), early.git_env(work_tree, git_dir), args)
-    repo_git = Git.at(branch)
+    started = early.start(str(branch), early.git_env(work_tree, git_dir), args)
+    assert started is not None and started.matches(str(branch), args)
+    repo_git = Git.at(branch, started)  # the launcher hands it in (launch.py → cli → Git)
     assert repo_git.dirty(["records"]) == [f"records/2026/{record}.yaml"]
-    assert early.take(str(branch), args) is None  # taken once; the next call runs git itself
+    assert started.take() is None  # taken once; the next call runs git itself
     assert repo_git.dirty(["records"]) == [f"records/2026/{record}.yaml"]
 
 

@@ -18,7 +18,7 @@ from . import cache, changes, claims, gitio, periods, witness
 from .changes import Change
 from .errors import ConfigError
 from .i18n import t
-from .periods import Period
+from .periods import CLOSE_PREFIX, Period
 from .repo import Repo
 from .report import finding
 from .schema import ID_PATTERN
@@ -26,7 +26,6 @@ from .similar import similar_pairs
 from .store import record_paths
 
 DAY = 86400
-CLOSE_PREFIX = "pw/closed/"
 VERIFY_CODES = (
     "OUTSIDE",
     "DELETED",
@@ -728,11 +727,7 @@ def _rewritten(trail: Trail) -> list[dict]:
 def _still_holds(git: gitio.Git, tip: str, branch: str | None) -> bool:
     """The branch that was shared must still descend from what was seen on it (another branch
     keeping the old commits proves nothing); a branch since removed, some branch at all."""
-    if (
-        branch
-        and git.run("rev-parse", "--verify", "-q", f"refs/heads/{branch}", check=False).returncode
-        == 0
-    ):
+    if branch and gitio.branch_exists(git, branch):
         return gitio.is_ancestor(git, tip, f"refs/heads/{branch}")
     return gitio.on_a_branch(git, tip)
 
@@ -794,14 +789,10 @@ def remember(repo: Repo) -> None:
     git = repo.git
     walked_root = _root(git)
     tip = witness.upstream_tip(git)
-    tips = [(tip, witness.current_branch(git))] if tip else []
+    tips = [(tip, gitio.current_branch(git))] if tip else []
     witness.Witness(git, walked_root).remember(witness.close_tag_ids(git, CLOSE_PREFIX), tips)
 
 
 def _root(git: gitio.Git) -> str | None:
-    roots = (
-        git.out("rev-list", "--first-parent", "--max-parents=0", "HEAD").split()
-        if git.head()
-        else []
-    )
+    roots = gitio.root_commits(git)
     return roots[0] if roots else None

@@ -19,9 +19,9 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from . import userdirs
+from . import gitio, userdirs
 from .fsutil import write_atomic
-from .gitio import Git, _prefix
+from .gitio import Git, records_prefix
 from .store import read_document
 
 VERSION = 3  # 3: in the user's cache folder, each file sealed with its digest
@@ -71,15 +71,12 @@ class DocumentCache:
 
     def _index_blobs(self, paths: list[str]) -> dict[str, str]:
         """records-root-relative path → blob id, for every record file in the index."""
-        out = self.git.run("ls-files", "-s", "-z", "--", *paths).stdout.decode("utf-8", "replace")
-        prefix = _prefix(self.git)
-        blobs = {}
-        for entry in out.split("\0"):
-            meta, _tab, path = entry.partition("\t")
-            parts = meta.split()
-            if len(parts) == 3 and path.endswith(".yaml"):
-                blobs[path[len(prefix) :]] = parts[1]
-        return blobs
+        prefix = records_prefix(self.git)
+        return {
+            path[len(prefix) :]: blob
+            for _mode, blob, _stage, path in gitio.index_entries(self.git, paths)
+            if path.endswith(".yaml")
+        }
 
     def _read(self, name: str) -> dict:
         try:

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__, claims, userdirs
+from . import __version__, claims, gitio, userdirs
 from .errors import GitError
 from .fsutil import write_atomic
-from .gitio import Git, _prefix, objects
+from .gitio import Git, objects, records_prefix
 from .i18n import t
 
 CACHE_VERSION = 2
@@ -129,7 +129,7 @@ def walk(git: Git) -> list[Change]:
 def _commits(git: Git) -> list[str]:
     if git.head() is None:
         return []
-    return git.out("rev-list", "--topo-order", "--reverse", "HEAD").split()
+    return gitio.commits_oldest_first(git)
 
 
 def _cache_file(git: Git) -> str:
@@ -142,7 +142,7 @@ def _load(git: Git) -> dict[str, Change]:
     try:
         with open(_cache_file(git), encoding="utf-8") as handle:
             data = json.load(handle)
-        if data.get("pw") != __version__ or data.get("prefix") != _prefix(git):
+        if data.get("pw") != __version__ or data.get("prefix") != records_prefix(git):
             return {}
         return {
             commit: Change.from_json(commit, value) for commit, value in data["commits"].items()
@@ -157,7 +157,7 @@ def _save(git: Git, changes: dict[str, Change]) -> None:
     path = _cache_file(git)
     data = {
         "pw": __version__,
-        "prefix": _prefix(git),
+        "prefix": records_prefix(git),
         "commits": {c: ch.as_json() for c, ch in changes.items()},
     }
     try:
@@ -183,7 +183,7 @@ def _read(git: Git, commits: list[str]) -> list[Change]:
 
 def _watched(git: Git) -> tuple[str, str]:
     """(records/ path prefix, records root prefix), from the git top level."""
-    return _prefix(git) + "records/", _prefix(git)
+    return records_prefix(git) + "records/", records_prefix(git)
 
 
 def _keep(path: str, records: str, root: str) -> bool:
@@ -199,20 +199,7 @@ def _parse_log(git: Git, commits: list[str]) -> list[Change]:
     token = secrets.token_hex(8)
     commit_mark, field_mark = f"\x1e{token}\x1e", f"\x1f{token}\x1f"
     fmt = f"%x1e{token}%x1e" + f"%x1f{token}%x1f".join(_FIELDS) + f"%x1f{token}%x1f"
-    raw = git.run(
-        "log",
-        "--stdin",
-        "--no-walk=unsorted",
-        "--diff-merges=first-parent",
-        "--raw",
-        "--no-renames",
-        "--no-abbrev",
-        "-z",
-        f"--format={fmt}",
-        "--no-ext-diff",
-        "--no-textconv",
-        stdin="".join(c + "\n" for c in commits).encode(),
-    ).stdout
+    raw = gitio.log_raw(git, commits, fmt)
     records, root = _watched(git)
     out = []
     for chunk in raw.decode("utf-8", "surrogateescape").split(commit_mark)[1:]:
@@ -262,18 +249,7 @@ def _add_other_parents(git: Git, merge: Change) -> None:
     records, root = _watched(git)
     seen = {f[1] for f in merge.files}
     for parent in merge.parents[1:]:
-        raw = git.run(
-            "diff-tree",
-            "-r",
-            "--raw",
-            "-z",
-            "--no-renames",
-            "--no-abbrev",
-            "--no-ext-diff",
-            "--no-textconv",
-            parent,
-            merge.hash,
-        ).stdout.decode("utf-8", "surrogateescape")
+        raw = gitio.diff_raw(git, parent, merge.hash).decode("utf-8", "surrogateescape")
         for status, path, old, new in _raw_entries(raw):
             local = path[len(root) :]
             if _keep(path, records, root) and local not in seen:

@@ -2,7 +2,7 @@
 
 This runs in pw's first milliseconds (launch.py), so it uses nothing but `os`. repo.py and gitio.py
 find folders and build git's environment with these same functions, so a call started here is the
-very call gitio would have made (gitio.Git.run takes its result).
+very call gitio would have made (the launcher hands it to gitio.Git.dirty).
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ SCRUBBED = (
 )
 
 GLOBAL_WITH_VALUE = ("--repo", "--lang", "--today")
-
-_started: dict[tuple[str, tuple[str, ...]], tuple[int, int]] = {}  # (root, args) → (pid, output fd)
 
 
 def split_args(args: list[str]) -> tuple[dict[str, list[str]], list[str]]:
@@ -188,7 +186,49 @@ def config_may_name_programs(git_dir: str) -> bool:
     return False
 
 
-def start(root: str, env: dict[str, str], args: tuple[str, ...]) -> None:
+# The report's one slow git call: `git diff-files` over records/, which stats every record file
+# (gitio.Git.dirty(["records"]) makes the same call, and takes this one's output instead).
+RECORDS_SCAN = ("diff-files", "--name-only", "-z", "--", "records")
+
+_started: list[Started] = []  # stopped at exit when nobody took them
+
+
+class Started:
+    """A git call running since pw's first milliseconds; its output can be taken once."""
+
+    def __init__(self, root: str, args: tuple[str, ...], pid: int, reader: int) -> None:
+        self.root, self.args, self.pid, self.reader = root, args, pid, reader
+        self.done = False
+
+    def matches(self, root: str, args: tuple[str, ...]) -> bool:
+        return not self.done and os.path.realpath(root) == self.root and tuple(args) == self.args
+
+    def take(self) -> bytes | None:
+        """The call's output, once; None when taken before or the call failed."""
+        if self.done:
+            return None
+        self.done = True
+        chunks = []
+        while chunk := os.read(self.reader, 1 << 16):
+            chunks.append(chunk)
+        os.close(self.reader)
+        _pid, status = os.waitpid(self.pid, 0)
+        return b"".join(chunks) if os.waitstatus_to_exitcode(status) == 0 else None
+
+    def stop(self) -> None:
+        """A started call nobody took (the command failed first, say) is read-only: stop it."""
+        if self.done:
+            return
+        self.done = True
+        os.close(self.reader)
+        try:
+            os.kill(self.pid, 9)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+
+
+def start(root: str, env: dict[str, str], args: tuple[str, ...]) -> Started | None:
     """Start `git <args>` in root, reading nothing (stdin and stderr are /dev/null: a call that
     fails is simply run again by gitio, which reports its error)."""
     reader, writer = os.pipe()
@@ -202,37 +242,18 @@ def start(root: str, env: dict[str, str], args: tuple[str, ...]) -> None:
         pid = os.posix_spawnp("git", ["git", "-C", root, *args], env, file_actions=actions)
     except OSError:
         os.close(reader)
-        return
+        return None
     finally:
         os.close(writer)
     if not _started:
         import atexit
 
         atexit.register(_stop)
-    _started[(os.path.realpath(root), args)] = (pid, reader)
-
-
-def take(root: str, args: tuple[str, ...]) -> bytes | None:
-    """The output of a started call with these arguments, once; None if there is none or it
-    failed."""
-    started = _started.pop((os.path.realpath(root), args), None) if _started else None
-    if started is None:
-        return None
-    pid, reader = started
-    chunks = []
-    while chunk := os.read(reader, 1 << 16):
-        chunks.append(chunk)
-    os.close(reader)
-    _pid, status = os.waitpid(pid, 0)
-    return b"".join(chunks) if os.waitstatus_to_exitcode(status) == 0 else None
+    started = Started(os.path.realpath(root), tuple(args), pid, reader)
+    _started.append(started)
+    return started
 
 
 def _stop() -> None:
-    """A started call nobody took (the command failed first, say) is read-only: stop it."""
-    for pid, reader in _started.values():
-        os.close(reader)
-        try:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-        except OSError:
-            pass
+    for started in _started:
+        started.stop()

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from . import early, trees
-from .errors import Busy, ConfigError, GitError, NotFound, StorageError
+from .errors import Busy, ConfigError, DataError, GitError, NotFound, StorageError
 from .i18n import t
 
 # How git says the disk is full (or read-only), across its code paths.
@@ -32,20 +32,32 @@ def find_git_dir(start: Path) -> tuple[Path, Path] | None:
 
 
 class Git:
-    def __init__(self, root: Path, work_tree: Path, git_dir: Path) -> None:
+    def __init__(
+        self,
+        root: Path,
+        work_tree: Path,
+        git_dir: Path,
+        prefetched: early.Started | None = None,
+    ) -> None:
         self.sign = False  # `signing: sign|require` in pw.yaml: commit with -S, tag with -s
         self.root = root
         self.work_tree = work_tree
         self.git_dir = git_dir
         self.env = early.git_env(str(work_tree), str(git_dir))
         self._trusted = False  # _trust runs before the first call
+        # the records scan the launcher started (launch.py), taken by the first dirty(["records"])
+        self.prefetched = prefetched
 
     @classmethod
-    def at(cls, root: Path) -> Git:
+    def at(cls, root: Path, prefetched: early.Started | None = None) -> Git:
         found = find_git_dir(root)
         if found is None:
             raise NotFound(t("repo.not_git", path=root), t("repo.not_git.hint"))
-        return cls(root, *found)
+        return cls(root, *found, prefetched=prefetched)
+
+    def check_access(self) -> None:
+        """git's ownership rule (and the rest of _trust) applied now, before any file is read."""
+        self.run("rev-parse", "--git-dir")
 
     def run(
         self, *args: str, stdin: bytes | None = None, check: bool = True
@@ -56,13 +68,9 @@ class Git:
             # porcelain diffs would run diff.external, diff.<driver>.command and textconv programs
             args = (args[0], "--no-ext-diff", "--no-textconv", *args[1:])
         try:
-            started = early.take(str(self.root), args) if stdin is None else None
-            if started is not None:
-                result = subprocess.CompletedProcess(["git", *args], 0, started, b"")
-            else:
-                result = subprocess.run(
-                    ["git", *args], cwd=self.root, env=self.env, input=stdin, capture_output=True
-                )
+            result = subprocess.run(
+                ["git", *args], cwd=self.root, env=self.env, input=stdin, capture_output=True
+            )
         except FileNotFoundError:
             raise ConfigError(t("git.missing"), t("git.missing.hint")) from None
         if check and result.returncode != 0:
@@ -142,7 +150,7 @@ class Git:
             "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths
         ).stdout
         entries = [e for e in out.decode("utf-8", "replace").split("\0") if e]
-        prefix = _prefix(
+        prefix = records_prefix(
             self
         )  # porcelain paths are relative to the top level, pw's to the records root
         return [
@@ -156,7 +164,7 @@ class Git:
         changes
         show in no `git status`, so pw names them instead."""
         out = self.run("ls-files", "-v", "-z", "--", *paths).stdout.decode("utf-8", "replace")
-        prefix = _prefix(self)
+        prefix = records_prefix(self)
         return [
             e[2:][len(prefix) :]
             for e in out.split("\0")
@@ -165,12 +173,23 @@ class Git:
 
     def dirty(self, paths: list[str]) -> list[str]:
         """Tracked files under these paths whose work-tree content differs from the index."""
-        out = self.run("diff-files", "--name-only", "-z", "--", *paths).stdout.decode(
-            "utf-8", "replace"
-        )
-        prefix = _prefix(self)
+        args = ("diff-files", "--name-only", "-z", "--", *paths)
+        out = self._prefetched_or_run(args).decode("utf-8", "replace")
+        prefix = records_prefix(self)
         listed = [p[len(prefix) :] for p in out.split("\0") if p and p.startswith(prefix)]
         return self._content_differs(listed, paths) if listed else []
+
+    def _prefetched_or_run(self, args: tuple[str, ...]) -> bytes:
+        """The launcher's head start when it ran this very call (once), else git run now."""
+        if not self._trusted:
+            self._trust()
+        started = self.prefetched
+        if started is not None and started.matches(str(self.root), args):
+            self.prefetched = None
+            output = started.take()
+            if output is not None:
+                return output
+        return self.run(*args).stdout
 
     def _content_differs(self, listed: list[str], paths: list[str]) -> list[str]:
         """Those of the files diff-files listed whose content really differs from the index.
@@ -180,7 +199,7 @@ class Git:
         rewrites the index; pw compares content the same way — git's own hashing, with the
         attributes' conversions but none of the repository's filters (see neutralised) — and writes
         nothing. A file that is gone, not a plain file, or unmerged counts as changed."""
-        prefix = _prefix(self)
+        prefix = records_prefix(self)
         index: dict[str, tuple[str, str, str]] = {}
         out = self.run("ls-files", "-s", "-z", "--full-name", "--", *paths).stdout.decode(
             "utf-8", "replace"
@@ -216,7 +235,7 @@ class Git:
 
     def staged_paths(self) -> set[str]:
         """Paths staged against HEAD, relative to the records root."""
-        prefix = _prefix(self)
+        prefix = records_prefix(self)
         return {p[len(prefix) :] for p in self._staged([]) if p.startswith(prefix)}
 
     def check_index_lock(self, wait: float = 2.0) -> None:
@@ -274,7 +293,7 @@ class Git:
         staged, pw commits the index as it is, then checks the commit touched only its paths; if
         another process staged something in between, pw takes its own commit back
         (`reset --soft`) and commits path-limited instead."""
-        mine = {_prefix(self) + p for p in paths}
+        mine = {records_prefix(self) + p for p in paths}
         if self._staged(paths) <= mine:
             result = self._commit(message, [])
             if result.returncode != 0 or self._committed() <= mine:
@@ -319,7 +338,7 @@ class Git:
         head = self.head()
         if head is None:
             return None
-        top = [_prefix(self) + p for p in paths]
+        top = [records_prefix(self) + p for p in paths]
         blob_ids = self.out("hash-object", "-w", "--", *paths).split()
         folders = trees.folders_of(top)
         found = objects(self, [f"{head}^{{tree}}" if not f else f"{head}:{f}" for f in folders])
@@ -583,7 +602,7 @@ def _process_holding(path: Path) -> int | None:
 # -- reading the history -----------------------------------------------------------------------
 
 
-def _prefix(git: Git) -> str:
+def records_prefix(git: Git) -> str:
     """The records root relative to the git top level ('' when they are the same folder)."""
     relative = git.root.resolve().relative_to(git.work_tree.resolve()).as_posix()
     return "" if relative == "." else relative + "/"
@@ -625,7 +644,7 @@ def blobs(git: Git, specs: list[str]) -> list[bytes | None]:
 
 
 def top_path(git: Git, path: str) -> str:
-    return _prefix(git) + path
+    return records_prefix(git) + path
 
 
 def tags(git: Git, pattern: str) -> dict[str, tuple[str, str]]:
@@ -726,3 +745,224 @@ def fsck(git: Git) -> list[str]:
 def config(git: Git, key: str) -> str | None:
     result = git.run("config", "--get", key, check=False)
     return result.stdout.decode().strip() if result.returncode == 0 else None
+
+
+# -- verbs for the rest of pw: every git command line pw writes is in this module ----------------
+
+
+def check_repository(git: Git) -> None:
+    git.check_access()
+
+
+def init_repository(root: Path) -> None:
+    """`git init` a new records repository, made to fsync what it writes (RELIABILITY R21)."""
+    env_git = Git(root, root, root / ".git")
+    try:
+        subprocess.run(
+            ["git", "init", "-q", str(root)], env=env_git.env, check=True, capture_output=True
+        )
+    except FileNotFoundError:
+        raise DataError(t("git.missing"), t("git.missing.hint")) from None
+    # Records are evidence: make git fsync objects, refs and the index (RELIABILITY R21).
+    env_git.run("config", "core.fsync", "added")
+    env_git.run("config", "core.fsyncMethod", "fsync")
+
+
+def remotes(git: Git) -> list[str]:
+    return git.out("remote").split()
+
+
+def remote_url(git: Git, remote: str) -> str:
+    result = git.run("remote", "get-url", remote, check=False)
+    return result.stdout.decode("utf-8", "replace").strip()
+
+
+def current_branch(git: Git) -> str | None:
+    result = git.run("symbolic-ref", "--short", "-q", "HEAD", check=False)
+    return result.stdout.decode("utf-8", "replace").strip() or None
+
+
+def branch_exists(git: Git, branch: str) -> bool:
+    result = git.run("rev-parse", "--verify", "-q", f"refs/heads/{branch}", check=False)
+    return result.returncode == 0
+
+
+def upstream_tip(git: Git) -> str | None:
+    """The commit the current branch's upstream points to, as last fetched."""
+    result = git.run("rev-parse", "--verify", "-q", "@{upstream}", check=False)
+    value = result.stdout.decode().strip()
+    return value if result.returncode == 0 else None
+
+
+def root_commits(git: Git) -> list[str]:
+    """The first-parent roots of HEAD (none when there is no HEAD yet)."""
+    if not git.head():
+        return []
+    return git.out("rev-list", "--first-parent", "--max-parents=0", "HEAD").split()
+
+
+def commits_oldest_first(git: Git) -> list[str]:
+    return git.out("rev-list", "--topo-order", "--reverse", "HEAD").split()
+
+
+def count_commits(git: Git, revs: str) -> int:
+    return int(git.out("rev-list", "--count", revs).strip() or 0)
+
+
+def subjects(git: Git, revs: str) -> list[str]:
+    """`<short id> <subject>` of each commit in revs."""
+    return [line for line in git.out("log", "--format=%h %s", revs).splitlines() if line.strip()]
+
+
+def tag_id(git: Git, name: str) -> str | None:
+    """What the tag refs/tags/<name> points to (the tag object), None when there is none."""
+    result = git.run("rev-parse", "-q", "--verify", f"refs/tags/{name}", check=False)
+    if result.returncode != 0:
+        return None
+    return result.stdout.decode().strip() or None
+
+
+def tag_names(git: Git, pattern: str) -> list[str]:
+    return git.out("tag", "-l", pattern).split()
+
+
+def tag_ids(git: Git, pattern: str) -> dict[str, str]:
+    """Tag name → the tag object (or commit) each tag matching refs/tags/<pattern> is now."""
+    out = git.out(
+        "for-each-ref", "--format=%(refname:strip=2) %(objectname)", f"refs/tags/{pattern}"
+    )
+    pairs = (line.rsplit(" ", 1) for line in out.splitlines() if " " in line)
+    return {name: oid for name, oid in pairs}
+
+
+def refs_listing(git: Git) -> str:
+    """HEAD and every tag, as `git show-ref --head --tags` lists them."""
+    return git.run("show-ref", "--head", "--tags", check=False).stdout.decode("utf-8", "replace")
+
+
+def uncommitted(git: Git) -> list[str]:
+    """Tracked paths (from the top level) with changes not committed, staged or not."""
+    out = git.run("status", "--porcelain", "--untracked-files=no", "-z").stdout
+    return [e[3:] for e in out.decode("utf-8", "replace").split("\0") if len(e) > 3]
+
+
+def staged_under(git: Git, path: str) -> bool:
+    """Whether anything under path is staged against HEAD."""
+    result = git.run("diff-index", "--cached", "--quiet", "HEAD", "--", path, check=False)
+    return result.returncode != 0
+
+
+def untracked_under(git: Git, path: str) -> list[str]:
+    """Untracked files under path, as given (relative to the records root)."""
+    out = git.run("ls-files", "--others", "-z", "--", path, check=False).stdout
+    return [p for p in out.decode("utf-8", "replace").split("\0") if p]
+
+
+def index_entries(git: Git, paths: list[str]) -> list[tuple[str, str, str, str]]:
+    """(mode, blob id, stage, path as ls-files prints it) of each index entry under paths."""
+    out = git.run("ls-files", "-s", "-z", "--", *paths).stdout.decode("utf-8", "replace")
+    entries = []
+    for entry in out.split("\0"):
+        meta, _tab, path = entry.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3:
+            entries.append((parts[0], parts[1], parts[2], path))
+    return entries
+
+
+def conflicted(git: Git) -> list[str]:
+    return git.out("diff", "--name-only", "--diff-filter=U").split()
+
+
+# -- exchanging with a remote (pw sync) ----------------------------------------------------------
+
+
+def remote_tags(git: Git, remote: str, pattern: str) -> dict[str, str]:
+    """Tag name → id on the remote, for tags matching refs/tags/<pattern> (peeled lines skipped)."""
+    out = git.out("ls-remote", "--tags", remote, f"refs/tags/{pattern}")
+    found = {}
+    for line in out.splitlines():
+        sha, _tab, ref = line.partition("\t")
+        name = ref[len("refs/tags/") :]
+        if not name.endswith("^{}"):
+            found[name] = sha
+    return found
+
+
+def remote_head(git: Git, remote: str, branch: str) -> str | None:
+    """The remote branch's tip, as the remote says now; None when it has no such branch."""
+    heads = git.out("ls-remote", "--heads", remote, f"refs/heads/{branch}").split()
+    return heads[0] if heads else None
+
+
+def fetch_branch(git: Git, remote: str, branch: str, into: str) -> str:
+    """Fetch the remote branch into a private ref (tags and tracking refs untouched); its tip."""
+    git.run("fetch", "-q", "--no-tags", remote, f"+refs/heads/{branch}:{into}")
+    return git.out("rev-parse", into).strip()
+
+
+def fast_forward(git: Git, rev: str) -> None:
+    git.run("merge", "-q", "--ff-only", rev)
+
+
+def rebase(git: Git, upstream: str) -> bool:
+    """Rebase HEAD onto upstream, each commit dated now (signed when pw signs); False on conflict,
+    with the rebase still in progress (see abort_rebase)."""
+    sign = ["--gpg-sign"] if git.sign else []
+    args = ("-c", "rebase.autoStash=false", "rebase", "-q", "--ignore-date", *sign, upstream)
+    return git.run(*args, check=False).returncode == 0
+
+
+def abort_rebase(git: Git) -> None:
+    git.run("rebase", "--abort", check=False)
+
+
+def reset_keep(git: Git, rev: str) -> None:
+    """Move HEAD (and the work tree, keeping local changes) to rev."""
+    git.run("reset", "-q", "--keep", rev)
+
+
+def push(git: Git, remote: str, refspec: str) -> str | None:
+    """Push one refspec (never forced); None when done, else git's words, on one line."""
+    result = git.run("push", "-q", "--porcelain", remote, refspec, check=False)
+    if result.returncode == 0:
+        return None
+    return " ".join((result.stderr + result.stdout).decode("utf-8", "replace").split())[:300]
+
+
+# -- reading the history in bulk (changes.py) ---------------------------------------------------
+
+
+def log_raw(git: Git, commits: list[str], fmt: str) -> bytes:
+    """One `git log` over these commits in this order: each with fmt, then its first-parent
+    changes as `--raw -z` lines."""
+    return git.run(
+        "log",
+        "--stdin",
+        "--no-walk=unsorted",
+        "--diff-merges=first-parent",
+        "--raw",
+        "--no-renames",
+        "--no-abbrev",
+        "-z",
+        f"--format={fmt}",
+        "--no-ext-diff",
+        "--no-textconv",
+        stdin="".join(c + "\n" for c in commits).encode(),
+    ).stdout
+
+
+def diff_raw(git: Git, parent: str, commit: str) -> bytes:
+    """What changed from parent to commit, as `--raw -z` lines (whole tree, no renames)."""
+    return git.run(
+        "diff-tree",
+        "-r",
+        "--raw",
+        "-z",
+        "--no-renames",
+        "--no-abbrev",
+        "--no-ext-diff",
+        "--no-textconv",
+        parent,
+        commit,
+    ).stdout

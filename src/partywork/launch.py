@@ -12,6 +12,10 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from . import early
 
 _interrupted = False
 
@@ -29,14 +33,15 @@ def _interrupt(*_args: object) -> None:
 def main() -> None:
     signal.signal(signal.SIGINT, _leave)
     try:
+        started = None
         try:  # noqa: SIM105 (contextlib is not imported before the head start)
-            _start_early(sys.argv[1:])
+            started = _start_early(sys.argv[1:])
         except Exception:  # only a head start; the command does everything itself anyway
             pass
         from .cli import main as run
 
         signal.signal(signal.SIGINT, _interrupt)
-        run()
+        run(started)
     except KeyboardInterrupt:
         _quit_interrupted()
     except SystemExit as done:
@@ -59,7 +64,8 @@ def _quit_interrupted() -> None:
     sys.exit(130)
 
 
-def _start_early(args: list[str]) -> None:
+def _start_early(args: list[str]) -> early.Started | None:
+    """The records scan of `pw report month|quarter|year`, started now; handed to the command."""
     from . import early
 
     options, words = early.split_args(args)
@@ -69,15 +75,14 @@ def _start_early(args: list[str]) -> None:
         or words[:1] != ["report"]
         or words[1:2] not in (["month"], ["quarter"], ["year"])
     ):
-        return
+        return None
     root = early.records_root(repos[0] if repos else None)
     found = early.git_dirs(root) if root else None
     # Only a repository git itself would trust, whose config names no program: anything else is
     # left to gitio, which looks first (the head start is an optimisation, never a risk).
     if root and found and early.owned(*found) and not early.config_may_name_programs(found[1]):
-        early.start(
-            root, early.git_env(*found), ("diff-files", "--name-only", "-z", "--", "records")
-        )
+        return early.start(root, early.git_env(*found), early.RECORDS_SCAN)
+    return None
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import re
 import time
 from pathlib import Path
 
-from . import __version__, userdirs
+from . import __version__, gitio, userdirs
 from .fsutil import write_atomic
 from .gitio import Git
 
@@ -98,9 +98,7 @@ class ReportMemo:
     def _refs(self) -> str:
         """HEAD, the tags, and the remote tips pw sync last saw (the audit checks HEAD holds
         them)."""
-        refs = self.git.run("show-ref", "--head", "--tags", check=False).stdout.decode(
-            "utf-8", "replace"
-        )
+        refs = gitio.refs_listing(self.git)
         try:
             anchor = os.stat(
                 userdirs.state_home() / "witness"
@@ -135,20 +133,10 @@ class ReportMemo:
         return bool(self.git.dirty(["records"]))  # started early by the launcher (launch.py)
 
     def _staged(self) -> bool:
-        return (
-            self.git.run(
-                "diff-index", "--cached", "--quiet", "HEAD", "--", "records", check=False
-            ).returncode
-            != 0
-        )
+        return gitio.staged_under(self.git, "records")
 
     def _untracked(self) -> bool:
-        out = self.git.run(
-            "ls-files", "--others", "-z", "--", "records", check=False
-        ).stdout  # paths as given
-        return any(
-            _RECORD_FILE.fullmatch(p) for p in out.decode("utf-8", "replace").split("\0") if p
-        )
+        return any(_RECORD_FILE.fullmatch(p) for p in gitio.untracked_under(self.git, "records"))
 
 
 def _code() -> str:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from .errors import UsageError
 from .i18n import t
 
-UNITS = ("month", "quarter", "year")
+# The annotated tag `pw close` puts on a period: pw/closed/2026Q3 (sealing.py, audit.py, sync.py).
+CLOSE_PREFIX = "pw/closed/"
 _QUARTER = re.compile(r"^(?:(\d{4})-?)?[Qq]([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")

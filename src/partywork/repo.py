@@ -34,7 +34,7 @@ def find_root(option: str | None, cwd: Path | None = None) -> Path:
     dirs = early.git_dirs(found)
     if dirs and not early.owned(*dirs):
         # git's ownership rule before any file is read, even by commands that run no git (pw check)
-        Git(root, Path(dirs[0]), Path(dirs[1])).run("rev-parse", "--git-dir")
+        Git(root, Path(dirs[0]), Path(dirs[1])).check_access()
     return root
 
 
@@ -47,6 +47,7 @@ class Repo:
     _settings_problems: list[Problem] = field(default_factory=list, repr=False)
     _roster: roster_mod.Roster | None = field(default=None, repr=False)
     _roster_problems: list[Problem] = field(default_factory=list, repr=False)
+    prefetched: early.Started | None = field(default=None, repr=False)  # see launch.py
 
     def reload(self) -> None:
         """Forget what was read, so a write under the lock sees the files as they are now."""
@@ -55,7 +56,7 @@ class Repo:
     @property
     def git(self) -> Git:
         if self._git is None:
-            self._git = Git.at(self.root)
+            self._git = Git.at(self.root, self.prefetched)
             self._git.sign = self.settings.signing != "off"
         return self._git
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from . import gitio, txn
 from . import settings as settings_mod
-from . import txn
 from .errors import DataError, NotFound, UsageError
 from .gitio import Git, find_git_dir
 from .i18n import t
@@ -198,7 +197,7 @@ def init_repo(path: Path, branch: str, parent: str, branch_type: str, lang: str)
     root.mkdir(parents=True, exist_ok=True)
     created = find_git_dir(root) is None
     if created:
-        _git_init(root)
+        gitio.init_repository(root)
     git = Git.at(root)
     git.require_identity()
     files = {
@@ -210,19 +209,6 @@ def init_repo(path: Path, branch: str, parent: str, branch_type: str, lang: str)
     }
     txn.commit_files(git, files, txn.message(t("commit.init", branch=branch), "init"))
     return root
-
-
-def _git_init(root: Path) -> None:
-    env_git = Git(root, root, root / ".git")
-    try:
-        subprocess.run(
-            ["git", "init", "-q", str(root)], env=env_git.env, check=True, capture_output=True
-        )
-    except FileNotFoundError:
-        raise DataError(t("git.missing"), t("git.missing.hint")) from None
-    # Records are evidence: make git fsync objects, refs and the index (RELIABILITY R21).
-    env_git.run("config", "core.fsync", "added")
-    env_git.run("config", "core.fsyncMethod", "fsync")
 
 
 def _gitignore(path: Path) -> bytes:

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from . import __version__, periods
-from .audit import CLOSE_PREFIX
+from . import __version__, gitio, periods
 from .check import check_repo
 from .errors import DataError, UsageError
 from .fsutil import exclusive_lock
 from .i18n import t
+from .periods import CLOSE_PREFIX
 from .repo import Repo
 from .txn import LOCK, lock_timeout, one_line
 
@@ -32,7 +32,7 @@ def close_period(repo: Repo, text: str) -> tuple[str, str]:
         f"Pw-Period: {period.start}..{period.end}\nPw-Version: {__version__}\n"
     )
     with exclusive_lock(git.git_dir / LOCK, lock_timeout()):
-        if git.run("rev-parse", "--verify", "-q", f"refs/tags/{tag}", check=False).returncode == 0:
+        if gitio.tag_id(git, tag) is not None:
             raise DataError(t("close.exists", label=period.label, tag=tag))
         git.tag(tag, message)
     return period.label, tag

@@ -14,12 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .audit import CLOSE_PREFIX
+from . import gitio
 from .claims import path_id as record_id
 from .errors import Busy, ConfigError, DataError, ExitCode, GitError, PwError
 from .fsutil import exclusive_lock
-from .gitio import Git, _prefix
+from .gitio import Git, records_prefix
 from .i18n import t
+from .periods import CLOSE_PREFIX
 from .repo import Repo
 from .txn import LOCK, lock_timeout, recover
 from .witness import Witness
@@ -41,64 +42,41 @@ class SyncResult:
 
 
 def _remote(git: Git) -> str:
-    names = git.out("remote").split()
+    names = gitio.remotes(git)
     if not names:
         raise ConfigError(t("sync.no_remote"), t("sync.no_remote.hint"))
     return "origin" if "origin" in names else names[0]
 
 
 def _branch(git: Git) -> str:
-    result = git.run("symbolic-ref", "--short", "-q", "HEAD", check=False)
-    name = result.stdout.decode().strip()
+    name = gitio.current_branch(git)
     if not name:
         raise DataError(t("sync.detached"), t("sync.detached.hint"))
     return name
 
 
 def _witness(git: Git) -> Witness:
-    roots = (
-        git.out("rev-list", "--first-parent", "--max-parents=0", "HEAD").split()
-        if git.head()
-        else []
-    )
+    roots = gitio.root_commits(git)
     return Witness(git, roots[0] if roots else None)
 
 
 def _remote_key(git: Git, remote: str) -> str:
     """A remote is known by its address: the same name pointed elsewhere is another witness."""
-    result = git.run("remote", "get-url", remote, check=False)
-    return result.stdout.decode("utf-8", "replace").strip() or remote
-
-
-def _remote_tags(git: Git, remote: str) -> dict[str, str]:
-    out = git.out("ls-remote", "--tags", remote, f"refs/tags/{CLOSE_PREFIX}*")
-    tags = {}
-    for line in out.splitlines():
-        sha, _tab, ref = line.partition("\t")
-        name = ref[len("refs/tags/") :]
-        if name.endswith("^{}"):
-            continue
-        tags[name] = sha
-    return tags
+    return gitio.remote_url(git, remote) or remote
 
 
 def _fetch(git: Git, remote: str, branch: str) -> str | None:
     """The remote branch's tip fetched into a private ref (tags and tracking refs untouched)."""
-    heads = git.out("ls-remote", "--heads", remote, f"refs/heads/{branch}").split()
-    if not heads:
+    if gitio.remote_head(git, remote, branch) is None:
         return None
-    git.run("fetch", "-q", "--no-tags", remote, f"+refs/heads/{branch}:{INCOMING}")
-    return git.out("rev-parse", INCOMING).strip()
+    return gitio.fetch_branch(git, remote, branch, INCOMING)
 
 
 def _check_rewritten(git: Git, remote: str, incoming: str | None, tags: dict[str, str]) -> None:
     anchor = _witness(git).remotes.get(_remote_key(git, remote), {})
     anchor = anchor if isinstance(anchor, dict) else {}
     last = anchor.get("head")
-    if last and (
-        incoming is None
-        or not git.run("merge-base", "--is-ancestor", last, incoming, check=False).returncode == 0
-    ):
+    if last and (incoming is None or not gitio.is_ancestor(git, last, incoming)):
         raise Rewritten(
             t("sync.rewritten_head", remote=remote, last=last[:10], now=(incoming or "—")[:10]),
             t("sync.rewritten.hint"),
@@ -109,11 +87,7 @@ def _check_rewritten(git: Git, remote: str, incoming: str | None, tags: dict[str
                 t("sync.rewritten_tag", tag=name, remote=remote), t("sync.rewritten.hint")
             )
     for name, sha in tags.items():
-        local = (
-            git.run("rev-parse", "-q", "--verify", f"refs/tags/{name}", check=False)
-            .stdout.decode()
-            .strip()
-        )
+        local = gitio.tag_id(git, name)
         if local and local != sha:
             raise Rewritten(
                 t("sync.rewritten_tag", tag=name, remote=remote), t("sync.rewritten.hint")
@@ -121,42 +95,24 @@ def _check_rewritten(git: Git, remote: str, incoming: str | None, tags: dict[str
 
 
 def _require_clean(git: Git) -> None:
-    out = git.run("status", "--porcelain", "--untracked-files=no", "-z").stdout.decode(
-        "utf-8", "replace"
-    )
-    dirty = [e[3:] for e in out.split("\0") if len(e) > 3]
+    dirty = gitio.uncommitted(git)
     if dirty:
         raise DataError(t("sync.dirty", path=dirty[0]), t("write.dirty.hint", path=dirty[0]))
 
 
-def _count(git: Git, revs: str) -> int:
-    return int(git.out("rev-list", "--count", revs).strip() or 0)
-
-
 def _integrate(git: Git, head: str, incoming: str) -> int:
     """Bring HEAD onto the remote tip; returns how many remote commits came in."""
-    pulled = _count(git, f"{head}..{incoming}")
-    if git.run("merge-base", "--is-ancestor", incoming, head, check=False).returncode == 0:
+    pulled = gitio.count_commits(git, f"{head}..{incoming}")
+    if gitio.is_ancestor(git, incoming, head):
         return 0
-    if git.run("merge-base", "--is-ancestor", head, incoming, check=False).returncode == 0:
-        git.run("merge", "-q", "--ff-only", incoming)
+    if gitio.is_ancestor(git, head, incoming):
+        gitio.fast_forward(git, incoming)
         return pulled
-    sign = ["--gpg-sign"] if git.sign else []
-    result = git.run(
-        "-c",
-        "rebase.autoStash=false",
-        "rebase",
-        "-q",
-        "--ignore-date",
-        *sign,
-        incoming,
-        check=False,
-    )
-    if result.returncode != 0:
-        conflicted = git.out("diff", "--name-only", "--diff-filter=U").split()
-        git.run("rebase", "--abort", check=False)
+    if not gitio.rebase(git, incoming):
+        conflicted = gitio.conflicted(git)
+        gitio.abort_rebase(git)
         if git.head() != head:  # never leave the repo anywhere but where it was
-            git.run("reset", "-q", "--keep", head)
+            gitio.reset_keep(git, head)
         raise DataError(
             t("sync.conflict", records=", ".join(_named(git, conflicted)) or "?"),
             t("sync.conflict.hint"),
@@ -165,7 +121,7 @@ def _integrate(git: Git, head: str, incoming: str) -> int:
 
 
 def _named(git: Git, paths: list[str]) -> list[str]:
-    prefix = _prefix(git)
+    prefix = records_prefix(git)
     names = []
     for path in paths:
         local = path[len(prefix) :] if path.startswith(prefix) else path
@@ -182,7 +138,7 @@ def sync(repo: Repo) -> SyncResult:
         git.check_index_lock()
         recover(git)
         _require_clean(git)
-        tags = _remote_tags(git, remote)
+        tags = gitio.remote_tags(git, remote, f"{CLOSE_PREFIX}*")
         incoming = _fetch(git, remote, branch)
         _check_rewritten(git, remote, incoming, tags)
         head = git.head()
@@ -193,11 +149,12 @@ def sync(repo: Repo) -> SyncResult:
             )
         head = git.head()
         if head and head != incoming:
-            result.pushed = _count(git, f"{incoming}..{head}") if incoming else _count(git, head)
+            revs = f"{incoming}..{head}" if incoming else head
+            result.pushed = gitio.count_commits(git, revs)
             _push(git, remote, f"{head}:refs/heads/{branch}")
         result.tags = _push_tags(git, remote, tags)
         _confirm(git, remote, branch, head)
-        seen = {**tags, **{n: _tag_id(git, n) for n in result.tags}}
+        seen = {**tags, **{n: gitio.tag_id(git, n) or "" for n in result.tags}}
         _witness(git).remember(
             seen,
             [(head, branch)] if head else [],
@@ -208,25 +165,21 @@ def sync(repo: Repo) -> SyncResult:
 
 
 def _checkout(git: Git, incoming: str) -> int:
-    git.run("reset", "-q", "--keep", incoming)
-    return _count(git, incoming)
+    gitio.reset_keep(git, incoming)
+    return gitio.count_commits(git, incoming)
 
 
 def _push(git: Git, remote: str, refspec: str) -> None:
-    result = git.run("push", "-q", "--porcelain", remote, refspec, check=False)
-    if result.returncode != 0:
-        detail = " ".join((result.stderr + result.stdout).decode("utf-8", "replace").split())[:300]
-        if "rejected" in detail or "non-fast-forward" in detail or "fetch first" in detail:
-            raise Busy(t("sync.moved"), t("sync.moved.hint"))
-        raise GitError(t("git.failed", command="push", detail=detail))
-
-
-def _tag_id(git: Git, name: str) -> str:
-    return git.out("rev-parse", f"refs/tags/{name}").strip()
+    detail = gitio.push(git, remote, refspec)
+    if detail is None:
+        return
+    if "rejected" in detail or "non-fast-forward" in detail or "fetch first" in detail:
+        raise Busy(t("sync.moved"), t("sync.moved.hint"))
+    raise GitError(t("git.failed", command="push", detail=detail))
 
 
 def _push_tags(git: Git, remote: str, remote_tags: dict[str, str]) -> list[str]:
-    local = [n for n in git.out("tag", "-l", f"{CLOSE_PREFIX}*").split() if n not in remote_tags]
+    local = [n for n in gitio.tag_names(git, f"{CLOSE_PREFIX}*") if n not in remote_tags]
     for name in local:
         _push(git, remote, f"refs/tags/{name}:refs/tags/{name}")
     return local
@@ -235,8 +188,7 @@ def _push_tags(git: Git, remote: str, remote_tags: dict[str, str]) -> list[str]:
 def _confirm(git: Git, remote: str, branch: str, head: str | None) -> None:
     if head is None:
         return
-    there = git.out("ls-remote", "--heads", remote, f"refs/heads/{branch}").split()
-    if not there or there[0] != head:
+    if gitio.remote_head(git, remote, branch) != head:
         raise GitError(t("sync.unconfirmed", remote=remote))
 
 
@@ -255,7 +207,7 @@ def status(repo: Repo) -> dict:
         "uncommitted": git.changed(["records"]),
         "drafts": _drafts(repo.root),
     }
-    names = git.out("remote").split()
+    names = gitio.remotes(git)
     head = git.head()
     if not names or head is None:
         return out
@@ -264,15 +216,11 @@ def status(repo: Repo) -> dict:
     out.update(remote=remote, branch=branch)
     incoming = _fetch(git, remote, branch)
     if incoming is None:
-        out["unpushed"] = _subjects(git, head)
+        out["unpushed"] = gitio.subjects(git, head)
         return out
-    out["unpushed"] = _subjects(git, f"{incoming}..{head}")
-    out["unpulled"] = _count(git, f"{head}..{incoming}")
+    out["unpushed"] = gitio.subjects(git, f"{incoming}..{head}")
+    out["unpulled"] = gitio.count_commits(git, f"{head}..{incoming}")
     return out
-
-
-def _subjects(git: Git, revs: str) -> list[str]:
-    return [line for line in git.out("log", "--format=%h %s", revs).splitlines() if line.strip()]
 
 
 def _drafts(root: Path) -> list[str]:

@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from . import userdirs
+from . import gitio, userdirs
 from .fsutil import write_atomic
 from .gitio import Git
 
@@ -124,20 +124,10 @@ def _is_id(value: Any) -> bool:
 
 def close_tag_ids(git: Git, prefix: str) -> dict[str, str]:
     """Close tag name → the tag object (or commit) it is now: moving a tag changes it."""
-    out = git.out(
-        "for-each-ref", "--format=%(refname:strip=2) %(objectname)", f"refs/tags/{prefix}*"
-    )
-    pairs = (line.rsplit(" ", 1) for line in out.splitlines() if " " in line)
-    return {name: oid for name, oid in pairs}
-
-
-def current_branch(git: Git) -> str | None:
-    result = git.run("symbolic-ref", "--short", "-q", "HEAD", check=False)
-    return result.stdout.decode("utf-8", "replace").strip() or None
+    return gitio.tag_ids(git, f"{prefix}*")
 
 
 def upstream_tip(git: Git) -> str | None:
     """The tip of the current branch's upstream, as last fetched: the shared history a clone saw."""
-    result = git.run("rev-parse", "--verify", "-q", "@{upstream}", check=False)
-    value = result.stdout.decode().strip()
-    return value if result.returncode == 0 and _is_id(value) else None
+    value = gitio.upstream_tip(git)
+    return value if _is_id(value) else None

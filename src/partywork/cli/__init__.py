@@ -10,6 +10,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
+from ..early import Started
 from ..errors import ExitCode, PwError
 from .common import State, report_error
 
@@ -114,12 +115,14 @@ def main_options(
     day = parse_date(today) if today else dt.date.today()
     if day is None:
         raise typer.BadParameter(t("cli.bad_today", value=today), param_hint="--today")
+    started = ctx.obj if isinstance(ctx.obj, Started) else None  # handed over by main()
     ctx.obj = State(
         repo_option=repo[0] if repo else None,
         lang=chosen,
         today=day,
         debug=debug,
         repos=list(repo or []),
+        prefetched=started,
     )
 
 
@@ -143,12 +146,13 @@ def _localize() -> None:
 _localize()
 
 
-def main() -> None:
+def main(started: Started | None = None) -> None:
+    """Run the command line; `started` is the launcher's head start (launch.py), if any."""
     from ..textsafe import guard_streams
 
     guard_streams()
     try:
-        app()
+        app(obj=started)
     except BrokenPipeError:
         _silence_stdout()
         sys.exit(141)

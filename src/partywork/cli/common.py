@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InvalidRecords, PwError
 
 if TYPE_CHECKING:
+    from ..early import Started
     from ..problems import Problem
+    from ..repo import Repo
 
 # csv, json and rich are imported where they are used: `pw --help` must stay as quick as typer
 # itself.
@@ -27,22 +29,24 @@ class State:
         today: dt.date,
         debug: bool,
         repos: list[str] | None = None,
+        prefetched: Started | None = None,
     ) -> None:
         self.repo_option = repo_option
+        self.prefetched = prefetched  # the launcher's head start (launch.py), for the report
         self.repos = repos or []
         self.lang = lang
         self.today = today
         self.debug = debug
 
 
-def open_repo(state: State) -> Any:
+def open_repo(state: State) -> Repo:
     from ..errors import UsageError
     from ..i18n import set_lang, t
-    from ..repo import Repo, find_root
+    from ..repo import Repo, find_root  # noqa: F811 (at run time; the annotation is for mypy)
 
     if len(state.repos) > 1:
         raise UsageError(t("fleet.multi_repo"))
-    repo = Repo(find_root(state.repo_option), state.today)
+    repo = Repo(find_root(state.repo_option), state.today, prefetched=state.prefetched)
     if state.lang is None:
         set_lang(repo.settings.lang)
     return repo

@@ -92,7 +92,7 @@ def _memo(ctx: typer.Context, unit: str, period: str | None, fmt: str) -> "Repor
         "lang": state.lang or "",
         "today": state.today.isoformat(),
     }
-    return ReportMemo(Git.at(find_root(state.repo_option)), request)
+    return ReportMemo(Git.at(find_root(state.repo_option), state.prefetched), request)
 
 
 def _fleet(
