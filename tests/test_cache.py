@@ -8,7 +8,7 @@ import json
 import shutil
 
 from conftest import COMMITTEE_ARGS, git, log_committee, ok, run_pw
-from partywork.userdirs import repo_cache
+from partywork.storage.userdirs import repo_cache
 
 COPY = (
     "王伟：传达公司党委关于安全生产大检查的通知，要求各班组对照清单逐项自查。\n"
@@ -62,7 +62,7 @@ def test_hand_edit_commit_branch_switch_and_deletion(branch):
 
 def test_a_planted_cache_file_is_only_data(branch):
     log_committee(branch)
-    from partywork.userdirs import seal
+    from partywork.storage.userdirs import seal
 
     folder = repo_cache(branch / ".git", branch) / "v3"
     folder.mkdir(parents=True)
@@ -89,8 +89,8 @@ def test_parallel_check_equals_serial(branch, monkeypatch):
     change."""
     import datetime as dt
 
-    from partywork import check
-    from partywork.repo import Repo
+    from partywork.analysis import check
+    from partywork.storage.repo import Repo
 
     record_id = log_committee(branch)
     text = (branch / "records" / "2026" / f"{record_id}.yaml").read_text(encoding="utf-8")

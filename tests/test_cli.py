@@ -15,7 +15,7 @@ import typer
 from typer.testing import CliRunner
 
 from conftest import log_committee, ok, run_pw
-from partywork.cli import PwGroup
+from partywork.app.main import PwGroup
 from partywork.errors import NotFound
 
 ROOT = Path(__file__).resolve().parents[1]

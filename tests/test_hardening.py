@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import COMMITTEE_ARGS, git, log_committee, ok, run_pw
-from partywork.yamlio import parse
+from partywork.storage.yamlio import parse
 
 
 def invariants(root: Path) -> None:
@@ -118,7 +118,7 @@ def test_a_live_git_holding_the_index_is_named(branch):
 
 
 def _injected(monkeypatch, name: str, fail_at: int) -> None:
-    import partywork.fsutil as fsutil
+    import partywork.storage.fsutil as fsutil
 
     real = getattr(os, name)
     calls = {"n": 0}
@@ -138,7 +138,7 @@ def test_injected_disk_full_changes_nothing(branch, monkeypatch, name, fail_at):
     """C8: the n-th fsync or rename fails with ENOSPC: exit 74, the record byte-identical, no temp
     file,
     or (once n passes the number of calls) the edit simply succeeds."""
-    from partywork.cli import app
+    from partywork.app.main import app
 
     record = log_committee(branch)
     path = branch / "records" / "2026" / f"{record}.yaml"

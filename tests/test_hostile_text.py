@@ -191,7 +191,7 @@ def test_csv_cells_are_never_formulas(branch):
 
 
 def test_csv_keeps_numbers_numeric():
-    from partywork.textsafe import csv_cell
+    from partywork.render.textsafe import csv_cell
 
     assert (
         csv_cell(-3) == -3
@@ -213,7 +213,7 @@ def test_markdown_escapes_html_and_pipes(branch):
 
 
 def test_the_escapes():
-    from partywork.textsafe import one_line, shown
+    from partywork.render.textsafe import one_line, shown
 
     assert shown("a\x1b[2Jb\u202ec\u200bd\x85e\tf\ng") == "a\\x1b[2Jb\\u202ec\\u200bd\\u0085e\tf\ng"
     assert one_line("a\nb\tc\rd") == "a\\nb\\tc\\rd"
@@ -224,6 +224,6 @@ def test_the_escapes():
 
 
 def test_a_terminal_keeps_pws_own_colours_only():
-    from partywork.textsafe import shown_keeping_style
+    from partywork.render.textsafe import shown_keeping_style
 
     assert shown_keeping_style("\x1b[1mbold\x1b[0m \x1b[2J") == "\x1b[1mbold\x1b[0m \\x1b[2J"

@@ -7,7 +7,7 @@ import string
 from pathlib import Path
 
 from conftest import ok, run_pw
-from partywork.catalogue import EN, ZH
+from partywork.i18n.catalogue import EN, ZH
 
 
 def placeholders(text: str) -> set[str]:
@@ -54,14 +54,13 @@ def test_chinese_messages_are_chinese():
 
 def test_no_key_is_defined_twice():
     """A dict literal silently keeps the last of two equal keys; one such pair once turned the
-    status
-    label 已完成 into the message '已完成 {id}'."""
+    status label 已完成 into the message '已完成 {id}'."""
     import ast
 
     tree = ast.parse(
-        (Path(__file__).resolve().parents[1] / "src" / "partywork" / "catalogue.py").read_text(
-            encoding="utf-8"
-        )
+        (
+            Path(__file__).resolve().parents[1] / "src" / "partywork" / "i18n" / "catalogue.py"
+        ).read_text(encoding="utf-8")
     )
     for node in ast.walk(tree):
         if isinstance(node, ast.Dict):
@@ -76,11 +75,11 @@ def test_every_help_text_has_its_chinese():
     import subprocess
     import sys
 
-    from partywork.helptext import ZH
+    from partywork.i18n.helptext import ZH
 
     dump = (
-        "import json; from partywork.cli import app; "
-        "from partywork.helptext import english, help_texts; "
+        "import json; from partywork.app.main import app; "
+        "from partywork.i18n.helptext import english, help_texts; "
         "print(json.dumps([english(h) for h in help_texts(app)]))"
     )
     out = subprocess.run(

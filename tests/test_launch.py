@@ -5,12 +5,13 @@ answer either way."""
 from __future__ import annotations
 
 from conftest import git, log_committee
-from partywork import early
-from partywork.gitio import Git
+from partywork.app.argv import split_args
+from partywork.storage.git import early
+from partywork.storage.git.gitio import Git
 
 
 def _split(args: list[str]) -> tuple[list[str], list[str]]:
-    options, words = early.split_args(args)
+    options, words = split_args(args)
     return options.get("--repo", []), words
 
 
@@ -28,7 +29,7 @@ def test_global_options_are_told_from_the_command():
         ["log", "meeting", "--repo", "x"],
     )
     assert _split(["--repo"]) == ([""], [])
-    assert early.split_args(["--lang", "en", "--help"])[0] == {"--lang": ["en"]}
+    assert split_args(["--lang", "en", "--help"])[0] == {"--lang": ["en"]}
 
 
 def test_a_started_scan_is_taken_once_and_sees_a_hand_edit(branch):

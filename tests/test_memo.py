@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import COMMITTEE_ARGS, git, log_committee, ok, run_pw
-from partywork.userdirs import repo_cache, seal, unseal
+from partywork.storage.userdirs import repo_cache, seal, unseal
 
 PLANTED = '{"planted": "备忘里的报表"}\n'
 
@@ -218,3 +218,22 @@ def test_a_damaged_memo_is_ignored(branch):
         digest + b"\n" + header + b"\n" + PLANTED.encode("utf-8")
     )  # the digest no longer matches
     assert report(branch) == first
+
+
+def test_the_code_fingerprint_covers_every_sub_package(tmp_path, monkeypatch):
+    """A kept report is served only to the pw that made it: a change in any module of any
+    sub-package (not just the top folder and render/) makes new reports."""
+    import os
+
+    from partywork.storage import memo
+
+    for name in ("launch.py", "storage/memo.py", "analysis/report.py", "storage/git/gitio.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("", encoding="utf-8")
+    monkeypatch.setattr(memo, "__file__", str(tmp_path / "storage" / "memo.py"))
+    before = memo._code()
+    for name in ("analysis/report.py", "storage/git/gitio.py", "launch.py"):
+        os.utime(tmp_path / name, ns=(1, 1))
+        after = memo._code()
+        assert after != before, name
+        before = after

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from partywork.errors import UsageError
-from partywork.periods import parse
+from partywork.model.periods import parse
 
 TODAY = dt.date(2026, 11, 26)
 

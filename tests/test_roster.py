@@ -6,8 +6,8 @@ import datetime as dt
 import json
 
 from conftest import COMMITTEE_ARGS, files_of, load_yaml, ok, run_pw, trailers
-from partywork.roster import parse as parse_roster
-from partywork.store import read_document
+from partywork.model.roster import parse as parse_roster
+from partywork.storage.store import read_document
 
 
 def roster_of(branch):

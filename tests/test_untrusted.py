@@ -40,7 +40,7 @@ def _hand_commit(root: Path, record_id: str) -> str:
 def _poison_caches(root: Path, record_id: str) -> None:
     """Misleading JSON where pw kept its caches (.pw/cache/) and where it keeps them now (the user's
     cache folder for this repository): the record's absence is gone and no minutes are similar."""
-    from partywork.userdirs import repo_cache
+    from partywork.storage.userdirs import repo_cache
 
     blob = git("rev-parse", f"HEAD:records/2026/{record_id}.yaml", cwd=root).strip()
     forged = {
@@ -323,7 +323,7 @@ def test_a_symlinked_records_folder_is_refused(branch, tmp_path):
 def test_every_program_the_repository_config_names_is_taken_back():
     """gitio.neutralised on the keys the acceptance test above does not run: the repository's own
     values are replaced, the user's own come back, and nothing outside the repository is touched."""
-    from partywork.gitio import neutralised
+    from partywork.storage.git.gitio import neutralised
 
     entries = [
         ("global", "credential.helper", "store"),

@@ -25,7 +25,7 @@ from conftest import (
     run_pw,
     trailers,
 )
-from partywork.yamlio import parse
+from partywork.storage.yamlio import parse
 
 
 def pw_popen(root: Path, *args: str, env: dict | None = None) -> subprocess.Popen:

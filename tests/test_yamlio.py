@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from partywork.yamlio import dump, parse
+from partywork.storage.yamlio import dump, parse
 
 
 def read(text: str | bytes):

@@ -12,10 +12,11 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # typing itself costs milliseconds before the head start
 
 if TYPE_CHECKING:
-    from . import early
+    from partywork.storage.git import early
 
 _interrupted = False
 
@@ -38,7 +39,7 @@ def main() -> None:
             started = _start_early(sys.argv[1:])
         except Exception:  # only a head start; the command does everything itself anyway
             pass
-        from .cli import main as run
+        from partywork.app.main import main as run
 
         signal.signal(signal.SIGINT, _interrupt)
         run(started)
@@ -56,7 +57,7 @@ def main() -> None:
 def _quit_interrupted() -> None:
     signal.signal(signal.SIGINT, _leave)
     try:
-        from .i18n import t
+        from partywork.i18n import t
 
         print(t("cli.interrupted"), file=sys.stderr)
     except Exception:
@@ -66,9 +67,10 @@ def _quit_interrupted() -> None:
 
 def _start_early(args: list[str]) -> early.Started | None:
     """The records scan of `pw report month|quarter|year`, started now; handed to the command."""
-    from . import early
+    from partywork.app.argv import split_args
+    from partywork.storage.git import early
 
-    options, words = early.split_args(args)
+    options, words = split_args(args)
     repos = options.get("--repo", [])
     if (
         len(repos) > 1

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import t
-from ..roster import Roster
-from ..schema import expected_names
+from partywork.i18n import t
+from partywork.model.roster import Roster
+from partywork.model.schema import expected_names
 
 
 def _name(value: Any) -> str:

@@ -7,10 +7,10 @@ import csv
 import io
 import json
 
-from ..i18n import t
-from ..textsafe import csv_row, md_cell, md_text, one_line
-from . import report_html, report_text
-from .sections import Section
+from partywork.i18n import t
+from partywork.render import report_html, report_text
+from partywork.render.sections import Section
+from partywork.render.textsafe import csv_row, md_cell, md_text, one_line
 
 
 def _summary(fleet: dict) -> Section:

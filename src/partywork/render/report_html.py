@@ -6,9 +6,9 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from .. import __version__
-from ..i18n import lang, t
-from .sections import Section, sections, summary, title
+from partywork import __version__
+from partywork.i18n import lang, t
+from partywork.render.sections import Section, sections, summary, title
 
 _CSS = """
 @page { size: A4; margin: 14mm 12mm; }

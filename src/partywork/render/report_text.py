@@ -6,9 +6,9 @@ import csv
 import io
 from typing import Any
 
-from ..i18n import t
-from ..textsafe import csv_row, md_cell, md_text, one_line
-from .sections import sections, summary, title
+from partywork.i18n import t
+from partywork.render.sections import sections, summary, title
+from partywork.render.textsafe import csv_row, md_cell, md_text, one_line
 
 
 def _cell(value: Any) -> str:

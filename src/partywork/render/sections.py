@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..i18n import t
+from partywork.i18n import t
 
 
 @dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)

@@ -1,0 +1,801 @@
+"""What supervisors need to see in the history (SPEC §9): late, batched, backdated, outside pw,
+forged, misplaced, amended (and the past rewritten), edited after closing, deleted, voided, copied,
+weakened rules, unsigned, by unknown authors, rewritten.
+
+Every commit is judged by what it did (changes.py, claims.py), never by what its message says;
+the policy that applies to a commit is the one in force at its parent; what was seen shared is
+remembered outside the repository (witness.py).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from partywork.analysis import changes, claims
+from partywork.analysis.changes import Change
+from partywork.analysis.report import finding
+from partywork.analysis.similar import similar_pairs
+from partywork.errors import ConfigError
+from partywork.i18n import t
+from partywork.model import periods
+from partywork.model.periods import CLOSE_PREFIX, Period
+from partywork.model.schema import ID_PATTERN
+from partywork.storage import cache, witness
+from partywork.storage.git import gitio
+from partywork.storage.repo import Repo
+from partywork.storage.store import record_paths
+
+DAY = 86400
+VERIFY_CODES = (
+    "OUTSIDE",
+    "DELETED",
+    "CLOSED-EDIT",
+    "BACKDATE",
+    "REWRITTEN",
+    "FORGED",
+    "MISPLACED",
+    "UNSIGNED",
+    "BAD-SIGNATURE",
+    "SIGNER-MISMATCH",
+    "UNKNOWN-AUTHOR",
+    "FSCK",
+)
+# Failing only as errors: made by hand (pw's own are warnings, issue 11 scope 3)
+VERIFY_ERRORS = ("RETROACTIVE",)
+# Shown by verify without failing it (SPEC §9: a change that weakens the rules or the audit)
+VERIFY_SHOWN = ("WEAKENED",)
+DEFAULT_POLICY = claims.policy(None)
+
+
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
+class Version:
+    record: str
+    path: str
+    status: str  # A added, M modified, D deleted, T type changed
+    commit: Change
+
+
+@dataclass(repr=False, eq=False)
+class Trail:
+    """The history and the present, read once."""
+
+    repo: Repo
+    changes: list[Change]  # every commit of HEAD, parents first
+    times: dict[str, int]  # committer time of every commit, for BACKDATE's parent check
+    policies: dict[str, dict]  # commit → the signing/recorders policy in force at its parent
+    versions: dict[str, list[Version]]
+    records: dict[str, dict]
+    cache: cache.DocumentCache
+    scoped: bool = False  # records holds only some months (a period's audit)
+    closed: dict[str, tuple[str, Period]] = field(default_factory=dict)  # tag → (commit, period)
+    witness: witness.Witness | None = None
+
+
+def read_trail(
+    repo: Repo, months: set[str] | None = None, documents: cache.DocumentCache | None = None
+) -> Trail:
+    """The history, and the records now (of these months only, when given)."""
+    git = repo.git
+    walked = changes.walk(git)
+    documents = documents or cache.DocumentCache(git)
+    trail = Trail(
+        repo,
+        walked,
+        {c.hash: c.commit_time for c in walked},
+        _policies(walked),
+        _versions(walked),
+        _current(repo, documents, months),
+        documents,
+        scoped=months is not None,
+    )
+    first_month = repo.settings.year_start_month
+    for tag, (commit, message) in gitio.tags(git, CLOSE_PREFIX + "*").items():
+        period = _tag_period(tag, message, repo.today, first_month)
+        if period:
+            trail.closed[tag] = (commit, period)
+    root = witness.first_commit(git, [c.hash for c in walked], {c.hash: c.parents for c in walked})
+    trail.witness = witness.Witness(git, root)
+    return trail
+
+
+def _policies(walked: list[Change]) -> dict[str, dict]:
+    """The policy each commit must meet: the one its first parent left in force."""
+    after: dict[str, dict] = {}
+    at_parent: dict[str, dict] = {}
+    for change in walked:
+        before = _strictest(
+            [after.get(p, DEFAULT_POLICY) for p in change.parents] or [DEFAULT_POLICY]
+        )
+        at_parent[change.hash] = before
+        after[change.hash] = change.verdict.get("settings", before)
+    return at_parent
+
+
+def _strictest(policies: list[dict]) -> dict:
+    """A merge answers to every line it joins: the highest signing, the narrowest recorders."""
+    if len(policies) == 1:
+        return policies[0]
+    signing = max((p["signing"] for p in policies), key=lambda v: claims.SIGNING_RANK.get(v, 0))
+    lists = [set(p["recorders"]) for p in policies if p["recorders"]]
+    recorders = sorted(set.intersection(*lists)) if lists else []
+    return {"signing": signing, "recorders": recorders or ([""] if lists else [])}
+
+
+def _versions(walked: list[Change]) -> dict[str, list[Version]]:
+    """record id → its versions, oldest first; a record is known by the id it carries, so a file
+    moved or renamed stays the same record."""
+    found: dict[str, list[Version]] = {}
+    for change in walked:
+        for status, path, _old, _new in change.files:
+            if claims.is_record_path(path):
+                rid = change.verdict.get("records", {}).get(path) or claims.path_id(path) or path
+                found.setdefault(rid, []).append(Version(rid, path, status, change))
+    return found
+
+
+def _tag_period(tag: str, message: str, today: dt.date, first_month: int) -> Period | None:
+    for line in message.splitlines():
+        if line.startswith("Pw-Period: ") and ".." in line:
+            start, end = line[len("Pw-Period: ") :].strip().split("..", 1)
+            try:
+                return Period(
+                    tag[len(CLOSE_PREFIX) :],
+                    dt.date.fromisoformat(start),
+                    dt.date.fromisoformat(end),
+                )
+            except ValueError:
+                return None
+    try:
+        return periods.parse(tag[len(CLOSE_PREFIX) :], "quarter", today, first_month)
+    except Exception:
+        return None
+
+
+def _current(
+    repo: Repo, documents: cache.DocumentCache, months: set[str] | None
+) -> dict[str, dict]:
+    """record id → its mapping as it is now (raw text values: the audit needs no typing)."""
+    paths = record_paths(repo.root, months)
+    out = {}
+    for path, data in documents.documents(paths).items():
+        rid = claims.path_id(path)
+        if rid and isinstance(data, dict):
+            out[rid] = data
+    return out
+
+
+def record_day(rid: str | None) -> dt.date | None:
+    if not rid or not ID_PATTERN.match(rid):
+        return None
+    try:
+        return dt.date.fromisoformat(rid[:10])
+    except ValueError:
+        return None
+
+
+def audit(
+    repo: Repo, period: Period | None = None, documents: cache.DocumentCache | None = None
+) -> list[dict]:
+    """Findings for the whole history, or for the records of a period (then copies are looked for
+    among the records of the period and the year before it)."""
+    months = (
+        set(periods.Period("", period.start - dt.timedelta(days=366), period.end).months())
+        if period
+        else None
+    )
+    trail = read_trail(repo, months, documents)
+    findings: list[dict] = []
+    for check in (
+        _late,
+        _batch,
+        _backdate,
+        _outside,
+        _forged,
+        _misplaced,
+        _amended,
+        _retroactive,
+        _weakened,
+        _closed_edit,
+        _deleted,
+        _voided,
+        _similar,
+        _unknown_author,
+        _rewritten,
+    ):
+        findings += check(trail)
+    findings += signature_findings(repo, trail)
+    trail.cache.save()
+    if period is not None:
+        findings = [f for f in findings if _in_period(f, period)]
+    return _ordered(findings)
+
+
+def _in_period(item: dict, period: Period) -> bool:
+    day = record_day(item["record"])
+    return day is None or period.contains(day)
+
+
+def _ordered(findings: list[dict]) -> list[dict]:
+    rank = {"error": 0, "warning": 1, "info": 2}
+    return sorted(
+        findings,
+        key=lambda f: (f["record"] or "", rank.get(f["severity"], 3), f["code"], f["commit"] or ""),
+    )
+
+
+def _subject(change: Change) -> str:
+    return change.subject[:60]
+
+
+def _who(change: Change) -> str:
+    return f"{change.author} <{change.author_email}>"
+
+
+# -- time ----------------------------------------------------------------------------------------
+
+
+def _first_versions(trail: Trail) -> list[Version]:
+    return [
+        versions[0]
+        for rid, versions in trail.versions.items()
+        if versions[0].status == "A" and record_day(rid) is not None
+    ]
+
+
+def _late(trail: Trail) -> list[dict]:
+    limit = trail.repo.settings.late_after_days
+    out = []
+    for first in _first_versions(trail):
+        if first.record not in trail.records and trail.scoped:
+            continue
+        held = record_day(first.record)
+        written = dt.date.fromisoformat(first.commit.day)
+        assert held is not None
+        days = (written - held).days
+        if days > limit:
+            reason = (trail.records.get(first.record) or {}).get("late_reason")
+            out.append(
+                finding(
+                    "LATE",
+                    "info" if reason else "warning",
+                    t("audit.late", held=held, written=written, days=days)
+                    + (t("audit.late_reason", reason=reason) if reason else ""),
+                    first.record,
+                    first.commit.hash,
+                )
+            )
+    return out
+
+
+def _batch(trail: Trail) -> list[dict]:
+    """Three or more records of two or more months first committed within 24 hours. Linear: a
+    sliding window with a count of months, and each record marked once."""
+    firsts = sorted(_first_versions(trail), key=lambda v: (v.commit.commit_time, v.record))
+    times = [v.commit.commit_time for v in firsts]
+    months: dict[str, int] = {}
+    flagged_to = -1
+    start = 0
+    out: list[int] = []
+    for end, version in enumerate(firsts):
+        months[version.record[:7]] = months.get(version.record[:7], 0) + 1
+        while times[end] - times[start] > DAY:
+            month = firsts[start].record[:7]
+            months[month] -= 1
+            if not months[month]:
+                del months[month]
+            start += 1
+        if end - start + 1 >= 3 and len(months) >= 2:
+            out.extend(range(max(start, flagged_to + 1), end + 1))
+            flagged_to = end
+    return [
+        finding(
+            "BATCH",
+            "warning",
+            t("audit.batch", count=_neighbours(times, i), day=firsts[i].commit.day),
+            firsts[i].record,
+            firsts[i].commit.hash,
+        )
+        for i in out
+        if not trail.scoped or firsts[i].record in trail.records
+    ]
+
+
+def _neighbours(times: list[int], i: int) -> int:
+    """How many first commits lie within a day either side of this one."""
+    return bisect.bisect_right(times, times[i] + DAY) - bisect.bisect_left(times, times[i] - DAY)
+
+
+def _backdate(trail: Trail) -> list[dict]:
+    """Committed before its parent by more than two honest clocks can differ, or authored and
+    committed more than a day apart."""
+    known = trail.times
+    skew = trail.repo.settings.clock_skew_minutes * 60
+    out = []
+    for change in trail.changes:
+        if not change.files:
+            continue
+        earlier = [p for p in change.parents if p in known and change.commit_time < known[p] - skew]
+        apart = abs(change.author_time - change.commit_time) > DAY
+        if earlier or apart:
+            message = (
+                t("audit.backdate_parent", minutes=(known[earlier[0]] - change.commit_time) // 60)
+                if earlier
+                else t(
+                    "audit.backdate_skew", author=change.author_date, committer=change.commit_date
+                )
+            )
+            for rid in _records_or(change, None):
+                out.append(finding("BACKDATE", "warning", message, rid, change.hash))
+    return out
+
+
+def _records_of(change: Change) -> list[str]:
+    ids = change.verdict.get("records", {})
+    return [
+        _known(ids.get(path) or claims.path_id(path)) or path
+        for _s, path, _o, _n in change.files
+        if claims.is_record_path(path)
+    ]
+
+
+def _records_or(change: Change, fallback: str | None) -> list[str | None]:
+    """The records a change touched, or the fallback alone when it touched none."""
+    found: list[str | None] = list(_records_of(change))
+    return found or [fallback]
+
+
+def _known(rid: str | None) -> str | None:
+    return rid if rid and ID_PATTERN.match(rid) else None
+
+
+def _finding(code: str, severity: str, message: str, rid: str | None, commit: str | None) -> dict:
+    """A finding on a record; one whose id cannot be told (a renamed file) names no record."""
+    return finding(code, severity, message, _known(rid), commit)
+
+
+# -- what each commit did ------------------------------------------------------------------------
+
+
+def _outside(trail: Trail) -> list[dict]:
+    out = []
+    for change in trail.changes:
+        if change.by_pw or not change.files:
+            continue
+        key = "audit.outside_merge" if change.is_merge else "audit.outside"
+        records = [r for r in _records_of(change) if not trail.scoped or r in trail.versions]
+        out += [
+            _finding("OUTSIDE", "warning", t(key, subject=_subject(change)), rid, change.hash)
+            for rid in records
+        ]
+        # SPEC §4 allows editing the roster (and settings by hand): seen, not failed; a merge is no
+        # hand edit
+        for path in sorted(
+            {f[1] for f in change.files if f[1] in (claims.ROSTER, claims.SETTINGS)}
+        ):
+            out.append(
+                finding(
+                    "OUTSIDE",
+                    "warning" if change.is_merge else "info",
+                    t("audit.outside_roster", path=path, subject=_subject(change)),
+                    None,
+                    change.hash,
+                )
+            )
+    for change in trail.changes:
+        for path in sorted(
+            {f[1] for f in change.files if f[1].rsplit("/", 1)[-1] == ".gitattributes"}
+        ):
+            out.append(
+                finding(
+                    "OUTSIDE",
+                    "warning",
+                    t("audit.attributes", path=path, subject=_subject(change)),
+                    None,
+                    change.hash,
+                )
+            )
+    for path in _uncommitted(trail):
+        out.append(
+            _finding(
+                "OUTSIDE", "warning", t("audit.uncommitted", path=path), claims.path_id(path), None
+            )
+        )
+    if not trail.scoped:
+        for path in trail.repo.git.hidden(["records"]):
+            out.append(
+                _finding(
+                    "OUTSIDE", "warning", t("audit.hidden", path=path), claims.path_id(path), None
+                )
+            )
+    return out
+
+
+def _uncommitted(trail: Trail) -> list[str]:
+    """Files under records/ that differ from HEAD: in a period's audit, only its records', which the
+    cache already knows about; for the whole history, what `git status` says."""
+    if not trail.scoped:
+        return trail.repo.git.changed(["records"])
+    staged = trail.repo.git.staged_paths()
+    paths = {claims.canonical_path(rid) for rid in trail.records}
+    new = {p for p in trail.cache.untracked if p in paths or claims.path_id(p) is None}
+    return sorted((trail.cache.dirty | staged | new) & (paths | new))
+
+
+def _forged(trail: Trail) -> list[dict]:
+    out = []
+    for change in trail.changes:
+        for key, args in change.verdict.get("forged", []):
+            message = t("audit.forged", action=claims._show(change.action), why=t(key, **args))
+            for rid in _records_or(change, change.trailers.get("Pw-Record")):
+                out.append(_finding("FORGED", "error", message, rid, change.hash))
+    return out
+
+
+def _misplaced(trail: Trail) -> list[dict]:
+    return [
+        _finding("MISPLACED", "error", t(key, **args), rid, change.hash)
+        for change in trail.changes
+        for rid, key, args in change.verdict.get("misplaced", [])
+    ]
+
+
+def _honest(change: Change) -> bool:
+    return change.by_pw and not change.verdict.get("forged")
+
+
+def _amended(trail: Trail) -> list[dict]:
+    late = trail.repo.settings.late_after_days
+    out = []
+    for rid, versions in trail.versions.items():
+        for previous, version in zip(versions, versions[1:], strict=False):
+            change = version.commit
+            if version.status == "A" and previous.status != "D" or version.status == "T":
+                out.append(
+                    finding("AMENDED", "warning", t("audit.readded"), _known(rid), change.hash)
+                )
+                continue
+            if version.status != "M" or (change.action == "void" and _honest(change)):
+                continue
+            fields: list[list[Any]] = next(
+                (f for r, f in change.verdict.get("rewrites", []) if r == rid), []
+            )
+            reason = change.trailers.get("Pw-Reason")
+            explained = _honest(change) and (
+                change.action in ("edit", "action-drop")
+                and reason
+                or change.action == "action-done"
+            )
+            day = record_day(rid)
+            after_days = (dt.date.fromisoformat(change.day) - day).days if day else 0
+            if fields and after_days > late:
+                out.append(
+                    finding(
+                        "AMENDED",
+                        "warning",
+                        t(
+                            "audit.rewrote_past",
+                            days=after_days,
+                            fields=_fields(fields),
+                            reason=reason or "—",
+                        ),
+                        _known(rid),
+                        change.hash,
+                    )
+                )
+            elif explained:
+                out.append(
+                    finding(
+                        "AMENDED",
+                        "info",
+                        t("audit.amended_reason", reason=reason or change.action),
+                        _known(rid),
+                        change.hash,
+                    )
+                )
+            else:
+                out.append(
+                    finding(
+                        "AMENDED", "warning", t("audit.amended_silent"), _known(rid), change.hash
+                    )
+                )
+    return out
+
+
+def _fields(fields: list[list]) -> str:
+    return "；".join(
+        f"{name}: {_brief(before)} → {_brief(after)}" for name, before, after in fields
+    )
+
+
+def _brief(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_brief(v) for v in value) + "]"
+    if isinstance(value, dict):
+        shown = value.get("name") or value.get("member") or value.get("text")
+        rest = ", ".join(f"{k}={v}" for k, v in value.items() if v != shown)
+        return f"{shown}({rest})" if shown else "{" + rest + "}"
+    return claims._show(value)
+
+
+def _retroactive(trail: Trail) -> list[dict]:
+    """A roster change that moves a date across records already written changes who was expected
+    at them: through pw a warning naming them, by hand an error (issue 11 scope 3). One finding
+    per member and commit."""
+    existing: dict[str, str] = {}
+    out = []
+    for change in trail.changes:
+        for member, moves in _roster_moves(change).items():
+            hit = sorted(
+                {
+                    rid
+                    for rid, day in existing.items()
+                    for start, end, _text in moves
+                    if start <= day <= end
+                }
+            )
+            if not hit:
+                continue
+            through_pw = _honest(change) and change.action in claims.ROSTER_ACTIONS
+            shown = "、".join(hit[:5]) + (
+                t("audit.and_more", count=len(hit) - 5) if len(hit) > 5 else ""
+            )
+            what = "；".join(text for start, end, text in moves)
+            out.append(
+                finding(
+                    "RETROACTIVE",
+                    "warning" if through_pw else "error",
+                    t("audit.retroactive", who=_who(change), member=member, what=what)
+                    + t("audit.retroactive_records", count=len(hit), records=shown),
+                    None,
+                    change.hash,
+                )
+            )
+        for status, path, _old, _new in change.files:
+            rid = _known(change.verdict.get("records", {}).get(path) or claims.path_id(path))
+            if rid and status == "D":
+                existing.pop(rid, None)
+            elif rid:
+                existing[rid] = rid[:10]
+    return out
+
+
+def _roster_moves(change: Change) -> dict[str, list[tuple[str, str, str]]]:
+    moves: dict[str, list[tuple[str, str, str]]] = {}
+    for member, name, before, after, start, end in change.verdict.get("roster", []):
+        moves.setdefault(member, []).append((start, end, f"{name}: {before} → {after}"))
+    return moves
+
+
+def _weakened(trail: Trail) -> list[dict]:
+    return [
+        finding(
+            "WEAKENED",
+            "warning",
+            t("audit.weakened", setting=name, before=before, after=after, who=_who(change)),
+            None,
+            change.hash,
+        )
+        for change in trail.changes
+        for name, before, after in change.verdict.get("weakened", [])
+    ]
+
+
+def _closed_edit(trail: Trail) -> list[dict]:
+    out = []
+    for tag, (commit, period) in trail.closed.items():
+        sealed = gitio.reachable(trail.repo.git, commit) if commit else set()
+        for rid, versions in trail.versions.items():
+            day = record_day(rid)
+            if day is None or not period.contains(day):
+                continue
+            for version in versions:
+                if version.commit.hash not in sealed:
+                    out.append(
+                        finding(
+                            "CLOSED-EDIT",
+                            "error",
+                            t("audit.closed_edit", tag=tag),
+                            rid,
+                            version.commit.hash,
+                        )
+                    )
+    return out
+
+
+def _deleted(trail: Trail) -> list[dict]:
+    return [
+        _finding(
+            "DELETED",
+            "error",
+            t("audit.deleted", reason=v[-1].commit.trailers.get("Pw-Reason") or "—"),
+            rid,
+            v[-1].commit.hash,
+        )
+        for rid, v in trail.versions.items()
+        if v[-1].status == "D" and rid not in trail.records and not _moved(rid, v[-1])
+    ]
+
+
+def _moved(rid: str, last: Version) -> bool:
+    """The file left this path in a commit that put the same record elsewhere (MISPLACED says
+    so)."""
+    return any(r == rid for r, _key, _args in last.commit.verdict.get("misplaced", []))
+
+
+def _voided(trail: Trail) -> list[dict]:
+    return [
+        finding(
+            "VOIDED",
+            "info",
+            t("audit.voided", on=r["voided"].get("on"), reason=r["voided"].get("reason")),
+            rid,
+        )
+        for rid, r in trail.records.items()
+        if isinstance(r.get("voided"), dict)
+    ]
+
+
+def _similar(trail: Trail) -> list[dict]:
+    texts = {
+        rid: r["minutes"] for rid, r in trail.records.items() if isinstance(r.get("minutes"), str)
+    }
+    threshold = trail.repo.settings.similarity_threshold
+    pairs = trail.cache.memo(
+        "similar", str(threshold), lambda: similar_pairs(texts, threshold), _are_pairs
+    )
+    out = []
+    for a, b, score in pairs:
+        later, earlier = (b, a) if b > a else (a, b)
+        out.append(
+            finding(
+                "SIMILAR", "warning", t("audit.similar", other=earlier, score=f"{score:.0%}"), later
+            )
+        )
+    return out
+
+
+def _are_pairs(value: object) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(p, list) and len(p) == 3 and isinstance(p[0], str) and isinstance(p[1], str)
+        for p in value
+    )
+
+
+def _unknown_author(trail: Trail) -> list[dict]:
+    """The recorders in force at the commit's parent: a commit cannot let itself in."""
+    out = []
+    for change in trail.changes:
+        allowed = set(trail.policies[change.hash]["recorders"])
+        if not allowed or not change.files:
+            continue
+        # both: a recorder's name as author does not make the one who committed it a recorder
+        strangers = [
+            e
+            for e in dict.fromkeys([change.author_email, change.committer_email])
+            if e.lower() not in allowed
+        ]
+        if strangers:
+            message = t("audit.unknown_author", email=", ".join(strangers))
+            out += [
+                _finding("UNKNOWN-AUTHOR", "warning", message, rid, change.hash)
+                for rid in _records_or(change, None)
+            ]
+    return out
+
+
+def _rewritten(trail: Trail) -> list[dict]:
+    """Close tags that left the history, or moved or vanished since pw saw them; shared tips pw
+    saw that no local branch holds any more; a history replaced from its first commit."""
+    git = trail.repo.git
+    out = [
+        finding("REWRITTEN", "error", t("audit.rewritten", tag=tag), None, commit or None)
+        for tag, (commit, _period) in trail.closed.items()
+        if not gitio.is_ancestor(git, commit)
+    ]
+    seen = trail.witness
+    if seen is None:
+        return out
+    now = witness.close_tag_ids(git, CLOSE_PREFIX)
+    for tag, oid in sorted(seen.tags.items()):
+        if now.get(tag) != oid:
+            key = "audit.rewritten_tag_moved" if tag in now else "audit.rewritten_tag_gone"
+            out.append(finding("REWRITTEN", "error", t(key, tag=tag), None, oid))
+    for tip, branch in seen.tips:
+        if not _still_holds(git, tip, branch):
+            out.append(
+                finding(
+                    "REWRITTEN", "error", t("audit.rewritten_shared", commit=tip[:10]), None, tip
+                )
+            )
+    replaced = seen.replaced()
+    if replaced:
+        out.append(
+            finding(
+                "REWRITTEN",
+                "error",
+                t("audit.rewritten_root", before=replaced[:10], now=(seen.root or "")[:10]),
+                None,
+                None,
+            )
+        )
+    return out
+
+
+# -- signatures ----------------------------------------------------------------------------------
+
+
+def _still_holds(git: gitio.Git, tip: str, branch: str | None) -> bool:
+    """The branch that was shared must still descend from what was seen on it (another branch
+    keeping the old commits proves nothing); a branch since removed, some branch at all."""
+    if branch and gitio.branch_exists(git, branch):
+        return gitio.is_ancestor(git, tip, f"refs/heads/{branch}")
+    return gitio.on_a_branch(git, tip)
+
+
+def signature_findings(repo: Repo, trail: Trail) -> list[dict]:
+    """Each commit whose parent had `signing: require` must be signed by its committer, checked
+    against the verifying user's own allowed signers (never the audited repository's)."""
+    required = [c.hash for c in trail.changes if trail.policies[c.hash]["signing"] == "require"]
+    if not required:
+        return []
+    git = repo.git
+    form = gitio.user_config(git, "gpg.format") or gitio.config(git, "gpg.format") or "openpgp"
+    if form == "ssh" and not gitio.allowed_signers(git):
+        raise ConfigError(t("audit.no_allowed_signers"), t("audit.no_allowed_signers.hint"))
+    out = []
+    for commit, status, signer, committer in gitio.signatures(git, required):
+        if status == "N":
+            out.append(finding("UNSIGNED", "error", t("audit.unsigned"), None, commit))
+        elif status != "G":
+            out.append(
+                finding(
+                    "BAD-SIGNATURE", "error", t("audit.bad_signature", status=status), None, commit
+                )
+            )
+        elif signer.lower() != committer.lower():
+            out.append(
+                finding(
+                    "SIGNER-MISMATCH",
+                    "error",
+                    t("audit.signer_mismatch", signer=signer, committer=committer),
+                    None,
+                    commit,
+                )
+            )
+    return out
+
+
+def verify(repo: Repo) -> tuple[bool, list[dict]]:
+    """(ok, findings): the findings verify shows, and whether any of them fails it. What it saw
+    (close tags, the upstream tip) is remembered for next time."""
+    findings = [
+        f
+        for f in audit(repo)
+        if f["severity"] in ("warning", "error")
+        and (
+            f["code"] in VERIFY_CODES
+            or f["code"] in VERIFY_SHOWN
+            or (f["code"] in VERIFY_ERRORS and f["severity"] == "error")
+        )
+    ]
+    findings += [finding("FSCK", "error", line) for line in gitio.fsck(repo.git)]
+    failing = [f for f in findings if f["code"] not in VERIFY_SHOWN]
+    remember(repo)  # first seen wins (witness.py): a failing history cannot teach it anything
+    return not failing, findings
+
+
+def remember(repo: Repo) -> None:
+    """Witness what this clone holds as shared: its close tags and its upstream's tip."""
+    git = repo.git
+    walked_root = _root(git)
+    tip = witness.upstream_tip(git)
+    tips = [(tip, gitio.current_branch(git))] if tip else []
+    witness.Witness(git, walked_root).remember(witness.close_tag_ids(git, CLOSE_PREFIX), tips)
+
+
+def _root(git: gitio.Git) -> str | None:
+    roots = gitio.root_commits(git)
+    return roots[0] if roots else None

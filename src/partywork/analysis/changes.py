@@ -1,0 +1,289 @@
+"""What each commit did to the record book, read from git and checked, once per commit.
+
+The audit (SPEC §9) must judge a commit by its change, not by what its message claims. Every commit
+of HEAD is diffed against its first parent (merges included: pw never makes one, so whatever a merge
+brings in against its first parent is a change the merge made), the record files it touched are
+read, and `claims.judge` says whether the change is one the claimed pw action can produce.
+
+A commit id names its content and its parents, so what is found for a commit never changes: it is
+kept in the user's cache folder (userdirs.py), keyed by commit id, and a new commit costs that
+commit. The cache is pw's own conclusion, written by pw; a cache file that does not read back is
+simply ignored.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from partywork import __version__
+from partywork.analysis import claims
+from partywork.errors import GitError
+from partywork.i18n import t
+from partywork.storage import userdirs
+from partywork.storage.fsutil import write_atomic
+from partywork.storage.git import gitio
+from partywork.storage.git.gitio import Git, objects, records_prefix
+
+CACHE_VERSION = 2
+# The fields of `git log` pw reads, in order (see _parse_log)
+_FIELDS = (
+    "%H",
+    "%P",
+    "%an",
+    "%ae",
+    "%at",
+    "%ai",
+    "%cn",
+    "%ce",
+    "%ct",
+    "%ci",
+    "%s",
+    "%(trailers:only,unfold)",
+)
+# Above this many record files, a commit without pw's trailers (an import, a bulk hand edit) is
+# judged by its paths alone: it is OUTSIDE whatever the files say, and reading 100,000 blobs would
+# make the first audit of a large repository take minutes.
+BULK = 200
+_RAW = re.compile(r"^:(\d{6}) (\d{6}) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])")
+
+
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
+class Change:
+    """One commit and what it did under records/ (paths from the records root)."""
+
+    hash: str
+    parents: list[str]
+    author: str
+    author_email: str
+    author_time: int
+    author_date: str
+    committer: str
+    committer_email: str
+    commit_time: int
+    commit_date: (
+        str  # ISO with the committer's own offset: its first 10 characters are their local day
+    )
+    subject: str
+    trailers: dict[str, str]
+    files: list[list[str]]  # [status A|M|D|T, path, old blob, new blob]
+    verdict: dict[str, Any]  # claims.judge's findings about this change alone
+
+    @property
+    def action(self) -> str | None:
+        return self.trailers.get("Pw-Action")
+
+    @property
+    def day(self) -> str:
+        return self.commit_date[:10]
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+    @property
+    def by_pw(self) -> bool:
+        """Claims to be pw's and is not a merge (pw makes none); FORGED says whether the claim
+        holds."""
+        return self.action is not None and not self.is_merge
+
+    def as_json(self) -> list:
+        return [
+            self.parents,
+            self.author,
+            self.author_email,
+            self.author_time,
+            self.author_date,
+            self.committer,
+            self.committer_email,
+            self.commit_time,
+            self.commit_date,
+            self.subject,
+            self.trailers,
+            self.files,
+            self.verdict,
+        ]
+
+    @classmethod
+    def from_json(cls, commit: str, value: list) -> Change:
+        return cls(commit, *value)
+
+
+def walk(git: Git) -> list[Change]:
+    """Every commit of HEAD, parents before children, each with what it did."""
+    order = _commits(git)
+    if not order:
+        return []
+    known = _load(git)
+    missing = [c for c in order if c not in known]
+    if missing:
+        for change in _read(git, missing):
+            known[change.hash] = change
+        _save(git, {c: known[c] for c in order if c in known})
+    return [known[c] for c in order if c in known]
+
+
+def _commits(git: Git) -> list[str]:
+    if git.head() is None:
+        return []
+    return gitio.commits_oldest_first(git)
+
+
+def _cache_file(git: Git) -> str:
+    return str(userdirs.repo_cache(git.git_dir, git.root) / f"changes-v{CACHE_VERSION}.json")
+
+
+def _load(git: Git) -> dict[str, Change]:
+    # tens of thousands of small objects and nothing cyclic: the collector would only rescan them
+    gc.disable()
+    try:
+        with open(_cache_file(git), encoding="utf-8") as handle:
+            data = json.load(handle)
+        if data.get("pw") != __version__ or data.get("prefix") != records_prefix(git):
+            return {}
+        return {
+            commit: Change.from_json(commit, value) for commit, value in data["commits"].items()
+        }
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}  # never there, or not pw's: computed again
+    finally:
+        gc.enable()
+
+
+def _save(git: Git, changes: dict[str, Change]) -> None:
+    path = _cache_file(git)
+    data = {
+        "pw": __version__,
+        "prefix": records_prefix(git),
+        "commits": {c: ch.as_json() for c, ch in changes.items()},
+    }
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        write_atomic(
+            Path(path), json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        )
+    except Exception:  # a cache that cannot be written costs time next run, nothing else
+        pass
+
+
+def _read(git: Git, commits: list[str]) -> list[Change]:
+    changes = _parse_log(git, commits)
+    for change in changes:
+        if change.is_merge:
+            _add_other_parents(git, change)
+    wanted = claims.blobs_wanted(changes, BULK)
+    contents = _blob_texts(git, sorted(wanted))
+    for change in changes:
+        change.verdict = claims.judge(change, contents, BULK)
+    return changes
+
+
+def _watched(git: Git) -> tuple[str, str]:
+    """(records/ path prefix, records root prefix), from the git top level."""
+    return records_prefix(git) + "records/", records_prefix(git)
+
+
+def _keep(path: str, records: str, root: str) -> bool:
+    """records/, and any .gitattributes in the records root: it decides how git checks files out."""
+    return path.startswith(records) or (
+        path.startswith(root) and path.rsplit("/", 1)[-1] == ".gitattributes"
+    )
+
+
+def _parse_log(git: Git, commits: list[str]) -> list[Change]:
+    """One `git log` over these commits. Commit messages and names are anyone's text, so the
+    separators carry a token made for this run: no message can imitate them."""
+    token = secrets.token_hex(8)
+    commit_mark, field_mark = f"\x1e{token}\x1e", f"\x1f{token}\x1f"
+    fmt = f"%x1e{token}%x1e" + f"%x1f{token}%x1f".join(_FIELDS) + f"%x1f{token}%x1f"
+    raw = gitio.log_raw(git, commits, fmt)
+    records, root = _watched(git)
+    out = []
+    for chunk in raw.decode("utf-8", "surrogateescape").split(commit_mark)[1:]:
+        parts = chunk.split(field_mark)
+        if len(parts) != len(_FIELDS) + 1:
+            raise GitError(t("git.unreadable_history", commit=_shown(parts[0])))
+        values = parts[: len(_FIELDS)]
+        files = [f for f in _raw_entries(parts[-1]) if _keep(f[1], records, root)]
+        out.append(
+            Change(
+                values[0],
+                values[1].split(),
+                values[2],
+                values[3],
+                _int(values[4]),
+                values[5],
+                values[6],
+                values[7],
+                _int(values[8]),
+                values[9],
+                values[10],
+                _trailers(values[11]),
+                [[status, path[len(root) :], old, new] for status, path, old, new in files],
+                {},
+            )
+        )
+    if [c.hash for c in out] != commits:
+        raise GitError(t("git.unreadable_history", commit=_shown(commits[0] if commits else "")))
+    return out
+
+
+def _raw_entries(text: str) -> list[tuple[str, str, str, str]]:
+    """(status, path, old blob, new blob) from `--raw -z` output."""
+    tokens = text.lstrip("\0\n").split("\0")
+    out = []
+    for i in range(0, len(tokens) - 1, 2):
+        match = _RAW.match(tokens[i].lstrip("\n"))
+        if match:
+            out.append((match.group(5), tokens[i + 1], match.group(3), match.group(4)))
+    return out
+
+
+def _add_other_parents(git: Git, merge: Change) -> None:
+    """A merge's change is judged against every parent: what it kept from one line it may have
+    dropped or rewritten from another (`git merge -s ours`). Paths that differ from a later parent
+    only are added, as that parent sees them."""
+    records, root = _watched(git)
+    seen = {f[1] for f in merge.files}
+    for parent in merge.parents[1:]:
+        raw = gitio.diff_raw(git, parent, merge.hash).decode("utf-8", "surrogateescape")
+        for status, path, old, new in _raw_entries(raw):
+            local = path[len(root) :]
+            if _keep(path, records, root) and local not in seen:
+                seen.add(local)
+                merge.files.append([status, local, old, new])
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return 0
+
+
+def _shown(value: str) -> str:
+    return "".join(c for c in value[:40] if c in "0123456789abcdef") or "?"
+
+
+def _trailers(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition(": ")
+        if sep and key.startswith("Pw-"):
+            out.setdefault(key, value.strip())
+    return out
+
+
+def _blob_texts(git: Git, blob_ids: list[str]) -> dict[str, bytes]:
+    found = objects(git, blob_ids)
+    return {
+        blob: entry[2]
+        for blob, entry in zip(blob_ids, found, strict=False)
+        if entry is not None and entry[1] == "blob"
+    }

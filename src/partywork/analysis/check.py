@@ -1,0 +1,126 @@
+"""`pw check`: every file in records/, every problem, one run (SPEC §5, §5.6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from partywork.i18n import t
+from partywork.model import schema
+from partywork.model.problems import ERROR, WARNING, Problem
+from partywork.model.roster import Roster
+from partywork.storage.repo import MEMBERS, SETTINGS, Repo
+from partywork.storage.store import linked_folders, read_document, record_files, relative
+
+
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
+class CheckResult:
+    files: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for p in self.problems if p.severity == severity)
+
+    def failed(self, strict: bool) -> bool:
+        return self.count(ERROR) > 0 or (strict and self.count(WARNING) > 0)
+
+    def as_json(self) -> dict:
+        return {"schema": "pw.check/1", "problems": [p.as_json() for p in self.problems]}
+
+
+PARALLEL_FROM = 2000  # below this, starting workers costs more than it saves
+
+
+def _check_files(
+    root: Path, paths: list[Path], roster: Roster, today: dt.date
+) -> list[list[Problem]]:
+    out = []
+    for path in paths:
+        label = relative(root, path)
+        doc, problems = read_document(path, label)
+        if doc is not None:
+            ctx = schema.Context(roster, today, stem=path.stem, folder=path.parent.name)
+            _record, more = schema.validate(doc, label, ctx)
+            problems += more
+        out.append(problems)
+    return out
+
+
+def _in_parallel(repo: Repo, paths: list[Path]) -> list[list[Problem]]:
+    """Files checked on every core: forked workers share the roster; results keep the file order."""
+    workers = min(os.cpu_count() or 1, 8)
+    if (
+        workers < 2
+        or len(paths) < PARALLEL_FROM
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return _check_files(repo.root, paths, repo.roster, repo.today)
+    size = -(-len(paths) // workers)
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        parts = pool.starmap(
+            _check_files, [(repo.root, chunk, repo.roster, repo.today) for chunk in chunks]
+        )
+    return [problems for part in parts for problems in part]
+
+
+def check_repo(repo: Repo) -> CheckResult:
+    result = CheckResult(files=2)
+    result.problems += repo.settings_problems() + repo.roster_problems()
+    paths = list(record_files(repo.root))
+    first_seen: dict[str, str] = {}
+    for path, problems in zip(paths, _in_parallel(repo, paths), strict=False):
+        label = relative(repo.root, path)
+        result.files += 1
+        result.problems += problems
+        if path.stem in first_seen:
+            result.problems.append(
+                Problem(
+                    "DUPLICATE-ID",
+                    ERROR,
+                    label,
+                    0,
+                    0,
+                    t("schema.duplicate_id", id=path.stem, other=first_seen[path.stem]),
+                    t("schema.duplicate_id.hint"),
+                )
+            )
+        first_seen.setdefault(path.stem, label)
+    result.problems += _stray_files(repo)
+    result.problems += [
+        Problem(
+            "SYMLINK",
+            ERROR,
+            folder,
+            0,
+            0,
+            t("record.symlink_folder", path=folder),
+            t("record.symlink_folder.hint"),
+        )
+        for folder in linked_folders(repo.root)
+    ]
+    return result
+
+
+def _stray_files(repo: Repo) -> list[Problem]:
+    """YAML files in records/ that pw would never read: probably misplaced records."""
+    known = {SETTINGS, MEMBERS}
+    found = []
+    for path in sorted((repo.root / "records").glob("*.yaml")):
+        label = relative(repo.root, path)
+        if label not in known:
+            found.append(
+                Problem(
+                    "STRAY-FILE",
+                    WARNING,
+                    label,
+                    0,
+                    0,
+                    t("schema.wrong_folder", year="<YYYY>"),
+                    t("schema.wrong_folder.hint", year="<YYYY>"),
+                )
+            )
+    return found

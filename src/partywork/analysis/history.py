@@ -1,0 +1,119 @@
+"""Every version of a record, from the audit's reading of the history (SPEC §9, `pw history`)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import TYPE_CHECKING, Any
+
+from partywork.analysis import changes
+from partywork.errors import DataError, NotFound
+from partywork.i18n import t
+from partywork.model.schema import ID_PATTERN
+from partywork.storage.git import gitio
+from partywork.storage.git.gitio import Git
+from partywork.storage.yamlio import parse
+
+if TYPE_CHECKING:
+    from partywork.analysis.audit import Version
+
+_RECORD_PATH = re.compile(r"^records/\d{4}/(" + ID_PATTERN.pattern.strip("^$") + r")\.yaml$")
+
+
+def record_id(path: str) -> str | None:
+    match = _RECORD_PATH.match(path)
+    return match.group(1) if match else None
+
+
+def record_history(git: Git, ident: str) -> dict:
+    """Every version of the record, wherever its file was (a move or a merge included): the
+    audit's own reading of the history (changes.py), so history and audit never disagree."""
+    from partywork.analysis.audit import _versions
+
+    if not ID_PATTERN.match(ident or ""):
+        raise DataError(t("record.invalid_id", id=ident), t("schema.bad_id.hint"))
+    versions = _versions(changes.walk(git)).get(ident)
+    if not versions:
+        raise NotFound(t("record.not_found", id=ident), t("record.not_found.hint"))
+    contents = _contents(git, versions)
+    out = []
+    for i, version in enumerate(versions):
+        before = contents[i - 1] if i else None
+        out.append(_version_json(version, field_changes(before, contents[i]) if i else []))
+    return {"schema": "pw.history/1", "record": ident, "versions": list(reversed(out))}
+
+
+def _contents(git: Git, versions: list[Version]) -> list[dict | None]:
+    blobs = [next(f[3] for f in v.commit.files if f[1] == v.path) for v in versions]
+    found = gitio.objects(git, [b for b in blobs if not set(b) <= {"0"}])
+    by_blob = {
+        b: o[2]
+        for b, o in zip([b for b in blobs if not set(b) <= {"0"}], found, strict=False)
+        if o is not None
+    }
+    out: list[dict | None] = []
+    for version, blob in zip(versions, blobs, strict=False):
+        raw = by_blob.get(blob)
+        if version.status == "D" or raw is None:
+            out.append(None)
+            continue
+        doc, _problems = parse(raw, version.path)
+        out.append(doc.data if doc else {"<unreadable>": raw.decode("utf-8", "replace")})
+    return out
+
+
+def _version_json(version: Version, changes: list[dict]) -> dict:
+    commit = version.commit
+    action = (commit.action if commit.by_pw else None) or (
+        "deleted" if version.status == "D" else "merge" if commit.is_merge else "outside-pw"
+    )
+    return {
+        "commit": commit.hash,
+        "author": commit.author,
+        "email": commit.author_email,
+        "date": commit.commit_date,
+        "author_date": commit.author_date,
+        "action": action,
+        "reason": commit.trailers.get("Pw-Reason"),
+        "changes": changes,
+    }
+
+
+def field_changes(before: dict | None, after: dict | None) -> list[dict]:
+    before, after = before or {}, after or {}
+    keys = list(before) + [k for k in after if k not in before]
+    return [
+        {"field": k, "before": before.get(k), "after": after.get(k)}
+        for k in keys
+        if before.get(k) != after.get(k)
+    ]
+
+
+def describe(change: dict) -> str:
+    """One line for a terminal: `attendees: +李芳 −张强`, `minutes: 3 lines changed`, `place: a →
+    b`."""
+    before, after = change["before"], change["after"]
+    if isinstance(before, list) or isinstance(after, list):
+        old, new = [_short(x) for x in before or []], [_short(x) for x in after or []]
+        added = [f"+{x}" for x in new if x not in old]
+        removed = [f"−{x}" for x in old if x not in new]
+        return f"{change['field']}: {' '.join(added + removed) or t('history.reordered')}"
+    if isinstance(before, str) and isinstance(after, str) and ("\n" in before or "\n" in after):
+        diff = difflib.ndiff(before.splitlines(), after.splitlines())
+        changed = sum(1 for line in diff if line.startswith(("+ ", "- ")))
+        return f"{change['field']}: {t('history.lines_changed', count=changed)}"
+    return f"{change['field']}: {_short(before)} → {_short(after)}"
+
+
+def _short(value: Any) -> str:
+    if value is None:
+        return "∅"
+    if isinstance(value, dict):
+        return (
+            value.get("name")
+            or value.get("task")
+            or value.get("text")
+            or ", ".join(f"{k}={v}" for k, v in value.items())
+        )
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"

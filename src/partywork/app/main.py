@@ -1,0 +1,160 @@
+"""The `pw` command line: a thin Typer layer. Each command parses its options, calls one core
+function and prints the result. `PwGroup.invoke` is the single error boundary."""
+
+import datetime as dt
+import os
+import sys
+from typing import Any, Literal
+
+import typer
+from typer.core import TyperGroup
+from typer.exceptions import Abort, Exit, TyperException
+
+from partywork.app.common import State, report_error
+from partywork.errors import ExitCode, PwError
+from partywork.storage.git.early import Started
+
+
+class PwGroup(TyperGroup):
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (Exit, Abort, TyperException):
+            raise
+        except PwError as error:
+            report_error(error)
+            raise Exit(int(error.code)) from None
+        except KeyboardInterrupt:
+            from partywork.i18n import t
+
+            print(t("cli.interrupted"), file=sys.stderr)
+            raise Exit(int(ExitCode.INTERRUPTED)) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise Exit(141) from None
+        except Exception as error:  # a bug: one line, and --debug shows the traceback
+            if _debug(ctx):
+                raise
+            from partywork.i18n import t
+
+            report_error(
+                PwError(
+                    t("cli.internal", error=f"{type(error).__name__}: {error}"),
+                    t("cli.internal.hint"),
+                )
+            )
+            raise Exit(int(ExitCode.INTERNAL)) from None
+
+
+def _require_utf8(args: list[str]) -> None:
+    """Python hands over bytes that are not UTF-8 as lone surrogates, which no record can hold:
+    refused here once, instead of failing deep inside a write. A file's own name may be any
+    bytes."""
+    from partywork.errors import UsageError
+    from partywork.i18n import t
+    from partywork.render.textsafe import one_line
+
+    for arg in args:
+        if any("\ud800" <= c <= "\udfff" for c in arg) and not os.path.lexists(
+            arg.partition("=")[2] or arg
+        ):
+            raise UsageError(t("cli.not_utf8", value=one_line(arg)), t("cli.not_utf8.hint"))
+
+
+def _debug(ctx: Any) -> bool:
+    state = ctx.obj if isinstance(getattr(ctx, "obj", None), State) else None
+    return bool(state and state.debug) or os.environ.get("PW_DEBUG") == "1"
+
+
+def _silence_stdout() -> None:
+    """`pw list | head -1`: the reader went away; leave quietly instead of failing on flush."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+# Boxes and colour only on a terminal (SPEC §6); piped errors stay plain lines.
+_RICH: Literal["rich"] | None = (
+    "rich" if sys.stderr.isatty() and "NO_COLOR" not in os.environ else None
+)
+
+app = typer.Typer(
+    cls=PwGroup,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=_RICH,
+    help="pw — 支部台账 / a git-backed record book for Party branches.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    repo: list[str] | None = typer.Option(
+        None,
+        "--repo",
+        help="The records repository (default: PW_REPO, then search upwards). "
+        "Several for a report across branches.",
+    ),
+    lang: str | None = typer.Option(
+        None, "--lang", help="Language of messages and reports: zh or en."
+    ),
+    today: str | None = typer.Option(
+        None, "--today", help="Pretend today is this date (YYYY-MM-DD)."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+) -> None:
+    from partywork.i18n import set_lang, t
+    from partywork.model.fields import parse_date
+
+    chosen = lang or os.environ.get("PW_LANG")
+    if chosen and chosen not in ("zh", "en"):
+        raise typer.BadParameter(t("cli.bad_lang"), param_hint="--lang")
+    set_lang(chosen or "zh")
+    _require_utf8(sys.argv[1:])
+    day = parse_date(today) if today else dt.date.today()
+    if day is None:
+        raise typer.BadParameter(t("cli.bad_today", value=today), param_hint="--today")
+    started = ctx.obj if isinstance(ctx.obj, Started) else None  # handed over by main()
+    ctx.obj = State(
+        repo_option=repo[0] if repo else None,
+        lang=chosen,
+        today=day,
+        debug=debug,
+        repos=list(repo or []),
+        prefetched=started,
+    )
+
+
+# registering the commands, in the order `pw --help` lists them
+from partywork.app import records, reports, roster, trail  # noqa: E402,F401,I001
+from partywork.app import sync  # noqa: E402,F401,I001
+
+
+def _help_lang(args: list[str]) -> str:
+    """--help is written before --lang is read, so the language is looked up here."""
+    from partywork.app.argv import split_args
+
+    given = split_args(args)[0].get("--lang")
+    return given[-1] if given else os.environ.get("PW_LANG") or "zh"
+
+
+def _localize() -> None:
+    from partywork.i18n.helptext import localize
+
+    localize(app, _help_lang(sys.argv[1:]))
+
+
+_localize()
+
+
+def main(started: Started | None = None) -> None:
+    """Run the command line; `started` is the launcher's head start (launch.py), if any."""
+    from partywork.render.textsafe import guard_streams
+
+    guard_streams()
+    try:
+        app(obj=started)
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(141)

@@ -1,0 +1,456 @@
+"""pw log | show | list | edit | void | check."""
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from partywork.app.common import (
+    State,
+    choose_format,
+    emit_csv,
+    emit_json,
+    emit_table,
+    err,
+    open_repo,
+    out,
+    problem_lines,
+    show_warnings,
+)
+from partywork.app.main import app
+
+log_app = typer.Typer(
+    help="Record a meeting, a study session or a review (one commit).", no_args_is_help=True
+)
+app.add_typer(log_app, name="log")
+
+TYPE_HELP = {
+    "meeting": "Record a meeting: 三会一课, theme day (主题党日) or other.",
+    "study": "Record a study session (学习) with hours per member.",
+    "review": "Record a review (组织生活会 / 专题检讨会) "
+    "with self-criticism and rectification items.",
+}
+
+
+def _make_log(typ: str) -> Any:
+    def command(
+        ctx: typer.Context,
+        kind: str | None = typer.Option(
+            None, "--kind", help="Kind, e.g. committee, group, lecture, collective, org-life."
+        ),
+        date: str | None = typer.Option(
+            None, "--date", help="Day it was held, YYYY-MM-DD (default: today)."
+        ),
+        title: str | None = typer.Option(
+            None, "--title", help="Title (default: numbered, e.g. 2026年第11次支委会)."
+        ),
+        place: str | None = typer.Option(
+            None, "--place", help="Place, or the platform of an online meeting."
+        ),
+        mode: str | None = typer.Option(None, "--mode", help="offline | online | hybrid."),
+        start: str | None = typer.Option(None, "--start", help="Start time HH:MM."),
+        end: str | None = typer.Option(None, "--end", help="End time HH:MM."),
+        host: str | None = typer.Option(None, "--host", help="Host (主持人)."),
+        recorder: str | None = typer.Option(None, "--recorder", help="Recorder (记录人)."),
+        attendees: str | None = typer.Option(
+            None, "--attendees", help="Present: A,B,C (also 、 or ，)."
+        ),
+        attendee: list[str] | None = typer.Option(
+            None, "--attendee", help="One person present (repeatable)."
+        ),
+        all_present: bool = typer.Option(
+            False, "--all-present", help="Everyone expected who is not listed absent."
+        ),
+        absent: list[str] | None = typer.Option(None, "--absent", help="NAME:REASON (repeatable)."),
+        topic: list[str] | None = typer.Option(None, "--topic", help="A topic (repeatable)."),
+        minutes: str | None = typer.Option(None, "--minutes", help="The minutes."),
+        minutes_file: Path | None = typer.Option(
+            None, "--minutes-file", help="Read the minutes from a file."
+        ),
+        decision: list[str] | None = typer.Option(
+            None, "--decision", help="A decision (repeatable)."
+        ),
+        action: list[str] | None = typer.Option(
+            None, "--action", help='"TASK|OWNER|DUE" (repeatable).'
+        ),
+        group: str | None = typer.Option(None, "--group", help="Party group id (group meetings)."),
+        lecturer: str | None = typer.Option(
+            None, "--lecturer", help="Lecturer: a member, or 'NAME|ORG' for a guest."
+        ),
+        hours: str | None = typer.Option(
+            None, "--hours", help="Study hours credited to each attendee."
+        ),
+        material: list[str] | None = typer.Option(
+            None, "--material", help="Study material (repeatable)."
+        ),
+        late_reason: str | None = typer.Option(
+            None, "--late-reason", help="Why the record is written late (补记说明)."
+        ),
+        from_file: str | None = typer.Option(
+            None, "--from", help="Read the record from a YAML file, or - for stdin."
+        ),
+        edit: bool | None = typer.Option(
+            None,
+            "--edit/--no-edit",
+            help="Open $EDITOR on the record (default: when fields are missing on a terminal).",
+        ),
+    ) -> None:
+        options = dict(locals())
+        _log(ctx.obj, typ, options)
+
+    command.__doc__ = TYPE_HELP[typ]
+    return command
+
+
+for _typ in ("meeting", "study", "review"):
+    log_app.command(_typ)(_make_log(_typ))
+
+
+def _read_source(source: str, label: str) -> bytes:
+    from partywork.errors import NotFound
+    from partywork.i18n import t
+
+    if source == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(source).read_bytes()
+    except OSError as exc:
+        raise NotFound(t("record.unreadable", path=label, problem=exc.strerror or exc)) from None
+
+
+def _load_source(source: str) -> Any:
+    """--from FILE|-: a YAML mapping read with the strict dialect."""
+    from partywork.errors import InvalidRecords
+    from partywork.i18n import t
+    from partywork.storage.yamlio import parse
+
+    label = "<stdin>" if source == "-" else source
+    doc, problems = parse(_read_source(source, label), label)
+    if doc is None or any(p.severity == "error" for p in problems):
+        raise InvalidRecords(
+            t("record.invalid", count=len(problems)), problems, t("record.invalid.hint")
+        )
+    return doc
+
+
+def _minutes_text(source: str) -> str:
+    """UTF-8 only, as records are: a GBK file decoded with replacement would be committed as
+    mojibake. A BOM and CRLF (Notepad's way of saving) are accepted and dropped."""
+    from partywork.errors import DataError
+    from partywork.i18n import t
+
+    raw = _read_source(source, source)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataError(
+            t(
+                "log.minutes_not_utf8",
+                path=source,
+                line=line,
+                column=column,
+                byte=raw[exc.start : exc.start + 1].hex(),
+            ),
+            t("log.minutes_not_utf8.hint", path=source),
+        ) from None
+    return text.replace("\r\n", "\n")
+
+
+def _option_fields(options: dict) -> dict:
+    from partywork.app.roster import _date
+    from partywork.ops.book import parse_absent, parse_action, parse_lecturer, split_names
+    from partywork.render.textsafe import clean_name
+
+    _date(options["date"], "--date")  # said plainly here; otherwise it surfaces as a missing title
+    data: dict[str, Any] = {}
+    for key in (
+        "kind",
+        "date",
+        "title",
+        "place",
+        "mode",
+        "start",
+        "end",
+        "host",
+        "recorder",
+        "group",
+        "hours",
+        "late_reason",
+    ):
+        if options[key] is not None:
+            # host and recorder are looked up in the roster's spelling (NFKC), as --attendees are
+            data[key] = (
+                clean_name(options[key]) if key in ("host", "recorder") else options[key].strip()
+            )
+    names = split_names(options["attendees"] or "") + [
+        clean_name(n) for n in options["attendee"] or []
+    ]
+    if names:
+        data["attendees"] = names
+    if options["absent"]:
+        data["absent"] = [parse_absent(item) for item in options["absent"]]
+    if options["topic"]:
+        data["topics"] = list(options["topic"])
+    if options["minutes_file"] is not None:
+        data["minutes"] = _minutes_text(str(options["minutes_file"]))
+    elif options["minutes"] is not None:
+        data["minutes"] = options["minutes"]
+    if options["decision"]:
+        data["decisions"] = [{"text": text} for text in options["decision"]]
+    if options["action"]:
+        data["actions"] = [parse_action(item) for item in options["action"]]
+    if options["lecturer"]:
+        data["lecturer"] = parse_lecturer(options["lecturer"])
+    if options["material"]:
+        data["materials"] = list(options["material"])
+    return data
+
+
+def _log(state: State, typ: str, options: dict) -> None:
+    from partywork.errors import DataError
+    from partywork.i18n import t
+    from partywork.ops.book import complete, fill_all_present, log_record, missing_fields
+
+    repo = open_repo(state)
+    source = _load_source(options["from_file"]) if options["from_file"] else None
+    data = {**(source.data if source else {}), **_option_fields(options)}
+    data = complete(repo, typ, data)
+    if options["all_present"]:
+        data = fill_all_present(repo, typ, data)
+    missing = missing_fields(typ, data)
+    use_editor = options["edit"] is True or (
+        options["edit"] is None and missing and sys.stdin.isatty()
+    )
+    if use_editor:
+        _log_in_editor(repo, typ, data)
+        return
+    if missing:
+        raise DataError(t("log.missing", fields=", ".join(missing)), t("log.missing.hint"))
+    label = options["from_file"] if source else "pw log"
+    written = log_record(
+        repo, typ, data, label, source.marks if source and not _option_fields(options) else None
+    )
+    _written(written)
+
+
+def _written(written: Any) -> None:
+    from partywork.i18n import t
+
+    show_warnings(written.warnings)
+    err(t("log.written", id=written.id, path=written.path))
+    out(written.id)
+
+
+def _log_in_editor(repo: Any, typ: str, data: dict) -> None:
+    from partywork.app.editing import draft_path, edit_until_valid
+    from partywork.i18n import lang, t
+    from partywork.model.templates import fill, strip_empty, template_text
+    from partywork.ops.book import complete, log_record
+
+    initial = fill(template_text(repo.root, typ, lang()), typ, data)
+    written: list = []
+
+    def submit(doc: Any, label: str) -> None:
+        fields = complete(repo, typ, strip_empty(doc.data))
+        written.append(log_record(repo, typ, fields, label, doc.marks))
+
+    draft = draft_path(repo.root, typ)
+    hint = t("editor.draft_kept.hint", type=typ, path="{path}")
+    if edit_until_valid(repo.root, draft, initial, submit, hint) and written:
+        _written(written[0])
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    record_id: str = typer.Argument(
+        ..., metavar="ID", help="The record's id (or a unique prefix of it)."
+    ),
+    fmt: str = typer.Option("text", "--format", help="text | yaml | json."),
+) -> None:
+    """Show one record."""
+    from partywork.model.schema import to_json
+    from partywork.ops.book import read_record
+    from partywork.render.record import record_text
+
+    repo = open_repo(ctx.obj)
+    path, _doc, record, problems = read_record(repo, record_id)
+    if fmt == "json":
+        emit_json(to_json(record))
+    elif fmt == "yaml":
+        from partywork.render.textsafe import shown
+
+        sys.stdout.write(shown(path.read_text(encoding="utf-8", errors="surrogateescape")))
+    elif fmt == "text":
+        out(record_text(record, repo.roster))
+    else:
+        raise typer.BadParameter("text | yaml | json", param_hint="--format")
+    for line in problem_lines(problems):
+        err(line)
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    typ: str | None = typer.Option(None, "--type", help="meeting | study | review."),
+    kind: str | None = typer.Option(None, "--kind", help="e.g. committee, group, collective."),
+    period: str | None = typer.Option(
+        None, "--period", help="2026Q3, 2026-07, 2026, A..B, this, last (quarters)."
+    ),
+    member: str | None = typer.Option(None, "--member", help="Records that name this member."),
+    grep: str | None = typer.Option(None, "--grep", help="Records whose text contains this."),
+    fmt: str | None = typer.Option(
+        None, "--format", help="table | json | csv (default: table on a terminal, json when piped)."
+    ),
+) -> None:
+    """Find records."""
+    from partywork.i18n import t
+    from partywork.model.periods import parse as parse_period
+    from partywork.ops.book import list_records
+
+    repo = open_repo(ctx.obj)
+    chosen = (
+        parse_period(period, "quarter", repo.today, repo.settings.year_start_month)
+        if period
+        else None
+    )
+    rows, problems = list_records(repo, typ, kind, chosen, member, grep)
+    for line in problem_lines(problems):
+        err(line)
+    fmt = choose_format(fmt, "table", "table")
+    if fmt == "json":
+        emit_json({"schema": "pw.list/1", "records": [r.as_json() for r in rows]})
+        return
+    header = ["id", "type", "kind", "date", "title", "path", "voided"]
+    if fmt == "csv":
+        emit_csv(header, ([getattr(r, h) for h in header] for r in rows))
+    elif fmt == "table":
+        labels = [
+            t("label.id"),
+            t("label.date"),
+            t("label.kind"),
+            t("label.title"),
+            t("label.voided"),
+        ]
+        emit_table(
+            labels,
+            ([r.id, r.date, t("kind." + r.kind), r.title, "✗" if r.voided else ""] for r in rows),
+        )
+        if not rows:
+            err(t("list.none"))
+    else:
+        raise typer.BadParameter("table | json | csv", param_hint="--format")
+
+
+@app.command()
+def edit(
+    ctx: typer.Context,
+    record_id: str = typer.Argument(..., metavar="ID"),
+    reason: str = typer.Option(
+        ..., "--reason", help="Why the record is changed (required; goes into the history)."
+    ),
+    from_file: str | None = typer.Option(
+        None, "--from", help="The whole corrected record from a file, or - for stdin."
+    ),
+    sets: list[str] | None = typer.Option(
+        None, "--set", help="FIELD=VALUE (repeatable), e.g. --set place=党员活动室."
+    ),
+) -> None:
+    """Amend a record, with a stated reason (one commit)."""
+    from partywork.errors import UsageError
+    from partywork.i18n import t
+    from partywork.ops.book import edit_record
+
+    repo = open_repo(ctx.obj)
+    if not reason.strip():
+        raise UsageError(t("record.no_change"), t("record.no_change.hint"))
+    if from_file is None and not sets:
+        if not sys.stdin.isatty():
+            raise UsageError(t("record.no_change"), t("record.no_change.hint"))
+        _edit_in_editor(repo, record_id, reason)
+        return
+    replacement = _load_source(from_file) if from_file else None
+    written = edit_record(repo, record_id, reason, replacement, list(sets or []))
+    _edited(written, record_id)
+
+
+def _edited(written: Any, record_id: str) -> None:
+    from partywork.i18n import t
+
+    if written is None:
+        err(t("record.no_change"))
+        return
+    show_warnings(written.warnings)
+    err(t("edit.done", id=written.id))
+    out(written.id)
+
+
+def _edit_in_editor(repo: Any, record_id: str, reason: str) -> None:
+    from partywork.app.editing import draft_path, edit_until_valid
+    from partywork.i18n import t
+    from partywork.ops.book import edit_record, read_record
+
+    path, _doc, record, _ = read_record(repo, record_id)
+    results: list = []
+
+    def submit(doc: Any, label: str) -> None:
+        results.append(edit_record(repo, record_id, reason, doc, []))
+
+    hint = t("editor.draft_kept.hint", type="--from", path="{path}")
+    if edit_until_valid(
+        repo.root, draft_path(repo.root, path.stem), path.read_text(encoding="utf-8"), submit, hint
+    ):
+        _edited(results[0], record_id)
+
+
+@app.command()
+def void(
+    ctx: typer.Context,
+    record_id: str = typer.Argument(..., metavar="ID"),
+    reason: str = typer.Option(..., "--reason", help="Why the record is void (required)."),
+) -> None:
+    """Mark a record void: the file stays, it counts nowhere (one commit)."""
+    from partywork.i18n import t
+    from partywork.ops.book import void_record
+
+    repo = open_repo(ctx.obj)
+    written = void_record(repo, record_id, reason)
+    err(t("void.done", id=written.id))
+    out(written.id)
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
+    fmt: str = typer.Option("text", "--format", help="text | json."),
+) -> None:
+    """Validate every file in records/; exit 1 on any error."""
+    from partywork.analysis.check import check_repo
+    from partywork.i18n import t
+
+    repo = open_repo(ctx.obj)
+    result = check_repo(repo)
+    if fmt == "json":
+        emit_json(result.as_json())
+    else:
+        for line in problem_lines(result.problems):
+            out(line)
+        if result.problems:
+            err(
+                t(
+                    "check.summary",
+                    files=result.files,
+                    errors=result.count("error"),
+                    warnings=result.count("warning"),
+                )
+            )
+        else:
+            err(t("check.ok", files=result.files))
+    if result.failed(strict):
+        raise typer.Exit(1)

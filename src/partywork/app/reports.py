@@ -1,0 +1,237 @@
+"""pw report … and pw action …"""
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from partywork.app.common import choose_format, emit_json, emit_table, err, open_repo, out
+from partywork.app.main import app
+
+if TYPE_CHECKING:
+    from partywork.storage.memo import ReportMemo
+
+report_app = typer.Typer(
+    help="The compliance report of a month, quarter or year.", no_args_is_help=True
+)
+action_app = typer.Typer(
+    help="Rectification and follow-up items (整改事项): list, done, drop.", no_args_is_help=True
+)
+app.add_typer(report_app, name="report")
+app.add_typer(action_app, name="action")
+
+FORMATS = ("table", "md", "json", "csv", "html")
+
+
+def _report(
+    ctx: typer.Context, unit: str, period: str | None, fmt: str | None, output: Path | None
+) -> None:
+    from partywork.i18n import t
+    from partywork.storage.fsutil import write_atomic
+
+    fmt = fmt or (
+        "md"
+        if output and output.suffix == ".md"
+        else "html"
+        if output and output.suffix == ".html"
+        else choose_format(None, "table", "json")
+    )
+    if fmt not in FORMATS:
+        raise typer.BadParameter(" | ".join(FORMATS), param_hint="--format")
+    if len(ctx.obj.repos) > 1:
+        _fleet(ctx, unit, period, fmt, output)
+        return
+    memo = _memo(ctx, unit, period, fmt) if fmt != "table" else None
+    data = memo.lookup() if memo else None
+    if data is None:
+        state = memo.capture() if memo else None
+        made = _make(ctx, unit, period, fmt, output)
+        if made is None:
+            return
+        data, keep = made[0].encode("utf-8"), made[1]
+        if memo and state and keep:
+            memo.store(state, data)
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        return
+    write_atomic(output, data, label=str(output))
+    err(t("report.written", path=output))
+
+
+def _make(
+    ctx: typer.Context, unit: str, period: str | None, fmt: str, output: Path | None
+) -> tuple[str, bool] | None:
+    """The report's text and whether it may be kept (not when signatures are checked: the allowed
+    signers live outside the repository); None once a table has gone to the terminal."""
+    from partywork.analysis.reporting import build_report
+
+    repo = open_repo(ctx.obj)
+    report = build_report(repo, unit, period)
+    if fmt == "table" and output is None:
+        from partywork.render.report_text import rich_table
+
+        rich_table(report)
+        return None
+    return _render(report, "md" if fmt == "table" else fmt), repo.settings.signing != "require"
+
+
+def _memo(ctx: typer.Context, unit: str, period: str | None, fmt: str) -> "ReportMemo":
+    """The kept copy of this very report (memo.py), when the repository has not changed since."""
+    from partywork.storage.git.gitio import Git
+    from partywork.storage.memo import ReportMemo
+    from partywork.storage.repo import find_root
+
+    state = ctx.obj
+    request = {
+        "unit": unit,
+        "period": period or "",
+        "format": fmt,
+        "lang": state.lang or "",
+        "today": state.today.isoformat(),
+    }
+    return ReportMemo(Git.at(find_root(state.repo_option), state.prefetched), request)
+
+
+def _fleet(
+    ctx: typer.Context, unit: str, period: str | None, fmt: str, output: Path | None
+) -> None:
+    from partywork.analysis.fleet import build_fleet
+    from partywork.app.common import open_repos
+    from partywork.i18n import t
+    from partywork.render import report_fleet
+    from partywork.storage.fsutil import write_atomic
+
+    fleet = build_fleet(open_repos(ctx.obj), unit, period)
+    if fmt == "table" and output is None:
+        report_fleet.rich_tables(fleet)
+        return
+    from partywork.render.textsafe import shown
+
+    text = shown(report_fleet.render(fleet, "md" if fmt == "table" else fmt))
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_atomic(output, text.encode("utf-8"), label=str(output))
+    err(t("report.written", path=output))
+
+
+def _render(report: dict, fmt: str) -> str:
+    import json
+
+    from partywork.render import report_html, report_text
+    from partywork.render.textsafe import shown
+
+    # shown() over the whole text, kept (memo.py) and written to -o FILE as printed: a report is
+    # read on a terminal as often as in a file, and shown() leaves JSON meaning the same
+    if fmt == "json":
+        return shown(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    if fmt == "csv":
+        return shown(report_text.csv_text(report))
+    if fmt == "html":
+        return shown(report_html.html(report))
+    return shown(report_text.markdown(report))
+
+
+def _make_report(unit: str) -> Callable[..., None]:
+    def command(
+        ctx: typer.Context,
+        period: str | None = typer.Argument(
+            None, help="2026Q3, 2026-Q3, Q3, 2026-07, 2026, A..B, this, last (default: this)."
+        ),
+        fmt: str | None = typer.Option(
+            None,
+            "--format",
+            help="table | md | json | csv | html (default: table on a terminal, json when piped).",
+        ),
+        output: Path | None = typer.Option(
+            None, "-o", "--output", help="Write to this file instead of stdout."
+        ),
+    ) -> None:
+        _report(ctx, unit, period, fmt, output)
+
+    command.__doc__ = f"The compliance report of a {unit} (SPEC §8)."
+    return command
+
+
+for _unit in ("month", "quarter", "year"):
+    report_app.command(_unit)(_make_report(_unit))
+
+
+@action_app.command("list")
+def action_list(
+    ctx: typer.Context,
+    status: str | None = typer.Option(None, "--status", help="open | overdue | done | dropped."),
+    owner: str | None = typer.Option(None, "--owner", help="Only this owner's items."),
+    fmt: str | None = typer.Option(None, "--format", help="table | json."),
+) -> None:
+    """List rectification and follow-up items, with overdue ones marked."""
+    from partywork.i18n import t
+    from partywork.ops.actions import list_actions
+
+    if status not in (None, "open", "overdue", "done", "dropped"):
+        raise typer.BadParameter("open | overdue | done | dropped", param_hint="--status")
+    repo = open_repo(ctx.obj)
+    rows = list_actions(repo, status, owner)
+    if choose_format(fmt, "table", "table") == "json":
+        emit_json({"schema": "pw.actions/1", "actions": rows})
+        return
+    header = [
+        t("label.id"),
+        t("label.actions"),
+        t("label.owner"),
+        t("label.due"),
+        t("label.progress"),
+    ]
+    emit_table(
+        header,
+        (
+            [
+                r["id"],
+                r["task"],
+                r["owner"],
+                r["due"],
+                t("action." + r["status"])
+                + (f"（{t('report.overdue_label')}）" if r["overdue"] else ""),
+            ]
+            for r in rows
+        ),
+    )
+
+
+@action_app.command("done")
+def action_done(
+    ctx: typer.Context,
+    action_id: str = typer.Argument(
+        ..., metavar="ACTION_ID", help="<record id>#<n>, e.g. 2026-07-03-committee-7k2m#1."
+    ),
+    evidence: str = typer.Option(..., "--evidence", help="What shows it is done (required)."),
+    on: str | None = typer.Option(None, "--on", help="Day it was done (default: today)."),
+) -> None:
+    """Mark an item done, with its evidence (one commit)."""
+    from partywork.app.roster import _date
+    from partywork.i18n import t
+    from partywork.ops.actions import mark_done
+
+    repo = open_repo(ctx.obj)
+    written = mark_done(repo, action_id, evidence, _date(on, "--on"))
+    err(t("action.marked_done", id=written.id))
+    out(written.id)
+
+
+@action_app.command("drop")
+def action_drop(
+    ctx: typer.Context,
+    action_id: str = typer.Argument(..., metavar="ACTION_ID"),
+    reason: str = typer.Option(..., "--reason", help="Why the item is dropped (required)."),
+) -> None:
+    """Drop an item; it keeps its place and id (one commit)."""
+    from partywork.i18n import t
+    from partywork.ops.actions import drop
+
+    repo = open_repo(ctx.obj)
+    written = drop(repo, action_id, reason)
+    err(t("action.dropped_msg", id=written.id))
+    out(written.id)

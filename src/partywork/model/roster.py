@@ -1,0 +1,247 @@
+"""records/members.yaml: the roster and party groups, versioned by date (SPEC §4).
+
+Every question is asked "on a date": who was expected at the meeting of 2026-05-12 depends on who
+had joined, not left, and held which role then, never on today's roster.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from partywork.i18n import t
+from partywork.model.fields import Checker, suggest
+from partywork.model.problems import Problem
+from partywork.render.textsafe import clean_name, name_fault
+from partywork.storage.yamlio import Document
+
+STATUSES = ("full", "probationary")
+ROLES = ("secretary", "deputy", "committee", "group-leader")
+COMMITTEE_ROLES = ("secretary", "deputy", "committee")
+GROUP_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
+MEMBER_KEYS = (
+    "name",
+    "status",
+    "full_since",
+    "group",
+    "joined",
+    "left",
+    "voting",
+    "email",
+    "roles",
+)
+
+
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
+class Role:
+    role: str
+    start: dt.date | None
+    end: dt.date | None = None
+
+    def held_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
+class Member:
+    name: str
+    status: str = "full"
+    full_since: dt.date | None = None
+    group: str | None = None
+    joined: dt.date | None = None
+    left: dt.date | None = None
+    voting: bool = True
+    email: str | None = None
+    roles: list[Role] = field(default_factory=list)
+
+    def active_on(self, day: dt.date) -> bool:
+        return (self.joined is None or self.joined <= day) and (
+            self.left is None or day <= self.left
+        )
+
+    def roles_on(self, day: dt.date) -> list[str]:
+        return [r.role for r in self.roles if r.held_on(day)]
+
+    def full_on(self, day: dt.date) -> bool:
+        if self.full_since is not None:
+            return day >= self.full_since
+        return self.status == "full"
+
+    def votes_on(self, day: dt.date) -> bool:
+        return self.voting and self.full_on(day)
+
+    def leads_on(self, day: dt.date) -> bool:
+        return any(role in COMMITTEE_ROLES for role in self.roles_on(day))
+
+    def as_mapping(self) -> dict:
+        out: dict[str, Any] = {"name": self.name, "status": self.status}
+        if self.full_since:
+            out["full_since"] = self.full_since
+        out.update(group=self.group, joined=self.joined, left=self.left, voting=self.voting)
+        if self.email:
+            out["email"] = self.email
+        out["roles"] = [{"role": r.role, "from": r.start, "to": r.end} for r in self.roles]
+        return out
+
+
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
+class Group:
+    id: str
+    name: str
+    leader: str | None = None
+
+    def as_mapping(self) -> dict:
+        return {"id": self.id, "name": self.name, "leader": self.leader}
+
+
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
+class Roster:
+    groups: dict[str, Group] = field(default_factory=dict)
+    members: dict[str, Member] = field(default_factory=dict)
+
+    def active(self, day: dt.date) -> list[Member]:
+        return [m for m in self.members.values() if m.active_on(day)]
+
+    def committee(self, day: dt.date) -> list[Member]:
+        return [m for m in self.active(day) if m.leads_on(day)]
+
+    def group_members(self, group: str, day: dt.date) -> list[Member]:
+        return [m for m in self.active(day) if m.group == group]
+
+    def suggest(self, name: str) -> str | None:
+        return suggest(name, self.members)
+
+    def as_mapping(self) -> dict:
+        return {
+            "groups": [g.as_mapping() for g in self.groups.values()],
+            "members": [m.as_mapping() for m in self.members.values()],
+        }
+
+
+def parse(doc: Document, file: str) -> tuple[Roster, list[Problem]]:
+    check = Checker(doc, file)
+    check.unknown_keys(doc.data, ("groups", "members"))
+    roster = Roster()
+    for i, item in enumerate(check.sequence(doc.data.get("groups"), ("groups",)) or []):
+        group = _group(check, item, ("groups", i))
+        if group is None:
+            continue
+        if group.id in roster.groups:
+            check.add(
+                ("groups", i, "id"), "DUPLICATE-GROUP", t("roster.duplicate_group", group=group.id)
+            )
+        roster.groups[group.id] = group
+    for i, item in enumerate(check.sequence(doc.data.get("members"), ("members",)) or []):
+        member = _member(check, item, ("members", i), roster)
+        if member is None:
+            continue
+        if member.name in roster.members:
+            check.add(
+                ("members", i, "name"),
+                "DUPLICATE-MEMBER",
+                t("roster.duplicate_member", name=member.name),
+                t("roster.duplicate_member.hint"),
+            )
+        roster.members.setdefault(member.name, member)
+    for i, group in enumerate(roster.groups.values()):
+        if group.leader and group.leader not in roster.members:
+            check.add(
+                ("groups", i, "leader"),
+                "UNKNOWN-MEMBER",
+                t("roster.group_leader", group=group.id, name=group.leader),
+            )
+    return roster, check.problems
+
+
+def _group(check: Checker, item: Any, path: tuple) -> Group | None:
+    mapping = check.mapping(item, path)
+    if mapping is None:
+        return None
+    check.unknown_keys(mapping, ("id", "name", "leader"), path)
+    check.require(mapping, ("id", "name"), path)
+    group_id = check.text(mapping.get("id"), path + ("id",))
+    if group_id is None:
+        return None
+    if not GROUP_ID.match(group_id):
+        check.add(path + ("id",), "BAD-VALUE", t("group.bad_id", id=group_id))
+    name = check.text(mapping.get("name"), path + ("name",))
+    if name is not None:
+        _check_name(check, name, path + ("name",))
+    return Group(group_id, name or group_id, check.text(mapping.get("leader"), path + ("leader",)))
+
+
+def _check_name(check: Checker, name: str, path: tuple) -> None:
+    """The rules pw member add applies, for a hand-edited roster: a name that is empty, holds an
+    invisible or separating character, or is not in its one (NFKC) spelling could never be matched
+    by what a recorder types."""
+    from partywork.storage.yamlio import forbidden_character
+
+    if not name.strip() or forbidden_character(name):
+        return  # already reported as empty or as holding a control character
+    cleaned = clean_name(name)
+    fault = name_fault(cleaned)
+    if fault:
+        key, char = fault
+        check.add(path, "BAD-NAME", t(key, name=name, char=char), t("name.hint"))
+    elif cleaned != name.strip():
+        check.add(
+            path,
+            "BAD-NAME",
+            t("name.not_normal", name=name, normal=cleaned),
+            t("name.not_normal.hint", normal=cleaned),
+        )
+
+
+def _member(check: Checker, item: Any, path: tuple, roster: Roster) -> Member | None:
+    mapping = check.mapping(item, path)
+    if mapping is None:
+        return None
+    check.unknown_keys(mapping, MEMBER_KEYS, path)
+    check.require(mapping, ("name",), path)
+    name = check.text(mapping.get("name"), path + ("name",), required=True)
+    if not name:
+        return None
+    _check_name(check, name, path + ("name",))
+    member = Member(
+        name=name.strip(),
+        status=check.choice(mapping.get("status"), path + ("status",), STATUSES) or "full",
+        full_since=check.date(mapping.get("full_since"), path + ("full_since",)),
+        group=check.text(mapping.get("group"), path + ("group",)),
+        joined=check.date(mapping.get("joined"), path + ("joined",)),
+        left=check.date(mapping.get("left"), path + ("left",)),
+        voting=check.boolean(mapping.get("voting"), path + ("voting",), True),
+        email=check.text(mapping.get("email"), path + ("email",)),
+    )
+    if member.group and member.group not in roster.groups:
+        check.add(
+            path + ("group",),
+            "UNKNOWN-GROUP",
+            t("schema.unknown_group", group=member.group),
+            t("schema.unknown_group.hint", groups=", ".join(roster.groups) or "—"),
+        )
+    if member.joined and member.left and member.left < member.joined:
+        check.add(path + ("left",), "BAD-DATE", t("roster.left_before_joined", name=name))
+    member.roles = _roles(check, mapping.get("roles"), path + ("roles",), name)
+    return member
+
+
+def _roles(check: Checker, value: Any, path: tuple, name: str) -> list[Role]:
+    roles = []
+    for i, item in enumerate(check.sequence(value, path) or []):
+        where = path + (i,)
+        mapping = check.mapping(item, where)
+        if mapping is None:
+            continue
+        check.unknown_keys(mapping, ("role", "from", "to"), where)
+        role = check.choice(mapping.get("role"), where + ("role",), ROLES)
+        if role is None:
+            check.require(mapping, ("role",), where)
+            continue
+        start = check.date(mapping.get("from"), where + ("from",))
+        end = check.date(mapping.get("to"), where + ("to",))
+        if start and end and end < start:
+            check.add(where + ("to",), "BAD-DATE", t("roster.role_dates", name=name, role=role))
+        roles.append(Role(role, start, end))
+    return roles

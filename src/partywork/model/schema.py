@@ -1,0 +1,685 @@
+"""The record schema of SPEC §5: typing each field, then the rules that need the roster on the
+record's date. `validate` always returns its best-effort typed record with the problems, so a
+record with a misspelt name can still be shown, voided or fixed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from partywork.i18n import t
+from partywork.model.fields import Checker, label, parse_date, parse_number
+from partywork.model.problems import Problem
+from partywork.model.roster import Roster
+from partywork.storage.yamlio import Document
+
+MEETING_KINDS = ("general", "committee", "group", "lecture", "theme-day", "other")
+STUDY_KINDS = ("collective", "seminar", "first-topic", "online", "training", "self")
+REVIEW_KINDS = ("org-life", "special")
+KINDS = {"meeting": MEETING_KINDS, "study": STUDY_KINDS, "review": REVIEW_KINDS}
+TYPE_OF_KIND = {kind: typ for typ, kinds in KINDS.items() for kind in kinds}
+MODES = ("offline", "online", "hybrid")
+ACTIVITIES = ("集中学习", "组织生活", "民主议事", "志愿服务")
+ACTION_STATUSES = ("open", "done", "dropped")
+
+ID_PATTERN = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z]+(?:-[a-z]+)*)-([a-z0-9]{4})$")
+
+# The order pw writes keys in.
+ORDER = (
+    "schema",
+    "id",
+    "type",
+    "kind",
+    "title",
+    "date",
+    "start",
+    "end",
+    "place",
+    "mode",
+    "host",
+    "recorder",
+    "group",
+    "lecturer",
+    "leader",
+    "attendees",
+    "absent",
+    "observers",
+    "topics",
+    "materials",
+    "activities",
+    "hours",
+    "hours_by_member",
+    "minutes",
+    "exchange",
+    "self_reviews",
+    "criticisms",
+    "upper_attendee",
+    "decisions",
+    "actions",
+    "late_reason",
+    "voided",
+)
+COMMON = (
+    "schema",
+    "id",
+    "type",
+    "kind",
+    "title",
+    "date",
+    "start",
+    "end",
+    "place",
+    "mode",
+    "host",
+    "recorder",
+    "attendees",
+    "absent",
+    "observers",
+    "topics",
+    "minutes",
+    "decisions",
+    "actions",
+    "late_reason",
+    "voided",
+)
+EXTRA_BY_KIND = {
+    "group": ("group",),
+    "lecture": ("lecturer", "hours"),
+    "theme-day": ("activities",),
+}
+EXTRA_BY_TYPE = {
+    "study": ("materials", "leader", "hours", "hours_by_member", "exchange"),
+    "review": ("self_reviews", "criticisms", "upper_attendee"),
+}
+REQUIRED = (
+    "schema",
+    "id",
+    "type",
+    "kind",
+    "title",
+    "date",
+    "place",
+    "host",
+    "recorder",
+    "attendees",
+)
+REQUIRED_BY_TYPE = {
+    "meeting": ("topics", "minutes"),
+    "review": ("topics", "minutes"),
+    "study": ("materials", "hours"),
+}
+REQUIRED_BY_KIND = {"group": ("group",), "lecture": ("lecturer",)}
+# 学时 per record (DOMAIN.md §3.2: 1 hour = 1 学时, half a day 4, a day 8). A session lasts at
+# most a day; a training course (培训班) or an online course may run for weeks, so they get more
+# room. Past these a number is a typing accident (or 99999999999999999999), not a record.
+MAX_HOURS = 24
+MAX_HOURS_COURSE = 400
+COURSE_KINDS = ("training", "online")
+
+
+def allowed_fields(typ: str | None, kind: str | None) -> tuple[str, ...]:
+    extra = EXTRA_BY_TYPE.get(typ or "", ()) + EXTRA_BY_KIND.get(kind or "", ())
+    return tuple(f for f in ORDER if f in COMMON or f in extra)
+
+
+def required_fields(typ: str | None, kind: str | None) -> tuple[str, ...]:
+    return REQUIRED + REQUIRED_BY_TYPE.get(typ or "", ()) + REQUIRED_BY_KIND.get(kind or "", ())
+
+
+def record_path(record_id: str) -> str:
+    return f"records/{record_id[:4]}/{record_id}.yaml"
+
+
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
+class Context:
+    """What validation needs besides the file: the roster, today, and where the file lies."""
+
+    roster: Roster
+    today: dt.date
+    stem: str | None = None
+    folder: str | None = None
+
+
+def validate(doc: Document, file: str, ctx: Context) -> tuple[dict, list[Problem]]:
+    check = Checker(doc, file)
+    data = doc.data
+    typ = check.choice(data.get("type"), ("type",), KINDS)
+    kind = _kind(check, data.get("kind"), typ)
+    check.unknown_keys(data, allowed_fields(typ, kind) if typ and kind else ORDER)
+    check.require(data, [f for f in required_fields(typ, kind) if f != "mode"])
+    record = _typed(check, data, typ, kind)
+    if data.get("schema") is not None and record.get("schema") not in (1, None):
+        check.add(
+            ("schema",),
+            "BAD-VALUE",
+            t("schema.bad_schema", value=data["schema"]),
+            t("schema.bad_schema.hint"),
+        )
+    _check_id(check, record, ctx)
+    _check_dates(check, record, ctx.today)
+    _check_hours(check, record)
+    if isinstance(record.get("date"), dt.date):
+        _check_people(check, record, ctx.roster)
+    _check_actions(check, record)
+    return {k: record[k] for k in ORDER if k in record}, check.problems
+
+
+def _check_hours(check: Checker, record: dict) -> None:
+    limit = MAX_HOURS_COURSE if record.get("kind") in COURSE_KINDS else MAX_HOURS
+    found: list[tuple[tuple[str, ...], Any]] = [(("hours",), record.get("hours"))]
+    if isinstance(record.get("hours_by_member"), dict):
+        found += [(("hours_by_member", name), v) for name, v in record["hours_by_member"].items()]
+    for path, value in found:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > limit:
+            check.add(
+                path,
+                "BAD-NUMBER",
+                t(
+                    "schema.hours_range",
+                    field=field_label(path),
+                    value=value,
+                    limit=limit,
+                    kind=t("kind." + str(record.get("kind"))),
+                ),
+                t("schema.hours_range.hint", training=MAX_HOURS_COURSE),
+            )
+
+
+def typed(data: dict) -> dict:
+    """The record's dates, numbers and flags typed, nothing checked: what reports read. A file
+    that would not pass `pw check` is typed as far as it goes; check is where it gets reported."""
+    record = dict(data)
+    record["date"] = parse_date(str(data.get("date")))
+    if "hours" in data:
+        record["hours"] = parse_number(data["hours"])
+    if isinstance(data.get("hours_by_member"), dict):
+        record["hours_by_member"] = {k: parse_number(v) for k, v in data["hours_by_member"].items()}
+    record["absent"] = [
+        dict(a, excused=a.get("excused") not in ("false", "False", "FALSE", False))
+        for a in data.get("absent") or []
+        if isinstance(a, dict)
+    ]
+    record["decisions"] = [
+        dict(d, vote={k: parse_number(v) or 0 for k, v in d["vote"].items()})
+        if isinstance(d, dict) and isinstance(d.get("vote"), dict)
+        else d
+        for d in data.get("decisions") or []
+    ]
+    record["actions"] = [
+        dict(
+            a,
+            due=parse_date(str(a.get("due"))) or a.get("due"),
+            done_on=parse_date(str(a.get("done_on"))) if a.get("done_on") else None,
+            status=a.get("status") or "open",
+        )
+        for a in data.get("actions") or []
+        if isinstance(a, dict)
+    ]
+    return record
+
+
+def _kind(check: Checker, value: Any, typ: str | None) -> str | None:
+    if value is None or typ is None:
+        return check.text(value, ("kind",))
+    if value not in KINDS[typ]:
+        check.add(
+            ("kind",),
+            "BAD-VALUE",
+            t("schema.kind_for_type", type=typ, kind=value),
+            t("schema.bad_choice.hint", choices=", ".join(KINDS[typ])),
+        )
+        return None
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# typing
+
+
+def _typed(check: Checker, data: dict, typ: str | None, kind: str | None) -> dict:
+    record: dict[str, Any] = {}
+    for key, value in data.items():
+        convert = _CONVERTERS.get(key)
+        record[key] = convert(check, value, (key,)) if convert else value
+        if record[key] is None and value is not None:
+            record[key] = value  # keep what was written; the problem is reported
+    record["type"], record["kind"] = typ or data.get("type"), kind or data.get("kind")
+    record.setdefault("mode", "offline")
+    for key in ("topics", "attendees", "materials"):
+        if (
+            isinstance(record.get(key), list)
+            and not record[key]
+            and key in required_fields(typ, kind)
+        ):
+            check.add((key,), "EMPTY-LIST", t("schema.empty_list", field=key))
+    for key in ("title", "place", "minutes", "host", "recorder"):
+        if isinstance(record.get(key), str) and not record[key].strip():
+            check.add((key,), "EMPTY-FIELD", t("schema.empty_text", field=key))
+    return record
+
+
+def _text(check: Checker, value: Any, path: tuple) -> Any:
+    return check.text(value, path)
+
+
+def _names(check: Checker, value: Any, path: tuple) -> Any:
+    names = check.texts(value, path)
+    return [n.strip() for n in names] if names is not None else None
+
+
+def _records_of(
+    keys: tuple[str, ...], required: tuple[str, ...], fields: dict[str, Callable]
+) -> Callable:
+    """A converter for a list of small mappings (absent, observers, actions, …)."""
+
+    def convert(check: Checker, value: Any, path: tuple) -> list | None:
+        items = check.sequence(value, path)
+        if items is None:
+            return None
+        out = []
+        for i, item in enumerate(items):
+            where = path + (i,)
+            mapping = check.mapping(item, where)
+            if mapping is None:
+                continue
+            check.unknown_keys(mapping, keys, where)
+            check.require(mapping, required, where)
+            typed = {}
+            for key in keys:
+                if (
+                    key in mapping
+                    or key in fields
+                    and getattr(fields[key], "default", None) is not None
+                ):
+                    raw = mapping.get(key)
+                    typed[key] = fields[key](check, raw, where + (key,)) if key in fields else raw
+                    if typed[key] is None and raw is not None:
+                        typed[key] = raw
+            out.append(typed)
+        return out
+
+    return convert
+
+
+def _date(check: Checker, value: Any, path: tuple) -> Any:
+    return check.date(value, path)
+
+
+def _excused(check: Checker, value: Any, path: tuple) -> bool:
+    return check.boolean(value, path, True)
+
+
+_excused.default = True  # type: ignore[attr-defined]
+
+
+def _action_status(check: Checker, value: Any, path: tuple) -> Any:
+    return check.choice(value, path, ACTION_STATUSES) if value is not None else "open"
+
+
+_action_status.default = "open"  # type: ignore[attr-defined]
+
+
+def _vote(check: Checker, value: Any, path: tuple) -> Any:
+    mapping = check.mapping(value, path)
+    if mapping is None:
+        return None
+    check.unknown_keys(mapping, ("for", "against", "abstain"), path)
+    return {
+        k: check.integer(mapping.get(k), path + (k,)) or 0 for k in ("for", "against", "abstain")
+    }
+
+
+def _lecturer(check: Checker, value: Any, path: tuple) -> Any:
+    """A member's name, or {name, org} for a guest lecturer."""
+    return _org_person(check, value, path) if isinstance(value, dict) else check.text(value, path)
+
+
+def _hours_by_member(check: Checker, value: Any, path: tuple) -> Any:
+    mapping = check.mapping(value, path)
+    if mapping is None:
+        return None
+    return {name: check.number(hours, path + (name,)) for name, hours in mapping.items()}
+
+
+def _activities(check: Checker, value: Any, path: tuple) -> Any:
+    items = check.texts(value, path)
+    for i, item in enumerate(items or []):
+        check.choice(item, path + (i,), ACTIVITIES)
+    return items
+
+
+def _org_person(check: Checker, value: Any, path: tuple) -> Any:
+    mapping = check.mapping(value, path)
+    if mapping is None:
+        return None
+    check.unknown_keys(mapping, ("name", "org"), path)
+    check.require(mapping, ("name",), path)
+    return {
+        "name": check.text(mapping.get("name"), path + ("name",)),
+        "org": check.text(mapping.get("org"), path + ("org",)),
+    }
+
+
+def _schema_version(check: Checker, value: Any, path: tuple) -> Any:
+    return check.integer(value, path)
+
+
+def _mode(check: Checker, value: Any, path: tuple) -> Any:
+    return check.choice(value, path, MODES)
+
+
+_CONVERTERS: dict[str, Callable] = {
+    "schema": _schema_version,
+    "id": _text,
+    "title": _text,
+    "place": _text,
+    "host": _text,
+    "recorder": _text,
+    "minutes": _text,
+    "late_reason": _text,
+    "leader": _text,
+    "exchange": _text,
+    "group": _text,
+    "date": _date,
+    "start": lambda c, v, p: c.time(v, p),
+    "end": lambda c, v, p: c.time(v, p),
+    "mode": _mode,
+    "attendees": _names,
+    "topics": _names,
+    "materials": _names,
+    "activities": _activities,
+    "hours": lambda c, v, p: c.number(v, p),
+    "hours_by_member": _hours_by_member,
+    "lecturer": _lecturer,
+    "upper_attendee": _org_person,
+    "absent": _records_of(
+        ("name", "reason", "excused"),
+        ("name",),
+        {"name": _text, "reason": _text, "excused": _excused},
+    ),
+    "observers": _records_of(("name", "role"), ("name",), {"name": _text, "role": _text}),
+    "decisions": _records_of(("text", "vote"), ("text",), {"text": _text, "vote": _vote}),
+    "actions": _records_of(
+        ("task", "owner", "due", "status", "done_on", "evidence", "reason"),
+        ("task", "owner", "due"),
+        {
+            "task": _text,
+            "owner": _text,
+            "due": _date,
+            "status": _action_status,
+            "done_on": _date,
+            "evidence": _text,
+            "reason": _text,
+        },
+    ),
+    "self_reviews": _records_of(
+        ("member", "problems", "measures"),
+        ("member",),
+        {"member": _text, "problems": _names, "measures": _names},
+    ),
+    "criticisms": _records_of(
+        ("from", "to", "content"),
+        ("from", "to", "content"),
+        {"from": _text, "to": _text, "content": _text},
+    ),
+    "voided": lambda c, v, p: _voided(c, v, p),
+}
+
+
+def _voided(check: Checker, value: Any, path: tuple) -> Any:
+    mapping = check.mapping(value, path)
+    if mapping is None:
+        return None
+    check.unknown_keys(mapping, ("on", "reason"), path)
+    if mapping.get("on") is None or not mapping.get("reason"):
+        check.add(path, "MISSING-FIELD", t("schema.voided_reason"))
+    return {
+        "on": check.date(mapping.get("on"), path + ("on",)),
+        "reason": check.text(mapping.get("reason"), path + ("reason",)),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# rules
+
+
+def _check_id(check: Checker, record: dict, ctx: Context) -> None:
+    record_id = record.get("id")
+    if not isinstance(record_id, str):
+        return
+    match = ID_PATTERN.match(record_id)
+    if not match:
+        check.add(("id",), "BAD-ID", t("schema.bad_id", id=record_id), t("schema.bad_id.hint"))
+        return
+    day, kind = match.group(1), match.group(2)
+    date = record.get("date")
+    if (isinstance(date, dt.date) and date.isoformat() != day) or (
+        record.get("kind") and kind != record["kind"]
+    ):
+        check.add(
+            ("id",), "ID-MISMATCH", t("schema.id_date", id=record_id), t("record.id_changed.hint")
+        )
+    if ctx.stem is not None and ctx.stem != record_id:
+        check.add(
+            ("id",),
+            "ID-MISMATCH",
+            t("schema.id_mismatch", id=record_id, stem=ctx.stem),
+            t("schema.id_mismatch.hint"),
+        )
+    if ctx.folder is not None and ctx.folder != day[:4]:
+        check.add(
+            ("id",),
+            "WRONG-FOLDER",
+            t("schema.wrong_folder", year=day[:4]),
+            t("schema.wrong_folder.hint", year=day[:4]),
+        )
+
+
+def _check_dates(check: Checker, record: dict, today: dt.date) -> None:
+    date = record.get("date")
+    if isinstance(date, dt.date) and date > today:
+        check.add(
+            ("date",),
+            "FUTURE-DATE",
+            t("schema.future_date", date=date, today=today),
+            t("schema.future_date.hint"),
+        )
+    start, end = record.get("start"), record.get("end")
+    if (
+        isinstance(start, str)
+        and isinstance(end, str)
+        and ":" in start
+        and ":" in end
+        and end <= start
+    ):
+        check.add(
+            ("end",),
+            "BAD-TIME",
+            t("schema.end_before_start", start=start, end=end),
+            t("schema.end_before_start.hint"),
+        )
+
+
+def _named(record: dict) -> list[tuple[tuple, str]]:
+    """Every (path, name) in the record that must be a member of the roster."""
+    found: list[tuple[tuple, str]] = []
+    for key in ("host", "recorder", "leader"):
+        if isinstance(record.get(key), str):
+            found.append(((key,), record[key]))
+    if isinstance(record.get("lecturer"), str):
+        found.append((("lecturer",), record["lecturer"]))
+    for i, name in enumerate(_list(record, "attendees")):
+        found.append((("attendees", i), name))
+    for key, field in (
+        ("absent", "name"),
+        ("self_reviews", "member"),
+        ("actions", "owner"),
+        ("criticisms", "from"),
+        ("criticisms", "to"),
+    ):
+        for i, item in enumerate(_list(record, key)):
+            if isinstance(item, dict) and isinstance(item.get(field), str):
+                found.append(((key, i, field), item[field]))
+    for name in (
+        (record.get("hours_by_member") or {})
+        if isinstance(record.get("hours_by_member"), dict)
+        else ()
+    ):
+        found.append((("hours_by_member", name), name))
+    return found
+
+
+def _list(record: dict, key: str) -> list:
+    value = record.get(key)
+    return value if isinstance(value, list) else []
+
+
+def _check_people(check: Checker, record: dict, roster: Roster) -> None:
+    day = record["date"]
+    for path, name in _named(record):
+        member = roster.members.get(name)
+        if member is None:
+            near = roster.suggest(name)
+            hint = (
+                t("schema.unknown_member.hint", suggestion=near)
+                if near
+                else t("schema.unknown_member.hint_none")
+            )
+            check.add(path, "UNKNOWN-MEMBER", t("schema.unknown_member", name=name), hint)
+        elif not member.active_on(day):
+            check.add(
+                path,
+                "INACTIVE-MEMBER",
+                t(
+                    "schema.inactive_member",
+                    name=name,
+                    date=day,
+                    joined=member.joined or "—",
+                    left=member.left or "—",
+                ),
+                t("schema.inactive_member.hint"),
+            )
+    attendees = [n for n in _list(record, "attendees") if isinstance(n, str)]
+    absent = [a.get("name") for a in _list(record, "absent") if isinstance(a, dict)]
+    _check_duplicates(check, "attendees", attendees)
+    _check_duplicates(check, "absent", absent)
+    for i, name in enumerate(attendees):
+        if name in absent:
+            check.add(
+                ("attendees", i),
+                "ATTENDEE-ABSENT",
+                t("schema.attendee_absent", name=name),
+                t("schema.attendee_absent.hint"),
+            )
+    for key, message in (("host", "schema.host_absent"), ("recorder", "schema.recorder_absent")):
+        person = record.get(key)
+        if isinstance(person, str) and attendees and person not in attendees:
+            check.add((key,), "NOT-PRESENT", t(message, name=person), t("schema.host_absent.hint"))
+    _check_group(check, record, roster)
+    _check_expected(check, record, roster, attendees, absent)
+
+
+def _check_duplicates(check: Checker, key: str, names: list) -> None:
+    seen: set = set()
+    for i, name in enumerate(names):
+        if name in seen:
+            check.add((key, i), "DUPLICATE-NAME", t("schema.duplicate_name", name=name, field=key))
+        seen.add(name)
+
+
+def _check_group(check: Checker, record: dict, roster: Roster) -> None:
+    group = record.get("group")
+    if isinstance(group, str) and group not in roster.groups:
+        check.add(
+            ("group",),
+            "UNKNOWN-GROUP",
+            t("schema.unknown_group", group=group),
+            t("schema.unknown_group.hint", groups=", ".join(roster.groups) or "—"),
+        )
+
+
+def expected_names(record: dict, roster: Roster) -> list[str] | None:
+    """Who was expected (应到) on the record's date; None where the kind has no expected list."""
+    day, kind = record.get("date"), record.get("kind")
+    if not isinstance(day, dt.date) or record.get("type") == "study":
+        return None
+    if kind == "committee":
+        members = roster.committee(day)
+    elif kind == "group":
+        members = roster.group_members(record.get("group") or "", day)
+    else:
+        members = roster.active(day)
+    return [m.name for m in members]
+
+
+def _check_expected(
+    check: Checker, record: dict, roster: Roster, attendees: list, absent: list
+) -> None:
+    expected = expected_names(record, roster)
+    if expected is None:
+        return
+    for name in expected:
+        if name not in attendees and name not in absent:
+            check.warn(
+                ("attendees",),
+                "NOT-LISTED",
+                t("schema.not_listed", name=name),
+                t("schema.not_listed.hint"),
+            )
+    for i, name in enumerate(attendees):
+        if name in roster.members and name not in expected:
+            check.warn(
+                ("attendees", i),
+                "NOT-EXPECTED",
+                t("schema.not_expected", name=name),
+                t("schema.not_expected.hint"),
+            )
+
+
+def _check_actions(check: Checker, record: dict) -> None:
+    day = record.get("date")
+    for i, action in enumerate(_list(record, "actions")):
+        if not isinstance(action, dict):
+            continue
+        due = action.get("due")
+        if isinstance(due, dt.date) and isinstance(day, dt.date) and due < day:
+            check.add(
+                ("actions", i, "due"),
+                "BAD-DATE",
+                t("schema.action_due", due=due, date=day),
+                t("schema.action_due.hint"),
+            )
+        if action.get("status") == "done" and not action.get("evidence"):
+            check.add(
+                ("actions", i, "status"),
+                "MISSING-FIELD",
+                t("schema.action_done_evidence"),
+                t("schema.action_done_evidence.hint"),
+            )
+    for i, decision in enumerate(_list(record, "decisions")):
+        vote = decision.get("vote") if isinstance(decision, dict) else None
+        present = len(_list(record, "attendees"))
+        if isinstance(vote, dict) and present and sum(v or 0 for v in vote.values()) > present:
+            check.add(
+                ("decisions", i, "vote"),
+                "BAD-VALUE",
+                t("schema.vote_counts", total=sum(v or 0 for v in vote.values()), present=present),
+            )
+
+
+def to_json(value: Any) -> Any:
+    """A record with dates as ISO strings: what `pw show --format json` prints."""
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_json(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def field_label(path: tuple) -> str:
+    return label(path)

@@ -1,0 +1,183 @@
+"""Parsed record files keyed by their git blob id, in the user's cache folder for this repository
+(userdirs.repo_cache): never inside the folder, which may come from someone else (RELIABILITY §(e)).
+
+Content-addressed, so it is never a source of truth and never stale: a commit, a pull or a branch
+switch changes the blob id of whatever changed, and a file that differs from the index (a hand
+edit, or one not added yet) is read from disk and not cached. Deleting the cache loses nothing. It
+is JSON, not pickle, so a cache file can never run code; and each file carries the SHA-256 of its
+content (userdirs.seal), so a damaged or hand-edited one is ignored rather than believed.
+
+One file per month (of the record's date), so a report reads only the months it looks at; and per
+year folder a small file of just the records' actions, which every report needs from every year.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from typing import Any
+
+from partywork.storage import userdirs
+from partywork.storage.fsutil import write_atomic
+from partywork.storage.git import gitio
+from partywork.storage.git.gitio import Git, records_prefix
+from partywork.storage.store import read_document
+
+VERSION = 3  # 3: in the user's cache folder, each file sealed with its digest
+
+
+def _actions_of(data: dict | None) -> dict | None:
+    """The part of a record every report needs, whatever its year."""
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("actions"), list)
+        or not data["actions"]
+    ):
+        return None
+    return {
+        "id": data.get("id"),
+        "date": data.get("date"),
+        "voided": bool(data.get("voided")),
+        "actions": data["actions"],
+    }
+
+
+def month_of(path: str) -> str:
+    """records/2026/2026-07-03-committee-7k2m.yaml → 2026-07 (other names share one bucket)."""
+    name = path.rsplit("/", 1)[-1]
+    return (
+        name[:7]
+        if len(name) > 7 and name[:4].isdigit() and name[4] == "-" and name[5:7].isdigit()
+        else "other"
+    )
+
+
+class DocumentCache:
+    def __init__(self, git: Git, years: list[str] | None = None) -> None:
+        """`years`: the year folders this run will read (None: all of them)."""
+        self.git = git
+        self.root = git.root
+        paths = [f"records/{y}" for y in years] if years is not None else ["records"]
+        self.blobs = self._index_blobs(paths) if paths else {}
+        self.dirty = set(git.dirty(paths)) if paths else set()
+        self.untracked: set[str] = set()  # record files seen on disk that the index does not have
+        self.buckets: dict[str, dict] = {}
+        self.changed: set[str] = set()
+        self.fingerprint: str | None = None
+        self.folder = userdirs.repo_cache(git.git_dir, git.root) / f"v{VERSION}"
+        memos = self._read("memos").get("memos")
+        self.memos: dict[str, Any] = memos if isinstance(memos, dict) else {}
+
+    def _index_blobs(self, paths: list[str]) -> dict[str, str]:
+        """records-root-relative path → blob id, for every record file in the index."""
+        prefix = records_prefix(self.git)
+        return {
+            path[len(prefix) :]: blob
+            for _mode, blob, _stage, path in gitio.index_entries(self.git, paths)
+            if path.endswith(".yaml")
+        }
+
+    def _read(self, name: str) -> dict:
+        try:
+            data = json.loads(
+                userdirs.unseal((self.folder / f"{name}.json").read_bytes()) or b"null"
+            )
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError, RecursionError):
+            return {}
+
+    def _bucket(self, name: str) -> dict:
+        if name not in self.buckets:
+            stored = self._read(name).get("documents")
+            # whatever is in the file is only data, and only trusted in the shape pw writes
+            self.buckets[name] = (
+                {k: v for k, v in stored.items() if v is None or isinstance(v, dict)}
+                if isinstance(stored, dict)
+                else {}
+            )
+        return self.buckets[name]
+
+    def _cacheable(self, path: str) -> str | None:
+        blob = self.blobs.get(path)
+        return blob if blob is not None and path not in self.dirty else None
+
+    def documents(self, paths: list[str]) -> dict[str, dict | None]:
+        """path → the parsed mapping (raw text values) of each record file, None when unreadable."""
+        out: dict[str, dict | None] = {}
+        clean = True
+        for path in paths:
+            blob = self._cacheable(path)
+            clean = clean and blob is not None
+            name = month_of(path)
+            bucket = self._bucket(name)
+            if blob is not None and blob in bucket:
+                out[path] = bucket[blob]
+                continue
+            doc, _problems = read_document(self.root / path, path)
+            out[path] = doc.data if doc else None
+            if blob is not None:
+                bucket[blob] = out[path]
+                self.changed.add(name)
+            elif path not in self.blobs:
+                self.untracked.add(path)
+        if clean:
+            digest = hashlib.sha256(
+                "\n".join(f"{p} {self.blobs[p]}" for p in sorted(paths)).encode()
+            )
+            self.fingerprint = digest.hexdigest()
+        return out
+
+    def actions(self, year: str, paths: list[str]) -> list[dict]:
+        """The actions of one year's records (see _actions_of), from the small file when it is
+        fresh."""
+        stored = self._read(f"{year}.actions")
+        key = hashlib.sha256(
+            "\n".join(f"{p} {self.blobs.get(p)}" for p in sorted(paths)).encode()
+        ).hexdigest()
+        fresh = all(self._cacheable(p) for p in paths)
+        if fresh and stored.get("key") == key and isinstance(stored.get("records"), list):
+            return [
+                r
+                for r in stored["records"]
+                if isinstance(r, dict) and isinstance(r.get("actions"), list)
+            ]
+        found = [a for a in map(_actions_of, self.documents(paths).values()) if a]
+        if fresh:
+            self._write(f"{year}.actions", {"key": key, "records": found})
+        return found
+
+    def memo(
+        self, name: str, key: str, compute: Callable[[], Any], check: Callable[[Any], bool]
+    ) -> Any:
+        """A result computed from the documents, reused while the same files give the same key."""
+        if self.fingerprint is None:
+            return compute()
+        full_key = f"{self.fingerprint}:{key}"
+        entry = self.memos.get(name)
+        if isinstance(entry, dict) and entry.get("key") == full_key and check(entry.get("value")):
+            return entry["value"]
+        value = compute()
+        self.memos[name] = {"key": full_key, "value": value}
+        self.changed.add("memos")
+        return value
+
+    def save(self) -> None:
+        live = set(self.blobs.values())
+        for name in sorted(self.changed):
+            if name == "memos":
+                self._write("memos", {"memos": self.memos})
+            else:
+                self._write(
+                    name, {"documents": {b: d for b, d in self.buckets[name].items() if b in live}}
+                )
+        self.changed.clear()
+
+    def _write(self, name: str, data: dict) -> None:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+        try:
+            write_atomic(self.folder / f"{name}.json", userdirs.seal(text.encode("utf-8")))
+        except Exception:  # a cache that cannot be written is only slower, never wrong
+            if os.environ.get("PW_DEBUG") == "1":
+                raise

@@ -1,0 +1,238 @@
+"""Finding the repository, and starting a git call before the rest of pw is imported.
+
+This runs in pw's first milliseconds (launch.py), so it uses nothing but `os`. repo.py and gitio.py
+find folders and build git's environment with these same functions, so a call started here is the
+very call gitio would have made (the launcher hands it to gitio.Git.dirty).
+"""
+
+from __future__ import annotations
+
+import os
+
+SETTINGS = os.path.join("records", "pw.yaml")
+# Inherited GIT_DIR and friends could point pw at another repository, and GIT_*_DATE would let a
+# client claim any time (RELIABILITY R12, pitfall 6).
+SCRUBBED = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_COMMON_DIR",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_NAMESPACE",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_AUTHOR_DATE",
+    "GIT_COMMITTER_DATE",
+    "GIT_PREFIX",
+)
+
+
+def records_root(given: str | None, cwd: str | None = None) -> str | None:
+    """--repo, else PW_REPO, else the first folder upwards holding records/pw.yaml."""
+    given = given or os.environ.get("PW_REPO")
+    if given:
+        root = os.path.realpath(os.path.expanduser(given))
+        return root if os.path.isfile(os.path.join(root, SETTINGS)) else None
+    folder = os.path.realpath(cwd or os.getcwd())
+    while True:
+        if os.path.isfile(os.path.join(folder, SETTINGS)):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def git_dirs(start: str) -> tuple[str, str] | None:
+    """The first (work tree, git dir) at or above start; never looks past it."""
+    folder = start
+    while True:
+        dot_git = os.path.join(folder, ".git")
+        if os.path.isdir(dot_git):
+            return folder, dot_git
+        if os.path.isfile(dot_git):  # a linked worktree or submodule: "gitdir: <path>"
+            with open(dot_git, encoding="utf-8", errors="replace") as handle:
+                text = handle.read().strip()
+            if text.startswith("gitdir:"):
+                return folder, os.path.realpath(
+                    os.path.join(folder, text[len("gitdir:") :].strip())
+                )
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+# Settings no repository may change, given to every git call as command-line configuration (which
+# beats the repository's own): a folder someone else prepared can name programs in .git/config, and
+# git would run them (RELIABILITY §(e)). core.fsmonitor runs on every index refresh; `ext::` remote
+# URLs run a command on fetch. Per-filter and other command keys are added by gitio.Git when the
+# repository's config defines any (see config_may_name_programs).
+SAFE_CONFIG = (("core.fsmonitor", "false"), ("protocol.ext.allow", "never"))
+
+
+def git_env(
+    work_tree: str, git_dir: str, config: tuple[tuple[str, str], ...] = ()
+) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
+    # GIT_NO_REPLACE_OBJECTS and an empty graft file: `git replace` and grafts would let the folder
+    # rewrite the history the audit reads. GIT_OPTIONAL_LOCKS=0: `git status` would otherwise write
+    # the index it refreshed, and pw writes nothing the user did not ask for.
+    env.update(
+        GIT_DIR=git_dir,
+        GIT_WORK_TREE=work_tree,
+        LC_ALL="C",
+        LANGUAGE="C",
+        GIT_TERMINAL_PROMPT="0",
+        GIT_NO_REPLACE_OBJECTS="1",
+        GIT_GRAFT_FILE=os.devnull,
+        GIT_OPTIONAL_LOCKS="0",
+    )
+    try:
+        count = int(env.get("GIT_CONFIG_COUNT", "0"))  # the user's own, kept before ours
+    except ValueError:
+        count = 0
+    for key, value in (*SAFE_CONFIG, *config):
+        env[f"GIT_CONFIG_KEY_{count}"] = key
+        env[f"GIT_CONFIG_VALUE_{count}"] = value
+        count += 1
+    env["GIT_CONFIG_COUNT"] = str(count)
+    return env
+
+
+def owner_ok(path: str) -> bool:
+    """git's ownership rule (setup.c is_path_owned_by_current_uid): the path belongs to the user
+    running pw, or to the user behind sudo when pw runs as root under sudo."""
+    try:
+        uid = os.lstat(path).st_uid
+    except OSError:
+        return True  # nothing there to own: git's own error will say so
+    me = os.geteuid()
+    if me == 0 and os.environ.get("SUDO_UID", "").isdigit():
+        return uid == int(os.environ["SUDO_UID"]) or uid == 0
+    return uid == me
+
+
+def owned(work_tree: str, git_dir: str) -> bool:
+    """Whether git would trust this repository without a safe.directory entry."""
+    gitfile = os.path.join(work_tree, ".git")
+    return (
+        owner_ok(work_tree)
+        and owner_ok(git_dir)
+        and (not os.path.isfile(gitfile) or owner_ok(gitfile))
+    )
+
+
+# Words that appear in every repository config entry that can name a program, or pull in another
+# file that could (include/includeIf). A config without any of them needs no second look; one with
+# them costs one `git config --list` (gitio). Matching raw bytes errs only towards looking.
+_PROGRAM_WORDS = (
+    b"filter",
+    b"include",
+    b"gpg",
+    b"program",
+    b"credential",
+    b"command",
+    b"askpass",
+    b"pager",
+    b"editor",
+    b"driver",
+    b"uploadpack",
+    b"receivepack",
+    b"proxy",
+    b"textconv",
+    b"external",
+    b"alternaterefs",
+)
+
+
+def config_may_name_programs(git_dir: str) -> bool:
+    """Whether the repository's own config files (common and per-worktree) might name a program."""
+    common = git_dir
+    try:
+        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as handle:
+            common = os.path.join(git_dir, handle.read().strip())
+    except OSError:
+        pass
+    for path in (os.path.join(common, "config"), os.path.join(git_dir, "config.worktree")):
+        try:
+            with open(path, "rb") as handle:
+                text = handle.read().lower()
+        except OSError:
+            continue
+        if any(word in text for word in _PROGRAM_WORDS):
+            return True
+    return False
+
+
+# The report's one slow git call: `git diff-files` over records/, which stats every record file
+# (gitio.Git.dirty(["records"]) makes the same call, and takes this one's output instead).
+RECORDS_SCAN = ("diff-files", "--name-only", "-z", "--", "records")
+
+_started: list[Started] = []  # stopped at exit when nobody took them
+
+
+class Started:
+    """A git call running since pw's first milliseconds; its output can be taken once."""
+
+    def __init__(self, root: str, args: tuple[str, ...], pid: int, reader: int) -> None:
+        self.root, self.args, self.pid, self.reader = root, args, pid, reader
+        self.done = False
+
+    def matches(self, root: str, args: tuple[str, ...]) -> bool:
+        return not self.done and os.path.realpath(root) == self.root and tuple(args) == self.args
+
+    def take(self) -> bytes | None:
+        """The call's output, once; None when taken before or the call failed."""
+        if self.done:
+            return None
+        self.done = True
+        chunks = []
+        while chunk := os.read(self.reader, 1 << 16):
+            chunks.append(chunk)
+        os.close(self.reader)
+        _pid, status = os.waitpid(self.pid, 0)
+        return b"".join(chunks) if os.waitstatus_to_exitcode(status) == 0 else None
+
+    def stop(self) -> None:
+        """A started call nobody took (the command failed first, say) is read-only: stop it."""
+        if self.done:
+            return
+        self.done = True
+        os.close(self.reader)
+        try:
+            os.kill(self.pid, 9)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+
+
+def start(root: str, env: dict[str, str], args: tuple[str, ...]) -> Started | None:
+    """Start `git <args>` in root, reading nothing (stdin and stderr are /dev/null: a call that
+    fails is simply run again by gitio, which reports its error)."""
+    reader, writer = os.pipe()
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_DUP2, writer, 1),
+        (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_CLOSE, reader),
+    ]
+    try:
+        pid = os.posix_spawnp("git", ["git", "-C", root, *args], env, file_actions=actions)
+    except OSError:
+        os.close(reader)
+        return None
+    finally:
+        os.close(writer)
+    if not _started:
+        import atexit
+
+        atexit.register(_stop)
+    started = Started(os.path.realpath(root), tuple(args), pid, reader)
+    _started.append(started)
+    return started
+
+
+def _stop() -> None:
+    for started in _started:
+        started.stop()

@@ -1,0 +1,968 @@
+"""The only module that runs git. It uses git's command line, not GitPython (README: "Why no
+GitPython"): pw commits with plumbing (`commit-tree`, `update-ref`) so it touches only its own
+paths, and with porcelain `git commit` whenever hooks or signing are involved; the history is
+read in one `git log` pass.
+
+Every call runs with a scrubbed environment (RELIABILITY R12, pitfall 6): inherited GIT_DIR and
+friends could point pw at another repository, and GIT_*_DATE would let a client claim any time.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import time
+from pathlib import Path
+
+from partywork.errors import Busy, ConfigError, DataError, GitError, NotFound, StorageError
+from partywork.i18n import t
+from partywork.storage.git import early, trees
+
+# How git says the disk is full (or read-only), across its code paths.
+DISK_FULL = ("No space left", "Out of diskspace", "Disk quota exceeded", "Read-only file system")
+_COMMIT_HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit")
+_IN_PROGRESS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "rebase-merge", "rebase-apply")
+
+
+def find_git_dir(start: Path) -> tuple[Path, Path] | None:
+    """The first (work tree, git dir) at or above start; never looks past it."""
+    found = early.git_dirs(str(start))
+    return (Path(found[0]), Path(found[1])) if found else None
+
+
+class Git:
+    def __init__(
+        self,
+        root: Path,
+        work_tree: Path,
+        git_dir: Path,
+        prefetched: early.Started | None = None,
+    ) -> None:
+        self.sign = False  # `signing: sign|require` in pw.yaml: commit with -S, tag with -s
+        self.root = root
+        self.work_tree = work_tree
+        self.git_dir = git_dir
+        self.env = early.git_env(str(work_tree), str(git_dir))
+        self._trusted = False  # _trust runs before the first call
+        # the records scan the launcher started (launch.py), taken by the first dirty(["records"])
+        self.prefetched = prefetched
+
+    @classmethod
+    def at(cls, root: Path, prefetched: early.Started | None = None) -> Git:
+        found = find_git_dir(root)
+        if found is None:
+            raise NotFound(t("repo.not_git", path=root), t("repo.not_git.hint"))
+        return cls(root, *found, prefetched=prefetched)
+
+    def check_access(self) -> None:
+        """git's ownership rule (and the rest of _trust) applied now, before any file is read."""
+        self.run("rev-parse", "--git-dir")
+
+    def run(
+        self, *args: str, stdin: bytes | None = None, check: bool = True
+    ) -> subprocess.CompletedProcess:
+        if not self._trusted:
+            self._trust()
+        if args[:1] in (("diff",), ("log",), ("show",)):
+            # porcelain diffs would run diff.external, diff.<driver>.command and textconv programs
+            args = (args[0], "--no-ext-diff", "--no-textconv", *args[1:])
+        try:
+            result = subprocess.run(
+                ["git", *args], cwd=self.root, env=self.env, input=stdin, capture_output=True
+            )
+        except FileNotFoundError:
+            raise ConfigError(t("git.missing"), t("git.missing.hint")) from None
+        if check and result.returncode != 0:
+            detail = _detail(result)
+            if any(sign in detail for sign in DISK_FULL):
+                raise StorageError(
+                    t("write.io", path=self.git_dir, detail=detail), t("write.io.hint")
+                )
+            raise GitError(t("git.failed", command=args[0], detail=detail))
+        return result
+
+    def out(self, *args: str) -> str:
+        return self.run(*args).stdout.decode("utf-8", "replace")
+
+    # -- trusting the folder -----------------------------------------------------------------
+
+    def _trust(self) -> None:
+        """git's ownership rule, which pw's GIT_DIR would otherwise skip, and every program the
+        repository's own config names switched off (RELIABILITY §(e)). Costs nothing for a
+        repository of one's own whose config names no program (early.config_may_name_programs);
+        otherwise one `git config --list`."""
+        self._trusted = True
+        work_tree, git_dir = str(self.work_tree), str(self.git_dir)
+        owned = early.owned(work_tree, git_dir)
+        if owned and not early.config_may_name_programs(git_dir):
+            return
+        entries = self._config_entries()
+        if not owned and not _safe_directory(entries, work_tree):
+            raise ConfigError(
+                t("git.dubious_owner", path=work_tree), t("git.dubious_owner.hint", path=work_tree)
+            )
+        config, env = neutralised(entries)
+        if config or env:
+            self.env = {**early.git_env(work_tree, git_dir, tuple(config)), **env}
+
+    def _config_entries(self) -> list[tuple[str, str, str]]:
+        """(scope, key, value) of every setting git sees here, in git's order; keys as git
+        lowercases them."""
+        try:
+            result = subprocess.run(
+                ["git", "config", "-z", "--list", "--show-scope"],
+                cwd=self.root,
+                env=self.env,
+                capture_output=True,
+            )
+        except FileNotFoundError:
+            raise ConfigError(t("git.missing"), t("git.missing.hint")) from None
+        if result.returncode != 0:
+            raise GitError(t("git.failed", command="config", detail=_detail(result)))
+        items = result.stdout.decode("utf-8", "surrogateescape").split("\0")
+        entries = []
+        for scope, entry in zip(items[0::2], items[1::2], strict=False):
+            key, _newline, value = entry.partition("\n")
+            entries.append((scope, key, value))
+        return entries
+
+    # -- identity and state ------------------------------------------------------------------
+
+    def require_identity(self) -> None:
+        """Exit 78 before anything is written when git would have to guess who is committing."""
+        for var, key in (
+            ("GIT_COMMITTER_NAME", "user.name"),
+            ("GIT_COMMITTER_EMAIL", "user.email"),
+        ):
+            if self.env.get(var) or self.env.get(var.replace("COMMITTER", "AUTHOR")):
+                continue
+            if self.run("config", "--get", key, check=False).returncode != 0:
+                raise ConfigError(t("git.no_identity"), t("git.no_identity.hint"))
+
+    def head(self) -> str | None:
+        result = self.run("rev-parse", "--verify", "-q", "HEAD", check=False)
+        return result.stdout.decode().strip() or None
+
+    def changed(self, paths: list[str]) -> list[str]:
+        """Paths among these with changes not in HEAD: modified, staged or untracked."""
+        out = self.run(
+            "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths
+        ).stdout
+        entries = [e for e in out.decode("utf-8", "replace").split("\0") if e]
+        prefix = records_prefix(
+            self
+        )  # porcelain paths are relative to the top level, pw's to the records root
+        return [
+            e[3:][len(prefix) :] if e[3:].startswith(prefix) else e[3:]
+            for e in entries
+            if len(e) > 3 and e[2] == " "
+        ]
+
+    def hidden(self, paths: list[str]) -> list[str]:
+        """Tracked files git was told not to look at (skip-worktree, assume-unchanged): their
+        changes
+        show in no `git status`, so pw names them instead."""
+        out = self.run("ls-files", "-v", "-z", "--", *paths).stdout.decode("utf-8", "replace")
+        prefix = records_prefix(self)
+        return [
+            e[2:][len(prefix) :]
+            for e in out.split("\0")
+            if len(e) > 2 and (e[0] == "S" or e[0].islower()) and e[2:].startswith(prefix)
+        ]
+
+    def dirty(self, paths: list[str]) -> list[str]:
+        """Tracked files under these paths whose work-tree content differs from the index."""
+        args = ("diff-files", "--name-only", "-z", "--", *paths)
+        out = self._prefetched_or_run(args).decode("utf-8", "replace")
+        prefix = records_prefix(self)
+        listed = [p[len(prefix) :] for p in out.split("\0") if p and p.startswith(prefix)]
+        return self._content_differs(listed, paths) if listed else []
+
+    def _prefetched_or_run(self, args: tuple[str, ...]) -> bytes:
+        """The launcher's head start when it ran this very call (once), else git run now."""
+        if not self._trusted:
+            self._trust()
+        started = self.prefetched
+        if started is not None and started.matches(str(self.root), args):
+            self.prefetched = None
+            output = started.take()
+            if output is not None:
+                return output
+        return self.run(*args).stdout
+
+    def _content_differs(self, listed: list[str], paths: list[str]) -> list[str]:
+        """Those of the files diff-files listed whose content really differs from the index.
+
+        diff-files goes by stat data, so in a folder copied with `cp -a` (or unpacked, or touched)
+        it lists every file though nothing changed. `git status` then compares content, and
+        rewrites the index; pw compares content the same way — git's own hashing, with the
+        attributes' conversions but none of the repository's filters (see neutralised) — and writes
+        nothing. A file that is gone, not a plain file, or unmerged counts as changed."""
+        prefix = records_prefix(self)
+        index: dict[str, tuple[str, str, str]] = {}
+        out = self.run("ls-files", "-s", "-z", "--full-name", "--", *paths).stdout.decode(
+            "utf-8", "replace"
+        )
+        for entry in out.split("\0"):
+            meta, _tab, path = entry.partition("\t")
+            parts = meta.split()
+            if len(parts) == 3 and path.startswith(prefix):
+                index[path[len(prefix) :]] = (parts[0], parts[1], parts[2])
+        changed, candidates = [], []
+        for path in listed:
+            mode, blob, stage = index.get(path, ("", "", ""))
+            try:
+                plain = stat.S_ISREG(os.lstat(self.root / path).st_mode)
+            except OSError:
+                plain = False
+            if not plain or stage != "0" or mode not in ("100644", "100755") or "\n" in path:
+                changed.append(path)
+            else:
+                candidates.append(path)
+        if candidates:
+            # --stdin-paths reads paths from the top level (git moves there), not from the records
+            # root
+            listing = "".join(prefix + p + "\n" for p in candidates).encode("utf-8")
+            hashed = self.run("hash-object", "--stdin-paths", stdin=listing).stdout.split()
+            if len(hashed) != len(candidates):
+                return listed  # cannot tell: as diff-files said
+            changed += [
+                p for p, h in zip(candidates, hashed, strict=False) if h.decode() != index[p][1]
+            ]
+        order = {p: i for i, p in enumerate(listed)}
+        return sorted(changed, key=order.__getitem__)
+
+    def staged_paths(self) -> set[str]:
+        """Paths staged against HEAD, relative to the records root."""
+        prefix = records_prefix(self)
+        return {p[len(prefix) :] for p in self._staged([]) if p.startswith(prefix)}
+
+    def check_index_lock(self, wait: float = 2.0) -> None:
+        """A live git may hold the index for a moment; a stale lock is reported, never deleted."""
+        lock = self.git_dir / "index.lock"
+        deadline = time.monotonic() + wait
+        while lock.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        try:
+            age = time.time() - lock.stat().st_mtime
+        except FileNotFoundError:
+            return
+        holder = _process_holding(lock)
+        if holder:
+            raise Busy(t("git.index_lock_busy", pid=holder), t("git.index_lock_busy.hint"))
+        raise Busy(
+            t("git.index_lock", path=lock, age=_age(age)), t("git.index_lock.hint", path=lock)
+        )
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def add(self, paths: list[str]) -> None:
+        self.run("add", "--", *paths)
+
+    def require_signing_key(self) -> None:
+        """With signing on, a missing SSH key is a configuration error before anything is
+        written."""
+        if not self.sign or (config(self, "gpg.format") or "openpgp") != "ssh":
+            return
+        key = config(self, "user.signingkey")
+        if not key or not (key.startswith(("key::", "ssh-")) or Path(key).expanduser().is_file()):
+            raise ConfigError(t("git.no_signing_key"), t("git.no_signing_key.hint"))
+
+    def commit(self, message: str, paths: list[str]) -> subprocess.CompletedProcess:
+        """Commit exactly these paths (already added) on top of HEAD, and nothing else staged.
+
+        Usually pw builds the commit itself: HEAD's tree changed along these paths only, then
+        `commit-tree` and a compare-and-swap `update-ref`. That cannot sweep in anyone's staged
+        files, and costs the same on 100,000 files as on 100, where porcelain `git commit` would
+        refresh and rewrite the whole index. Hooks, signing, a merge in progress or a first commit
+        are porcelain's business, so then pw runs `git commit` (see _porcelain_commit).
+        """
+        settings = self._commit_settings()
+        if not self._needs_porcelain(settings):
+            result = self._tree_commit(message, paths)
+            if result is not None:
+                if result.returncode == 0:
+                    self._gc_auto(settings)
+                return result
+        return self._porcelain_commit(message, paths)
+
+    def _porcelain_commit(self, message: str, paths: list[str]) -> subprocess.CompletedProcess:
+        """`--only -- paths` is always safe but makes git build a temporary index from HEAD, which
+        on 100,000 files costs half again a plain commit. So when nothing but these paths is
+        staged, pw commits the index as it is, then checks the commit touched only its paths; if
+        another process staged something in between, pw takes its own commit back
+        (`reset --soft`) and commits path-limited instead."""
+        mine = {records_prefix(self) + p for p in paths}
+        if self._staged(paths) <= mine:
+            result = self._commit(message, [])
+            if result.returncode != 0 or self._committed() <= mine:
+                return result
+            self.run("reset", "-q", "--soft", "HEAD~1")
+        return self._commit(message, ["--only", "--", *paths])
+
+    def _commit_settings(self) -> dict[str, str]:
+        result = self.run(
+            "config",
+            "-z",
+            "--get-regexp",
+            r"^(commit\.gpgsign|core\.hookspath|gc\.auto)$",
+            check=False,
+        )
+        settings = {}
+        for entry in result.stdout.decode("utf-8", "replace").split("\0"):
+            key, _newline, value = entry.partition("\n")
+            if key:
+                settings[key.lower()] = value
+        return settings
+
+    def _needs_porcelain(self, settings: dict[str, str]) -> bool:
+        if self.sign or _truthy(settings.get("commit.gpgsign", "false")):
+            return True
+        if any((self.git_dir / name).exists() for name in _IN_PROGRESS):
+            return True
+        hooks = settings.get("core.hookspath")
+        folder = self.work_tree / Path(hooks).expanduser() if hooks else self.common_dir() / "hooks"
+        return any(os.access(folder / hook, os.X_OK) for hook in _COMMIT_HOOKS)
+
+    def common_dir(self) -> Path:
+        """The git dir shared by linked worktrees (the git dir itself otherwise)."""
+        pointer = self.git_dir / "commondir"
+        if pointer.is_file():
+            return (self.git_dir / pointer.read_text(encoding="utf-8").strip()).resolve()
+        return self.git_dir
+
+    def _tree_commit(self, message: str, paths: list[str]) -> subprocess.CompletedProcess | None:
+        """None when this cannot be done here (no HEAD yet, a folder where a file should be, or
+        nothing changed) and porcelain should try."""
+        head = self.head()
+        if head is None:
+            return None
+        top = [records_prefix(self) + p for p in paths]
+        blob_ids = self.out("hash-object", "-w", "--", *paths).split()
+        folders = trees.folders_of(top)
+        found = objects(self, [f"{head}^{{tree}}" if not f else f"{head}:{f}" for f in folders])
+        if len(blob_ids) != len(paths) or any(o is not None and o[1] != "tree" for o in found):
+            return None
+        id_size = len(head) // 2
+        listing = {
+            f: trees.parse(o[2], id_size) if o else {} for f, o in zip(folders, found, strict=False)
+        }
+        for path, blob in zip(top, blob_ids, strict=False):
+            folder, _slash, name = path.rpartition("/")
+            mode = listing[folder].get(name.encode(), (trees.FILE_MODE, b""))[0]
+            if mode not in (b"100644", b"100755"):
+                return None
+            listing[folder][name.encode()] = (mode, bytes.fromhex(blob))
+        tree = self._write_trees(folders, listing, id_size)
+        last = found[-1]
+        if tree is None or (last is not None and tree == last[0]):
+            return None
+        made = self.run(
+            "-c",
+            "user.useConfigOnly=true",
+            "commit-tree",
+            tree,
+            "-p",
+            head,
+            "-F",
+            "-",
+            stdin=message.encode("utf-8"),
+            check=False,
+        )
+        if made.returncode != 0:
+            return made
+        subject = message.split("\n", 1)[0]
+        return self.run(
+            "update-ref",
+            "-m",
+            f"commit: {subject}",
+            "HEAD",
+            made.stdout.decode().strip(),
+            head,
+            check=False,
+        )
+
+    def _write_trees(
+        self, folders: list[str], listing: dict[str, trees.Entries], id_size: int
+    ) -> str | None:
+        """Write the changed trees, deepest first, in one `git mktree`; the root tree's id. pw
+        computes every id itself too (a parent needs its child's), and steps aside if git
+        disagrees."""
+        ours, batch = [], []
+        for folder in folders:
+            raw = trees.serialize(listing[folder])
+            oid = trees.object_id(raw, id_size)
+            ours.append(oid.hex())
+            batch.append(trees.mktree_input(listing[folder]))
+            if folder:
+                parent, _slash, name = folder.rpartition("/")
+                listing[parent][name.encode()] = (trees.TREE_MODE, oid)
+        written = (
+            self.run("mktree", "-z", "--missing", "--batch", stdin=b"\0".join(batch))
+            .stdout.decode()
+            .split()
+        )
+        return ours[-1] if written == ours else None
+
+    def _gc_auto(self, settings: dict[str, str]) -> None:
+        """What porcelain commit does afterwards: let git pack when loose objects pile up, judged
+        the way git judges it (one of the 256 object folders, scaled)."""
+        try:
+            limit = int(settings.get("gc.auto", "6700"))
+            loose = sum(
+                1 for name in os.listdir(self.common_dir() / "objects" / "17") if len(name) >= 38
+            )
+        except (ValueError, OSError):
+            return
+        if limit > 0 and loose > (limit + 255) // 256:
+            self.run("gc", "--auto", "--quiet", check=False)
+
+    def _commit(self, message: str, limit: list[str]) -> subprocess.CompletedProcess:
+        # useConfigOnly: git refuses instead of inventing root@host (checked again before writing).
+        sign = ["-S"] if self.sign else []
+        return self.run(
+            "-c",
+            "user.useConfigOnly=true",
+            "commit",
+            "-q",
+            "--no-edit",
+            *sign,
+            "--cleanup=verbatim",
+            "-F",
+            "-",
+            *limit,
+            stdin=message.encode("utf-8"),
+            check=False,
+        )
+
+    def _staged(self, paths: list[str]) -> set[str]:
+        """Top-level paths staged against HEAD; a sentinel entry when there is no HEAD to
+        compare."""
+        result = self.run(
+            "diff", "--cached", "--name-only", "--no-renames", "-z", "HEAD", check=False
+        )
+        if result.returncode != 0:
+            return {"\0unknown"}
+        return {p for p in result.stdout.decode("utf-8", "replace").split("\0") if p}
+
+    def _committed(self) -> set[str]:
+        out = self.run(
+            "diff-tree", "--no-commit-id", "--name-only", "--no-renames", "-r", "-z", "HEAD"
+        ).stdout
+        return {p for p in out.decode("utf-8", "replace").split("\0") if p}
+
+    def tag(self, name: str, message: str) -> None:
+        self.run(
+            "tag",
+            "-s" if self.sign else "-a",
+            "-F",
+            "-",
+            "--",
+            name,
+            "HEAD",
+            stdin=message.encode("utf-8"),
+        )
+
+    def restore(self, paths: list[str]) -> None:
+        """Put these paths back as HEAD has them, in the index and the work tree."""
+        self.run("checkout", "-q", "HEAD", "--", *paths)
+
+    def unstage_new(self, paths: list[str]) -> None:
+        self.run("rm", "-q", "--cached", "--ignore-unmatch", "--", *paths)
+
+    def tracked(self, path: str) -> bool:
+        return self.run("ls-files", "--error-unmatch", "--", path, check=False).returncode == 0
+
+
+_PROTECTED = ("system", "global", "command")  # the scopes the repository cannot write
+# Command-valued keys the repository's own config may set, and what stands in for them: the user's
+# own (protected) value when there is one, else git's default, else nothing ("" makes git run no
+# program, or fail without running one). core.hooksPath is not here: pw's commits run hooks as
+# `git commit` would (SPEC §7), and no read pw makes runs a hook.
+_DEFAULTS = {
+    "core.sshcommand": "ssh",
+    "core.askpass": "",
+    "core.pager": "cat",
+    "core.editor": ":",
+    "sequence.editor": ":",
+    "gpg.program": "gpg",
+    "gpg.openpgp.program": "gpg",
+    "gpg.x509.program": "gpgsm",
+    "gpg.ssh.program": "ssh-keygen",
+    "gpg.ssh.defaultkeycommand": "",
+    "core.alternaterefscommand": "",
+    "diff.external": "",
+}
+_BY_SUFFIX = {
+    ("diff", "textconv"): "",
+    ("diff", "command"): "",
+    ("merge", "driver"): "",
+    ("remote", "uploadpack"): "git-upload-pack",
+    ("remote", "receivepack"): "git-receive-pack",
+}
+
+
+def neutralised(
+    entries: list[tuple[str, str, str]],
+) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """Command-line settings (and environment) that take back every program the repository's own
+    config names: filters, diff and merge drivers, signing and ssh programs, credential helpers."""
+    local = [(key, value) for scope, key, value in entries if scope in ("local", "worktree")]
+    protected: dict[str, list[str]] = {}
+    for scope, key, value in entries:
+        if scope in _PROTECTED:
+            protected.setdefault(key, []).append(value)
+    config: list[tuple[str, str]] = []
+    env: dict[str, str] = {}
+    done: set[str] = set()
+    for key, _value in local:
+        if key in done:
+            continue
+        done.add(key)
+        section, _dot, rest = key.partition(".")
+        name, _dot, variable = rest.rpartition(".")
+        if key in _DEFAULTS:
+            config.append((key, protected.get(key, [_DEFAULTS[key]])[-1]))
+        elif section == "filter" and name and f"filter.{name}" not in done:
+            # the whole driver, whichever of its keys the repository set
+            done.add(f"filter.{name}")
+            config += [
+                (f"filter.{name}.{part}", value)
+                for part, value in (
+                    ("clean", ""),
+                    ("smudge", ""),
+                    ("process", ""),
+                    ("required", "false"),
+                )
+            ]
+        elif (section, variable) in _BY_SUFFIX and name:
+            config.append((key, _BY_SUFFIX[section, variable]))
+        elif section == "pager" and rest:
+            config.append((key, "false"))
+        elif section == "credential" and variable == "helper":
+            # a list: "" empties it, then the user's own helpers come back
+            config += [(key, "")] + [(key, value) for value in protected.get(key, [])]
+        elif key == "core.gitproxy":
+            env["GIT_PROXY_COMMAND"] = os.environ.get(
+                "GIT_PROXY_COMMAND", ""
+            )  # the first match wins: env comes first
+    return config, env
+
+
+def _safe_directory(entries: list[tuple[str, str, str]], path: str) -> bool:
+    """git's safe.directory (setup.c safe_directory_cb): only the user's own configuration counts;
+    "" forgets the entries before it, "*" allows everything."""
+    wanted = {path, os.path.realpath(path)}
+    safe = False
+    for scope, key, value in entries:
+        if key != "safe.directory" or scope not in _PROTECTED:
+            continue
+        if not value:
+            safe = False
+        elif value == "*":
+            safe = True
+        else:
+            expanded = os.path.expanduser(value)
+            safe = safe or expanded in wanted or os.path.realpath(expanded) in wanted
+    return safe
+
+
+def _detail(result: subprocess.CompletedProcess) -> str:
+    text = (result.stderr or result.stdout or b"").decode("utf-8", "replace").strip()
+    return " ".join(text.split())[:500] or f"exit {result.returncode}"
+
+
+def _age(seconds: float) -> str:
+    if seconds < 120:
+        return f"{int(seconds)} s"
+    if seconds < 7200:
+        return f"{int(seconds // 60)} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _process_holding(path: Path) -> int | None:
+    """The pid of a process with this file open, from /proc (Linux); None when none or unknown."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    target = str(path)
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            for fd in (entry / "fd").iterdir():
+                if os.readlink(fd) == target:
+                    return int(entry.name)
+        except OSError:
+            continue
+    return None
+
+
+# -- reading the history -----------------------------------------------------------------------
+
+
+def records_prefix(git: Git) -> str:
+    """The records root relative to the git top level ('' when they are the same folder)."""
+    relative = git.root.resolve().relative_to(git.work_tree.resolve()).as_posix()
+    return "" if relative == "." else relative + "/"
+
+
+def _truthy(value: str) -> bool:
+    """git's reading of a boolean setting ("[commit] gpgsign" alone means true)."""
+    return value.strip().lower() not in ("false", "no", "off", "0")
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def objects(git: Git, specs: list[str]) -> list[tuple[str, str, bytes] | None]:
+    """(id, type, content) of each `<rev>:<path>` spec (paths from the git top level), None when
+    missing; one process."""
+    if not specs:
+        return []
+    data = git.run(
+        "cat-file", "--batch", stdin="".join(s + "\n" for s in specs).encode("utf-8")
+    ).stdout
+    out: list[tuple[str, str, bytes] | None] = []
+    position = 0
+    for _ in specs:
+        end = data.index(b"\n", position)
+        header = data[position:end].split()
+        position = end + 1
+        if len(header) < 3 or header[-1] == b"missing":
+            out.append(None)
+            continue
+        size = int(header[2])
+        out.append((header[0].decode(), header[1].decode(), data[position : position + size]))
+        position += size + 1
+    return out
+
+
+def blobs(git: Git, specs: list[str]) -> list[bytes | None]:
+    return [found[2] if found else None for found in objects(git, specs)]
+
+
+def top_path(git: Git, path: str) -> str:
+    return records_prefix(git) + path
+
+
+def tags(git: Git, pattern: str) -> dict[str, tuple[str, str]]:
+    """tag name → (commit it points to, its message)."""
+    out = git.run(
+        "for-each-ref",
+        "--format=%(refname:strip=2)%00%(*objectname)%(objectname)%00%(contents)%1e",
+        f"refs/tags/{pattern}",
+    ).stdout.decode("utf-8", "replace")
+    found = {}
+    for entry in out.split("\x1e"):
+        parts = entry.strip("\n").split("\0")
+        if len(parts) >= 3 and parts[0]:
+            found[parts[0]] = (
+                git.out("rev-parse", "--verify", "-q", f"{parts[0]}^{{commit}}").strip(),
+                parts[2],
+            )
+    return found
+
+
+def reachable(git: Git, rev: str) -> set[str]:
+    return set(git.out("rev-list", rev).split())
+
+
+def is_ancestor(git: Git, ancestor: str, descendant: str = "HEAD") -> bool:
+    if not ancestor or not set(ancestor) <= _HEX:
+        return False
+    return git.run("merge-base", "--is-ancestor", ancestor, descendant, check=False).returncode == 0
+
+
+def on_a_branch(git: Git, commit: str) -> bool:
+    """Whether some local branch still holds this commit."""
+    if not commit or not set(commit) <= _HEX:
+        return False
+    result = git.run("for-each-ref", "--count=1", "--contains", commit, "refs/heads/", check=False)
+    return result.returncode == 0 and bool(result.stdout.strip())
+
+
+def user_config(git: Git, key: str) -> str | None:
+    """A setting from the user's own git configuration (global, then system), never the
+    repository's: an audited repository must not choose how it is verified."""
+    for scope in ("--global", "--system"):
+        result = git.run("config", scope, "--get", key, check=False)
+        if result.returncode == 0 and result.stdout.strip():
+            return result.stdout.decode("utf-8", "replace").strip()
+    return None
+
+
+def allowed_signers(git: Git) -> str | None:
+    return user_config(git, "gpg.ssh.allowedSignersFile")
+
+
+def _verifying(git: Git) -> list[str]:
+    """-c options that put the user's own verification set-up over whatever the repository says:
+    its allowed signers, and the programs that check signatures (a repository naming a program
+    would otherwise have it run)."""
+    options = ["-c", f"gpg.ssh.allowedSignersFile={allowed_signers(git) or ''}"]
+    for key, default in (
+        ("gpg.program", "gpg"),
+        ("gpg.ssh.program", "ssh-keygen"),
+        ("gpg.x509.program", "gpgsm"),
+        ("gpg.ssh.revocationFile", ""),
+    ):
+        options += ["-c", f"{key}={user_config(git, key) or default}"]
+    return options
+
+
+def signatures(git: Git, commits: list[str]) -> list[tuple[str, str, str, str]]:
+    """(commit, %G?, signer, committer email) for these commits."""
+    if not commits:
+        return []
+    out = git.run(
+        *_verifying(git),
+        "log",
+        "--no-walk=unsorted",
+        "--stdin",
+        "--format=%H%x1f%G?%x1f%GS%x1f%ce%x1e",
+        stdin="".join(c + "\n" for c in commits).encode(),
+    ).stdout.decode("utf-8", "replace")
+    found = []
+    for entry in out.split("\x1e"):
+        parts = entry.strip("\n").split("\x1f", 3)
+        if len(parts) == 4:
+            found.append((parts[0], parts[1], parts[2], parts[3]))
+    return found
+
+
+def fsck(git: Git) -> list[str]:
+    result = git.run("fsck", "--full", "--no-progress", "--no-dangling", check=False)
+    if result.returncode == 0:
+        return []
+    text = (result.stderr + result.stdout).decode("utf-8", "replace")
+    return [line for line in text.splitlines() if line.strip()][:20] or [
+        f"git fsck exited {result.returncode}"
+    ]
+
+
+def config(git: Git, key: str) -> str | None:
+    result = git.run("config", "--get", key, check=False)
+    return result.stdout.decode().strip() if result.returncode == 0 else None
+
+
+# -- verbs for the rest of pw: every git command line pw writes is in this module ----------------
+
+
+def check_repository(git: Git) -> None:
+    git.check_access()
+
+
+def init_repository(root: Path) -> None:
+    """`git init` a new records repository, made to fsync what it writes (RELIABILITY R21)."""
+    env_git = Git(root, root, root / ".git")
+    try:
+        subprocess.run(
+            ["git", "init", "-q", str(root)], env=env_git.env, check=True, capture_output=True
+        )
+    except FileNotFoundError:
+        raise DataError(t("git.missing"), t("git.missing.hint")) from None
+    # Records are evidence: make git fsync objects, refs and the index (RELIABILITY R21).
+    env_git.run("config", "core.fsync", "added")
+    env_git.run("config", "core.fsyncMethod", "fsync")
+
+
+def remotes(git: Git) -> list[str]:
+    return git.out("remote").split()
+
+
+def remote_url(git: Git, remote: str) -> str:
+    result = git.run("remote", "get-url", remote, check=False)
+    return result.stdout.decode("utf-8", "replace").strip()
+
+
+def current_branch(git: Git) -> str | None:
+    result = git.run("symbolic-ref", "--short", "-q", "HEAD", check=False)
+    return result.stdout.decode("utf-8", "replace").strip() or None
+
+
+def branch_exists(git: Git, branch: str) -> bool:
+    result = git.run("rev-parse", "--verify", "-q", f"refs/heads/{branch}", check=False)
+    return result.returncode == 0
+
+
+def upstream_tip(git: Git) -> str | None:
+    """The commit the current branch's upstream points to, as last fetched."""
+    result = git.run("rev-parse", "--verify", "-q", "@{upstream}", check=False)
+    value = result.stdout.decode().strip()
+    return value if result.returncode == 0 else None
+
+
+def root_commits(git: Git) -> list[str]:
+    """The first-parent roots of HEAD (none when there is no HEAD yet)."""
+    if not git.head():
+        return []
+    return git.out("rev-list", "--first-parent", "--max-parents=0", "HEAD").split()
+
+
+def commits_oldest_first(git: Git) -> list[str]:
+    return git.out("rev-list", "--topo-order", "--reverse", "HEAD").split()
+
+
+def count_commits(git: Git, revs: str) -> int:
+    return int(git.out("rev-list", "--count", revs).strip() or 0)
+
+
+def subjects(git: Git, revs: str) -> list[str]:
+    """`<short id> <subject>` of each commit in revs."""
+    return [line for line in git.out("log", "--format=%h %s", revs).splitlines() if line.strip()]
+
+
+def tag_id(git: Git, name: str) -> str | None:
+    """What the tag refs/tags/<name> points to (the tag object), None when there is none."""
+    result = git.run("rev-parse", "-q", "--verify", f"refs/tags/{name}", check=False)
+    if result.returncode != 0:
+        return None
+    return result.stdout.decode().strip() or None
+
+
+def tag_names(git: Git, pattern: str) -> list[str]:
+    return git.out("tag", "-l", pattern).split()
+
+
+def tag_ids(git: Git, pattern: str) -> dict[str, str]:
+    """Tag name → the tag object (or commit) each tag matching refs/tags/<pattern> is now."""
+    out = git.out(
+        "for-each-ref", "--format=%(refname:strip=2) %(objectname)", f"refs/tags/{pattern}"
+    )
+    pairs = (line.rsplit(" ", 1) for line in out.splitlines() if " " in line)
+    return {name: oid for name, oid in pairs}
+
+
+def refs_listing(git: Git) -> str:
+    """HEAD and every tag, as `git show-ref --head --tags` lists them."""
+    return git.run("show-ref", "--head", "--tags", check=False).stdout.decode("utf-8", "replace")
+
+
+def uncommitted(git: Git) -> list[str]:
+    """Tracked paths (from the top level) with changes not committed, staged or not."""
+    out = git.run("status", "--porcelain", "--untracked-files=no", "-z").stdout
+    return [e[3:] for e in out.decode("utf-8", "replace").split("\0") if len(e) > 3]
+
+
+def staged_under(git: Git, path: str) -> bool:
+    """Whether anything under path is staged against HEAD."""
+    result = git.run("diff-index", "--cached", "--quiet", "HEAD", "--", path, check=False)
+    return result.returncode != 0
+
+
+def untracked_under(git: Git, path: str) -> list[str]:
+    """Untracked files under path, as given (relative to the records root)."""
+    out = git.run("ls-files", "--others", "-z", "--", path, check=False).stdout
+    return [p for p in out.decode("utf-8", "replace").split("\0") if p]
+
+
+def index_entries(git: Git, paths: list[str]) -> list[tuple[str, str, str, str]]:
+    """(mode, blob id, stage, path as ls-files prints it) of each index entry under paths."""
+    out = git.run("ls-files", "-s", "-z", "--", *paths).stdout.decode("utf-8", "replace")
+    entries = []
+    for entry in out.split("\0"):
+        meta, _tab, path = entry.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3:
+            entries.append((parts[0], parts[1], parts[2], path))
+    return entries
+
+
+def conflicted(git: Git) -> list[str]:
+    return git.out("diff", "--name-only", "--diff-filter=U").split()
+
+
+# -- exchanging with a remote (pw sync) ----------------------------------------------------------
+
+
+def remote_tags(git: Git, remote: str, pattern: str) -> dict[str, str]:
+    """Tag name → id on the remote, for tags matching refs/tags/<pattern> (peeled lines skipped)."""
+    out = git.out("ls-remote", "--tags", remote, f"refs/tags/{pattern}")
+    found = {}
+    for line in out.splitlines():
+        sha, _tab, ref = line.partition("\t")
+        name = ref[len("refs/tags/") :]
+        if not name.endswith("^{}"):
+            found[name] = sha
+    return found
+
+
+def remote_head(git: Git, remote: str, branch: str) -> str | None:
+    """The remote branch's tip, as the remote says now; None when it has no such branch."""
+    heads = git.out("ls-remote", "--heads", remote, f"refs/heads/{branch}").split()
+    return heads[0] if heads else None
+
+
+def fetch_branch(git: Git, remote: str, branch: str, into: str) -> str:
+    """Fetch the remote branch into a private ref (tags and tracking refs untouched); its tip."""
+    git.run("fetch", "-q", "--no-tags", remote, f"+refs/heads/{branch}:{into}")
+    return git.out("rev-parse", into).strip()
+
+
+def fast_forward(git: Git, rev: str) -> None:
+    git.run("merge", "-q", "--ff-only", rev)
+
+
+def rebase(git: Git, upstream: str) -> bool:
+    """Rebase HEAD onto upstream, each commit dated now (signed when pw signs); False on conflict,
+    with the rebase still in progress (see abort_rebase)."""
+    sign = ["--gpg-sign"] if git.sign else []
+    args = ("-c", "rebase.autoStash=false", "rebase", "-q", "--ignore-date", *sign, upstream)
+    return git.run(*args, check=False).returncode == 0
+
+
+def abort_rebase(git: Git) -> None:
+    git.run("rebase", "--abort", check=False)
+
+
+def reset_keep(git: Git, rev: str) -> None:
+    """Move HEAD (and the work tree, keeping local changes) to rev."""
+    git.run("reset", "-q", "--keep", rev)
+
+
+def push(git: Git, remote: str, refspec: str) -> str | None:
+    """Push one refspec (never forced); None when done, else git's words, on one line."""
+    result = git.run("push", "-q", "--porcelain", remote, refspec, check=False)
+    if result.returncode == 0:
+        return None
+    return " ".join((result.stderr + result.stdout).decode("utf-8", "replace").split())[:300]
+
+
+# -- reading the history in bulk (changes.py) ---------------------------------------------------
+
+
+def log_raw(git: Git, commits: list[str], fmt: str) -> bytes:
+    """One `git log` over these commits in this order: each with fmt, then its first-parent
+    changes as `--raw -z` lines."""
+    return git.run(
+        "log",
+        "--stdin",
+        "--no-walk=unsorted",
+        "--diff-merges=first-parent",
+        "--raw",
+        "--no-renames",
+        "--no-abbrev",
+        "-z",
+        f"--format={fmt}",
+        "--no-ext-diff",
+        "--no-textconv",
+        stdin="".join(c + "\n" for c in commits).encode(),
+    ).stdout
+
+
+def diff_raw(git: Git, parent: str, commit: str) -> bytes:
+    """What changed from parent to commit, as `--raw -z` lines (whole tree, no renames)."""
+    return git.run(
+        "diff-tree",
+        "-r",
+        "--raw",
+        "-z",
+        "--no-renames",
+        "--no-abbrev",
+        "--no-ext-diff",
+        "--no-textconv",
+        parent,
+        commit,
+    ).stdout

@@ -1,0 +1,134 @@
+"""What pw has seen shared, kept where the audited folder cannot reach it (issue 11 scope 5).
+
+`pw sync` and `pw verify` remember every close tag and every shared tip they have seen, in the
+user's state folder (userdirs.py), keyed by the repository's first commit, so every clone of a
+branch answers to the same memory. A close tag later deleted or moved, or a shared tip that left
+the history, is REWRITTEN; editing or emptying anything inside the repository changes nothing. It
+also remembers which first commit each folder had, so a folder whose whole history was replaced
+(a new first commit) is REWRITTEN too.
+
+Deleting the state folder forgets what was seen: it is a witness, not a cache.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from partywork.storage import userdirs
+from partywork.storage.fsutil import write_atomic
+from partywork.storage.git import gitio
+from partywork.storage.git.gitio import Git
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def first_commit(git: Git, order: list[str], parents: dict[str, list[str]]) -> str | None:
+    """The root reached from HEAD by first parents: the branch's own beginning (a root brought in
+    by a merge of an unrelated history is not)."""
+    if not order:
+        return None
+    commit = order[-1]
+    while parents.get(commit):
+        commit = parents[commit][0]
+    return commit
+
+
+def _read(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write(path: str, data: dict[str, Any]) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    write_atomic(
+        Path(path), json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    )
+
+
+def _folders_file() -> str:
+    return str(userdirs.state_home() / "witness" / "folders.json")
+
+
+def _folder_key(git: Git) -> str:
+    return userdirs.folder_key(git.git_dir, git.root)
+
+
+class Witness:
+    def __init__(self, git: Git, root: str | None) -> None:
+        self.git = git
+        self.root = root
+        self.path = str(userdirs.witness_file(root)) if root else None
+        data = _read(self.path) if self.path else {}
+        tags, tips, remotes = data.get("tags"), data.get("tips"), data.get("remotes")
+        self.tags: dict[str, str] = (
+            {k: v for k, v in (tags or {}).items() if _is_id(v)} if isinstance(tags, dict) else {}
+        )
+        self.tips: list[tuple[str, str | None]] = [
+            (t[0], t[1] if isinstance(t[1], str) else None)
+            for t in (tips if isinstance(tips, list) else [])
+            if isinstance(t, list) and len(t) == 2 and _is_id(t[0])
+        ]
+        self.remotes: dict[str, dict] = remotes if isinstance(remotes, dict) else {}
+        folders = _read(_folders_file())
+        self.folder_root = (
+            folders.get(_folder_key(git))
+            if isinstance(folders.get(_folder_key(git)), str)
+            else None
+        )
+
+    def replaced(self) -> str | None:
+        """The first commit this folder had when pw last saw it, if the history now starts
+        elsewhere."""
+        return (
+            self.folder_root
+            if self.folder_root and self.root and self.folder_root != self.root
+            else None
+        )
+
+    def remember(
+        self,
+        tags: dict[str, str],
+        tips: list[tuple[str, str | None]],
+        remote: str | None = None,
+        remote_state: dict | None = None,
+    ) -> None:
+        """Add what was seen now to what was seen before (nothing seen is ever forgotten here)."""
+        if not self.path or not self.root:
+            return
+        # first seen wins: a tag that moved is REWRITTEN, never learnt again
+        self.tags.update({k: v for k, v in tags.items() if _is_id(v) and k not in self.tags})
+        self.tips = list(dict.fromkeys([*self.tips, *[(c, b) for c, b in tips if _is_id(c)]]))[
+            -200:
+        ]
+        if remote and remote_state is not None:
+            self.remotes[remote] = remote_state
+        _write(
+            self.path,
+            {"tags": self.tags, "tips": [list(tip) for tip in self.tips], "remotes": self.remotes},
+        )
+        if self.replaced() is None:
+            folders = _read(_folders_file())
+            folders[_folder_key(self.git)] = self.root
+            _write(_folders_file(), folders)
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str) and len(value) in (40, 64) and set(value) <= _HEX
+
+
+def close_tag_ids(git: Git, prefix: str) -> dict[str, str]:
+    """Close tag name → the tag object (or commit) it is now: moving a tag changes it."""
+    return gitio.tag_ids(git, f"{prefix}*")
+
+
+def upstream_tip(git: Git) -> str | None:
+    """The tip of the current branch's upstream, as last fetched: the shared history a clone saw."""
+    value = gitio.upstream_tip(git)
+    return value if _is_id(value) else None
