@@ -22,6 +22,7 @@ from partywork.errors import ConfigError
 from partywork.i18n import t
 from partywork.model import periods
 from partywork.model.periods import CLOSE_PREFIX, Period
+from partywork.model.problems import Severity, severity_rank
 from partywork.model.schema import ID_PATTERN
 from partywork.storage import cache, witness
 from partywork.storage.git import gitio
@@ -219,10 +220,14 @@ def _in_period(item: dict, period: Period) -> bool:
 
 
 def _ordered(findings: list[dict]) -> list[dict]:
-    rank = {"error": 0, "warning": 1, "info": 2}
     return sorted(
         findings,
-        key=lambda f: (f["record"] or "", rank.get(f["severity"], 3), f["code"], f["commit"] or ""),
+        key=lambda f: (
+            f["record"] or "",
+            severity_rank(f["severity"]),
+            f["code"],
+            f["commit"] or "",
+        ),
     )
 
 
@@ -351,7 +356,9 @@ def _known(rid: str | None) -> str | None:
     return rid if rid and ID_PATTERN.match(rid) else None
 
 
-def _finding(code: str, severity: str, message: str, rid: str | None, commit: str | None) -> dict:
+def _finding(
+    code: str, severity: Severity, message: str, rid: str | None, commit: str | None
+) -> dict:
     """A finding on a record; one whose id cannot be told (a renamed file) names no record."""
     return finding(code, severity, message, _known(rid), commit)
 

@@ -15,6 +15,7 @@ from typing import Any
 from partywork.i18n import t
 from partywork.model import periods
 from partywork.model.periods import Period
+from partywork.model.problems import Severity, severity_rank
 from partywork.model.roster import Member, Roster
 from partywork.model.schema import expected_names
 from partywork.model.settings import Rule, Settings
@@ -63,7 +64,11 @@ def window(period: Period, first_month: int, as_of: dt.date) -> tuple[dt.date, d
 
 
 def finding(
-    code: str, severity: str, message: str, record: str | None = None, commit: str | None = None
+    code: str,
+    severity: Severity,
+    message: str,
+    record: str | None = None,
+    commit: str | None = None,
 ) -> dict:
     return {
         "code": code,
@@ -92,9 +97,8 @@ def build(inputs: Inputs) -> dict:
         "actions": _actions(inputs, everything, findings),
     }
     report["overdue_before"] = inputs.overdue_before
-    rank = {"error": 0, "warning": 1, "info": 2}
     report["findings"] = sorted(
-        findings + inputs.findings, key=lambda f: rank.get(f["severity"], 3)
+        findings + inputs.findings, key=lambda f: severity_rank(f["severity"])
     )
     return report
 
@@ -184,7 +188,7 @@ def _rule_entry(
         if count < rule.min:
             (missing if unit.end < inputs.as_of else pending).append(unit.label)
     for label in missing:
-        severity = "warning" if rule.kind in LOCAL_RULES else "error"
+        severity: Severity = "warning" if rule.kind in LOCAL_RULES else "error"
         who = f"{inputs.roster.groups[group].name} " if group else ""
         findings.append(
             finding(
@@ -393,7 +397,7 @@ def _attendance_findings(inputs: Inputs, entry: dict, findings: list[dict]) -> N
         )
     months = entry["months_absent"]
     if months >= STREAK_WARNING:
-        severity = "error" if months >= STREAK_ERROR else "warning"
+        severity: Severity = "error" if months >= STREAK_ERROR else "warning"
         findings.append(
             finding(
                 "ABSENT-MONTHS",

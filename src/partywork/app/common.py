@@ -52,7 +52,7 @@ def open_repo(state: State) -> Repo:
     return repo
 
 
-def open_repos(state: State) -> list:
+def open_repos(state: State) -> list[Repo]:
     """Every --repo given (a supervisor's report across branches)."""
     from partywork.i18n import set_lang
     from partywork.storage.repo import Repo, find_root

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from partywork.i18n import t
-from partywork.model.problems import ERROR, WARNING, Problem
+from partywork.model.problems import ERROR, WARNING, Problem, Severity
 
 if TYPE_CHECKING:  # dates are parsed at start-up (--today); PyYAML is not needed for that
     from partywork.storage.yamlio import Document
@@ -65,7 +65,7 @@ class Checker:
         self.problems: list[Problem] = []
 
     def add(
-        self, path: tuple, code: str, message: str, hint: str = "", severity: str = ERROR
+        self, path: tuple, code: str, message: str, hint: str = "", severity: Severity = ERROR
     ) -> None:
         line, column = self.doc.where(path)
         self.problems.append(Problem(code, severity, self.file, line, column, message, hint))

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Literal
 
-ERROR = "error"
-WARNING = "warning"
+# How bad a problem or an audit finding is. Plain strings, as the JSON output spells them.
+Severity = Literal["error", "warning", "info"]
+ERROR: Severity = "error"
+WARNING: Severity = "warning"
+INFO: Severity = "info"
+SEVERITIES: tuple[Severity, ...] = (ERROR, WARNING, INFO)  # the worst first
+
+
+_RANK: dict[str, int] = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+
+
+def severity_rank(severity: str) -> int:
+    """Where a severity sorts: errors first, then warnings, then information, then anything else."""
+    return _RANK.get(severity, len(SEVERITIES))
 
 
 @dataclass(frozen=True)
 class Problem:
     code: str
-    severity: str
+    severity: Severity
     file: str
     line: int
     column: int
@@ -24,7 +37,3 @@ class Problem:
     def render(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         return f"{where}: {self.code} {self.message}"
-
-
-def has_errors(problems: list[Problem], strict: bool = False) -> bool:
-    return any(p.severity == ERROR or strict for p in problems)
