@@ -136,8 +136,7 @@ def _injected(monkeypatch, name: str, fail_at: int) -> None:
 @pytest.mark.parametrize("fail_at", [1, 2, 3, 4])
 def test_injected_disk_full_changes_nothing(branch, monkeypatch, name, fail_at):
     """C8: the n-th fsync or rename fails with ENOSPC: exit 74, the record byte-identical, no temp
-    file,
-    or (once n passes the number of calls) the edit simply succeeds."""
+    file, or (once n passes the number of calls) the edit simply succeeds."""
     from partywork.app.main import app
 
     record = log_committee(branch)
@@ -237,8 +236,7 @@ def test_the_users_own_signing_setting_applies(branch, tmp_path):
 
 def test_yaml_test_suite():
     """Y1: every case of the yaml-test-suite loads or gives pw's own problem, quickly. The corpus is
-    not
-    shipped: set PW_YTS_DIR to a checkout of its data release."""
+    not shipped: set PW_YTS_DIR to a checkout of its data release."""
     corpus = os.environ.get("PW_YTS_DIR")
     if not corpus or not Path(corpus).is_dir():
         pytest.skip("PW_YTS_DIR not set")

@@ -25,7 +25,3 @@ def t(key: str, /, **values: object) -> str:
     table = ZH if _current == "zh" else EN
     template = table.get(key) or EN.get(key) or key
     return template.format(**values)
-
-
-def both(key: str) -> dict[str, str]:
-    return {"zh": ZH[key], "en": EN[key]}

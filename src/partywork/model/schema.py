@@ -179,7 +179,7 @@ def _check_hours(check: Checker, record: dict) -> None:
                 "BAD-NUMBER",
                 t(
                     "schema.hours_range",
-                    field=field_label(path),
+                    field=label(path),
                     value=value,
                     limit=limit,
                     kind=t("kind." + str(record.get("kind"))),
@@ -679,7 +679,3 @@ def to_json(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
-
-
-def field_label(path: tuple) -> str:
-    return label(path)

@@ -161,8 +161,7 @@ class Git:
 
     def hidden(self, paths: list[str]) -> list[str]:
         """Tracked files git was told not to look at (skip-worktree, assume-unchanged): their
-        changes
-        show in no `git status`, so pw names them instead."""
+        changes show in no `git status`, so pw names them instead."""
         out = self.run("ls-files", "-v", "-z", "--", *paths).stdout.decode("utf-8", "replace")
         prefix = records_prefix(self)
         return [
@@ -471,9 +470,6 @@ class Git:
     def unstage_new(self, paths: list[str]) -> None:
         self.run("rm", "-q", "--cached", "--ignore-unmatch", "--", *paths)
 
-    def tracked(self, path: str) -> bool:
-        return self.run("ls-files", "--error-unmatch", "--", path, check=False).returncode == 0
-
 
 _PROTECTED = ("system", "global", "command")  # the scopes the repository cannot write
 # Command-valued keys the repository's own config may set, and what stands in for them: the user's
@@ -643,10 +639,6 @@ def blobs(git: Git, specs: list[str]) -> list[bytes | None]:
     return [found[2] if found else None for found in objects(git, specs)]
 
 
-def top_path(git: Git, path: str) -> str:
-    return records_prefix(git) + path
-
-
 def tags(git: Git, pattern: str) -> dict[str, tuple[str, str]]:
     """tag name → (commit it points to, its message)."""
     out = git.run(
@@ -748,10 +740,6 @@ def config(git: Git, key: str) -> str | None:
 
 
 # -- verbs for the rest of pw: every git command line pw writes is in this module ----------------
-
-
-def check_repository(git: Git) -> None:
-    git.check_access()
 
 
 def init_repository(root: Path) -> None:
