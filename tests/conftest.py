@@ -69,6 +69,12 @@ def _isolate(tmp_path_factory, monkeypatch):
     yield
 
 
+def pw_argv(*args: str | bytes, today: str | None = TODAY) -> list:
+    """The one way the tests start pw: the real command, `python -m partywork`, as a subprocess,
+    on `today` (the global --today) unless told None."""
+    return [sys.executable, "-m", "partywork", *(["--today", today] if today else []), *args]
+
+
 def run_pw(
     *args: str,
     cwd: Path,
@@ -77,8 +83,7 @@ def run_pw(
     today: str | None = TODAY,
     timeout: float = 60,
 ) -> subprocess.CompletedProcess:
-    prefix = ["--today", today] if today else []
-    command = [sys.executable, "-m", "partywork", *prefix, *args]
+    command = pw_argv(*args, today=today)
     return subprocess.run(
         command,
         cwd=cwd,
@@ -134,7 +139,7 @@ def branch_template(tmp_path_factory) -> Path:
     for args in runs:
         ok(
             subprocess.run(
-                [sys.executable, "-m", "partywork", *args],
+                pw_argv(*args, today=None),
                 cwd=root.parent if args[0] == "init" else root,
                 capture_output=True,
                 text=True,

@@ -1,4 +1,4 @@
-"""Every message pw shows, in Chinese and English. tests/test_i18n.py checks both have every key
+"""Every message pw shows, in Chinese and English. tests/e2e/test_i18n.py checks both have every key
 with the same placeholders."""
 
 from __future__ import annotations

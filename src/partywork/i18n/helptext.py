@@ -1,6 +1,6 @@
-"""`pw --help` in Chinese. The English help stays beside each option in cli/ (where a developer
+"""`pw --help` in Chinese. The English help stays beside each option in app/ (where a developer
 reads it); this table gives each English text its Chinese, and `localize` swaps them in before
-Typer builds the help. tests/test_i18n.py checks every help text has its Chinese here."""
+Typer builds the help. tests/e2e/test_i18n.py checks every help text has its Chinese here."""
 
 from __future__ import annotations
 

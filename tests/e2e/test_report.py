@@ -6,16 +6,15 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from conftest import git, isolated_env, ok, run_pw
+from conftest import git, isolated_env, ok, pw_argv, run_pw
 
 SCHEMA = json.loads(
-    (Path(__file__).resolve().parents[1] / "schemas" / "pw.report-1.schema.json").read_text(
+    (Path(__file__).resolve().parents[2] / "schemas" / "pw.report-1.schema.json").read_text(
         encoding="utf-8"
     )
 )
@@ -30,7 +29,7 @@ EXTRA_MEMBERS = [
 
 def _log(root: Path, env: dict, *args: str, stdin: str | None = None) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "partywork", "--today", "2026-11-26", *args],
+        pw_argv(*args),
         cwd=root,
         input=stdin,
         capture_output=True,
@@ -258,7 +257,7 @@ decisions:
 
     def report(*args: str, today: str = "2026-11-26") -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "partywork", "--today", today, "report", *args],
+            pw_argv("report", *args, today=today),
             cwd=root,
             capture_output=True,
             text=True,
@@ -388,20 +387,7 @@ def test_markdown_and_csv_in_chinese_and_english(quarter):
     md = quarter["report"]("quarter", "2026Q3", "--format", "md").stdout
     assert "## 三会一课落实情况" in md and "缺 2026-08" in md
     english = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "partywork",
-            "--today",
-            "2026-11-26",
-            "--lang",
-            "en",
-            "report",
-            "quarter",
-            "2026Q3",
-            "--format",
-            "md",
-        ],
+        pw_argv("--lang", "en", "report", "quarter", "2026Q3", "--format", "md"),
         cwd=quarter["root"],
         capture_output=True,
         text=True,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import fcntl
 import os
 import random
+import shlex
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from conftest import (
     install_hook,
     log_committee,
     ok,
+    pw_argv,
     run_pw,
     trailers,
 )
@@ -30,7 +31,7 @@ from partywork.storage.yamlio import parse
 
 def pw_popen(root: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "partywork", "--today", "2026-11-26", *args],
+        pw_argv(*args),
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -283,7 +284,7 @@ def test_broken_pipe_is_quiet(branch):
     for _ in range(3):
         log_committee(branch)
     result = subprocess.run(
-        f"{sys.executable} -m partywork list --format csv | head -1",
+        shlex.join(pw_argv("list", "--format", "csv", today=None)) + " | head -1",
         shell=True,
         cwd=branch,
         capture_output=True,

@@ -24,7 +24,7 @@ def test_placeholders_match():
 
 
 def test_every_key_used_in_the_code_exists():
-    src = Path(__file__).resolve().parents[1] / "src" / "partywork"
+    src = Path(__file__).resolve().parents[2] / "src" / "partywork"
     used = set()
     for path in src.rglob("*.py"):
         used |= set(
@@ -59,7 +59,7 @@ def test_no_key_is_defined_twice():
 
     tree = ast.parse(
         (
-            Path(__file__).resolve().parents[1] / "src" / "partywork" / "i18n" / "catalogue.py"
+            Path(__file__).resolve().parents[2] / "src" / "partywork" / "i18n" / "catalogue.py"
         ).read_text(encoding="utf-8")
     )
     for node in ast.walk(tree):

@@ -13,12 +13,11 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import isolated_env
+from conftest import isolated_env, pw_argv
 from test_audit import FAKETIME, at, audit, branch, clean, found, meeting, pw, raw_git, verify  # noqa: F401
 
 pytestmark = pytest.mark.skipif(
@@ -507,7 +506,7 @@ def test_a_quarter_on_two_clones_with_clocks_minutes_apart(tmp_path):
 
     def on(clone: Path, day: str, minutes_behind: int, *args: str) -> None:
         clock = f"@{day} 20:{59 - minutes_behind:02d}:00"
-        command = [FAKETIME, "-f", clock, sys.executable, "-m", "partywork", *args]
+        command = [FAKETIME, "-f", clock, *pw_argv(*args, today=None)]
         result = subprocess.run(
             command,
             cwd=clone,

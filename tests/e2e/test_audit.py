@@ -7,12 +7,11 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import git, isolated_env
+from conftest import git, isolated_env, pw_argv
 
 FAKETIME = shutil.which("faketime")
 pytestmark = pytest.mark.skipif(
@@ -28,7 +27,7 @@ MINUTES = (
 
 def at(day: str, root: Path, env: dict, *args: str, stdin: str | None = None, check: bool = True):
     """Run pw as if it were 20:00 on `day`: git and Python both see that clock."""
-    command = [FAKETIME, "-f", f"@{day} 20:00:00", sys.executable, "-m", "partywork", *args]
+    command = [FAKETIME, "-f", f"@{day} 20:00:00", *pw_argv(*args, today=None)]
     result = subprocess.run(
         command,
         cwd=root,
@@ -44,7 +43,7 @@ def at(day: str, root: Path, env: dict, *args: str, stdin: str | None = None, ch
 
 def pw(root: Path, env: dict, *args: str, today: str = "2026-11-26") -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "partywork", "--today", today, *args],
+        pw_argv(*args, today=today),
         cwd=root,
         capture_output=True,
         text=True,
@@ -240,10 +239,7 @@ def test_pw_ignores_an_inherited_commit_date(branch):
             FAKETIME,
             "-f",
             "@2026-10-10 20:00:00",
-            sys.executable,
-            "-m",
-            "partywork",
-            *meeting("2026-10-09", "group"),
+            *pw_argv(*meeting("2026-10-09", "group"), today=None),
         ],
         cwd=root,
         env={

@@ -6,7 +6,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import partywork
-from conftest import COMMITTEE_ARGS, git, ok, run_pw
+from conftest import COMMITTEE_ARGS, git, ok, pw_argv, run_pw
 
 
 def _unchanged(root: Path, result, code: int, *words: str, head: str) -> None:
@@ -172,7 +171,7 @@ def test_invalid_utf8_in_an_option_is_refused(branch):
     head = _head(branch)
     args = [os.fsencode(a) for a in COMMITTEE_ARGS] + [b"--title", b"\xff\xfe\xce\xd2"]
     result = subprocess.run(
-        [sys.executable, "-m", "partywork", "--today", "2026-11-26", *args],
+        pw_argv(*args),
         cwd=branch,
         capture_output=True,
         text=True,
@@ -263,7 +262,7 @@ PW_SOURCE = str(Path(partywork.__file__).parent)
 
 @pytest.mark.parametrize("delay_ms", [0, 10, 20, 35, 50, 70, 90, 110, 130, 150])
 def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(branch, delay_ms):
-    args = [sys.executable, "-m", "partywork", "--today", "2026-11-26", *COMMITTEE_ARGS]
+    args = pw_argv(*COMMITTEE_ARGS)
     process = subprocess.Popen(
         args, cwd=branch, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

@@ -3,10 +3,11 @@ and the file reopened, a draft kept when the user gives up. Typed text is never 
 
 from __future__ import annotations
 
+import shlex
 import sys
 import textwrap
 
-from conftest import commits, load_yaml, log_committee, ok, run_pw
+from conftest import commits, load_yaml, log_committee, ok, pw_argv, run_pw
 
 
 def editor_script(tmp_path, body: str):
@@ -168,7 +169,7 @@ def test_edit_in_the_editor(branch, tmp_path):
         import pytest
 
         pytest.skip("needs util-linux `script` for a terminal")
-    command = f"{sys.executable} -m partywork --today 2026-11-26 edit {record_id} --reason 更正地点"
+    command = shlex.join(pw_argv("edit", record_id, "--reason", "更正地点"))
     subprocess.run(
         ["script", "-qec", command, "/dev/null"],
         cwd=branch,

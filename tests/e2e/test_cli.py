@@ -18,7 +18,7 @@ from conftest import log_committee, ok, run_pw
 from partywork.app.main import PwGroup
 from partywork.errors import NotFound
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _study(branch, date, *extra):
