@@ -25,10 +25,8 @@ def invariants(root: Path) -> None:
     subprocess.run(
         ["git", "fsck", "--full", "--no-progress"], cwd=root, check=True, capture_output=True
     )
-    assert (
-        not (root / ".git" / "index.lock").exists()
-        and not (root / ".git" / "pw-journal.json").exists()
-    )
+    assert not (root / ".git" / "index.lock").exists()
+    assert not list(Path(os.environ["XDG_STATE_HOME"]).glob("partywork/journals/*.json"))
     assert git("status", "--porcelain", "--", "records", cwd=root) == ""
     assert not list((root / "records").rglob(".pw-tmp-*"))
     for path in (root / "records").rglob("*.yaml"):
@@ -142,14 +140,14 @@ def test_injected_disk_full_changes_nothing(branch, monkeypatch, name, fail_at):
     record = log_committee(branch)
     path = branch / "records" / "2026" / f"{record}.yaml"
     old = path.read_bytes()
-    _injected(monkeypatch, name, fail_at)
-    result = CliRunner().invoke(
-        app, ["--repo", str(branch), "--today", "2026-11-26", *COMMANDS["edit"](record)]
-    )
-    monkeypatch.undo()
+    with pytest.MonkeyPatch.context() as injected:  # undone alone: the test's own environment stays
+        _injected(injected, name, fail_at)
+        result = CliRunner().invoke(
+            app, ["--repo", str(branch), "--today", "2026-11-26", *COMMANDS["edit"](record)]
+        )
     assert result.exit_code in (0, 74), result.output
     if result.exit_code == 74:
-        assert path.read_bytes() == old and record in result.stderr or ".git" in result.stderr
+        assert path.read_bytes() == old and (record in result.stderr or "journals" in result.stderr)
     invariants(branch)
 
 

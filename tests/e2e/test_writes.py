@@ -119,7 +119,7 @@ def test_crash_after_commit_keeps_the_commit(branch):
     assert crashed.returncode == -signal.SIGKILL
     ok(run_pw(*COMMITTEE_ARGS, cwd=branch))
     assert len(git("rev-list", f"{base}..HEAD", cwd=branch).split()) == 2
-    assert not (branch / ".git" / "pw-journal.json").exists()
+    assert not list(Path(os.environ["XDG_STATE_HOME"]).glob("partywork/journals/*.json"))
     assert_invariants(branch, base)
 
 

@@ -30,6 +30,7 @@ from partywork.storage import userdirs
 from partywork.storage.fsutil import write_atomic
 from partywork.storage.git import gitio
 from partywork.storage.git.gitio import Git, objects, records_prefix
+from partywork.storage.yamlio import MAX_BYTES
 
 CACHE_VERSION = 2
 # The fields of `git log` pw reads, in order (see _parse_log)
@@ -281,7 +282,7 @@ def _trailers(text: str) -> dict[str, str]:
 
 
 def _blob_texts(git: Git, blob_ids: list[str]) -> dict[str, bytes]:
-    found = objects(git, blob_ids)
+    found = objects(git, blob_ids, limit=MAX_BYTES)
     return {
         blob: entry[2]
         for blob, entry in zip(blob_ids, found, strict=False)

@@ -12,7 +12,7 @@ from partywork.i18n import t
 from partywork.model.schema import ID_PATTERN
 from partywork.storage.git import gitio
 from partywork.storage.git.gitio import Git
-from partywork.storage.yamlio import parse
+from partywork.storage.yamlio import MAX_BYTES, parse
 
 if TYPE_CHECKING:
     from partywork.analysis.audit import Version
@@ -45,7 +45,7 @@ def record_history(git: Git, ident: str) -> dict:
 
 def _contents(git: Git, versions: list[Version]) -> list[dict | None]:
     blobs = [next(f[3] for f in v.commit.files if f[1] == v.path) for v in versions]
-    found = gitio.objects(git, [b for b in blobs if not set(b) <= {"0"}])
+    found = gitio.objects(git, [b for b in blobs if not set(b) <= {"0"}], limit=MAX_BYTES)
     by_blob = {
         b: o[2]
         for b, o in zip([b for b in blobs if not set(b) <= {"0"}], found, strict=False)

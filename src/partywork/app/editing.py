@@ -23,7 +23,13 @@ _NOTE = "# ✗"
 
 
 def draft_path(root: Path, stem: str) -> Path:
+    from partywork.errors import StorageError
+    from partywork.i18n import t
+    from partywork.storage.fsutil import no_link_between
+
     folder = root / ".pw" / "drafts"
+    if not no_link_between(root, folder):  # drafts hold what was typed: never written outside
+        raise StorageError(t("record.symlink", path=".pw/drafts"), t("record.symlink.hint"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{stem}-{today_stamp()}.yaml"
 

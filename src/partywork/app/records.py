@@ -111,10 +111,13 @@ def _read_source(source: str, label: str) -> bytes:
     from partywork.errors import NotFound
     from partywork.i18n import t
 
+    from partywork.storage.fsutil import read_bounded
+    from partywork.storage.yamlio import MAX_BYTES
+
     if source == "-":
-        return sys.stdin.buffer.read()
+        return sys.stdin.buffer.read(MAX_BYTES + 1)
     try:
-        return Path(source).read_bytes()
+        return read_bounded(Path(source), MAX_BYTES)
     except OSError as exc:
         raise NotFound(t("record.unreadable", path=label, problem=exc.strerror or exc)) from None
 

@@ -25,6 +25,29 @@ app.add_typer(action_app, name="action")
 FORMATS = ("table", "md", "json", "csv", "html")
 
 
+def _check_output(ctx: typer.Context, output: Path) -> None:
+    """-o names a file to (re)place: never a link, a pipe or a device (the rename would replace the
+    node, and as root /dev/full with it), and never a file of the record book itself."""
+    import stat
+
+    from partywork.errors import UsageError
+    from partywork.i18n import t
+    from partywork.storage.git.early import records_root
+
+    if not str(output).strip() or output.is_dir():
+        raise UsageError(t("output.empty"))
+    try:
+        mode = output.lstat().st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise UsageError(t("output.not_a_file", path=output))
+    target = output.resolve()
+    for root in ctx.obj.repos or [r for r in [records_root(None)] if r]:
+        if (Path(root).resolve() / "records") in target.parents:
+            raise UsageError(t("output.inside_records", path=output))
+
+
 def _report(
     ctx: typer.Context, unit: str, period: str | None, fmt: str | None, output: Path | None
 ) -> None:
@@ -40,6 +63,8 @@ def _report(
     )
     if fmt not in FORMATS:
         raise typer.BadParameter(" | ".join(FORMATS), param_hint="--format")
+    if output is not None:
+        _check_output(ctx, output)
     if len(ctx.obj.repos) > 1:
         _fleet(ctx, unit, period, fmt, output)
         return

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from partywork.model import schema
 from partywork.model.fields import parse_date
+from partywork.storage.fsutil import no_link_between
 from partywork.storage.yamlio import dump
 
 _KEY = re.compile(r"^([a-z_]+):")
@@ -19,7 +20,8 @@ _SOURCE_TREE = Path(__file__).resolve().parents[3] / "templates"
 def template_text(root: Path, typ: str, lang: str) -> str:
     name = f"{lang}/{typ}.yaml"
     for candidate in (root / "templates" / name, _SOURCE_TREE / name):
-        if candidate.is_file():
+        # a repository's own template through a symlink could show any file of the user's
+        if candidate.is_file() and no_link_between(candidate.parents[2], candidate):
             return candidate.read_text(encoding="utf-8")
     return resources.files("partywork").joinpath("templates", name).read_text(encoding="utf-8")
 

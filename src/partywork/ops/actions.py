@@ -86,6 +86,9 @@ def mark_done(repo: Repo, action_id: str, evidence: str, on: dt.date | None) -> 
 
 
 def drop(repo: Repo, action_id: str, reason: str) -> Written:
+    from partywork.ops.book import require_reason
+
+    require_reason(reason)
     return _change(
         repo,
         action_id,

@@ -232,6 +232,7 @@ def edit_record(
     repo: Repo, ident: str, reason: str, replacement: Document | None, sets: list[str]
 ) -> Written | None:
     """Amend a record; None when the result equals what is there."""
+    require_reason(reason)
     repo.require_valid_settings()
     done: list[Written] = []
 
@@ -283,7 +284,14 @@ def _amended(
     return record, problems
 
 
+def require_reason(reason: str | None, option: str = "--reason") -> None:
+    """A correction without a reason is the silent rewrite the audit exists to catch."""
+    if not (reason or "").strip():
+        raise UsageError(t("reason.empty", option=option))
+
+
 def void_record(repo: Repo, ident: str, reason: str) -> Written:
+    require_reason(reason)
     done: list[Written] = []
 
     def build() -> txn.Change:

@@ -81,3 +81,35 @@ def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
         yield
     finally:
         handle.close()
+
+
+def no_link_between(root: Path, folder: Path) -> bool:
+    """Whether every folder from root down to folder is a real folder, not a symlink: pw's own
+    folders in a handed-over repository (.pw/drafts, templates) must not lead outside it."""
+    try:
+        relative = folder.relative_to(root)
+    except ValueError:
+        return False
+    current = root
+    for part in relative.parts:
+        current = current / part
+        if current.is_symlink():
+            return False
+    return True
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """A file the user named, read only if it is a regular file of at most `limit` bytes (a pipe
+    would hang, /dev/zero never end); raises OSError otherwise."""
+    import errno
+    import stat
+
+    with open(path, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NONBLOCK)) as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"larger than {limit} bytes")
+    return data
+

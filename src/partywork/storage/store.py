@@ -38,6 +38,9 @@ def read_document(path: Path, label: str) -> tuple[Document | None, list[Problem
                     t("record.symlink.hint"),
                 )
             ]
+        if not stat.S_ISREG(info.st_mode):  # a pipe would hang the read, a device never end it
+            problem = t("record.not_regular", path=label)
+            return None, [Problem("UNREADABLE", ERROR, label, 0, 0, problem, "")]
         if info.st_size > MAX_BYTES:
             return None, [
                 Problem(

@@ -21,8 +21,8 @@ from partywork import __version__
 from partywork.errors import Busy, ConfigError, DataError, PwError, StorageError
 from partywork.i18n import t
 from partywork.render import notices
-from partywork.storage import store
-from partywork.storage.fsutil import exclusive_lock, remove_temp_files, write_atomic
+from partywork.storage import store, userdirs
+from partywork.storage.fsutil import exclusive_lock, no_link_between, remove_temp_files, write_atomic
 from partywork.storage.git.gitio import DISK_FULL, Git
 
 JOURNAL = "pw-journal.json"
@@ -168,7 +168,15 @@ def _restore_index(git: Git) -> None:
 
 
 def _journal(git: Git) -> Path:
-    return git.git_dir / JOURNAL
+    """In the user's state folder, not in .git/: a journal planted in a handed-over folder would
+    otherwise tell pw's recovery which files to delete (issue 12)."""
+    return userdirs.state_home() / "journals" / f"{userdirs.folder_key(git.git_dir, git.root)}.json"
+
+
+def _ours(path: object) -> bool:
+    """A path pw itself writes: under records/, relative, no way out of the folder."""
+    return (isinstance(path, str) and path.startswith("records/") and ".." not in path.split("/")
+            and "\\" not in path and not os.path.isabs(path))
 
 
 def _write_journal(git: Git, paths: list[str], new: list[str]) -> None:
@@ -189,8 +197,11 @@ def recover(git: Git) -> None:
     try:
         record = json.loads(journal.read_text(encoding="utf-8"))
         paths, new = list(record["paths"]), list(record["new"])
-    except (ValueError, KeyError, OSError):
+    except (ValueError, KeyError, OSError, TypeError):
         journal.unlink(missing_ok=True)
+        return
+    if not all(_ours(p) for p in paths) or not set(new) <= set(paths):
+        journal.unlink(missing_ok=True)  # not one pw wrote: acting on it could delete anything
         return
     unfinished = git.changed(paths)
     if unfinished:
@@ -210,6 +221,8 @@ def recover(git: Git) -> None:
 def _save_draft(git: Git, path: str) -> str | None:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = git.root / ".pw" / "drafts" / f"recovered-{stamp}-{Path(path).name}"
+    if not no_link_between(git.root, target.parent):
+        return None
     try:
         write_atomic(target, (git.root / path).read_bytes())
     except (OSError, PwError):

@@ -68,7 +68,13 @@ def git_dirs(start: str) -> tuple[str, str] | None:
 # git would run them (RELIABILITY §(e)). core.fsmonitor runs on every index refresh; `ext::` remote
 # URLs run a command on fetch. Per-filter and other command keys are added by gitio.Git when the
 # repository's config defines any (see config_may_name_programs).
-SAFE_CONFIG = (("core.fsmonitor", "false"), ("protocol.ext.allow", "never"))
+# A submodule's own config is never looked at, so git must not go into submodules at all; the
+# stat settings decide whether an edit that kept a file's size and mtime is seen (git's racy-file
+# model holds only with them on); the graft advice would otherwise follow every git error.
+SAFE_CONFIG = (("core.fsmonitor", "false"), ("protocol.ext.allow", "never"), ("diff.ignoreSubmodules", "all"),
+               ("status.submoduleSummary", "false"), ("submodule.recurse", "false"),
+               ("fetch.recurseSubmodules", "false"), ("core.checkStat", "default"), ("core.trustctime", "true"),
+               ("core.splitIndex", "false"), ("advice.graftFileDeprecated", "false"))
 
 
 def git_env(
@@ -143,6 +149,8 @@ _PROGRAM_WORDS = (
     b"textconv",
     b"external",
     b"alternaterefs",
+    b"partialclone",
+    b"promisor",
 )
 
 
@@ -167,7 +175,7 @@ def config_may_name_programs(git_dir: str) -> bool:
 
 # The report's one slow git call: `git diff-files` over records/, which stats every record file
 # (gitio.Git.dirty(["records"]) makes the same call, and takes this one's output instead).
-RECORDS_SCAN = ("diff-files", "--name-only", "-z", "--", "records")
+RECORDS_SCAN = ("diff-files", "--name-only", "-z", "--ignore-submodules=all", "--", "records")
 
 _started: list[Started] = []  # stopped at exit when nobody took them
 

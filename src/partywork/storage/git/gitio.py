@@ -98,6 +98,10 @@ class Git:
         if owned and not early.config_may_name_programs(git_dir):
             return
         entries = self._config_entries()
+        lazy = [key for scope, key, value in entries if key == "extensions.partialclone"
+                or (key.startswith("remote.") and key.endswith(".promisor") and _truthy(value))]
+        if lazy:  # git would fetch missing objects from wherever the folder says, running its transport
+            raise ConfigError(t("git.partial_clone", key=lazy[0]), t("git.partial_clone.hint"))
         if not owned and not _safe_directory(entries, work_tree):
             raise ConfigError(
                 t("git.dubious_owner", path=work_tree), t("git.dubious_owner.hint", path=work_tree)
@@ -147,7 +151,13 @@ class Git:
     def changed(self, paths: list[str]) -> list[str]:
         """Paths among these with changes not in HEAD: modified, staged or untracked."""
         out = self.run(
-            "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths
+            "status",
+            "--porcelain=v1",
+            "-z",
+            "--untracked-files=all",
+            "--ignore-submodules=all",
+            "--",
+            *paths,
         ).stdout
         entries = [e for e in out.decode("utf-8", "replace").split("\0") if e]
         prefix = records_prefix(
@@ -172,7 +182,7 @@ class Git:
 
     def dirty(self, paths: list[str]) -> list[str]:
         """Tracked files under these paths whose work-tree content differs from the index."""
-        args = ("diff-files", "--name-only", "-z", "--", *paths)
+        args = ("diff-files", "--name-only", "-z", "--ignore-submodules=all", "--", *paths)
         out = self._prefetched_or_run(args).decode("utf-8", "replace")
         prefix = records_prefix(self)
         listed = [p[len(prefix) :] for p in out.split("\0") if p and p.startswith(prefix)]
@@ -612,11 +622,19 @@ def _truthy(value: str) -> bool:
 _HEX = frozenset("0123456789abcdef")
 
 
-def objects(git: Git, specs: list[str]) -> list[tuple[str, str, bytes] | None]:
+def objects(
+    git: Git, specs: list[str], limit: int | None = None
+) -> list[tuple[str, str, bytes] | None]:
     """(id, type, content) of each `<rev>:<path>` spec (paths from the git top level), None when
-    missing; one process."""
+    missing; one process. With a limit, objects larger than it are None too and never read: a
+    history may hold a blob of gigabytes that a record never is."""
     if not specs:
         return []
+    if limit is not None:
+        sizes = _sizes(git, specs)
+        small = [s for s, size in zip(specs, sizes, strict=True) if size is not None and size <= limit]
+        found = dict(zip(small, objects(git, small), strict=True))
+        return [found.get(s) for s in specs]
     data = git.run(
         "cat-file", "--batch", stdin="".join(s + "\n" for s in specs).encode("utf-8")
     ).stdout
@@ -633,6 +651,15 @@ def objects(git: Git, specs: list[str]) -> list[tuple[str, str, bytes] | None]:
         out.append((header[0].decode(), header[1].decode(), data[position : position + size]))
         position += size + 1
     return out
+
+
+def _sizes(git: Git, specs: list[str]) -> list[int | None]:
+    listing = "".join(s + "\n" for s in specs).encode("utf-8")
+    out = git.run("cat-file", "--batch-check=%(objectsize)", stdin=listing)
+    sizes: list[int | None] = []
+    for line in out.stdout.decode("utf-8", "replace").splitlines()[: len(specs)]:
+        sizes.append(int(line) if line.isdigit() else None)
+    return sizes + [None] * (len(specs) - len(sizes))
 
 
 def blobs(git: Git, specs: list[str]) -> list[bytes | None]:
@@ -830,7 +857,7 @@ def refs_listing(git: Git) -> str:
 
 def uncommitted(git: Git) -> list[str]:
     """Tracked paths (from the top level) with changes not committed, staged or not."""
-    out = git.run("status", "--porcelain", "--untracked-files=no", "-z").stdout
+    out = git.run("status", "--porcelain", "--untracked-files=no", "--ignore-submodules=all", "-z").stdout
     return [e[3:] for e in out.decode("utf-8", "replace").split("\0") if len(e) > 3]
 
 
@@ -864,10 +891,15 @@ def conflicted(git: Git) -> list[str]:
 
 # -- exchanging with a remote (pw sync) ----------------------------------------------------------
 
+# On the command line: a repository's remote.<name>.uploadpack / receivepack would come first among
+# configured values and name the program run for the exchange.
+UPLOAD_PACK = "--upload-pack=git-upload-pack"
+RECEIVE_PACK = "--receive-pack=git-receive-pack"
+
 
 def remote_tags(git: Git, remote: str, pattern: str) -> dict[str, str]:
     """Tag name → id on the remote, for tags matching refs/tags/<pattern> (peeled lines skipped)."""
-    out = git.out("ls-remote", "--tags", remote, f"refs/tags/{pattern}")
+    out = git.out("ls-remote", UPLOAD_PACK, "--tags", remote, f"refs/tags/{pattern}")
     found = {}
     for line in out.splitlines():
         sha, _tab, ref = line.partition("\t")
@@ -879,13 +911,13 @@ def remote_tags(git: Git, remote: str, pattern: str) -> dict[str, str]:
 
 def remote_head(git: Git, remote: str, branch: str) -> str | None:
     """The remote branch's tip, as the remote says now; None when it has no such branch."""
-    heads = git.out("ls-remote", "--heads", remote, f"refs/heads/{branch}").split()
+    heads = git.out("ls-remote", UPLOAD_PACK, "--heads", remote, f"refs/heads/{branch}").split()
     return heads[0] if heads else None
 
 
 def fetch_branch(git: Git, remote: str, branch: str, into: str) -> str:
     """Fetch the remote branch into a private ref (tags and tracking refs untouched); its tip."""
-    git.run("fetch", "-q", "--no-tags", remote, f"+refs/heads/{branch}:{into}")
+    git.run("fetch", UPLOAD_PACK, "-q", "--no-tags", remote, f"+refs/heads/{branch}:{into}")
     return git.out("rev-parse", into).strip()
 
 
@@ -912,7 +944,7 @@ def reset_keep(git: Git, rev: str) -> None:
 
 def push(git: Git, remote: str, refspec: str) -> str | None:
     """Push one refspec (never forced); None when done, else git's words, on one line."""
-    result = git.run("push", "-q", "--porcelain", remote, refspec, check=False)
+    result = git.run("push", RECEIVE_PACK, "-q", "--porcelain", remote, refspec, check=False)
     if result.returncode == 0:
         return None
     return " ".join((result.stderr + result.stdout).decode("utf-8", "replace").split())[:300]
