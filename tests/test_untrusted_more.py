@@ -157,3 +157,14 @@ def test_a_void_without_a_reason_writes_nothing(branch):
     head = git("rev-parse", "HEAD", cwd=branch)
     assert run_pw("void", record, "--reason", " ", cwd=branch).returncode == 2
     assert git("rev-parse", "HEAD", cwd=branch) == head
+
+
+def test_an_unreachable_remote_is_an_io_error_not_a_bug(branch):
+    git("remote", "add", "origin", "/nonexistent/remote.git", cwd=branch)
+    for args in (("sync",), ("status",)):
+        result = run_pw(*args, cwd=branch)
+        assert result.returncode == 74 and "Traceback" not in result.stderr and "git remote -v" in result.stderr
+
+
+def test_an_empty_today_is_a_usage_error(branch):
+    assert run_pw("--today", "", "status", cwd=branch, today=None).returncode == 2

@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     INTERNAL = 70
     IO = 74
     BUSY = 75
+    PERMISSION = 77
     CONFIG = 78
     INTERRUPTED = 130
 
@@ -59,6 +60,18 @@ class GitError(PwError):
     another."""
 
     code = ExitCode.INTERNAL
+
+
+class RemoteError(PwError):
+    """The git server could not be reached or did not answer (exit 74)."""
+
+    code = ExitCode.IO
+
+
+class RemoteRefused(PwError):
+    """The git server refused, or needs a login pw cannot give (exit 77)."""
+
+    code = ExitCode.PERMISSION
 
 
 class InvalidRecords(DataError):

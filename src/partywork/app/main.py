@@ -112,7 +112,7 @@ def main_options(
         raise typer.BadParameter(t("cli.bad_lang"), param_hint="--lang")
     set_lang(chosen or "zh")
     _require_utf8(sys.argv[1:])
-    day = parse_date(today) if today else dt.date.today()
+    day = parse_date(today) if today is not None else dt.date.today()
     if day is None:
         raise typer.BadParameter(t("cli.bad_today", value=today), param_hint="--today")
     started = ctx.obj if isinstance(ctx.obj, Started) else None  # handed over by main()

@@ -175,7 +175,7 @@ def _push(git: Git, remote: str, refspec: str) -> None:
         return
     if "rejected" in detail or "non-fast-forward" in detail or "fetch first" in detail:
         raise Busy(t("sync.moved"), t("sync.moved.hint"))
-    raise GitError(t("git.failed", command="push", detail=detail))
+    raise gitio.remote_failure(detail)
 
 
 def _push_tags(git: Git, remote: str, remote_tags: dict[str, str]) -> list[str]:

@@ -15,7 +15,17 @@ import subprocess
 import time
 from pathlib import Path
 
-from partywork.errors import Busy, ConfigError, DataError, GitError, NotFound, StorageError
+from partywork.errors import (
+    Busy,
+    ConfigError,
+    DataError,
+    GitError,
+    NotFound,
+    PwError,
+    RemoteError,
+    RemoteRefused,
+    StorageError,
+)
 from partywork.i18n import t
 from partywork.storage.git import early, trees
 
@@ -895,11 +905,28 @@ def conflicted(git: Git) -> list[str]:
 # configured values and name the program run for the exchange.
 UPLOAD_PACK = "--upload-pack=git-upload-pack"
 RECEIVE_PACK = "--receive-pack=git-receive-pack"
+# How servers and transports say no (exit 77) rather than cannot be reached (exit 74)
+_REFUSED = ("Permission denied", "Authentication failed", "could not read Username", "403", "401",
+            "not allowed", "denied")
+
+
+def remote_failure(detail: str) -> PwError:
+    """The network's or the server's failure, not a bug of pw's."""
+    if any(sign in detail for sign in _REFUSED):
+        return RemoteRefused(t("sync.refused", detail=detail), t("sync.refused.hint"))
+    return RemoteError(t("sync.unreachable", detail=detail), t("sync.unreachable.hint"))
+
+
+def _remote(git: Git, *args: str) -> str:
+    result = git.run(*args, check=False)
+    if result.returncode != 0:
+        raise remote_failure(_detail(result))
+    return result.stdout.decode("utf-8", "replace")
 
 
 def remote_tags(git: Git, remote: str, pattern: str) -> dict[str, str]:
     """Tag name → id on the remote, for tags matching refs/tags/<pattern> (peeled lines skipped)."""
-    out = git.out("ls-remote", UPLOAD_PACK, "--tags", remote, f"refs/tags/{pattern}")
+    out = _remote(git, "ls-remote", UPLOAD_PACK, "--tags", remote, f"refs/tags/{pattern}")
     found = {}
     for line in out.splitlines():
         sha, _tab, ref = line.partition("\t")
@@ -911,13 +938,13 @@ def remote_tags(git: Git, remote: str, pattern: str) -> dict[str, str]:
 
 def remote_head(git: Git, remote: str, branch: str) -> str | None:
     """The remote branch's tip, as the remote says now; None when it has no such branch."""
-    heads = git.out("ls-remote", UPLOAD_PACK, "--heads", remote, f"refs/heads/{branch}").split()
+    heads = _remote(git, "ls-remote", UPLOAD_PACK, "--heads", remote, f"refs/heads/{branch}").split()
     return heads[0] if heads else None
 
 
 def fetch_branch(git: Git, remote: str, branch: str, into: str) -> str:
     """Fetch the remote branch into a private ref (tags and tracking refs untouched); its tip."""
-    git.run("fetch", UPLOAD_PACK, "-q", "--no-tags", remote, f"+refs/heads/{branch}:{into}")
+    _remote(git, "fetch", UPLOAD_PACK, "-q", "--no-tags", remote, f"+refs/heads/{branch}:{into}")
     return git.out("rev-parse", into).strip()
 
 
