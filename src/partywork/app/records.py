@@ -110,7 +110,6 @@ for _typ in ("meeting", "study", "review"):
 def _read_source(source: str, label: str) -> bytes:
     from partywork.errors import NotFound
     from partywork.i18n import t
-
     from partywork.storage.fsutil import read_bounded
     from partywork.storage.yamlio import MAX_BYTES
 

@@ -22,7 +22,12 @@ from partywork.errors import Busy, ConfigError, DataError, PwError, StorageError
 from partywork.i18n import t
 from partywork.render import notices
 from partywork.storage import store, userdirs
-from partywork.storage.fsutil import exclusive_lock, no_link_between, remove_temp_files, write_atomic
+from partywork.storage.fsutil import (
+    exclusive_lock,
+    no_link_between,
+    remove_temp_files,
+    write_atomic,
+)
 from partywork.storage.git.gitio import DISK_FULL, Git
 
 JOURNAL = "pw-journal.json"
@@ -175,8 +180,13 @@ def _journal(git: Git) -> Path:
 
 def _ours(path: object) -> bool:
     """A path pw itself writes: under records/, relative, no way out of the folder."""
-    return (isinstance(path, str) and path.startswith("records/") and ".." not in path.split("/")
-            and "\\" not in path and not os.path.isabs(path))
+    return (
+        isinstance(path, str)
+        and path.startswith("records/")
+        and ".." not in path.split("/")
+        and "\\" not in path
+        and not os.path.isabs(path)
+    )
 
 
 def _write_journal(git: Git, paths: list[str], new: list[str]) -> None:

@@ -71,10 +71,18 @@ def git_dirs(start: str) -> tuple[str, str] | None:
 # A submodule's own config is never looked at, so git must not go into submodules at all; the
 # stat settings decide whether an edit that kept a file's size and mtime is seen (git's racy-file
 # model holds only with them on); the graft advice would otherwise follow every git error.
-SAFE_CONFIG = (("core.fsmonitor", "false"), ("protocol.ext.allow", "never"), ("diff.ignoreSubmodules", "all"),
-               ("status.submoduleSummary", "false"), ("submodule.recurse", "false"),
-               ("fetch.recurseSubmodules", "false"), ("core.checkStat", "default"), ("core.trustctime", "true"),
-               ("core.splitIndex", "false"), ("advice.graftFileDeprecated", "false"))
+SAFE_CONFIG = (
+    ("core.fsmonitor", "false"),
+    ("protocol.ext.allow", "never"),
+    ("diff.ignoreSubmodules", "all"),
+    ("status.submoduleSummary", "false"),
+    ("submodule.recurse", "false"),
+    ("fetch.recurseSubmodules", "false"),
+    ("core.checkStat", "default"),
+    ("core.trustctime", "true"),
+    ("core.splitIndex", "false"),
+    ("advice.graftFileDeprecated", "false"),
+)
 
 
 def git_env(

@@ -108,9 +108,15 @@ class Git:
         if owned and not early.config_may_name_programs(git_dir):
             return
         entries = self._config_entries()
-        lazy = [key for scope, key, value in entries if key == "extensions.partialclone"
-                or (key.startswith("remote.") and key.endswith(".promisor") and _truthy(value))]
-        if lazy:  # git would fetch missing objects from wherever the folder says, running its transport
+        lazy = [
+            key
+            for scope, key, value in entries
+            if key == "extensions.partialclone"
+            or (key.startswith("remote.") and key.endswith(".promisor") and _truthy(value))
+        ]
+        if (
+            lazy
+        ):  # git would fetch missing objects from wherever the folder says, running its transport
             raise ConfigError(t("git.partial_clone", key=lazy[0]), t("git.partial_clone.hint"))
         if not owned and not _safe_directory(entries, work_tree):
             raise ConfigError(
@@ -642,7 +648,9 @@ def objects(
         return []
     if limit is not None:
         sizes = _sizes(git, specs)
-        small = [s for s, size in zip(specs, sizes, strict=True) if size is not None and size <= limit]
+        small = [
+            s for s, size in zip(specs, sizes, strict=True) if size is not None and size <= limit
+        ]
         found = dict(zip(small, objects(git, small), strict=True))
         return [found.get(s) for s in specs]
     data = git.run(
@@ -867,7 +875,9 @@ def refs_listing(git: Git) -> str:
 
 def uncommitted(git: Git) -> list[str]:
     """Tracked paths (from the top level) with changes not committed, staged or not."""
-    out = git.run("status", "--porcelain", "--untracked-files=no", "--ignore-submodules=all", "-z").stdout
+    out = git.run(
+        "status", "--porcelain", "--untracked-files=no", "--ignore-submodules=all", "-z"
+    ).stdout
     return [e[3:] for e in out.decode("utf-8", "replace").split("\0") if len(e) > 3]
 
 
@@ -906,8 +916,15 @@ def conflicted(git: Git) -> list[str]:
 UPLOAD_PACK = "--upload-pack=git-upload-pack"
 RECEIVE_PACK = "--receive-pack=git-receive-pack"
 # How servers and transports say no (exit 77) rather than cannot be reached (exit 74)
-_REFUSED = ("Permission denied", "Authentication failed", "could not read Username", "403", "401",
-            "not allowed", "denied")
+_REFUSED = (
+    "Permission denied",
+    "Authentication failed",
+    "could not read Username",
+    "403",
+    "401",
+    "not allowed",
+    "denied",
+)
 
 
 def remote_failure(detail: str) -> PwError:
@@ -938,7 +955,9 @@ def remote_tags(git: Git, remote: str, pattern: str) -> dict[str, str]:
 
 def remote_head(git: Git, remote: str, branch: str) -> str | None:
     """The remote branch's tip, as the remote says now; None when it has no such branch."""
-    heads = _remote(git, "ls-remote", UPLOAD_PACK, "--heads", remote, f"refs/heads/{branch}").split()
+    heads = _remote(
+        git, "ls-remote", UPLOAD_PACK, "--heads", remote, f"refs/heads/{branch}"
+    ).split()
     return heads[0] if heads else None
 
 

@@ -3,6 +3,7 @@ someone else prepared runs nothing (submodules, upload-pack), deletes nothing (a
 hides nothing behind stat settings, fetches nothing (partial clones), hangs on nothing (pipes,
 devices), reads or writes nothing outside itself (.pw, templates), and -o never replaces what is
 not a plain file."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,6 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -30,7 +30,16 @@ def test_a_submodules_own_filter_never_runs(branch, tmp_path):
     (sub / ".gitattributes").write_text("* filter=x\n", encoding="utf-8")
     git("add", ".", cwd=sub)
     git("commit", "-qm", "s", cwd=sub)
-    git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub), "records/sub", cwd=branch)
+    git(
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        str(sub),
+        "records/sub",
+        cwd=branch,
+    )
     git("commit", "-qm", "sub", cwd=branch)
     git("config", "filter.x.clean", str(script), cwd=branch / "records" / "sub")
     os.utime(branch / "records" / "sub" / "a", (1577836800, 1577836800))
@@ -54,15 +63,21 @@ def test_a_repositorys_upload_pack_never_runs(branch, tmp_path):
 def test_a_planted_journal_deletes_nothing(branch, tmp_path):
     victim = tmp_path / "victim"
     victim.write_text("precious", encoding="utf-8")
-    journal = {"paths": ["records/2026/2026-07-09-committee-junk.yaml", str(victim)], "new": [str(victim)],
-               "pid": 1, "started": "x"}
+    journal = {
+        "paths": ["records/2026/2026-07-09-committee-junk.yaml", str(victim)],
+        "new": [str(victim)],
+        "pid": 1,
+        "started": "x",
+    }
     (branch / ".git" / "pw-journal.json").write_text(json.dumps(journal), encoding="utf-8")
     ok(run_pw("member", "add", "赵六", "--group", "g1", "--joined", "2026-01-01", cwd=branch))
-    from partywork.userdirs import folder_key, state_home
+    from partywork.storage.userdirs import folder_key, state_home
 
     own = state_home() / "journals" / f"{folder_key(branch / '.git', branch)}.json"
     own.parent.mkdir(parents=True, exist_ok=True)
-    own.write_text(json.dumps(journal), encoding="utf-8")  # even in pw's own place: not a path pw writes
+    own.write_text(
+        json.dumps(journal), encoding="utf-8"
+    )  # even in pw's own place: not a path pw writes
     ok(run_pw("member", "add", "赵七", "--group", "g1", "--joined", "2026-01-01", cwd=branch))
     assert victim.read_text(encoding="utf-8") == "precious"
 
@@ -81,7 +96,9 @@ def test_an_edit_hidden_by_stat_settings_is_seen(branch, tmp_path):
     path.write_text(text, encoding="utf-8")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     findings = json.loads(ok(run_pw("audit", "--format", "json", cwd=branch)).stdout)["findings"]
-    assert any(f["code"] == "OUTSIDE" and f["record"] == record and f["commit"] is None for f in findings)
+    assert any(
+        f["code"] == "OUTSIDE" and f["record"] == record and f["commit"] is None for f in findings
+    )
     assert run_pw("verify", cwd=branch).returncode == 1
 
 
@@ -121,9 +138,19 @@ def test_drafts_and_templates_stay_inside_the_repository(branch, tmp_path):
     editor = tmp_path / "editor.sh"
     editor.write_text(f'#!/bin/sh\ncp "$1" "{tmp_path}/seen.yaml"\n', encoding="utf-8")
     editor.chmod(0o755)
-    result = subprocess.run(["script", "-qec", f"{sys.executable} -m partywork log meeting --kind committee", "/dev/null"],
-                            cwd=branch, capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "EDITOR": str(editor), "PW_REOPEN": "0"})
+    result = subprocess.run(
+        [
+            "script",
+            "-qec",
+            f"{sys.executable} -m partywork log meeting --kind committee",
+            "/dev/null",
+        ],
+        cwd=branch,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "EDITOR": str(editor), "PW_REOPEN": "0"},
+    )
     assert "Traceback" not in result.stdout + result.stderr
     assert list(outside.iterdir()) == []
     seen = tmp_path / "seen.yaml"
@@ -163,7 +190,11 @@ def test_an_unreachable_remote_is_an_io_error_not_a_bug(branch):
     git("remote", "add", "origin", "/nonexistent/remote.git", cwd=branch)
     for args in (("sync",), ("status",)):
         result = run_pw(*args, cwd=branch)
-        assert result.returncode == 74 and "Traceback" not in result.stderr and "git remote -v" in result.stderr
+        assert (
+            result.returncode == 74
+            and "Traceback" not in result.stderr
+            and "git remote -v" in result.stderr
+        )
 
 
 def test_an_empty_today_is_a_usage_error(branch):
