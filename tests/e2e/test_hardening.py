@@ -96,6 +96,21 @@ def test_ctrl_c_rolls_back_with_exit_130(branch, command):
     assert git("status", "--porcelain", cwd=branch) == ""
 
 
+@pytest.mark.parametrize("command", ["log", "edit"])
+def test_ctrl_c_after_git_moved_head_keeps_the_whole_commit(branch, command):
+    """Ctrl-C in the instant after the commit landed: exit 130, the commit stays, and the index
+    matches it (no staged deletion of the file just committed)."""
+    record = log_committee(branch)
+    head = git("rev-parse", "HEAD", cwd=branch)
+    result = run_pw(
+        *COMMANDS[command](record), cwd=branch, env={"PW_TEST_CRASHPOINT": "interrupt:after_ref"}
+    )
+    assert result.returncode == 130 and "Traceback" not in result.stderr
+    assert git("rev-parse", "HEAD~1", cwd=branch) == head
+    invariants(branch)
+    assert git("status", "--porcelain", cwd=branch) == ""
+
+
 def test_a_live_git_holding_the_index_is_named(branch):
     """C5: another process holds .git/index.lock: pw waits, then exits 75 naming it."""
     lock = branch / ".git" / "index.lock"

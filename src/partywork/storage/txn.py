@@ -89,11 +89,15 @@ def commit_change(git: Git, build: Callable[[], Change | None]) -> bool:
         except PwError:  # a failed fsync after the rename leaves a journal that describes nothing
             _journal(git).unlink(missing_ok=True)
             raise
+        head = git.head()
         try:
             _crashpoint("after_journal")
             _write_and_commit(git, files, message_text)
         except BaseException:
-            _rollback(git, paths, [p for p in paths if p not in existing])
+            # Ctrl-C can land after git moved HEAD: the commit is whole, and undoing the files
+            # now would leave them deleted from the index (a staged `D`) under a commit holding them
+            if git.head() == head:
+                _rollback(git, paths, [p for p in paths if p not in existing])
             _journal(git).unlink(missing_ok=True)
             raise
         _crashpoint("after_commit")
@@ -110,6 +114,7 @@ def _write_and_commit(git: Git, files: dict[str, bytes], message_text: str) -> N
     git.add(list(files))
     _crashpoint("after_add")
     result = git.commit(message_text, list(files))
+    _crashpoint("after_ref")
     if result.returncode != 0:
         raise _commit_error(result)
 
