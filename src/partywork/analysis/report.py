@@ -177,7 +177,12 @@ def _rule_entry(
     required = held = 0
     missing: list[str] = []
     pending: list[str] = []
+    not_tracked: list[str] = []  # before `since:` (SPEC §3): never missing
+    since = inputs.settings.since
     for unit in _units(rule, inputs.period, inputs.settings.year_start_month, inputs.as_of):
+        if since is not None and unit.end < since:
+            not_tracked.append(unit.label)
+            continue
         if group is not None and not inputs.roster.group_members(
             group, min(unit.end, inputs.as_of)
         ):
@@ -213,6 +218,7 @@ def _rule_entry(
         "ok": not missing,
         "missing": missing,
         "pending": pending,
+        "not_tracked": not_tracked,
     }
 
 
@@ -418,6 +424,8 @@ def _months_without(
     for _ in range(STREAK_ERROR):
         if member.joined and month.end < member.joined:
             break
+        if inputs.settings.since and month.end < inputs.settings.since:
+            break
         held = by_month.get(month.label, [])
         if any(member.name in attendees for _expected, attendees in held):
             break
@@ -463,7 +471,10 @@ def _study(inputs: Inputs, live: list[dict], findings: list[dict]) -> list[dict]
     for member in _members_of(inputs):
         leader = member.leads_on(end)
         target = inputs.settings.study_hours["leader" if leader else "member"]
-        target_to_date = round(target * _active_months(member, year.start, end) / 12, 1)
+        start = year.start
+        if inputs.settings.since and inputs.settings.since > start:  # pro-rated from since
+            start = inputs.settings.since.replace(day=1)
+        target_to_date = round(target * _active_months(member, start, end) / 12, 1)
         ytd = round(to_date.get(member.name, 0.0), 1)
         if ytd < target_to_date:
             findings.append(

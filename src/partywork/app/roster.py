@@ -38,12 +38,17 @@ def init(
     branch: str = typer.Option(..., "--branch", help="The branch's name, e.g. 示例项目部党支部."),
     parent: str = typer.Option("", "--parent", help="The supervising committee (上级党委)."),
     branch_type: str = typer.Option("formal", "--type", help="formal | temporary | joint."),
+    since: str | None = typer.Option(
+        None, "--since", help="The record book's first day: nothing before it is missing."
+    ),
 ) -> None:
     """Create a records repository (git init when needed) with its first commit."""
     from partywork.i18n import lang, t
     from partywork.ops.rosterops import init_repo
 
-    root = init_repo(path, branch, parent, branch_type, ctx.obj.lang or lang())
+    root = init_repo(
+        path, branch, parent, branch_type, ctx.obj.lang or lang(), _date(since, "--since")
+    )
     err(t("init.done", path=root, branch=branch))
 
 
@@ -220,3 +225,18 @@ def group_list(
             for g in groups
         ),
     )
+
+
+@member_app.command("import")
+def member_import(
+    ctx: typer.Context,
+    file: Path = typer.Argument(
+        ..., help="A .csv (UTF-8 or GBK) or .xlsx: 姓名, 党小组, 类别, 加入本支部日期, 职务, 邮箱."
+    ),
+) -> None:
+    """Add the members of a spreadsheet: every row checked, all or nothing, one commit."""
+    from partywork.i18n import t
+    from partywork.ops.importing import import_members
+
+    members = import_members(open_repo(ctx.obj), file)
+    err(t("import.done", count=len(members), file=file.name))

@@ -116,6 +116,17 @@ ZH = {
     "e.g. 第一党小组.": "如 第一党小组。",
     "Group leader (a member).": "党小组长（须为本支部党员）。",
     "The party groups and their members today.": "各党小组及其现有成员。",
+    # issue 14: pw config, --since, pw member import
+    "Branch settings (records/pw.yaml): get, set.": "支部设置（records/pw.yaml）：查看、修改。",
+    "A setting, dotted for nested ones: rules.committee.min.": "设置项，嵌套的用点号连接，如 rules.committee.min。",
+    "Print a setting as it applies (defaults filled in).": "显示一项设置的现行值（未写明的取默认值）。",
+    "A setting, dotted for nested ones: study_hours.member.": "设置项，嵌套的用点号连接，如 study_hours.member。",
+    "The new value; null switches a rule off; recorders as a comma list.": "新值；null 表示关闭一条规则；recorders 用逗号分隔。",
+    "Why; kept in the commit as Pw-Reason.": "修改理由，作为 Pw-Reason 记入提交。",
+    "Change one setting: checked like pw.yaml, then one commit.": "修改一项设置：按 pw.yaml 的规则检查后，一次提交。",
+    "The record book's first day: nothing before it is missing.": "台账启用日期：此前的月份、季度、年度不计为缺失。",
+    "A .csv (UTF-8 or GBK) or .xlsx: 姓名, 党小组, 类别, 加入本支部日期, 职务, 邮箱.": ".csv（UTF-8 或 GBK）或 .xlsx 文件：姓名、党小组、类别、加入本支部日期、职务、邮箱。",
+    "Add the members of a spreadsheet: every row checked, all or nothing, one commit.": "从表格导入党员：逐行检查，有错则全部不导入，无错则一次提交。",
 }
 
 

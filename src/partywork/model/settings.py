@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,7 @@ class Settings:
     similarity_threshold: float = 0.8
     signing: str = "off"
     recorders: list[str] = field(default_factory=list)
+    since: dt.date | None = None  # the record book's first day: periods before it are not judged
     clock_skew_minutes: int = 10
 
 
@@ -63,6 +65,7 @@ KEYS = (
     "similarity_threshold",
     "signing",
     "recorders",
+    "since",
     "clock_skew_minutes",
 )
 
@@ -99,6 +102,7 @@ def parse(doc: Document, file: str) -> tuple[Settings, list[Problem]]:
     )
     settings.study_hours = _study_hours(check, data.get("study_hours"))
     settings.recorders = check.texts(data.get("recorders"), ("recorders",)) or []
+    settings.since = None if data.get("since") is None else check.date(data["since"], ("since",))
     return settings, check.problems
 
 
@@ -188,7 +192,9 @@ def _rule(check: Checker, kind: str, spec: Any, path: tuple) -> Rule | None:
     return Rule(kind, every, minimum if minimum is not None else base["min"], per_group)
 
 
-def default_text(branch: str, parent: str, branch_type: str, lang: str) -> dict:
+def default_text(
+    branch: str, parent: str, branch_type: str, lang: str, since: dt.date | None = None
+) -> dict:
     """The mapping `pw init` writes: every setting spelled out, so the branch sees what it can
     change."""
     return {
@@ -204,5 +210,6 @@ def default_text(branch: str, parent: str, branch_type: str, lang: str) -> dict:
         "similarity_threshold": 0.8,
         "signing": "off",
         "recorders": [],
+        **({"since": since} if since else {}),
         "clock_skew_minutes": 10,
     }

@@ -186,7 +186,14 @@ def _overlap(a: Role, b: Role) -> bool:
     return (a.start or dt.date.min) <= (b.end or far) and (b.start or dt.date.min) <= (a.end or far)
 
 
-def init_repo(path: Path, branch: str, parent: str, branch_type: str, lang: str) -> Path:
+def init_repo(
+    path: Path,
+    branch: str,
+    parent: str,
+    branch_type: str,
+    lang: str,
+    since: dt.date | None = None,
+) -> Path:
     root = path.expanduser().resolve()
     if (root / SETTINGS).exists():
         raise DataError(t("repo.exists", path=root), t("repo.exists.hint"))
@@ -202,7 +209,7 @@ def init_repo(path: Path, branch: str, parent: str, branch_type: str, lang: str)
     git = Git.at(root)
     git.require_identity()
     files = {
-        SETTINGS: dump(settings_mod.default_text(branch, parent, branch_type, lang)).encode(
+        SETTINGS: dump(settings_mod.default_text(branch, parent, branch_type, lang, since)).encode(
             "utf-8"
         ),
         MEMBERS: dump({"groups": [], "members": []}).encode("utf-8"),

@@ -125,7 +125,7 @@ def _compliance_chart(report: dict) -> str:
                 RED
                 if month in entry["missing"]
                 else GREY
-                if month in entry.get("pending", [])
+                if month in entry.get("pending", []) or month in entry.get("not_tracked", [])
                 else GREEN
             )
             out.append(

@@ -61,6 +61,8 @@ def _rule_result(entry: dict) -> str:
         parts.append(f"{t('report.missing_units')} {', '.join(entry['missing'])}")
     if entry.get("pending"):
         parts.append(f"{t('report.pending_units')} {', '.join(entry['pending'])}")
+    if entry.get("not_tracked"):
+        parts.append(f"{t('report.not_tracked_units')} {', '.join(entry['not_tracked'])}")
     return "；".join(parts)
 
 
