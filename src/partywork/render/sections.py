@@ -57,6 +57,8 @@ def _rule_name(entry: dict, report: dict) -> str:
 
 def _rule_result(entry: dict) -> str:
     parts = [t("report.ok") if entry["ok"] else t("report.not_ok")]
+    if not entry["required"] and entry.get("not_tracked") and not entry.get("pending"):
+        parts = []  # nothing of the period is judged: not "met", not tracked (since:)
     if entry["missing"]:
         parts.append(f"{t('report.missing_units')} {', '.join(entry['missing'])}")
     if entry.get("pending"):
