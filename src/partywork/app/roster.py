@@ -9,9 +9,10 @@ from partywork.app.common import choose_format, emit_json, emit_table, err, open
 from partywork.app.main import app
 
 member_app = typer.Typer(
-    help="Keep the roster (花名册): add, leave, role, list.", no_args_is_help=True
+    help="Keep the roster (花名册): add, edit, leave, promote, role, remove, list.",
+    no_args_is_help=True,
 )
-group_app = typer.Typer(help="Party groups (党小组): add, list.", no_args_is_help=True)
+group_app = typer.Typer(help="Party groups (党小组): add, edit, list.", no_args_is_help=True)
 app.add_typer(member_app, name="member")
 app.add_typer(group_app, name="group")
 
@@ -119,6 +120,59 @@ def member_role(
     )
 
 
+@member_app.command("edit")
+def member_edit(
+    ctx: typer.Context,
+    name: str = typer.Argument(...),
+    sets: list[str] = typer.Option(
+        [],
+        "--set",
+        help=(
+            "FIELD=VALUE (repeatable): name, status, full_since, group, joined, left, voting, "
+            "email."
+        ),
+    ),
+    reason: str = typer.Option(..., "--reason", help="Why the roster entry is corrected."),
+) -> None:
+    """Correct a roster entry (joined, left, group, email, status, a typo in the name)."""
+    from partywork.i18n import t
+    from partywork.ops.rosterops import edit_member
+
+    repo = open_repo(ctx.obj)
+    member = edit_member(repo, name, sets, reason)
+    err(t("member.edit_done", name=member.name))
+
+
+@member_app.command("remove")
+def member_remove(
+    ctx: typer.Context,
+    name: str = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason", help="Why the member is taken off the roster."),
+) -> None:
+    """Undo a mistaken add: only for a member named in no record."""
+    from partywork.i18n import t
+    from partywork.ops.rosterops import remove_member
+
+    repo = open_repo(ctx.obj)
+    member = remove_member(repo, name, reason)
+    err(t("member.removed", name=member.name))
+
+
+@member_app.command("promote")
+def member_promote(
+    ctx: typer.Context,
+    name: str = typer.Argument(...),
+    on: str = typer.Option(..., "--on", help="The day the member became a full member."),
+) -> None:
+    """Probationary to full member (转正): status full, full_since, a vote."""
+    from partywork.i18n import t
+    from partywork.ops.rosterops import promote
+
+    repo = open_repo(ctx.obj)
+    member = promote(repo, name, _day(on, "--on"))
+    err(t("member.promoted", name=member.name, date=member.full_since))
+
+
 @member_app.command("list")
 def member_list(
     ctx: typer.Context,
@@ -187,6 +241,24 @@ def group_add(
     repo = open_repo(ctx.obj)
     group = add_group(repo, group_id, name, leader)
     err(t("group.added", id=group.id, name=group.name))
+
+
+@group_app.command("edit")
+def group_edit(
+    ctx: typer.Context,
+    group_id: str = typer.Argument(..., metavar="ID", help="The group's id, e.g. g1."),
+    name: str | None = typer.Option(None, "--name", help="The group's new name."),
+    leader: str | None = typer.Option(
+        None, "--leader", help="The group's leader (a member); an empty value clears it."
+    ),
+) -> None:
+    """Rename a party group or set its leader."""
+    from partywork.i18n import t
+    from partywork.ops.rosterops import edit_group
+
+    repo = open_repo(ctx.obj)
+    group = edit_group(repo, group_id, name, leader)
+    err(t("group.edited", id=group.id, name=group.name, leader=group.leader or "—"))
 
 
 @group_app.command("list")

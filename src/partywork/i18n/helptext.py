@@ -94,7 +94,7 @@ ZH = {
     "Day it was done (default: today).": "完成日期（默认：今天）。",
     "Drop an item; it keeps its place and id (one commit).": "撤销一项整改事项；它保留原位置和编号（一次提交）。",
     "Why the item is dropped (required).": "撤销理由（必填）。",
-    "Keep the roster (花名册): add, leave, role, list.": "维护党员花名册：加入、转出、职务、列出。",
+    "Keep the roster (花名册): add, edit, leave, promote, role, remove, list.": "维护党员花名册：加入、更正、转出、转正、职务、删除、列出。",
     "Add a member to the roster.": "把一名党员加入花名册。",
     "Name, unique in the roster (namesakes: 王伟(机电)).": "姓名，在花名册中唯一（重名时写作 王伟(机电)）。",
     "full | probationary.": "full（正式党员）| probationary（预备党员）。",
@@ -110,7 +110,7 @@ ZH = {
     "Last day in the role (alone: end the open term).": "任职最后一天（单独使用：结束当前任职）。",
     "The members active on a day, with status, group and roles.": "某一天在册的党员，含党员类别、党小组和职务。",
     "The roster as it stood on this day (default: today).": "按这一天的花名册（默认：今天）。",
-    "Party groups (党小组): add, list.": "党小组：增加、列出。",
+    "Party groups (党小组): add, edit, list.": "党小组：增加、修改、列出。",
     "Add a party group.": "增加一个党小组。",
     "Short id, e.g. g1.": "简短编号，如 g1。",
     "e.g. 第一党小组.": "如 第一党小组。",
@@ -127,6 +127,18 @@ ZH = {
     "The record book's first day: nothing before it is missing.": "台账启用日期：此前的月份、季度、年度不计为缺失。",
     "A .csv (UTF-8 or GBK) or .xlsx: 姓名, 党小组, 类别, 加入本支部日期, 职务, 邮箱.": ".csv（UTF-8 或 GBK）或 .xlsx 文件：姓名、党小组、类别、加入本支部日期、职务、邮箱。",
     "Add the members of a spreadsheet: every row checked, all or nothing, one commit.": "从表格导入党员：逐行检查，有错则全部不导入，无错则一次提交。",
+    # issue 14: roster without hand edits
+    "FIELD=VALUE (repeatable): name, status, full_since, group, joined, left, voting, email.": "字段=值，可重复：name（姓名）、status（类别）、full_since（转正日期）、group（党小组）、joined（加入日期）、left（转出日期）、voting（表决权）、email（邮箱）。",
+    "Why the roster entry is corrected.": "更正花名册的原因。",
+    "Correct a roster entry (joined, left, group, email, status, a typo in the name).": "更正花名册中的一名党员（加入日期、转出日期、党小组、邮箱、类别、姓名错字）。",
+    "Why the member is taken off the roster.": "从花名册删除的原因。",
+    "Undo a mistaken add: only for a member named in no record.": "撤销误加的党员：仅限任何记录都未提到的党员。",
+    "The day the member became a full member.": "转为正式党员的日期，YYYY-MM-DD。",
+    "Probationary to full member (转正): status full, full_since, a vote.": "预备党员转正：类别改为正式党员，记下转正日期，享有表决权。",
+    "The group's id, e.g. g1.": "党小组编号，如 g1。",
+    "The group's new name.": "党小组的新名称。",
+    "The group's leader (a member); an empty value clears it.": "党小组长（须为本支部党员）；留空则清除。",
+    "Rename a party group or set its leader.": "修改党小组名称或设定党小组长。",
 }
 
 

@@ -10,6 +10,7 @@ from typing import TypeVar
 from partywork.errors import DataError, NotFound, UsageError
 from partywork.i18n import t
 from partywork.model import settings as settings_mod
+from partywork.model.problems import Problem
 from partywork.model.roster import GROUP_ID, ROLES, STATUSES, Group, Member, Role, Roster
 from partywork.render.textsafe import clean_name, name_fault
 from partywork.storage import txn
@@ -21,18 +22,30 @@ from partywork.storage.yamlio import dump
 T = TypeVar("T")
 
 
-def _change(repo: Repo, mutate: Callable[[Roster], tuple[T, str]]) -> T:
-    """Read the roster under the lock, apply one change, commit members.yaml."""
+def _change(
+    repo: Repo,
+    mutate: Callable[[Roster], tuple[T, str]],
+    action: str = "member",
+    reason: str | None = None,
+    recheck: bool = False,
+) -> T:
+    """Read the roster under the lock, apply one change, commit members.yaml. With `recheck`, the
+    records are checked against the new roster first: a change that gives any record an error
+    `pw check` would report is refused, nothing written."""
     done: list = []
 
     def build() -> txn.Change:
         repo.reload()
+        old = _record_errors(repo, repo.require_valid_roster()) if recheck else None
+        repo.reload()  # mutate works on a fresh copy
         roster = repo.require_valid_roster()
         result, what = mutate(roster)
         done.append(result)
         text = dump(roster.as_mapping()).encode("utf-8")
         _readable(text)
-        return {MEMBERS: text}, txn.message(t("commit.member", what=what), "member")
+        if old is not None:
+            _no_new_errors(repo, text, old)
+        return {MEMBERS: text}, txn.message(t("commit.member", what=what), action, reason=reason)
 
     txn.commit_change(repo.git, build)
     return done[0]
@@ -52,6 +65,59 @@ def _readable(text: bytes) -> None:
         raise InvalidRecords(
             t("record.invalid", count=len(problems)), problems, t("record.invalid.hint")
         )
+
+
+Fault = tuple[str, str, int, int]  # file, code, line, column
+
+
+def _record_errors(repo: Repo, roster: Roster) -> dict[Fault, Problem]:
+    """The errors `pw check` finds in the records when read against this roster."""
+    from partywork.analysis.check import _check_files
+    from partywork.model.problems import ERROR
+    from partywork.storage.store import record_files
+
+    paths = list(record_files(repo.root))
+    found: dict[Fault, Problem] = {}
+    for problems in _check_files(repo.root, paths, roster, repo.today):
+        for p in problems:
+            if p.severity == ERROR:
+                found.setdefault((p.file, p.code, p.line, p.column), p)
+    return found
+
+
+def _no_new_errors(repo: Repo, text: bytes, old: dict[Fault, Problem]) -> None:
+    """Refuse a roster that gives a record an error it did not have (a left date before a meeting
+    the member attended, a joined date after one …)."""
+    from partywork.errors import InvalidRecords
+    from partywork.model.roster import parse as parse_roster
+    from partywork.storage.yamlio import parse
+
+    doc, _problems = parse(text, MEMBERS)
+    assert doc is not None  # _readable has passed
+    roster = parse_roster(doc, MEMBERS)[0]
+    new = [p for key, p in _record_errors(repo, roster).items() if key not in old]
+    if new:
+        raise InvalidRecords(
+            t("roster.breaks_records", count=len(new)), new, t("roster.breaks_records.hint")
+        )
+
+
+def records_naming(repo: Repo, names: set[str]) -> dict[str, str]:
+    """For each of these names, the first record (its id) that names the person."""
+    from partywork.model.schema import _named
+    from partywork.storage.store import read_document, record_files
+
+    found: dict[str, str] = {}
+    for path in record_files(repo.root):
+        doc, _problems = read_document(path, path.name)
+        if doc is None or not isinstance(doc.data, dict):
+            continue
+        for _where, name in _named(doc.data):
+            if isinstance(name, str) and name in names:
+                found.setdefault(name, path.stem)
+        if len(found) == len(names):
+            break
+    return found
 
 
 def valid_name(name: str) -> str:
@@ -114,6 +180,8 @@ def add_member(
             t("schema.bad_choice.hint", choices=", ".join(STATUSES)),
         )
     _check_role(role)
+    if role == "group-leader" and not group:
+        raise UsageError(t("member.leader_needs_group"))
 
     def mutate(roster: Roster) -> tuple[Member, str]:
         if name in roster.members:
@@ -123,10 +191,19 @@ def add_member(
                 t("group.not_found", id=group),
                 t("schema.unknown_group.hint", groups=", ".join(roster.groups) or "—"),
             )
-        member = Member(name, status=status, group=group, joined=joined or repo.today, email=email)
+        member = Member(
+            name,
+            status=status,
+            group=group,
+            joined=joined or repo.today,
+            voting=status == "full",  # 预备党员 have no vote
+            email=email,
+        )
         if role:
             member.roles.append(Role(role, member.joined))
         roster.members[name] = member
+        if role == "group-leader":
+            _lead(roster, member)
         return member, t("member.added", name=name)
 
     return _change(repo, mutate)
@@ -152,7 +229,7 @@ def leave(repo: Repo, name: str, on: dt.date) -> Member:
                 role.end = on
         return member, t("member.left", name=name, date=on)
 
-    return _change(repo, mutate)
+    return _change(repo, mutate, recheck=True)
 
 
 def set_role(repo: Repo, name: str, role: str, start: dt.date | None, end: dt.date | None) -> Role:
@@ -174,11 +251,25 @@ def set_role(repo: Repo, name: str, role: str, start: dt.date | None, end: dt.da
             if any(r.role == role and _overlap(r, term) for r in member.roles):
                 raise DataError(t("member.role_overlap", name=name, role=role))
             member.roles.append(term)
+        if role == "group-leader":
+            _lead(roster, member, term)
         return term, t(
             "member.role_set", name=name, role=role, start=term.start or "…", end=term.end or "…"
         )
 
-    return _change(repo, mutate)
+    return _change(repo, mutate, recheck=True)
+
+
+def _lead(roster: Roster, member: Member, term: Role | None = None) -> None:
+    """A group-leader term makes the member the leader of their group while it runs; ending it
+    takes the lead away."""
+    if not member.group:
+        raise UsageError(t("member.leader_needs_group"))
+    group = roster.groups[member.group]
+    if term is None or term.end is None:
+        group.leader = member.name
+    elif group.leader == member.name:
+        group.leader = None
 
 
 def _overlap(a: Role, b: Role) -> bool:
@@ -225,3 +316,163 @@ def _gitignore(path: Path) -> bytes:
         return current.encode("utf-8")
     prefix = current if not current or current.endswith("\n") else current + "\n"
     return (prefix + "# pw's drafts and cache\n.pw/\n").encode("utf-8")
+
+
+# -- corrections without hand edits (issue 14) ----------------------------------------------------
+
+EDITABLE = ("name", "status", "full_since", "group", "joined", "left", "voting", "email")
+_CLEARABLE = ("full_since", "group", "left", "email")
+_NULL = ("", "null", "none", "~", "无")
+
+
+def _parse_sets(sets: list[str]) -> dict[str, str]:
+    if not sets:
+        raise UsageError(
+            t("member.edit_nothing"), t("member.edit_fields", fields=", ".join(EDITABLE))
+        )
+    out: dict[str, str] = {}
+    for item in sets:
+        key, sep, value = item.replace("＝", "=").partition("=")
+        key = key.strip()
+        if not sep or key not in EDITABLE:
+            raise UsageError(
+                t("member.edit_bad_set", item=item),
+                t("member.edit_fields", fields=", ".join(EDITABLE)),
+            )
+        out[key] = value.strip()
+    return out
+
+
+def _typed(key: str, value: str) -> object:
+    """A --set value as the roster holds it; a usage error when it cannot be."""
+    from partywork.model.fields import parse_date
+
+    if key in _CLEARABLE and value.lower() in _NULL:
+        return None
+    if key in ("joined", "left", "full_since"):
+        day = parse_date(value)
+        if day is None:
+            raise UsageError(
+                t("log.bad_date", option=f"--set {key}", value=value), t("schema.bad_date.hint")
+            )
+        return day
+    if key == "status" and value not in STATUSES:
+        raise UsageError(
+            t("schema.bad_choice", field=key, value=value),
+            t("schema.bad_choice.hint", choices=", ".join(STATUSES)),
+        )
+    if key == "voting":
+        if value.lower() not in ("true", "false"):
+            raise UsageError(
+                t("schema.bad_choice", field=key, value=value),
+                t("schema.bad_choice.hint", choices="true, false"),
+            )
+        return value.lower() == "true"
+    if key == "name":
+        return valid_name(value)
+    if key == "email" and (name_fault(value) or any(c.isspace() for c in value) or not value):
+        raise UsageError(t("member.bad_email", email=value))
+    return value
+
+
+def edit_member(repo: Repo, name: str, sets: list[str], reason: str) -> Member:
+    """`pw member edit NAME --set FIELD=VALUE … --reason`: one commit, checked like `pw check`.
+
+    A new name is carried into no record (records keep the name they were written with), so a
+    member already named in a record is not renamed: those records would then name nobody."""
+    name = clean_name(name)
+    changes = {key: _typed(key, value) for key, value in _parse_sets(sets).items()}
+    new_name = changes.get("name")
+    if new_name is not None and new_name != name:
+        named = records_naming(repo, {name})
+        if named:
+            raise DataError(
+                t("member.rename_named", name=name, record=named[name]),
+                t("member.rename_named.hint", name=name),
+            )
+
+    def mutate(roster: Roster) -> tuple[Member, str]:
+        member = _member(roster, name)
+        group = changes.get("group")
+        if isinstance(group, str) and group not in roster.groups:
+            raise NotFound(
+                t("group.not_found", id=group),
+                t("schema.unknown_group.hint", groups=", ".join(roster.groups) or "—"),
+            )
+        if "status" in changes and "voting" not in changes:
+            member.voting = changes["status"] == "full"
+        for key, value in changes.items():
+            if key != "name":
+                setattr(member, key, value)
+        if isinstance(new_name, str) and new_name != name:
+            if new_name in roster.members:
+                raise DataError(t("member.exists", name=new_name))
+            member.name = new_name
+            roster.members = {
+                (new_name if key == name else key): m for key, m in roster.members.items()
+            }
+            for g in roster.groups.values():
+                if g.leader == name:
+                    g.leader = new_name
+        what = ", ".join(f"{k}={'' if v is None else v}" for k, v in changes.items())
+        return member, t("member.edited", name=name, changes=what)
+
+    return _change(repo, mutate, "member-edit", reason, recheck=True)
+
+
+def remove_member(repo: Repo, name: str, reason: str) -> Member:
+    """`pw member remove NAME --reason`: only a mistaken add, a member named in no record."""
+    name = clean_name(name)
+
+    def mutate(roster: Roster) -> tuple[Member, str]:
+        member = _member(roster, name)
+        named = records_naming(repo, {name})
+        if named:
+            raise DataError(
+                t("member.remove_named", name=name, record=named[name]),
+                t("member.remove_named.hint", name=name),
+            )
+        for group in roster.groups.values():
+            if group.leader == name:
+                group.leader = None
+        del roster.members[name]
+        return member, t("member.removed", name=name)
+
+    return _change(repo, mutate, "member-remove", reason)
+
+
+def promote(repo: Repo, name: str, on: dt.date) -> Member:
+    """`pw member promote NAME --on DATE` (转正): full from that day, with a vote."""
+    name = clean_name(name)
+
+    def mutate(roster: Roster) -> tuple[Member, str]:
+        member = _member(roster, name)
+        if member.status == "full":
+            raise DataError(t("member.already_full", name=name))
+        member.status, member.full_since, member.voting = "full", on, True
+        return member, t("member.promoted", name=name, date=on)
+
+    return _change(repo, mutate, "member-promote", recheck=True)
+
+
+def edit_group(repo: Repo, group_id: str, name: str | None, leader: str | None) -> Group:
+    """`pw group edit ID [--name] [--leader]`."""
+    if name is None and leader is None:
+        raise UsageError(t("group.edit_nothing"))
+    name = valid_name(name) if name is not None else None
+    leader = clean_name(leader) if leader else leader
+
+    def mutate(roster: Roster) -> tuple[Group, str]:
+        group = roster.groups.get(group_id)
+        if group is None:
+            raise NotFound(
+                t("group.not_found", id=group_id),
+                t("schema.unknown_group.hint", groups=", ".join(roster.groups) or "—"),
+            )
+        if name is not None:
+            group.name = name
+        if leader is not None:
+            group.leader = _member(roster, leader).name if leader else None
+        return group, t("group.edited", id=group.id, name=group.name, leader=group.leader or "—")
+
+    return _change(repo, mutate, "group")
