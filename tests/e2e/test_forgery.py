@@ -435,16 +435,19 @@ def test_an_edit_within_the_window_stays_information(branch):
 
 
 def test_member_leave_months_back_through_pw_is_a_warning(branch):
+    """Issue 14: a back-dated leave that would make records name someone no longer in the branch
+    is refused before writing; a back-dated change that breaks no record is a RETROACTIVE
+    warning."""
     root, env, _ids = branch
     with_unexcused_absence(root, env)
-    at("2026-11-02", root, env, "member", "leave", "张强", "--on", "2026-07-01")
+    refused = pw(root, env, "member", "leave", "张强", "--on", "2026-07-01")
+    assert refused.returncode == 65 and "INACTIVE-MEMBER" in refused.stderr
+    assert "2026-07-03-committee" in refused.stderr
+    at("2026-11-02", root, env, "member", "role", "刘洋", "committee", "--from", "2026-07-01")
     retro = found(audit(root, env), "RETROACTIVE")
     assert [f["severity"] for f in retro] == ["warning"]
     message = retro[0]["message"]
-    assert (
-        "张强" in message and "2026-07-01" in message and "7" in message
-    )  # the seven records since July
-    assert "2026-07-03-committee" in message
+    assert "刘洋" in message and "2026-07-03-committee" in message
     status, data = verify(root, env)
     assert status == 0, data
 
