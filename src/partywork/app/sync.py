@@ -58,3 +58,19 @@ def status(
         data["unpushed"] or data["unpulled"] or data["uncommitted"] or data["drafts"]
     ):
         err(t("status.clean"))
+
+
+@app.command()
+def resolve(
+    ctx: typer.Context,
+    record: str = typer.Argument(..., help="The record the refused sync named."),
+    keep: str = typer.Option(..., "--keep", help="mine | theirs: which version stands."),
+    reason: str = typer.Option(..., "--reason", help="Why this version (goes into the history)."),
+) -> None:
+    """Settle a sync conflict on one record: keep mine or theirs (one commit); then pw sync."""
+    from partywork.i18n import t
+    from partywork.ops.sync import resolve as resolve_record
+
+    repo = open_repo(ctx.obj)
+    rid = resolve_record(repo, record, keep, reason)
+    err(t("resolve.done", record=rid, keep=t("resolve.side." + keep)))

@@ -536,6 +536,17 @@ ZH: dict[str, str] = {
     "member.promoted": "{name} 自 {date} 转为正式党员",
     "group.edit_nothing": "没有要修改的内容：请给出 --name 或 --leader",
     "group.edited": "党小组 {id} {name}，组长：{leader}",
+    # -- issue 14 (sync, resolve, sealed periods, editor, drafts) --
+    "sync.conflict.unknown": "（git 没有指明文件）",
+    "sync.conflict.resolve": "与另一方商定以哪个版本为准，然后：pw resolve {record} --keep mine|theirs --reason 理由（mine 保留本地版本，theirs 采用远程版本；另一版本留在历史中），再 pw sync",
+    "resolve.keep": "--keep 只能是 mine 或 theirs，不是 {keep}",
+    "resolve.nothing": "记录 {record} 没有待解决的同步冲突",
+    "resolve.same": "记录 {record} 两边已经一致，无需解决",
+    "resolve.nothing.hint": "先运行 pw sync；只有它拒绝同步并点名这条记录时才需要 pw resolve",
+    "resolve.side.mine": "本地版本",
+    "resolve.side.theirs": "远程版本",
+    "resolve.done": "已解决 {record} 的同步冲突：保留{keep}。现在运行 pw sync",
+    "commit.resolve": "解决同步冲突 {record}：保留{keep}",
 }
 
 EN: dict[str, str] = {
@@ -1061,4 +1072,15 @@ EN: dict[str, str] = {
     "member.promoted": "{name} is a full member from {date}",
     "group.edit_nothing": "nothing to change: give --name or --leader",
     "group.edited": "party group {id} {name}, leader: {leader}",
+    # -- issue 14 (sync, resolve, sealed periods, editor, drafts) --
+    "sync.conflict.unknown": "(git named no file)",
+    "sync.conflict.resolve": "agree which version is right, then: pw resolve {record} --keep mine|theirs --reason TEXT (mine keeps the local version, theirs takes the remote's; the other stays in the history), then pw sync",
+    "resolve.keep": "--keep is mine or theirs, not {keep}",
+    "resolve.nothing": "record {record} has no sync conflict to resolve",
+    "resolve.same": "record {record} is the same on both sides; nothing to resolve",
+    "resolve.nothing.hint": "run pw sync first; pw resolve is for a record a refused sync named",
+    "resolve.side.mine": "the local version",
+    "resolve.side.theirs": "the remote version",
+    "resolve.done": "sync conflict on {record} resolved: kept {keep}. Now run pw sync",
+    "commit.resolve": "Resolve sync conflict {record}: keep {keep}",
 }

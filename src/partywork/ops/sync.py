@@ -11,18 +11,28 @@ exactly as before, and the record is named.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from partywork.analysis.claims import path_id as record_id
-from partywork.errors import Busy, ConfigError, DataError, ExitCode, GitError, PwError
+from partywork.errors import (
+    Busy,
+    ConfigError,
+    DataError,
+    ExitCode,
+    GitError,
+    PwError,
+    UsageError,
+)
 from partywork.i18n import t
 from partywork.model.periods import CLOSE_PREFIX
 from partywork.storage.fsutil import exclusive_lock
 from partywork.storage.git import gitio
 from partywork.storage.git.gitio import Git, records_prefix
 from partywork.storage.repo import Repo
-from partywork.storage.txn import LOCK, lock_timeout, recover
+from partywork.storage.store import find_record, relative
+from partywork.storage.txn import LOCK, commit_change, lock_timeout, message, recover
 from partywork.storage.witness import Witness
 
 INCOMING = "refs/pw/incoming"
@@ -108,16 +118,61 @@ def _integrate(git: Git, head: str, incoming: str) -> int:
     if gitio.is_ancestor(git, head, incoming):
         gitio.fast_forward(git, incoming)
         return pulled
-    if not gitio.rebase(git, incoming):
-        conflicted = gitio.conflicted(git)
-        gitio.abort_rebase(git)
-        if git.head() != head:  # never leave the repo anywhere but where it was
-            gitio.reset_keep(git, head)
-        raise DataError(
-            t("sync.conflict", records=", ".join(_named(git, conflicted)) or "?"),
-            t("sync.conflict.hint"),
-        )
+    unsettled = _replay(git, head, incoming, lambda path: _same(git, head, incoming, path))
+    if unsettled is not None:
+        _conflict(git, head, incoming, unsettled)
     return pulled
+
+
+Settle = Callable[[str], "int | None"]
+
+
+def _same(git: Git, head: str, incoming: str, path: str) -> int | None:
+    """Both sides end with the same file: take the remote's version of each step (stage 2)."""
+    mine = gitio.blob_at(git, head, path)
+    return 2 if mine is not None and mine == gitio.blob_at(git, incoming, path) else None
+
+
+def _replay(git: Git, head: str, incoming: str, settle: Settle) -> list[str] | None:
+    """Rebase HEAD onto incoming, settling each conflicted path as `settle` says (the stage to
+    take); None when done, else the paths it could not settle, with the rebase still stopped."""
+    done = gitio.rebase(git, incoming)
+    for _ in range(gitio.count_commits(git, f"{incoming}..{head}") + 1):
+        if done or not gitio.rebasing(git):
+            return None if done else []
+        paths = gitio.conflicted(git)
+        stages = {p: settle(p) for p in paths}
+        left = [p for p, stage in stages.items() if stage is None]
+        if not paths or left:
+            return left
+        for path, stage in stages.items():
+            if not gitio.take_stage(git, path, stage or 2):
+                return [path]
+        done = gitio.rebase_continue(git)
+    return None if done else gitio.conflicted(git)
+
+
+def _conflict(git: Git, head: str, incoming: str, paths: list[str]) -> None:
+    """Stop the rebase, put the repo back where it was, and name the records and the way out."""
+    gitio.abort_rebase(git)
+    if git.head() != head:  # never leave the repo anywhere but where it was
+        gitio.reset_keep(git, head)
+    if not paths:  # the rebase stopped without naming a file: name what both sides changed
+        base = gitio.merge_base(git, head, incoming)
+        if base:
+            ours = set(gitio.changed_between(git, base, head))
+            paths = sorted(ours & set(gitio.changed_between(git, base, incoming)))
+    named = _named(git, paths)
+    first = next((record_id(_local(git, p)) for p in paths if record_id(_local(git, p))), None)
+    raise DataError(
+        t("sync.conflict", records=", ".join(named) or t("sync.conflict.unknown")),
+        t("sync.conflict.resolve", record=first) if first else t("sync.conflict.hint"),
+    )
+
+
+def _local(git: Git, path: str) -> str:
+    prefix = records_prefix(git)
+    return path[len(prefix) :] if path.startswith(prefix) else path
 
 
 def _named(git: Git, paths: list[str]) -> list[str]:
@@ -230,3 +285,64 @@ def _drafts(root: Path) -> list[str]:
         if folder.is_dir()
         else []
     )
+
+
+# -- resolve (issue 14) ---------------------------------------------------------------------------
+
+
+def resolve(repo: Repo, ident: str, keep: str, reason: str) -> str:
+    """Settle a refused sync on one record: local commits go on top of the fetched remote tip, the
+    record's conflicting steps settled, then one commit (`Pw-Action: resolve`) makes the record the
+    kept side's version. Both versions stay in the history. Returns the record's id."""
+    if keep not in ("mine", "theirs"):
+        raise UsageError(t("resolve.keep", keep=keep))
+    if not (reason or "").strip():
+        raise UsageError(t("reason.empty", option="--reason"))
+    git = repo.git
+    git.require_identity()
+    git.require_signing_key()
+    label = relative(repo.root, find_record(repo.root, ident))
+    rid = record_id(label) or ident
+    path = records_prefix(git) + label
+    with exclusive_lock(git.git_dir / LOCK, lock_timeout()):
+        git.check_index_lock()
+        recover(git)
+        _require_clean(git)
+        head, incoming = git.head(), gitio.ref_id(git, INCOMING)
+        if not head or not incoming or gitio.is_ancestor(git, incoming, head):
+            raise DataError(t("resolve.nothing", record=rid), t("resolve.nothing.hint"))
+        mine, theirs = gitio.blob_at(git, head, path), gitio.blob_at(git, incoming, path)
+        if theirs is None or mine == theirs:
+            raise DataError(t("resolve.same", record=rid), t("resolve.nothing.hint"))
+        chosen = mine if keep == "mine" else theirs
+        kept = gitio.blobs(git, [chosen])[0] if chosen else None
+
+        def settle(conflicted: str) -> int | None:
+            # theirs: my steps are replayed as edits on top of theirs, then undone by the resolve;
+            # mine: my steps give way to theirs, and the resolve puts my version back
+            if conflicted == path:
+                return 3 if keep == "theirs" else 2
+            return _same(git, head, incoming, conflicted)
+
+        if not gitio.is_ancestor(git, head, incoming):
+            unsettled = _replay(git, head, incoming, settle)
+            if unsettled is not None:
+                _conflict(git, head, incoming, unsettled)
+        else:
+            gitio.fast_forward(git, incoming)
+    if kept is None:
+        raise DataError(t("resolve.same", record=rid), t("resolve.nothing.hint"))
+    subject = t("commit.resolve", record=rid, keep=t("resolve.side." + keep))
+    wrote = commit_change(git, lambda: _resolved(repo, label, kept, subject, rid, reason))
+    if not wrote:
+        raise DataError(t("resolve.same", record=rid), t("resolve.nothing.hint"))
+    return rid
+
+
+def _resolved(
+    repo: Repo, label: str, kept: bytes, subject: str, rid: str, reason: str
+) -> tuple[dict[str, bytes], str] | None:
+    current = (repo.root / label).read_bytes() if (repo.root / label).is_file() else None
+    if current == kept:
+        return None
+    return {label: kept}, message(subject, "resolve", rid, reason)

@@ -906,7 +906,8 @@ def index_entries(git: Git, paths: list[str]) -> list[tuple[str, str, str, str]]
 
 
 def conflicted(git: Git) -> list[str]:
-    return git.out("diff", "--name-only", "--diff-filter=U").split()
+    out = git.run("diff", "--name-only", "-z", "--diff-filter=U").stdout
+    return sorted({p for p in out.decode("utf-8", "replace").split("\0") if p})
 
 
 # -- exchanging with a remote (pw sync) ----------------------------------------------------------
@@ -983,6 +984,46 @@ def abort_rebase(git: Git) -> None:
     git.run("rebase", "--abort", check=False)
 
 
+def rebasing(git: Git) -> bool:
+    return (git.git_dir / "rebase-merge").is_dir() or (git.git_dir / "rebase-apply").is_dir()
+
+
+def take_stage(git: Git, path: str, stage: int) -> bool:
+    """Settle one conflicted path (relative to the top level) with one side's version: stage 2 is
+    the side being rebased onto, stage 3 the commit being replayed.
+    False when that side has none."""
+    side = "--ours" if stage == 2 else "--theirs"
+    spec = f":(top,literal){path}"
+    if git.run("checkout", side, "--", spec, check=False).returncode != 0:
+        return False
+    return git.run("add", "--", spec, check=False).returncode == 0
+
+
+def rebase_continue(git: Git) -> bool:
+    """Go on with a rebase whose conflicts are settled (skipping a commit that became empty);
+    False when it stopped again."""
+    staged = git.run("diff", "--cached", "--quiet", check=False).returncode != 0
+    step = ("rebase", "--continue") if staged else ("rebase", "--skip")
+    return git.run("-c", "core.editor=true", *step, check=False).returncode == 0
+
+
+def blob_at(git: Git, rev: str, path: str) -> str | None:
+    """The blob id of path (relative to the top level) at rev, None when it has none."""
+    result = git.run("rev-parse", "-q", "--verify", f"{rev}:{path}", check=False)
+    return result.stdout.decode().strip() or None if result.returncode == 0 else None
+
+
+def changed_between(git: Git, base: str, rev: str) -> list[str]:
+    """Paths (relative to the top level) that differ between two commits."""
+    out = git.run("diff-tree", "-r", "--name-only", "-z", "--no-renames", base, rev)
+    return [p for p in out.stdout.decode("utf-8", "replace").split("\0") if p]
+
+
+def merge_base(git: Git, a: str, b: str) -> str | None:
+    result = git.run("merge-base", a, b, check=False)
+    return result.stdout.decode().strip() or None if result.returncode == 0 else None
+
+
 def reset_keep(git: Git, rev: str) -> None:
     """Move HEAD (and the work tree, keeping local changes) to rev."""
     git.run("reset", "-q", "--keep", rev)
@@ -1032,3 +1073,9 @@ def diff_raw(git: Git, parent: str, commit: str) -> bytes:
         parent,
         commit,
     ).stdout
+
+
+def ref_id(git: Git, ref: str) -> str | None:
+    """The commit a full ref name points to, None when there is none."""
+    result = git.run("rev-parse", "-q", "--verify", f"{ref}^{{commit}}", check=False)
+    return result.stdout.decode().strip() or None if result.returncode == 0 else None
