@@ -369,20 +369,13 @@ def test_close_then_edit_is_closed_edit(branch):
         "tag", "-l", "--format=%(contents)", "pw/closed/2026Q3", cwd=root
     )
     assert verify(root, env)[0] == 0
-    at(
-        "2026-10-09",
-        root,
-        env,
-        "edit",
-        ids["committee-08"],
-        "--set",
-        "place=别处",
-        "--reason",
-        "更正",
-    )
+    edit = ("edit", ids["committee-08"], "--set", "place=别处", "--reason", "更正")
+    refused = at("2026-10-09", root, env, *edit, check=False)
+    assert refused.returncode == 65 and "pw/closed/2026Q3" in refused.stderr
+    at("2026-10-09", root, env, *edit, "--after-close")  # issue 14: pw's own, a warning
     edits = found(audit(root, env), "CLOSED-EDIT")
-    assert [(f["record"], f["severity"]) for f in edits] == [(ids["committee-08"], "error")]
-    assert verify(root, env)[0] == 1
+    assert [(f["record"], f["severity"]) for f in edits] == [(ids["committee-08"], "warning")]
+    assert verify(root, env)[0] == 0
     assert at("2026-10-09", root, env, "close", "2026Q3", check=False).returncode == 65
 
 

@@ -33,7 +33,6 @@ DAY = 86400
 VERIFY_CODES = (
     "OUTSIDE",
     "DELETED",
-    "CLOSED-EDIT",
     "BACKDATE",
     "REWRITTEN",
     "FORGED",
@@ -45,7 +44,7 @@ VERIFY_CODES = (
     "FSCK",
 )
 # Failing only as errors: made by hand (pw's own are warnings, issue 11 scope 3)
-VERIFY_ERRORS = ("RETROACTIVE",)
+VERIFY_ERRORS = ("RETROACTIVE", "CLOSED-EDIT")
 # Shown by verify without failing it (SPEC §9: a change that weakens the rules or the audit)
 VERIFY_SHOWN = ("WEAKENED",)
 DEFAULT_POLICY = claims.policy(None)
@@ -135,6 +134,11 @@ def _versions(walked: list[Change]) -> dict[str, list[Version]]:
                 rid = change.verdict.get("records", {}).get(path) or claims.path_id(path) or path
                 found.setdefault(rid, []).append(Version(rid, path, status, change))
     return found
+
+
+def tag_period(tag: str, message: str, today: dt.date, first_month: int) -> Period | None:
+    """The period a close tag seals (its Pw-Period line; else read from its name)."""
+    return _tag_period(tag, message, today, first_month)
 
 
 def _tag_period(tag: str, message: str, today: dt.date, first_month: int) -> Period | None:
@@ -600,13 +604,18 @@ def _closed_edit(trail: Trail) -> list[dict]:
                 continue
             for version in versions:
                 if version.commit.hash not in sealed:
+                    change = version.commit
+                    meant = _honest(change) and change.trailers.get("Pw-After-Close") == tag
+                    reason = change.trailers.get("Pw-Reason") or change.action or "—"
                     out.append(
                         finding(
                             "CLOSED-EDIT",
-                            "error",
-                            t("audit.closed_edit", tag=tag),
+                            "warning" if meant else "error",
+                            t("audit.closed_edit_pw", tag=tag, reason=reason)
+                            if meant
+                            else t("audit.closed_edit", tag=tag),
                             rid,
-                            version.commit.hash,
+                            change.hash,
                         )
                     )
     return out

@@ -362,6 +362,9 @@ def edit(
     sets: list[str] | None = typer.Option(
         None, "--set", help="FIELD=VALUE (repeatable), e.g. --set place=党员活动室."
     ),
+    after_close: bool = typer.Option(
+        False, "--after-close", help="Change a record of a closed period (the audit shows it)."
+    ),
 ) -> None:
     """Amend a record, with a stated reason (one commit)."""
     from partywork.errors import UsageError
@@ -374,10 +377,10 @@ def edit(
     if from_file is None and not sets:
         if not sys.stdin.isatty():
             raise UsageError(t("record.no_change"), t("record.no_change.hint"))
-        _edit_in_editor(repo, record_id, reason)
+        _edit_in_editor(repo, record_id, reason, after_close)
         return
     replacement = _load_source(from_file) if from_file else None
-    written = edit_record(repo, record_id, reason, replacement, list(sets or []))
+    written = edit_record(repo, record_id, reason, replacement, list(sets or []), after_close)
     _edited(written, record_id)
 
 
@@ -392,16 +395,18 @@ def _edited(written: Any, record_id: str) -> None:
     out(written.id)
 
 
-def _edit_in_editor(repo: Any, record_id: str, reason: str) -> None:
+def _edit_in_editor(repo: Any, record_id: str, reason: str, after_close: bool) -> None:
     from partywork.app.editing import draft_path, edit_until_valid
     from partywork.i18n import t
     from partywork.ops.book import edit_record, read_record
+    from partywork.ops.sealing import sealed
 
     path, _doc, record, _ = read_record(repo, record_id)
+    sealed(repo, str(record.get("id") or path.stem), after_close)  # refused before the editor
     results: list = []
 
     def submit(doc: Any, label: str) -> None:
-        results.append(edit_record(repo, record_id, reason, doc, []))
+        results.append(edit_record(repo, record_id, reason, doc, [], after_close))
 
     hint = t("editor.draft_kept.hint", type="--from", path="{path}")
     if edit_until_valid(
@@ -415,13 +420,16 @@ def void(
     ctx: typer.Context,
     record_id: str = typer.Argument(..., metavar="ID"),
     reason: str = typer.Option(..., "--reason", help="Why the record is void (required)."),
+    after_close: bool = typer.Option(
+        False, "--after-close", help="Change a record of a closed period (the audit shows it)."
+    ),
 ) -> None:
     """Mark a record void: the file stays, it counts nowhere (one commit)."""
     from partywork.i18n import t
     from partywork.ops.book import void_record
 
     repo = open_repo(ctx.obj)
-    written = void_record(repo, record_id, reason)
+    written = void_record(repo, record_id, reason, after_close)
     err(t("void.done", id=written.id))
     out(written.id)
 

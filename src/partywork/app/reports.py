@@ -234,6 +234,9 @@ def action_done(
     ),
     evidence: str = typer.Option(..., "--evidence", help="What shows it is done (required)."),
     on: str | None = typer.Option(None, "--on", help="Day it was done (default: today)."),
+    after_close: bool = typer.Option(
+        False, "--after-close", help="Change a record of a closed period (the audit shows it)."
+    ),
 ) -> None:
     """Mark an item done, with its evidence (one commit)."""
     from partywork.app.roster import _date
@@ -241,7 +244,7 @@ def action_done(
     from partywork.ops.actions import mark_done
 
     repo = open_repo(ctx.obj)
-    written = mark_done(repo, action_id, evidence, _date(on, "--on"))
+    written = mark_done(repo, action_id, evidence, _date(on, "--on"), after_close)
     err(t("action.marked_done", id=written.id))
     out(written.id)
 
@@ -251,12 +254,15 @@ def action_drop(
     ctx: typer.Context,
     action_id: str = typer.Argument(..., metavar="ACTION_ID"),
     reason: str = typer.Option(..., "--reason", help="Why the item is dropped (required)."),
+    after_close: bool = typer.Option(
+        False, "--after-close", help="Change a record of a closed period (the audit shows it)."
+    ),
 ) -> None:
     """Drop an item; it keeps its place and id (one commit)."""
     from partywork.i18n import t
     from partywork.ops.actions import drop
 
     repo = open_repo(ctx.obj)
-    written = drop(repo, action_id, reason)
+    written = drop(repo, action_id, reason, after_close)
     err(t("action.dropped_msg", id=written.id))
     out(written.id)

@@ -547,6 +547,9 @@ ZH: dict[str, str] = {
     "resolve.side.theirs": "远程版本",
     "resolve.done": "已解决 {record} 的同步冲突：保留{keep}。现在运行 pw sync",
     "commit.resolve": "解决同步冲突 {record}：保留{keep}",
+    "sealed.refused": "记录 {id} 所在时期已封存（{tag}），拒绝修改",
+    "sealed.refused.hint": "确需更正时加 --after-close 并写明理由；审计会以 CLOSED-EDIT 警告显示这次更正",
+    "audit.closed_edit_pw": "封存（{tag}）后经 pw --after-close 更正：{reason}",
 }
 
 EN: dict[str, str] = {
@@ -1083,4 +1086,7 @@ EN: dict[str, str] = {
     "resolve.side.theirs": "the remote version",
     "resolve.done": "sync conflict on {record} resolved: kept {keep}. Now run pw sync",
     "commit.resolve": "Resolve sync conflict {record}: keep {keep}",
+    "sealed.refused": "record {id} is in a closed period ({tag}); refused",
+    "sealed.refused.hint": "if it must be corrected, add --after-close with a reason; the audit shows the correction as a CLOSED-EDIT warning",
+    "audit.closed_edit_pw": "corrected after the close ({tag}) with pw --after-close: {reason}",
 }

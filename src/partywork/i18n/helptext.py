@@ -43,6 +43,7 @@ ZH = {
     "The strict gate for CI: signatures, sealed periods, edits outside pw, git objects. Exit 1 on any problem.": "供持续集成使用的严格检查：签名、封存时期、绕过 pw 的修改、git 对象。有任何问题时退出码为 1。",
     "Exchange records with the remote: fetch, fast-forward or rebase, push (never force), close tags too.": "与远程仓库同步台账：获取、快进或变基、推送（绝不强制推送），封存标签一并同步。",
     "What is not shared yet: unpushed and unpulled commits, uncommitted changes, open drafts.": "还有什么没有同步：未推送和未拉取的提交、未提交的修改、未完成的草稿。",
+    "Change a record of a closed period (the audit shows it).": "修改已封存时期的记录（审计中会显示）。",
     "Settle a sync conflict on one record: keep mine or theirs (one commit); then pw sync.": "解决一条记录的同步冲突：保留本地版本（mine）或远程版本（theirs），一次提交；之后再 pw sync。",
     "The record the refused sync named.": "同步被拒绝时点名的那条记录。",
     "mine | theirs: which version stands.": "mine（本地版本）| theirs（远程版本）：以哪个为准。",

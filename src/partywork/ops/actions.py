@@ -13,6 +13,7 @@ from partywork.analysis.report import action_rows
 from partywork.errors import DataError, NotFound
 from partywork.i18n import t
 from partywork.ops.book import Written, check_typed, load_records, read_record
+from partywork.ops.sealing import sealed
 from partywork.storage import txn
 from partywork.storage.repo import Repo
 from partywork.storage.store import relative
@@ -42,7 +43,14 @@ def _split(action_id: str) -> tuple[str, int]:
     return match.group(1), int(match.group(2))
 
 
-def _change(repo: Repo, action_id: str, verb: str, reason: str | None, update: dict) -> Written:
+def _change(
+    repo: Repo,
+    action_id: str,
+    verb: str,
+    reason: str | None,
+    update: dict,
+    after_close: bool = False,
+) -> Written:
     record_ident, number = _split(action_id)
     done: list[Written] = []
 
@@ -53,6 +61,7 @@ def _change(repo: Repo, action_id: str, verb: str, reason: str | None, update: d
         if record.get("voided") or number > len(actions):
             raise NotFound(t("action.not_found", id=action_id), t("action.invalid_id.hint"))
         action = actions[number - 1]
+        tag = sealed(repo, str(record.get("id") or path.stem), after_close)
         if action.get("status", "open") != "open":
             raise DataError(
                 t(
@@ -68,24 +77,27 @@ def _change(repo: Repo, action_id: str, verb: str, reason: str | None, update: d
         done.append(Written(full_id, label, []))
         subject = t(f"commit.{verb.replace('-', '_')}", id=full_id, task=action.get("task"))
         return {label: dump(record).encode("utf-8")}, txn.message(
-            subject, verb, record["id"], reason
+            subject, verb, record["id"], reason, tag
         )
 
     txn.commit_change(repo.git, build)
     return done[0]
 
 
-def mark_done(repo: Repo, action_id: str, evidence: str, on: dt.date | None) -> Written:
+def mark_done(
+    repo: Repo, action_id: str, evidence: str, on: dt.date | None, after_close: bool = False
+) -> Written:
     return _change(
         repo,
         action_id,
         "action-done",
         None,
         {"status": "done", "done_on": on or repo.today, "evidence": txn.one_line(evidence)},
+        after_close,
     )
 
 
-def drop(repo: Repo, action_id: str, reason: str) -> Written:
+def drop(repo: Repo, action_id: str, reason: str, after_close: bool = False) -> Written:
     from partywork.ops.book import require_reason
 
     require_reason(reason)
@@ -95,4 +107,5 @@ def drop(repo: Repo, action_id: str, reason: str) -> Written:
         "action-drop",
         reason,
         {"status": "dropped", "reason": txn.one_line(reason)},
+        after_close,
     )

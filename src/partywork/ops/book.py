@@ -16,6 +16,7 @@ from partywork.model import schema
 from partywork.model.fields import parse_date
 from partywork.model.periods import Period
 from partywork.model.problems import ERROR, Problem
+from partywork.ops.sealing import sealed
 from partywork.render.textsafe import clean_name
 from partywork.storage import txn
 from partywork.storage.repo import Repo
@@ -229,7 +230,12 @@ def apply_sets(data: dict, sets: list[str]) -> dict:
 
 
 def edit_record(
-    repo: Repo, ident: str, reason: str, replacement: Document | None, sets: list[str]
+    repo: Repo,
+    ident: str,
+    reason: str,
+    replacement: Document | None,
+    sets: list[str],
+    after_close: bool = False,
 ) -> Written | None:
     """Amend a record; None when the result equals what is there."""
     require_reason(reason)
@@ -239,6 +245,7 @@ def edit_record(
     def build() -> txn.Change | None:
         repo.reload()
         path, doc, current, _ = read_record(repo, ident)
+        tag = sealed(repo, str(current.get("id") or path.stem), after_close)
         record, problems = _amended(repo, path, doc, current, replacement, sets)
         label = relative(repo.root, path)
         text = dump(record).encode("utf-8")
@@ -251,7 +258,7 @@ def edit_record(
             date=record["date"],
             title=record["title"],
         )
-        return {label: text}, txn.message(subject, "edit", record["id"], reason)
+        return {label: text}, txn.message(subject, "edit", record["id"], reason, tag)
 
     txn.commit_change(repo.git, build)
     return done[0] if done else None
@@ -290,7 +297,7 @@ def require_reason(reason: str | None, option: str = "--reason") -> None:
         raise UsageError(t("reason.empty", option=option))
 
 
-def void_record(repo: Repo, ident: str, reason: str) -> Written:
+def void_record(repo: Repo, ident: str, reason: str, after_close: bool = False) -> Written:
     require_reason(reason)
     done: list[Written] = []
 
@@ -298,6 +305,9 @@ def void_record(repo: Repo, ident: str, reason: str) -> Written:
         repo.reload()
         path, _doc, record, _ = read_record(repo, ident)
         record_id = record.get("id") or path.stem
+        if record.get("voided"):
+            raise DataError(t("record.voided_already", id=record_id))
+        tag = sealed(repo, record_id, after_close)
         if record.get("voided"):
             raise DataError(t("record.voided_already", id=record_id))
         record["voided"] = {"on": repo.today, "reason": txn.one_line(reason)}
@@ -310,7 +320,7 @@ def void_record(repo: Repo, ident: str, reason: str) -> Written:
             title=record.get("title"),
         )
         return {label: dump(record).encode("utf-8")}, txn.message(
-            subject, "void", record_id, reason
+            subject, "void", record_id, reason, tag
         )
 
     txn.commit_change(repo.git, build)

@@ -38,3 +38,23 @@ def close_period(repo: Repo, text: str) -> tuple[str, str]:
             raise DataError(t("close.exists", label=period.label, tag=tag))
         git.tag(tag, message)
     return period.label, tag
+
+
+def sealed(repo: Repo, record_id: str, after_close: bool) -> str | None:
+    """The close tag whose period covers this record's date (None when none does). A change to a
+    sealed record is refused unless `--after-close` says it is meant (issue 14 scope 9)."""
+    from partywork.analysis.audit import record_day, tag_period
+
+    day = record_day(record_id)
+    if day is None:
+        return None
+    first_month = repo.settings.year_start_month
+    for tag, (_commit, text) in sorted(gitio.tags(repo.git, CLOSE_PREFIX + "*").items()):
+        period = tag_period(tag, text, repo.today, first_month)
+        if period is not None and period.contains(day):
+            if not after_close:
+                raise DataError(
+                    t("sealed.refused", id=record_id, tag=tag), t("sealed.refused.hint")
+                )
+            return tag
+    return None

@@ -38,12 +38,20 @@ def lock_timeout() -> float:
     return float(os.environ.get("PW_LOCK_TIMEOUT", "10"))
 
 
-def message(subject: str, action: str, record: str | None = None, reason: str | None = None) -> str:
+def message(
+    subject: str,
+    action: str,
+    record: str | None = None,
+    reason: str | None = None,
+    after_close: str | None = None,
+) -> str:
     lines = [one_line(subject), "", f"Pw-Action: {action}"]
     if record:
         lines.append(f"Pw-Record: {record}")
     if reason:
         lines.append(f"Pw-Reason: {one_line(reason)}")
+    if after_close:  # the close tag of the sealed period this change was made in (issue 14)
+        lines.append(f"Pw-After-Close: {one_line(after_close)}")
     lines.append(f"Pw-Version: {__version__}")
     return "\n".join(lines) + "\n"
 
