@@ -75,14 +75,14 @@ def edit_until_valid(
             return True
         for line in problem_lines(problems):
             err(line)
-        if not _wants_reopen():
-            raise PwError(t("editor.draft_kept", path=label), retry_hint.format(path=label))
         body, old_notes = _strip_notes(text)
         new_notes = 1 + len(problems)
         notes = error_notes(
             _shifted(problems, new_notes - old_notes), "✗ " + t("editor.errors_header")
         )
-        draft.write_text(notes + body, encoding="utf-8")
+        draft.write_text(notes + body, encoding="utf-8")  # the kept draft shows these errors
+        if not _wants_reopen():
+            raise PwError(t("editor.draft_kept", path=label), retry_hint.format(path=label))
 
 
 def _wants_reopen() -> bool:

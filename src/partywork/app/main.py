@@ -130,6 +130,7 @@ def main_options(
 from partywork.app import records, reports, roster, trail  # noqa: E402,F401,I001
 from partywork.app import sync  # noqa: E402,F401,I001
 from partywork.app import config  # noqa: E402,F401,I001
+from partywork.app import drafts  # noqa: E402,F401,I001
 
 
 def _help_lang(args: list[str]) -> str:

@@ -237,6 +237,10 @@ def _log(state: State, typ: str, options: dict) -> None:
     written = log_record(
         repo, typ, data, label, source.marks if source and not _option_fields(options) else None
     )
+    if source:
+        from partywork.ops.drafts import submitted
+
+        submitted(repo.root, options["from_file"])
     _written(written)
 
 

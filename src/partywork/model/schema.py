@@ -544,7 +544,9 @@ def _check_people(check: Checker, record: dict, roster: Roster) -> None:
         if member is None:
             near = roster.suggest(name)
             hint = (
-                t("schema.unknown_member.hint", suggestion=near)
+                t("schema.list_comma.hint", name=name)
+                if "、" in str(name) or "，" in str(name)
+                else t("schema.unknown_member.hint", suggestion=near)
                 if near
                 else t("schema.unknown_member.hint_none")
             )

@@ -96,13 +96,7 @@ def parse(raw: bytes, file: str) -> tuple[Document | None, list[Problem]]:
         code, message, line, column, hint = stop.args_
         return None, [_problem(file, code, message, line, column, hint)]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        source_line = text.split("\n")[line - 1] if 0 < line <= text.count("\n") + 1 else ""
-        hint = t("yaml.tab.hint") if "\t" in source_line else t("yaml.syntax.hint")
-        return None, [
-            _problem(file, "YAML-SYNTAX", t("yaml.syntax", problem=exc.problem), line, column, hint)
-        ]
+        return None, [_syntax_problem(exc, text, file)]
     except yaml.YAMLError as exc:  # libyaml reader errors carry no mark
         return None, [
             _problem(
@@ -114,6 +108,45 @@ def parse(raw: bytes, file: str) -> tuple[Document | None, list[Problem]]:
                 t("yaml.syntax.hint"),
             )
         ]
+
+
+# PyYAML's words → the catalogue's (issue 14: errors in the user's language)
+_SYNTAX_KEYS = (
+    ("could not find expected ':'", "yaml.syntax.no_colon"),
+    ("did not find expected ',' or ']'", "yaml.syntax.open_list"),
+    ("did not find expected ',' or '}'", "yaml.syntax.open_mapping"),
+    ("mapping values are not allowed", "yaml.syntax.colon_in_value"),
+    ("found character '\\t' that cannot start any token", "yaml.syntax.tab"),
+    ("found unexpected end of stream", "yaml.syntax.unclosed_quote"),
+    ("did not find expected key", "yaml.syntax.indent"),
+    ("expected <block end>", "yaml.syntax.indent"),
+    ("did not find expected '-' indicator", "yaml.syntax.indent"),
+    ("found undefined alias", "yaml.alias"),
+)
+# Where PyYAML notices these only on the next line, the mistake is where the construct began
+_AT_CONTEXT = ("while scanning a simple key", "while parsing a flow", "while scanning a quoted")
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
+    context, problem = exc.context or "", exc.problem or ""
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and context.startswith(_AT_CONTEXT):
+        mark = exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    lines = text.split("\n")
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    key = next((k for words, k in _SYNTAX_KEYS if problem.startswith(words)), None)
+    message = t(key) if key else t("yaml.syntax", problem=problem)
+    if "：" in source_line:
+        hint = t("yaml.full_width_colon.hint")
+        column = source_line.index("：") + 1
+    elif "\t" in source_line:
+        hint = t("yaml.tab.hint")
+    elif "、" in source_line or "，" in source_line:
+        hint = t("yaml.list_comma.hint")
+    else:
+        hint = t("yaml.syntax.hint")
+    return _problem(file, "YAML-SYNTAX", message, line, column, hint)
 
 
 class _Frame:
