@@ -7,6 +7,8 @@ import sys
 from typing import Any, Literal
 
 import typer
+from typer._click.exceptions import ClickException
+from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
@@ -16,6 +18,23 @@ from partywork.storage.git.early import Started
 
 
 class PwGroup(TyperGroup):
+    def main(self, *args: Any, standalone_mode: bool = True, **extra: Any) -> Any:
+        """Click's own messages (usage errors, "Aborted!") in pw's language: Typer's standalone
+        handling is done here, with the text translated, instead of in Typer's `_main`."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **extra)
+        try:
+            code = super().main(*args, standalone_mode=False, **extra)
+        except ClickException as error:
+            print(click_text(error), file=sys.stderr)
+            sys.exit(error.exit_code)
+        except Abort:
+            from partywork.i18n import t
+
+            print(t("click.aborted"), file=sys.stderr)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -44,6 +63,66 @@ class PwGroup(TyperGroup):
                 )
             )
             raise Exit(int(ExitCode.INTERNAL)) from None
+
+
+# Click's messages (typer/_click), each as a pattern and the catalogue key that says it in pw's
+# language; the first that matches the whole message is used, anything else stays as it is
+_CLICK_MESSAGES = [
+    (r"Missing option (?P<name>.+?)\.(?P<rest>.*)", "click.missing_option"),
+    (r"Missing argument (?P<name>.+?)\.(?P<rest>.*)", "click.missing_argument"),
+    (r"Missing parameter:? (?P<name>.+?)\.?(?P<rest>)", "click.missing_parameter"),
+    (r"Missing command\.(?P<rest>)", "click.missing_command"),
+    (r"No such command (?P<name>.+)\.(?P<rest>)", "click.no_such_command"),
+    (r"No such option: (?P<name>\S+)(?P<rest>.*)", "click.no_such_option"),
+    (r"Invalid value for (?P<name>.+?): (?P<message>.*)(?P<rest>)", "click.invalid_value_for"),
+    (r"Invalid value: (?P<message>.*)(?P<rest>)", "click.invalid_value"),
+    (r"Option (?P<name>.+?) requires an argument\.(?P<rest>)", "click.requires_argument"),
+    (
+        r"Option (?P<name>.+?) requires (?P<count>\d+) arguments\.(?P<rest>)",
+        "click.requires_arguments",
+    ),
+    (r"Got unexpected extra argument\(s\) \((?P<args>.*)\)(?P<rest>)", "click.extra_arguments"),
+    (r"Option (?P<name>.+?) does not take a value\.(?P<rest>)", "click.no_value"),
+]
+
+
+def _click_message(message: str) -> str:
+    import re
+
+    from partywork.i18n import t
+
+    for pattern, key in _CLICK_MESSAGES:
+        found = re.fullmatch(pattern, message, re.S)
+        if found:
+            values = found.groupdict()
+            rest = values.pop("rest")
+            if "message" in values:
+                values["message"] = _click_message(values["message"])
+            possible = re.fullmatch(r" ?\(Possible options: (.*)\)", rest)
+            if possible:
+                rest = " " + t("click.possible_options", options=possible.group(1))
+            return t(key, **values) + rest
+    invalid = re.fullmatch(r"(?P<value>.+?) is not a valid (?P<kind>[\w ]+)\.", message)
+    if invalid:
+        return t("click.not_valid", **invalid.groupdict())
+    return message
+
+
+def click_text(error: ClickException) -> str:
+    """What click would print for this error, in pw's language."""
+    from partywork.i18n import t
+
+    lines = []
+    ctx = getattr(error, "ctx", None) if isinstance(error, ClickUsageError) else None
+    if ctx is not None:
+        usage = ctx.get_usage()
+        lines.append(t("click.usage") + usage.removeprefix("Usage:").strip())
+        if ctx.command.get_help_option(ctx) is not None:
+            command = f"{ctx.command_path} {ctx.help_option_names[0]}"
+            lines.append(t("click.try_help", command=command))
+        lines.append("")
+    lines.append(t("click.error") + _click_message(error.format_message()))
+    return "\n".join(lines)
 
 
 def _require_utf8(args: list[str]) -> None:
@@ -87,6 +166,14 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from partywork import __version__
+
+        print(f"pw {__version__}")
+        raise Exit(0)
+
+
 @app.callback()
 def main_options(
     ctx: typer.Context,
@@ -103,6 +190,14 @@ def main_options(
         None, "--today", help="Pretend today is this date (YYYY-MM-DD)."
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        is_eager=True,
+        expose_value=False,
+        callback=_show_version,
+        help="Show pw's version and exit.",
+    ),
 ) -> None:
     from partywork.i18n import set_lang, t
     from partywork.model.fields import parse_date

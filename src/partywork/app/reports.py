@@ -23,6 +23,30 @@ app.add_typer(report_app, name="report")
 app.add_typer(action_app, name="action")
 
 FORMATS = ("table", "md", "json", "csv", "html")
+# -o FILE: the format each extension names (.txt is the plain table text)
+EXTENSIONS = {".json": "json", ".md": "md", ".csv": "csv", ".html": "html", ".txt": "table"}
+
+
+def _output_format(fmt: str | None, output: Path) -> str | None:
+    """The format -o FILE's extension names; an extension pw cannot write, or one that contradicts
+    --format, is a usage error before anything is built or written."""
+    from partywork.errors import UsageError
+    from partywork.i18n import t
+
+    suffix = output.suffix.lower()
+    named = EXTENSIONS.get(suffix)
+    known = " ".join(EXTENSIONS)
+    if named is None and (suffix or fmt is None):
+        raise UsageError(
+            t("output.bad_extension", path=output, extensions=known),
+            t("output.bad_extension.hint", extensions=known),
+        )
+    if named and fmt and fmt != named:
+        raise UsageError(
+            t("output.format_conflict", path=output, format=fmt, named=named),
+            t("output.bad_extension.hint", extensions=known),
+        )
+    return named or fmt
 
 
 def _check_output(ctx: typer.Context, output: Path) -> None:
@@ -54,13 +78,8 @@ def _report(
     from partywork.i18n import t
     from partywork.storage.fsutil import write_atomic
 
-    fmt = fmt or (
-        "md"
-        if output and output.suffix == ".md"
-        else "html"
-        if output and output.suffix == ".html"
-        else choose_format(None, "table", "json")
-    )
+    fmt = _output_format(fmt, output) if output is not None else fmt
+    fmt = fmt or choose_format(None, "table", "json")
     if fmt not in FORMATS:
         raise typer.BadParameter(" | ".join(FORMATS), param_hint="--format")
     if output is not None:
@@ -100,7 +119,11 @@ def _make(
 
         rich_table(report)
         return None
-    return _render(report, "md" if fmt == "table" else fmt), repo.settings.signing != "require"
+    if fmt == "table":
+        from partywork.render.report_text import table_text
+
+        return table_text(report), repo.settings.signing != "require"
+    return _render(report, fmt), repo.settings.signing != "require"
 
 
 def _memo(ctx: typer.Context, unit: str, period: str | None, fmt: str) -> "ReportMemo":
@@ -177,7 +200,7 @@ def _make_report(unit: str) -> Callable[..., None]:
     ) -> None:
         _report(ctx, unit, period, fmt, output)
 
-    command.__doc__ = f"The compliance report of a {unit} (SPEC §8)."
+    command.__doc__ = f"The compliance report of a {unit}."
     return command
 
 

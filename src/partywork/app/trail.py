@@ -77,7 +77,7 @@ def audit(
     fmt: str = typer.Option("text", "--format", help="text | json."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on any warning or error."),
 ) -> None:
-    """Integrity findings from the git history (SPEC §9)."""
+    """Integrity findings from the git history."""
     from partywork.analysis import audit as audit_mod
     from partywork.model.periods import parse
 

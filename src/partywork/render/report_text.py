@@ -73,16 +73,26 @@ def csv_text(report: dict) -> str:
     return buffer.getvalue()
 
 
-def rich_table(report: dict) -> None:
+def table_text(report: dict) -> str:
+    """The table as plain text, as it is printed to a pipe (for -o FILE.txt)."""
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    rich_table(report, Console(file=buffer, highlight=False, no_color=True, width=200))
+    return buffer.getvalue()
+
+
+def rich_table(report: dict, console: Any = None) -> None:
     from rich import box
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console(highlight=False)
+    if console is None:
+        console = Console(highlight=False)
+        if not console.is_terminal:  # plain lines for pipes: no boxes, no colour, no wrapping
+            console = Console(highlight=False, no_color=True, width=200)
     terminal = console.is_terminal
-    if not terminal:  # plain lines for files and pipes: no boxes, no colour, no wrapping
-        console = Console(highlight=False, no_color=True, width=200)
     console.print(
         f"[bold]{escape(one_line(title(report)))}[/bold]"
     )  # the branch's name is the repo's text

@@ -1,0 +1,89 @@
+"""Issue 14: day-to-day work without dead ends — output, kinds, list --member, history, duplicates,
+late entries. The real CLI on real git repositories."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import log_committee, ok, run_pw
+
+# -- 10. output ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "suffix, starts",
+    [
+        (".json", "{"),
+        (".md", "# "),
+        (".csv", "id,date"),
+        (".html", "<!DOCTYPE html>"),
+        (".txt", ""),
+    ],
+)
+def test_output_format_follows_the_extension(branch, tmp_path, suffix, starts):
+    log_committee(branch)
+    target = tmp_path / f"r{suffix}"
+    ok(run_pw("report", "quarter", "2026Q3", "-o", str(target), cwd=branch))
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith(starts)
+    if suffix == ".json":
+        assert json.loads(text)["schema"] == "pw.report/1"
+    if suffix == ".txt":
+        assert not text.startswith(("{", "#", "<")) and "|---" not in text
+        assert "2026" in text
+
+
+@pytest.mark.parametrize("name", ["r.pdf", "r.xlsx", "r.docx", "r"])
+def test_output_refuses_an_extension_it_cannot_write(branch, tmp_path, name):
+    target = tmp_path / name
+    result = run_pw("report", "quarter", "2026Q3", "-o", str(target), cwd=branch)
+    assert result.returncode == 2 and not target.exists()
+    assert ".json" in result.stderr and ".html" in result.stderr and ".txt" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_output_format_conflicting_with_the_extension(branch, tmp_path):
+    target = tmp_path / "r.csv"
+    result = run_pw(
+        "report", "quarter", "2026Q3", "--format", "json", "-o", str(target), cwd=branch
+    )
+    assert result.returncode == 2 and not target.exists()
+    ok(run_pw("report", "quarter", "2026Q3", "--format", "csv", "-o", str(target), cwd=branch))
+    assert target.read_text(encoding="utf-8").startswith("id,date")
+
+
+def test_version(tmp_path):
+    from partywork import __version__
+
+    result = ok(run_pw("--version", cwd=tmp_path))
+    assert __version__ in result.stdout
+
+
+def test_no_spec_in_help(branch):
+    for args in (["report", "quarter"], ["audit"], ["--lang", "en", "report", "month"]):
+        result = ok(run_pw(*args, "--help", cwd=branch))
+        assert "SPEC" not in result.stdout
+
+
+def test_click_messages_in_chinese(branch):
+    result = run_pw("action", "done", "x", cwd=branch)
+    assert result.returncode == 2
+    for english in ("Missing option", "Usage:", "Try ", "Error:"):
+        assert english not in result.stderr
+    assert "--evidence" in result.stderr and "缺少选项" in result.stderr
+    assert "用法" in result.stderr
+    result = run_pw("nosuch", cwd=branch)
+    assert result.returncode == 2 and "No such command" not in result.stderr
+    assert "nosuch" in result.stderr
+    result = run_pw("list", "--format", cwd=branch)
+    assert result.returncode == 2 and "requires" not in result.stderr
+    result = run_pw("--lang", "xx", "list", cwd=branch)
+    assert result.returncode == 2 and "Invalid value" not in result.stderr
+
+
+def test_click_messages_in_english(branch):
+    result = run_pw("--lang", "en", "action", "done", "x", cwd=branch)
+    assert result.returncode == 2
+    assert "Missing option '--evidence'" in result.stderr and "Usage:" in result.stderr
