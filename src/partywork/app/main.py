@@ -18,13 +18,20 @@ from partywork.storage.git.early import Started
 
 
 class PwGroup(TyperGroup):
-    def main(self, *args: Any, standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         """Click's own messages (usage errors, "Aborted!") in pw's language: Typer's standalone
         handling is done here, with the text translated, instead of in Typer's `_main`."""
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **extra)
+            return super().main(args, prog_name, complete_var, False, **extra)
         try:
-            code = super().main(*args, standalone_mode=False, **extra)
+            code = super().main(args, prog_name, complete_var, False, **extra)
         except ClickException as error:
             print(click_text(error), file=sys.stderr)
             sys.exit(error.exit_code)
