@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import log_committee, ok, run_pw
+from conftest import COMMITTEE_ARGS, git, log_committee, ok, run_pw
 
 # -- 10. output ---------------------------------------------------------------------------------
 
@@ -87,3 +87,73 @@ def test_click_messages_in_english(branch):
     result = run_pw("--lang", "en", "action", "done", "x", cwd=branch)
     assert result.returncode == 2
     assert "Missing option '--evidence'" in result.stderr and "Usage:" in result.stderr
+
+
+# -- 5. kinds -----------------------------------------------------------------------------------
+
+
+def _committee_args(kind: str) -> list[str]:
+    args = list(COMMITTEE_ARGS)
+    args[args.index("--kind") + 1] = kind
+    return args
+
+
+def test_chinese_kind_logs_a_committee_meeting(branch):
+    record = ok(run_pw(*_committee_args("支委会"), cwd=branch)).stdout.strip()
+    assert "-committee-" in record
+    shown = json.loads(ok(run_pw("show", record, "--format", "json", cwd=branch)).stdout)
+    assert shown["kind"] == "committee" and shown["title"]
+
+
+def test_unknown_kind_names_the_valid_ones(branch):
+    head = git("rev-parse", "HEAD", cwd=branch)
+    result = run_pw(*_committee_args("支部会"), cwd=branch)
+    assert result.returncode == 2
+    assert "committee" in result.stderr and "支委会" in result.stderr
+    assert "collective" not in result.stderr  # only the meeting kinds
+    assert git("rev-parse", "HEAD", cwd=branch) == head
+
+
+@pytest.mark.parametrize(
+    "typ, own, other",
+    [
+        ("meeting", "支委会", "first-topic"),
+        ("study", "集中学习", "theme-day"),
+        ("review", "组织生活会", "theme-day"),
+    ],
+)
+def test_log_help_lists_its_own_kinds(branch, typ, own, other):
+    for lang in ("zh", "en"):
+        result = ok(run_pw("--lang", lang, "log", typ, "--help", cwd=branch))
+        text = " ".join(result.stdout.split())
+        assert own in text and other not in text
+
+
+def test_list_kind_takes_types_and_chinese_names(branch):
+    record = log_committee(branch)
+    for kind in ("committee", "支委会", "meeting"):
+        rows = json.loads(ok(run_pw("list", "--kind", kind, "--format", "json", cwd=branch)).stdout)
+        assert [r["id"] for r in rows["records"]] == [record], kind
+    rows = json.loads(ok(run_pw("list", "--kind", "study", "--format", "json", cwd=branch)).stdout)
+    assert rows["records"] == []
+    result = run_pw("list", "--kind", "nonsense", cwd=branch)
+    assert result.returncode == 2 and "committee" in result.stderr
+
+
+# -- 12. list --member --------------------------------------------------------------------------
+
+
+def test_list_member_shows_attendance(branch):
+    record = log_committee(branch)  # 王伟, 李芳 present; 张强 absent (出差, excused)
+    rows = json.loads(
+        ok(run_pw("list", "--member", "张强", "--format", "json", cwd=branch)).stdout
+    )["records"]
+    assert [(r["id"], r["attendance"]) for r in rows] == [(record, "excused")]
+    rows = json.loads(
+        ok(run_pw("list", "--member", "王伟", "--format", "json", cwd=branch)).stdout
+    )["records"]
+    assert rows[0]["attendance"] == "attended"
+    csv_text = ok(run_pw("list", "--member", "张强", "--format", "csv", cwd=branch)).stdout
+    assert csv_text.splitlines()[0].endswith(",attendance") and "excused" in csv_text
+    table = ok(run_pw("list", "--member", "张强", "--format", "table", cwd=branch)).stdout
+    assert "请假" in table

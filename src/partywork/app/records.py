@@ -33,12 +33,20 @@ TYPE_HELP = {
 }
 
 
+# each `pw log TYPE --help` lists its own kinds, by their English and Chinese names
+KIND_HELP = {
+    "meeting": "general 支部党员大会, committee 支委会, group 党小组会, lecture 党课, "
+    "theme-day 主题党日, other 其他会议 (either name).",
+    "study": "collective 集中学习, seminar 专题研讨, first-topic 第一议题, online 线上学习, "
+    "training 培训班, self 自学 (either name).",
+    "review": "org-life 组织生活会, special 专题检讨会 (either name).",
+}
+
+
 def _make_log(typ: str) -> Any:
     def command(
         ctx: typer.Context,
-        kind: str | None = typer.Option(
-            None, "--kind", help="Kind, e.g. committee, group, lecture, collective, org-life."
-        ),
+        kind: str | None = typer.Option(None, "--kind", help=KIND_HELP[typ]),
         date: str | None = typer.Option(
             None, "--date", help="Day it was held, YYYY-MM-DD (default: today)."
         ),
@@ -163,6 +171,23 @@ def _minutes_text(source: str) -> str:
     return text.replace("\r\n", "\n")
 
 
+def _kind_option(value: str, typ: str | None) -> str:
+    """--kind: the English or the Chinese name of one of the type's kinds; anything else is a
+    usage error naming the valid ones."""
+    from partywork.errors import UsageError
+    from partywork.i18n import t
+    from partywork.model.schema import kind_choices, kind_named
+    from partywork.render.textsafe import one_line
+
+    kind = kind_named(value, typ)
+    if kind is None:
+        raise UsageError(
+            t("kind.unknown", kind=one_line(value), type=typ or "meeting | study | review"),
+            t("kind.unknown.hint", choices=kind_choices(typ)),
+        )
+    return kind
+
+
 def _option_fields(options: dict) -> dict:
     from partywork.app.roster import _date
     from partywork.ops.book import parse_absent, parse_action, parse_lecturer, split_names
@@ -218,6 +243,8 @@ def _log(state: State, typ: str, options: dict) -> None:
     from partywork.i18n import t
     from partywork.ops.book import complete, fill_all_present, log_record, missing_fields
 
+    if options["kind"] is not None:
+        options = {**options, "kind": _kind_option(options["kind"], typ)}
     repo = open_repo(state)
     source = _load_source(options["from_file"]) if options["from_file"] else None
     data = {**(source.data if source else {}), **_option_fields(options)}
@@ -300,11 +327,32 @@ def show(
         err(line)
 
 
+def _list_kinds(typ: str | None, kind: str | None) -> tuple[str | None, str | None]:
+    """pw list --type/--kind: --kind may name a type too (--kind study); Chinese names work."""
+    from partywork.errors import UsageError
+    from partywork.i18n import t
+    from partywork.model.schema import type_named
+
+    if typ is not None:
+        named = type_named(typ)
+        if named is None:
+            raise UsageError(t("kind.unknown_type", type=typ), "meeting | study | review")
+        typ = named
+    named = type_named(kind) if kind is not None else None
+    if named is not None and typ in (None, named):
+        return named, None
+    return typ, _kind_option(kind, typ) if kind is not None else None
+
+
 @app.command("list")
 def list_command(
     ctx: typer.Context,
     typ: str | None = typer.Option(None, "--type", help="meeting | study | review."),
-    kind: str | None = typer.Option(None, "--kind", help="e.g. committee, group, collective."),
+    kind: str | None = typer.Option(
+        None,
+        "--kind",
+        help="A kind or a type, by its English or Chinese name: committee, 支委会, study ….",
+    ),
     period: str | None = typer.Option(
         None, "--period", help="2026Q3, 2026-07, 2026, A..B, this, last (quarters)."
     ),
@@ -319,6 +367,7 @@ def list_command(
     from partywork.model.periods import parse as parse_period
     from partywork.ops.book import list_records
 
+    typ, kind = _list_kinds(typ, kind)
     repo = open_repo(ctx.obj)
     chosen = (
         parse_period(period, "quarter", repo.today, repo.settings.year_start_month)
@@ -333,6 +382,7 @@ def list_command(
         emit_json({"schema": "pw.list/1", "records": [r.as_json() for r in rows]})
         return
     header = ["id", "type", "kind", "date", "title", "path", "voided"]
+    header += ["attendance"] if member else []
     if fmt == "csv":
         emit_csv(header, ([getattr(r, h) for h in header] for r in rows))
     elif fmt == "table":
@@ -342,10 +392,14 @@ def list_command(
             t("label.kind"),
             t("label.title"),
             t("label.voided"),
-        ]
+        ] + ([t("label.attendance")] if member else [])
         emit_table(
             labels,
-            ([r.id, r.date, t("kind." + r.kind), r.title, "✗" if r.voided else ""] for r in rows),
+            (
+                [r.id, r.date, t("kind." + r.kind), r.title, "✗" if r.voided else ""]
+                + ([t("attendance." + r.attendance) if r.attendance else ""] if member else [])
+                for r in rows
+            ),
         )
         if not rows:
             err(t("list.none"))

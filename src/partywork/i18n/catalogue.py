@@ -586,6 +586,13 @@ ZH: dict[str, str] = {
     "click.extra_arguments": "多余的参数（{args}）",
     "click.no_value": "选项 {name} 不接受值。",
     "click.not_valid": "{value} 不是有效的{kind}。",
+    "kind.unknown": "没有这种类别：'{kind}'（{type}）",
+    "kind.unknown.hint": "可用的类别（英文或中文名称均可）：{choices}",
+    "kind.unknown_type": "没有这种记录类型：'{type}'",
+    "label.attendance": "本人出勤",
+    "attendance.attended": "参加",
+    "attendance.excused": "请假",
+    "attendance.unexcused": "无故缺席",
 }
 
 EN: dict[str, str] = {
@@ -1161,4 +1168,11 @@ EN: dict[str, str] = {
     "click.extra_arguments": "Got unexpected extra argument(s) ({args})",
     "click.no_value": "Option {name} does not take a value.",
     "click.not_valid": "{value} is not a valid {kind}.",
+    "kind.unknown": "no such kind: '{kind}' ({type})",
+    "kind.unknown.hint": "the valid kinds (English or Chinese name): {choices}",
+    "kind.unknown_type": "no such record type: '{type}'",
+    "label.attendance": "attendance",
+    "attendance.attended": "attended",
+    "attendance.excused": "excused",
+    "attendance.unexcused": "absent without excuse",
 }

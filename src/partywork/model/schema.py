@@ -21,6 +21,56 @@ STUDY_KINDS = ("collective", "seminar", "first-topic", "online", "training", "se
 REVIEW_KINDS = ("org-life", "special")
 KINDS = {"meeting": MEETING_KINDS, "study": STUDY_KINDS, "review": REVIEW_KINDS}
 TYPE_OF_KIND = {kind: typ for typ, kinds in KINDS.items() for kind in kinds}
+# the Chinese names a kind is given on the command line (the catalogue's zh labels, and the
+# longer and shorter names in use), and the Chinese names of the types
+KIND_NAMES_ZH = {
+    "general": ("支部党员大会", "党员大会", "支部大会"),
+    "committee": ("支委会", "支部委员会", "支部委员会会议", "支委会会议"),
+    "group": ("党小组会", "党小组会议"),
+    "lecture": ("党课",),
+    "theme-day": ("主题党日", "主题党日活动"),
+    "other": ("其他会议", "其他"),
+    "collective": ("集中学习",),
+    "seminar": ("专题研讨",),
+    "first-topic": ("第一议题",),
+    "online": ("线上学习",),
+    "training": ("培训班",),
+    "self": ("自学",),
+    "org-life": ("组织生活会",),
+    "special": ("专题检讨会", "检讨会"),
+}
+TYPE_NAMES_ZH = {"meeting": ("会议",), "study": ("学习",), "review": ("检讨",)}
+
+
+def kind_named(value: str, typ: str | None = None) -> str | None:
+    """The kind a command-line value names — its English name or one of its Chinese names —
+    among the kinds of `typ` (all kinds without one); None when it names none of them."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", value).strip()
+    for kind in KINDS[typ] if typ else TYPE_OF_KIND:
+        if text.casefold() == kind or text in KIND_NAMES_ZH[kind]:
+            return kind
+    return None
+
+
+def type_named(value: str) -> str | None:
+    """The record type a command-line value names (meeting, 会议 …); None when none."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", value).strip()
+    for typ in KINDS:
+        if text.casefold() == typ or text in TYPE_NAMES_ZH[typ]:
+            return typ
+    return None
+
+
+def kind_choices(typ: str | None = None) -> str:
+    """The valid kinds, each with its Chinese name: committee（支委会）, …"""
+    kinds = KINDS[typ] if typ else tuple(TYPE_OF_KIND)
+    return ", ".join(f"{kind}（{KIND_NAMES_ZH[kind][0]}）" for kind in kinds)
+
+
 MODES = ("offline", "online", "hybrid")
 ACTIVITIES = ("集中学习", "组织生活", "民主议事", "志愿服务")
 ACTION_STATUSES = ("open", "done", "dropped")

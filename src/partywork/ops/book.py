@@ -339,9 +339,13 @@ class Row:
     title: str
     path: str
     voided: bool
+    attendance: str | None = None  # with --member: attended | excused | unexcused | ""
 
     def as_json(self) -> dict:
-        return dict(self.__dict__)
+        shown = dict(self.__dict__)
+        if self.attendance is None:
+            del shown["attendance"]
+        return shown
 
 
 _NAME_FIELDS = ("host", "recorder", "leader", "lecturer")
@@ -351,6 +355,24 @@ def _mentions(data: dict, name: str) -> bool:
     if any(data.get(k) == name for k in _NAME_FIELDS) or name in (data.get("attendees") or []):
         return True
     return any(isinstance(a, dict) and a.get("name") == name for a in data.get("absent") or [])
+
+
+def _attendance(repo: Repo, data: dict, name: str) -> str | None:
+    """How a member took part in a record: attended, excused, unexcused (absent without excuse,
+    or expected and not listed at all), "" when named otherwise; None when not concerned."""
+    if name in (data.get("attendees") or []):
+        return "attended"
+    for entry in data.get("absent") or []:
+        if isinstance(entry, dict) and entry.get("name") == name:
+            return "unexcused" if entry.get("excused") in (False, "false", "no") else "excused"
+    if _mentions(data, name):
+        return ""
+    day = data.get("date")
+    day = day if isinstance(day, dt.date) else parse_date(str(day))
+    if day is None or data.get("voided"):
+        return None
+    expected = schema.expected_names({**data, "date": day}, repo.roster)
+    return "unexcused" if expected and name in expected else None
 
 
 def list_records(
@@ -376,7 +398,8 @@ def list_records(
         data = doc.data
         if typ and data.get("type") != typ or kind and data.get("kind") != kind:
             continue
-        if member and not _mentions(data, member):
+        attendance = _attendance(repo, data, member) if member else None
+        if member and attendance is None:
             continue
         if needle and needle not in path.read_text(encoding="utf-8", errors="replace").casefold():
             continue
@@ -389,6 +412,7 @@ def list_records(
                 str(data.get("title") or ""),
                 label,
                 bool(data.get("voided")),
+                attendance,
             )
         )
     return rows, problems
