@@ -157,3 +157,52 @@ def test_list_member_shows_attendance(branch):
     assert csv_text.splitlines()[0].endswith(",attendance") and "excused" in csv_text
     table = ok(run_pw("list", "--member", "张强", "--format", "table", cwd=branch)).stdout
     assert "请假" in table
+
+
+# -- 11. history and show -----------------------------------------------------------------------
+
+
+def test_history_after_action_done_shows_the_fields(branch):
+    record = log_committee(branch)
+    ok(
+        run_pw(
+            "action",
+            "done",
+            f"{record}#1",
+            "--evidence",
+            "清单已印发",
+            "--on",
+            "2026-08-20",
+            cwd=branch,
+        )
+    )
+    text = ok(run_pw("history", record, cwd=branch)).stdout
+    assert "actions#1.status: open → done" in text
+    assert "actions#1.done_on: ∅ → 2026-08-20" in text
+    assert "actions#1.evidence: ∅ → 清单已印发" in text
+    assert "顺序调整" not in text
+    data = json.loads(ok(run_pw("history", record, "--format", "json", cwd=branch)).stdout)
+    fields = {c["field"] for c in data["versions"][0]["changes"]}
+    assert fields == {"actions#1.status", "actions#1.done_on", "actions#1.evidence"}
+    shown = ok(run_pw("show", record, cwd=branch)).stdout
+    assert "清单已印发" in shown and "2026-08-20" in shown
+
+
+def test_show_labels_votes(branch, tmp_path):
+    record = log_committee(branch)
+    data = json.loads(ok(run_pw("show", record, "--format", "json", cwd=branch)).stdout)
+    path = branch / "records" / "2026" / f"{record}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "decisions" not in text
+    text = text.replace(
+        "actions:",
+        "decisions:\n- text: 同意清单\n  vote:\n    for: 1\n    against: 0\n    abstain: 1\nactions:",
+    )
+    source = tmp_path / "fixed.yaml"
+    source.write_text(text, encoding="utf-8")
+    ok(run_pw("edit", record, "--from", str(source), "--reason", "补记表决", cwd=branch))
+    shown = ok(run_pw("show", record, cwd=branch)).stdout
+    assert "赞成 1" in shown and "反对 0" in shown and "弃权 1" in shown
+    shown = ok(run_pw("--lang", "en", "show", record, cwd=branch)).stdout
+    assert "for 1" in shown and "against 0" in shown and "abstain 1" in shown
+    assert data["id"] == record

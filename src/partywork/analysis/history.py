@@ -80,13 +80,44 @@ def _version_json(version: Version, changes: list[dict]) -> dict:
 
 
 def field_changes(before: dict | None, after: dict | None) -> list[dict]:
+    """What changed, field by field; in a list of mappings (actions, absent, decisions) item by
+    item and key by key: `actions#1.status`, numbered from 1 as action ids are."""
     before, after = before or {}, after or {}
     keys = list(before) + [k for k in after if k not in before]
-    return [
-        {"field": k, "before": before.get(k), "after": after.get(k)}
-        for k in keys
-        if before.get(k) != after.get(k)
-    ]
+    out: list[dict] = []
+    for key in keys:
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        if _mappings(old) and _mappings(new):
+            out += _item_changes(key, old, new)
+        else:
+            out.append({"field": key, "before": old, "after": new})
+    return out
+
+
+def _mappings(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(x, dict) for x in value)
+
+
+def _item_changes(field: str, before: list, after: list) -> list[dict]:
+    out: list[dict] = []
+    for i in range(max(len(before), len(after))):
+        old = before[i] if i < len(before) else None
+        new = after[i] if i < len(after) else None
+        name = f"{field}#{i + 1}"
+        if old == new:
+            continue
+        if isinstance(old, dict) and isinstance(new, dict):
+            keys = list(old) + [k for k in new if k not in old]
+            out += [
+                {"field": f"{name}.{k}", "before": old.get(k), "after": new.get(k)}
+                for k in keys
+                if old.get(k) != new.get(k)
+            ]
+        else:
+            out.append({"field": name, "before": old, "after": new})
+    return out
 
 
 def describe(change: dict) -> str:

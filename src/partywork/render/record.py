@@ -100,7 +100,14 @@ def _decisions(lines: list[str], record: dict) -> None:
     for i, decision in enumerate(record["decisions"], 1):
         vote = decision.get("vote")
         tally = (
-            f"（{vote.get('for')}/{vote.get('against')}/{vote.get('abstain')}）"
+            "（"
+            + t(
+                "show.vote",
+                votes_for=vote.get("for"),
+                against=vote.get("against"),
+                abstain=vote.get("abstain"),
+            )
+            + "）"
             if isinstance(vote, dict)
             else ""
         )
@@ -117,3 +124,12 @@ def _actions(lines: list[str], record: dict) -> None:
             f"  #{i} {action.get('task')} — {t('label.owner')} {action.get('owner')}，"
             f"{t('label.due')} {action.get('due')}，{status}"
         )
+        if action.get("done_on") or action.get("evidence"):
+            lines.append(
+                "     "
+                + t(
+                    "show.action_done",
+                    on=action.get("done_on") or "—",
+                    evidence=action.get("evidence") or "—",
+                )
+            )
