@@ -196,7 +196,8 @@ def test_show_labels_votes(branch, tmp_path):
     assert "decisions" not in text
     text = text.replace(
         "actions:",
-        "decisions:\n- text: 同意清单\n  vote:\n    for: 1\n    against: 0\n    abstain: 1\nactions:",
+        "decisions:\n- text: 同意清单\n  vote:\n    for: 1\n    against: 0\n"
+        "    abstain: 1\nactions:",
     )
     source = tmp_path / "fixed.yaml"
     source.write_text(text, encoding="utf-8")
