@@ -89,7 +89,7 @@ def field_changes(before: dict | None, after: dict | None) -> list[dict]:
         old, new = before.get(key), after.get(key)
         if old == new:
             continue
-        if _mappings(old) and _mappings(new):
+        if isinstance(old, list) and isinstance(new, list) and _mappings(old) and _mappings(new):
             out += _item_changes(key, old, new)
         else:
             out.append({"field": key, "before": old, "after": new})
