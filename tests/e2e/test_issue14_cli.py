@@ -207,3 +207,50 @@ def test_show_labels_votes(branch, tmp_path):
     shown = ok(run_pw("--lang", "en", "show", record, cwd=branch)).stdout
     assert "for 1" in shown and "against 0" in shown and "abstain 1" in shown
     assert data["id"] == record
+
+
+# -- 7. duplicates ------------------------------------------------------------------------------
+
+
+def test_second_identical_log_warns_and_check_strict_fails(branch):
+    first = log_committee(branch)
+    ok(run_pw("check", "--strict", cwd=branch))
+    result = ok(run_pw(*COMMITTEE_ARGS, cwd=branch))
+    second = result.stdout.strip()
+    assert second != first and first in result.stderr  # written, and the first one named
+    result = ok(run_pw("check", cwd=branch))  # a warning only
+    assert first in result.stdout + result.stderr and second in result.stdout + result.stderr
+    result = run_pw("check", "--strict", cwd=branch)
+    assert result.returncode == 1
+    assert first in result.stdout and second in result.stdout and "DUPLICATE" in result.stdout
+    # voiding one of them settles it
+    ok(run_pw("void", second, "--reason", "重复录入", cwd=branch))
+    ok(run_pw("check", "--strict", cwd=branch))
+
+
+def test_same_day_other_kind_is_no_duplicate(branch):
+    log_committee(branch)
+    args = list(COMMITTEE_ARGS)
+    args[args.index("--kind") + 1] = "general"
+    args[args.index("--attendees") + 1] = "王伟,李芳,刘洋,陈静"
+    args[args.index("--absent") + 1] = "张强:出差"
+    result = ok(run_pw(*args, cwd=branch))
+    assert "DUPLICATE" not in result.stderr
+
+
+# -- 8. late entries ----------------------------------------------------------------------------
+
+
+def test_late_meeting_without_a_terminal_warns(branch):
+    result = ok(run_pw(*COMMITTEE_ARGS, cwd=branch))  # held 2026-07-03, logged 2026-11-26
+    assert "LATE" in result.stderr and "--late-reason" in result.stderr
+    result = ok(run_pw(*COMMITTEE_ARGS, "--late-reason", "记录人出差，回来补记", cwd=branch))
+    assert "--late-reason" not in result.stderr
+    record = result.stdout.strip()
+    shown = json.loads(ok(run_pw("show", record, "--format", "json", cwd=branch)).stdout)
+    assert shown["late_reason"] == "记录人出差，回来补记"
+
+
+def test_recent_meeting_is_not_late(branch):
+    result = ok(run_pw(*COMMITTEE_ARGS, cwd=branch, today="2026-07-04"))
+    assert "--late-reason" not in result.stderr

@@ -90,6 +90,7 @@ def check_repo(repo: Repo) -> CheckResult:
             )
         first_seen.setdefault(path.stem, label)
     result.problems += _stray_files(repo)
+    result.problems += _duplicates(repo, paths)
     result.problems += [
         Problem(
             "SYMLINK",
@@ -123,4 +124,63 @@ def _stray_files(repo: Repo) -> list[Problem]:
                     t("schema.wrong_folder.hint", year="<YYYY>"),
                 )
             )
+    return found
+
+
+def _same_key(data: object) -> tuple[str, ...] | None:
+    """What makes two live records the same event: type, kind, date and group."""
+    if not isinstance(data, dict) or data.get("voided"):
+        return None
+    return tuple(str(data.get(k) or "") for k in ("type", "kind", "date", "group"))
+
+
+def same_records(repo: Repo, record: dict) -> list[str]:
+    """The ids of live records of the same type, kind, date (and group) as this one: a second
+    `pw log` of one meeting. Only files named for that date and kind are read."""
+    key = _same_key(record)
+    folder = repo.root / "records" / str(record.get("date"))[:4]
+    if key is None or not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob(f"{record.get('date')}-{record.get('kind')}-*.yaml")):
+        if path.stem == record.get("id") or path.is_symlink():
+            continue
+        doc, _problems = read_document(path, relative(repo.root, path))
+        if doc is not None and _same_key(doc.data) == key:
+            found.append(path.stem)
+    return found
+
+
+def duplicate_problem(label: str, ident: str, other: str) -> Problem:
+    return Problem(
+        "DUPLICATE",
+        WARNING,
+        label,
+        0,
+        0,
+        t("check.duplicate", id=ident, other=other),
+        t("check.duplicate.hint", id=ident, other=other),
+    )
+
+
+def _duplicates(repo: Repo, paths: list[Path]) -> list[Problem]:
+    """Pairs of live records of one event; files are read only where two share date and kind."""
+    by_name: dict[str, list[Path]] = {}
+    for path in paths:
+        by_name.setdefault(path.stem[:-5], []).append(path)
+    found = []
+    for group in by_name.values():
+        if len(group) < 2:
+            continue
+        first: dict[tuple[str, ...], str] = {}
+        for path in group:
+            label = relative(repo.root, path)
+            doc, _problems = read_document(path, label)
+            key = _same_key(doc.data if doc is not None else None)
+            if key is None:
+                continue
+            if key in first:
+                found.append(duplicate_problem(label, path.stem, first[key]))
+            else:
+                first[key] = path.stem
     return found

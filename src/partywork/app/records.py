@@ -13,6 +13,7 @@ from partywork.app.common import (
     emit_json,
     emit_table,
     err,
+    hint_line,
     open_repo,
     out,
     problem_lines,
@@ -260,6 +261,7 @@ def _log(state: State, typ: str, options: dict) -> None:
         return
     if missing:
         raise DataError(t("log.missing", fields=", ".join(missing)), t("log.missing.hint"))
+    data = _late_reason(repo, typ, data)
     label = options["from_file"] if source else "pw log"
     written = log_record(
         repo, typ, data, label, source.marks if source and not _option_fields(options) else None
@@ -269,6 +271,30 @@ def _log(state: State, typ: str, options: dict) -> None:
 
         submitted(repo.root, options["from_file"])
     _written(written)
+
+
+def _late_reason(repo: Any, typ: str, data: dict) -> dict:
+    """A meeting logged more than late_after_days after it was held: on a terminal, ask for the
+    late reason (Enter alone: none, and the audit will call it LATE); otherwise say so."""
+    from partywork.i18n import t
+    from partywork.model.fields import parse_date
+
+    day = parse_date(str(data.get("date") or ""))
+    if typ != "meeting" or day is None or str(data.get("late_reason") or "").strip():
+        return data
+    days, limit = (repo.today - day).days, repo.settings.late_after_days
+    if days <= limit:
+        return data
+    if sys.stdin.isatty() and sys.stderr.isatty():
+        answer = typer.prompt(
+            t("late.prompt", days=days, limit=limit), default="", show_default=False, err=True
+        ).strip()
+        if answer:
+            return {**data, "late_reason": answer}
+        return data
+    err(f"pw: {t('late.warning', days=days, limit=limit)}")
+    err(hint_line(t("late.warning.hint")))
+    return data
 
 
 def _written(written: Any) -> None:

@@ -172,6 +172,11 @@ def log_record(
     record, problems = validate_new(repo, typ, data, label, marks)
     _raise_on_errors(problems)
     path = schema.record_path(record["id"])
+    from partywork.analysis.check import duplicate_problem, same_records
+
+    problems = problems + [
+        duplicate_problem(path, record["id"], other) for other in same_records(repo, record)
+    ]
     subject = t(
         "commit.log", kind=t("kind." + record["kind"]), date=record["date"], title=record["title"]
     )
