@@ -83,6 +83,14 @@ def test_click_messages_in_chinese(branch):
     assert result.returncode == 2 and "Invalid value" not in result.stderr
 
 
+def test_no_arguments_show_the_help(branch):
+    for args in ([], ["log"]):
+        result = run_pw(*args, cwd=branch, today=None)
+        shown = result.stdout + result.stderr
+        assert result.returncode == 2 and "-h, --help" in shown
+        assert not any(line.startswith(("Error", "错误")) for line in shown.splitlines())
+
+
 def test_click_messages_in_english(branch):
     result = run_pw("--lang", "en", "action", "done", "x", cwd=branch)
     assert result.returncode == 2

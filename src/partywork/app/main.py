@@ -7,7 +7,7 @@ import sys
 from typing import Any, Literal
 
 import typer
-from typer._click.exceptions import ClickException
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
@@ -32,6 +32,9 @@ class PwGroup(TyperGroup):
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
+        except NoArgsIsHelpError as error:
+            error.show()  # the help itself, as click shows it
+            sys.exit(error.exit_code)
         except ClickException as error:
             print(click_text(error), file=sys.stderr)
             sys.exit(error.exit_code)
