@@ -262,3 +262,34 @@ def test_late_meeting_without_a_terminal_warns(branch):
 def test_recent_meeting_is_not_late(branch):
     result = ok(run_pw(*COMMITTEE_ARGS, cwd=branch, today="2026-07-04"))
     assert "--late-reason" not in result.stderr
+
+
+def test_late_meeting_on_a_terminal_asks_for_the_reason(branch):
+    import os
+    import pty
+    import subprocess
+    import time
+
+    from conftest import pw_argv
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        pw_argv(*COMMITTEE_ARGS, "--no-edit"),
+        cwd=branch,
+        stdin=slave,
+        stderr=slave,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "TERM": "dumb"},
+    )
+    os.close(slave)
+    seen = b""
+    deadline = time.time() + 30
+    while b"LATE" not in seen and time.time() < deadline:
+        seen += os.read(master, 4096)
+    os.write(master, "会后补记\n".encode())
+    stdout, _ = process.communicate(timeout=60)
+    os.close(master)
+    assert process.returncode == 0 and "LATE" in seen.decode("utf-8", "replace")
+    record = stdout.decode().strip()
+    shown = json.loads(ok(run_pw("show", record, "--format", "json", cwd=branch)).stdout)
+    assert shown["late_reason"] == "会后补记"

@@ -286,9 +286,12 @@ def _late_reason(repo: Any, typ: str, data: dict) -> dict:
     if days <= limit:
         return data
     if sys.stdin.isatty() and sys.stderr.isatty():
-        answer = typer.prompt(
-            t("late.prompt", days=days, limit=limit), default="", show_default=False, err=True
-        ).strip()
+        try:
+            answer = typer.prompt(
+                t("late.prompt", days=days, limit=limit), default="", show_default=False, err=True
+            ).strip()
+        except typer.Abort:  # Ctrl-C (or end of input) at the prompt: interrupted, exit 130
+            raise KeyboardInterrupt from None
         if answer:
             return {**data, "late_reason": answer}
         return data
