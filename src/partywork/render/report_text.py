@@ -79,7 +79,7 @@ def table_text(report: dict) -> str:
 
     buffer = io.StringIO()
     rich_table(report, Console(file=buffer, highlight=False, no_color=True, width=200))
-    return buffer.getvalue()
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 def rich_table(report: dict, console: Any = None) -> None:
