@@ -3,6 +3,9 @@ draft shows the current errors; a submitted draft is removed; pw draft list|drop
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 from pathlib import Path
 
 from conftest import commits, ok, run_pw
@@ -109,3 +112,41 @@ def test_submitted_draft_is_removed_and_drafts_listed_and_dropped(branch):
 def test_a_file_outside_drafts_is_kept_after_log(branch):
     ok(_from(branch, GOOD))
     assert (branch / "draft.yaml").exists()
+
+
+def test_ctrl_c_at_the_reopen_question_exits_130_naming_the_draft(branch, tmp_path):
+    """Issue 14 scope 10: the typed text is kept, and the interrupted user is told where."""
+    import pty
+    import time
+
+    from conftest import pw_argv
+
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "\\nplace: 会议室\\n" >> "$1"\n', encoding="utf-8")
+    editor.chmod(0o755)
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        pw_argv("log", "meeting", "--kind", "committee"),
+        cwd=branch,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env={**os.environ, "EDITOR": str(editor), "TERM": "dumb"},
+    )
+    os.close(slave)
+    seen = b""
+    deadline = time.time() + 30
+    while b"[Y/n]" not in seen and time.time() < deadline:
+        seen += os.read(master, 4096)
+    assert b"[Y/n]" in seen, seen.decode("utf-8", "replace")
+    process.send_signal(signal.SIGINT)  # what Ctrl-C on the user's terminal sends
+    process.wait(timeout=60)
+    try:
+        while chunk := os.read(master, 4096):
+            seen += chunk
+    except OSError:
+        pass
+    os.close(master)
+    text = seen.decode("utf-8", "replace")
+    assert process.returncode == 130 and "Traceback" not in text
+    assert ".pw/drafts/" in text and list((branch / ".pw" / "drafts").glob("*.yaml"))

@@ -81,7 +81,12 @@ def edit_until_valid(
             _shifted(problems, new_notes - old_notes), "✗ " + t("editor.errors_header")
         )
         draft.write_text(notes + body, encoding="utf-8")  # the kept draft shows these errors
-        if not _wants_reopen():
+        try:
+            again = _wants_reopen()
+        except (typer.Abort, KeyboardInterrupt):  # Ctrl-C at the question: say where the text is
+            err(t("editor.draft_kept", path=label))
+            raise KeyboardInterrupt from None
+        if not again:
             raise PwError(t("editor.draft_kept", path=label), retry_hint.format(path=label))
 
 
