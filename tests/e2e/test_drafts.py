@@ -149,4 +149,6 @@ def test_ctrl_c_at_the_reopen_question_exits_130_naming_the_draft(branch, tmp_pa
     os.close(master)
     text = seen.decode("utf-8", "replace")
     assert process.returncode == 130 and "Traceback" not in text
-    assert ".pw/drafts/" in text and list((branch / ".pw" / "drafts").glob("*.yaml"))
+    after_question = text[text.index("[Y/n]") :]
+    assert "已输入的内容保存在 .pw/drafts/" in after_question
+    assert list((branch / ".pw" / "drafts").glob("*.yaml"))
