@@ -336,3 +336,33 @@ def test_a_full_disk_leaves_nothing_staged(tmp_path):
             ok(run_pw("verify", cwd=root))
     finally:
         subprocess.run(["umount", str(mount)], capture_output=True)
+
+
+def test_a_roster_written_before_names_were_normalised_stays_readable(branch):
+    """Full-width brackets are how Chinese users write a group's name, and a member name typed
+    before pw normalised names must not lock the roster: a warning, and every command works."""
+    path = branch / "records" / "members.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("name: 第一党小组", "name: 第一党小组（项目管理）").replace(
+            "name: 刘洋", "name: 刘洋（机电）"
+        ),
+        encoding="utf-8",
+    )
+    git("commit", "-qam", "手改花名册", cwd=branch)
+    check = run_pw("check", cwd=branch)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert (
+        "BAD-NAME" in check.stdout
+        and "刘洋（机电）" in check.stdout
+        and "项目管理" not in check.stdout
+    )
+    ok(run_pw("member", "list", cwd=branch))
+    ok(run_pw("group", "edit", "g1", "--name", "第一党小组（项目管理）", cwd=branch))
+
+
+def test_the_sample_branch_of_make_demo_checks_clean():
+    """`make demo` runs `pw check` on the sample records of this checkout first."""
+    checkout = Path(__file__).resolve().parents[2]
+    result = run_pw("check", cwd=checkout)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -166,9 +166,9 @@ def _group(check: Checker, item: Any, path: tuple) -> Group | None:
         return None
     if not GROUP_ID.match(group_id):
         check.add(path + ("id",), "BAD-VALUE", t("group.bad_id", id=group_id))
+    # a group's name is shown, never typed to find it (--group takes the id): 第一党小组（项目管理）
+    # keeps its full-width brackets; control characters are refused by the YAML reader already
     name = check.text(mapping.get("name"), path + ("name",))
-    if name is not None:
-        _check_name(check, name, path + ("name",))
     return Group(group_id, name or group_id, check.text(mapping.get("leader"), path + ("leader",)))
 
 
@@ -186,7 +186,9 @@ def _check_name(check: Checker, name: str, path: tuple) -> None:
         key, char = fault
         check.add(path, "BAD-NAME", t(key, name=name, char=char), t("name.hint"))
     elif cleaned != name.strip():
-        check.add(
+        # a warning: a roster written before names were normalised must stay readable, and a
+        # typed name is normalised the same way before it is looked up
+        check.warn(
             path,
             "BAD-NAME",
             t("name.not_normal", name=name, normal=cleaned),
