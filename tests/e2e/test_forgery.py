@@ -390,11 +390,10 @@ def test_a_history_replaced_from_its_first_commit(branch):
 # -- rewriting the past, through pw and by hand ----------------------------------------------------
 
 
-def test_a_late_attendance_edit_through_pw_is_a_warning_naming_the_change(branch):
-    root, env, _ids = branch
-    rid = with_unexcused_absence(root, env)
+def mark_present_through_pw(root: Path, env: dict, rid: str, day: str) -> None:
+    """The recorder turns 张强's absence into attendance with `pw edit`, on this day."""
     at(
-        "2026-11-02",
+        day,
         root,
         env,
         "edit",
@@ -406,6 +405,12 @@ def test_a_late_attendance_edit_through_pw_is_a_warning_naming_the_change(branch
         "--reason",
         "张强实际到会",
     )
+
+
+def test_a_late_attendance_edit_through_pw_is_a_warning_naming_the_change(branch):
+    root, env, _ids = branch
+    rid = with_unexcused_absence(root, env)
+    mark_present_through_pw(root, env, rid, "2026-11-02")
     amended = [f for f in found(audit(root, env), "AMENDED") if f["record"] == rid]
     assert [f["severity"] for f in amended] == ["warning"]
     message = amended[0]["message"]
@@ -417,19 +422,7 @@ def test_a_late_attendance_edit_through_pw_is_a_warning_naming_the_change(branch
 def test_an_edit_within_the_window_stays_information(branch):
     root, env, _ids = branch
     rid = with_unexcused_absence(root, env)
-    at(
-        "2026-09-21",
-        root,
-        env,
-        "edit",
-        rid,
-        "--set",
-        "attendees=王伟,李芳,张强",
-        "--set",
-        "absent=",
-        "--reason",
-        "张强实际到会",
-    )
+    mark_present_through_pw(root, env, rid, "2026-09-21")
     amended = [f for f in found(audit(root, env), "AMENDED") if f["record"] == rid]
     assert [f["severity"] for f in amended] == ["info"]
 
