@@ -74,6 +74,23 @@ class RemoteRefused(PwError):
     code = ExitCode.PERMISSION
 
 
+class LoginNeeded(RemoteRefused):
+    """The server asks for a login and none could be given: no stored credential, and no terminal
+    for git's prompt (exit 77). `remote` is the name or address pw exchanged with."""
+
+    def __init__(self, message: str, hint: str = "", remote: str = "") -> None:
+        super().__init__(message, hint)
+        self.remote = remote
+
+
+class LoginRefused(RemoteRefused):
+    """The server refused the user name and password it was given (exit 77)."""
+
+    def __init__(self, message: str, hint: str = "", remote: str = "") -> None:
+        super().__init__(message, hint)
+        self.remote = remote
+
+
 class InvalidRecords(DataError):
     """Validation found errors; carries the problems so the CLI can list each one."""
 

@@ -600,6 +600,11 @@ ZH: dict[str, str] = {
     "attendance.attended": "参加",
     "attendance.excused": "请假",
     "attendance.unexcused": "无故缺席",
+    # issue 17 (auth): servers that ask for a login, resolve checked, untrusted folders
+    "sync.login_needed": "远程仓库 {remote} 的服务器要求登录，但这里没有终端可以输入密码，也没有保存的凭据",
+    "sync.login_needed.hint": "在终端上运行一次 pw sync，按 git 的提示输入用户名和密码；以后不想再输入，先保存凭据：git config --global credential.helper store（或用系统的凭据管理器），再在终端上同步一次。不要把密码或令牌写进远程地址：它会以明文留在 .git/config 里",
+    "sync.login_refused": "远程仓库 {remote} 的服务器拒绝了登录：用户名或密码不对",
+    "sync.login_refused.hint": "核对用户名和密码，在终端上再运行 pw sync 并重新输入；保存过的凭据已失效，要重新保存。账号被停用时请联系服务器管理员",
 }
 
 EN: dict[str, str] = {
@@ -1189,4 +1194,9 @@ EN: dict[str, str] = {
     "attendance.attended": "attended",
     "attendance.excused": "excused",
     "attendance.unexcused": "absent without excuse",
+    # issue 17 (auth): servers that ask for a login, resolve checked, untrusted folders
+    "sync.login_needed": "the server of remote {remote} asks for a login, and there is no terminal to type a password and no stored credential",
+    "sync.login_needed.hint": "run pw sync once on a terminal and type the user name and password when git asks; to not be asked again, store the credential first: git config --global credential.helper store (or your system's credential manager), then sync once on a terminal. Do not put a password or token in the remote's URL: it would stay in .git/config in clear text",
+    "sync.login_refused": "the server of remote {remote} refused the login: wrong user name or password",
+    "sync.login_refused.hint": "check the user name and password, then run pw sync on a terminal and type them again; a stored credential that failed must be stored again. If the account was disabled, ask the server's administrator",
 }

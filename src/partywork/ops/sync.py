@@ -17,7 +17,6 @@ from pathlib import Path
 
 from partywork.analysis.claims import path_id as record_id
 from partywork.errors import (
-    Busy,
     ConfigError,
     DataError,
     ExitCode,
@@ -225,12 +224,7 @@ def _checkout(git: Git, incoming: str) -> int:
 
 
 def _push(git: Git, remote: str, refspec: str) -> None:
-    detail = gitio.push(git, remote, refspec)
-    if detail is None:
-        return
-    if "rejected" in detail or "non-fast-forward" in detail or "fetch first" in detail:
-        raise Busy(t("sync.moved"), t("sync.moved.hint"))
-    raise gitio.remote_failure(detail)
+    gitio.push(git, remote, refspec)
 
 
 def _push_tags(git: Git, remote: str, remote_tags: dict[str, str]) -> list[str]:

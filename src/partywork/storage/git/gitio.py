@@ -10,6 +10,8 @@ friends could point pw at another repository, and GIT_*_DATE would let a client 
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import stat
 import subprocess
 import time
@@ -20,6 +22,8 @@ from partywork.errors import (
     ConfigError,
     DataError,
     GitError,
+    LoginNeeded,
+    LoginRefused,
     NotFound,
     PwError,
     RemoteError,
@@ -70,7 +74,11 @@ class Git:
         self.run("rev-parse", "--git-dir")
 
     def run(
-        self, *args: str, stdin: bytes | None = None, check: bool = True
+        self,
+        *args: str,
+        stdin: bytes | None = None,
+        check: bool = True,
+        extra_env: dict[str, str] | None = None,
     ) -> subprocess.CompletedProcess:
         if not self._trusted:
             self._trust()
@@ -78,8 +86,9 @@ class Git:
             # porcelain diffs would run diff.external, diff.<driver>.command and textconv programs
             args = (args[0], "--no-ext-diff", "--no-textconv", *args[1:])
         try:
+            env = {**self.env, **extra_env} if extra_env else self.env
             result = subprocess.run(
-                ["git", *args], cwd=self.root, env=self.env, input=stdin, capture_output=True
+                ["git", *args], cwd=self.root, env=env, input=stdin, capture_output=True
             )
         except FileNotFoundError:
             raise ConfigError(t("git.missing"), t("git.missing.hint")) from None
@@ -919,32 +928,105 @@ RECEIVE_PACK = "--receive-pack=git-receive-pack"
 # How servers and transports say no (exit 77) rather than cannot be reached (exit 74)
 _REFUSED = (
     "Permission denied",
-    "Authentication failed",
-    "could not read Username",
     "403",
     "401",
     "not allowed",
     "denied",
 )
+# git asked for a login and could not: prompts off (no terminal) or nothing could be read
+_NO_LOGIN = ("could not read Username", "could not read Password", "terminal prompts disabled")
+_BAD_LOGIN = ("Authentication failed", "Invalid username or password")
+# user:password@ in an address git quotes (a remote URL may carry a secret; it is never shown)
+_SECRET_IN_URL = re.compile(r"(://[^/@\s:]*):[^/@\s]*@")
 
 
-def remote_failure(detail: str) -> PwError:
-    """The network's or the server's failure, not a bug of pw's."""
+def hide_secret(text: str) -> str:
+    """An address or git message with any password in a URL replaced by ***."""
+    return _SECRET_IN_URL.sub(r"\1:***@", text)
+
+
+def remote_failure(git: Git, remote: str, detail: str) -> PwError:
+    """The network's or the server's failure, not a bug of pw's: a login that could not be asked
+    for, a login refused, another refusal (exit 77), or no answer (exit 74). git's own words
+    appear only in the last two, with any secret taken out."""
+    where = _where(git, remote)
+    if any(sign in detail for sign in _BAD_LOGIN):
+        return LoginRefused(
+            t("sync.login_refused", remote=where), t("sync.login_refused.hint"), remote=remote
+        )
+    if any(sign in detail for sign in _NO_LOGIN):
+        return LoginNeeded(
+            t("sync.login_needed", remote=where), t("sync.login_needed.hint"), remote=remote
+        )
+    detail = hide_secret(detail)
     if any(sign in detail for sign in _REFUSED):
         return RemoteRefused(t("sync.refused", detail=detail), t("sync.refused.hint"))
     return RemoteError(t("sync.unreachable", detail=detail), t("sync.unreachable.hint"))
 
 
-def _remote(git: Git, *args: str) -> str:
-    result = git.run(*args, check=False)
+def _where(git: Git, remote: str) -> str:
+    """`origin (https://host/branch.git)` for a named remote; the address alone for an address."""
+    url = hide_secret(remote_url(git, remote)) if remote in remotes(git) else ""
+    return f"{remote} ({url})" if url and url != remote else hide_secret(remote)
+
+
+def _remote(git: Git, remote: str, *args: str) -> str:
+    result = _exchange(git, *args)
     if result.returncode != 0:
-        raise remote_failure(_detail(result))
+        raise remote_failure(git, remote, _detail(result))
     return result.stdout.decode("utf-8", "replace")
+
+
+def _exchange(git: Git, *args: str) -> subprocess.CompletedProcess:
+    """A git call that talks to a server. On a terminal git may ask for a login there (its own
+    prompt, on /dev/tty), once per pw run: the answer is kept by git's credential-cache in a
+    private socket until pw exits. Without a terminal git must not ask (it would wait on
+    nothing): it fails at once and pw says what to do."""
+    if not _on_a_terminal():
+        return git.run(*args, check=False)
+    helper = f"credential.helper=cache --timeout=900 --socket={shlex.quote(_login_socket())}"
+    return git.run("-c", helper, *args, check=False, extra_env={"GIT_TERMINAL_PROMPT": "1"})
+
+
+def _on_a_terminal() -> bool:
+    try:
+        return os.isatty(0) and os.isatty(2)
+    except OSError:
+        return False
+
+
+_sockets: list[str] = []
+
+
+def _login_socket() -> str:
+    """The credential-cache socket of this pw run, in a folder only this user can enter; the
+    cache is told to exit, and the folder removed, when pw exits."""
+    if not _sockets:
+        import atexit
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="pw-login-")
+        _sockets.append(os.path.join(folder, "socket"))
+        atexit.register(_forget_login)
+    return _sockets[0]
+
+
+def _forget_login() -> None:
+    import shutil
+
+    for socket in _sockets:
+        subprocess.run(
+            ["git", "credential-cache", f"--socket={socket}", "exit"],
+            env={k: v for k, v in os.environ.items() if k not in early.SCRUBBED},
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(os.path.dirname(socket), ignore_errors=True)
 
 
 def remote_tags(git: Git, remote: str, pattern: str) -> dict[str, str]:
     """Tag name → id on the remote, for tags matching refs/tags/<pattern> (peeled lines skipped)."""
-    out = _remote(git, "ls-remote", UPLOAD_PACK, "--tags", remote, f"refs/tags/{pattern}")
+    out = _remote(git, remote, "ls-remote", UPLOAD_PACK, "--tags", remote, f"refs/tags/{pattern}")
     found = {}
     for line in out.splitlines():
         sha, _tab, ref = line.partition("\t")
@@ -957,14 +1039,16 @@ def remote_tags(git: Git, remote: str, pattern: str) -> dict[str, str]:
 def remote_head(git: Git, remote: str, branch: str) -> str | None:
     """The remote branch's tip, as the remote says now; None when it has no such branch."""
     heads = _remote(
-        git, "ls-remote", UPLOAD_PACK, "--heads", remote, f"refs/heads/{branch}"
+        git, remote, "ls-remote", UPLOAD_PACK, "--heads", remote, f"refs/heads/{branch}"
     ).split()
     return heads[0] if heads else None
 
 
 def fetch_branch(git: Git, remote: str, branch: str, into: str) -> str:
     """Fetch the remote branch into a private ref (tags and tracking refs untouched); its tip."""
-    _remote(git, "fetch", UPLOAD_PACK, "-q", "--no-tags", remote, f"+refs/heads/{branch}:{into}")
+    _remote(
+        git, remote, "fetch", UPLOAD_PACK, "-q", "--no-tags", remote, f"+refs/heads/{branch}:{into}"
+    )
     return git.out("rev-parse", into).strip()
 
 
@@ -1029,12 +1113,16 @@ def reset_keep(git: Git, rev: str) -> None:
     git.run("reset", "-q", "--keep", rev)
 
 
-def push(git: Git, remote: str, refspec: str) -> str | None:
-    """Push one refspec (never forced); None when done, else git's words, on one line."""
-    result = git.run("push", RECEIVE_PACK, "-q", "--porcelain", remote, refspec, check=False)
+def push(git: Git, remote: str, refspec: str) -> None:
+    """Push one refspec (never forced). A push the remote turned away because it moved on is
+    `Busy` (run pw sync again); a login or a network failure as remote_failure says."""
+    result = _exchange(git, "push", RECEIVE_PACK, "-q", "--porcelain", remote, refspec)
     if result.returncode == 0:
-        return None
-    return " ".join((result.stderr + result.stdout).decode("utf-8", "replace").split())[:300]
+        return
+    detail = " ".join((result.stderr + result.stdout).decode("utf-8", "replace").split())[:300]
+    if "rejected" in detail or "non-fast-forward" in detail or "fetch first" in detail:
+        raise Busy(t("sync.moved"), t("sync.moved.hint"))
+    raise remote_failure(git, remote, detail)
 
 
 # -- reading the history in bulk (changes.py) ---------------------------------------------------
