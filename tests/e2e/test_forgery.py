@@ -734,3 +734,54 @@ def test_a_witnessed_tip_kept_on_another_branch_does_not_hide_a_rewrite(branch, 
     raw_git(root, env, "branch", "keep")
     raw_git(root, env, "reset", "-q", "--hard", "HEAD~1")
     fails_verify(root, env, "REWRITTEN")
+
+
+# -- issue 17: a resolve must end on one of the versions it reconciles ----------------------------
+
+
+def test_a_resolve_trailer_over_invented_content(branch):
+    """`Pw-Action: resolve` claims one side's version was kept; a hand commit that writes a third
+    version (here: the unexcused absentee turned into an attendee) is FORGED, and its AMENDED
+    warning does not pretend no reason was given."""
+    root, env, _ids = branch
+    rid = with_unexcused_absence(root, env)
+    path = record_file(root, rid)
+    text = path.read_text(encoding="utf-8").replace("- 王伟\n- 李芳\n", "- 王伟\n- 李芳\n- 张强\n")
+    path.write_text(text[: text.index("absent:")] + text[text.index("topics:") :], "utf-8")
+    hand_commit(
+        root,
+        env,
+        f"解决同步冲突 {rid}：保留远程版本",
+        "Pw-Action: resolve",
+        f"Pw-Record: {rid}",
+        "Pw-Reason: 以支部书记为准",
+    )
+    findings = audit(root, env)
+    forged = above_info(findings, "FORGED")
+    assert [f["record"] for f in forged] == [rid] and forged[0]["severity"] == "error"
+    amended = [f for f in found(findings, "AMENDED") if f["record"] == rid]
+    assert amended and all("no reason" not in f["message"] for f in amended)
+    assert all("没有说明原因" not in f["message"] for f in amended)
+    fails_verify(root, env, "FORGED")
+
+
+def test_a_resolve_trailer_that_puts_back_an_earlier_version_is_not_forged(branch):
+    """A resolve may only end on a version the record already had in this history (the other
+    side's, which pw's own resolve leaves in the history): putting back the version before a hand
+    edit is what `pw resolve --keep theirs` does."""
+    root, env, _ids = branch
+    rid = with_unexcused_absence(root, env)
+    path = record_file(root, rid)
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("项目部会议室", "党员活动室"), encoding="utf-8")
+    hand_commit(root, env, "更正地点", "Pw-Action: edit", f"Pw-Record: {rid}", "Pw-Reason: 更正")
+    path.write_text(original, encoding="utf-8")
+    hand_commit(
+        root,
+        env,
+        f"解决同步冲突 {rid}：保留远程版本",
+        "Pw-Action: resolve",
+        f"Pw-Record: {rid}",
+        "Pw-Reason: 以支部书记为准",
+    )
+    assert [f for f in above_info(audit(root, env), "FORGED") if f["record"] == rid] == []

@@ -73,6 +73,7 @@ def test_resolve_keep_theirs(pair, tmp_path):
     _one_history(first, second)
     assert "党员活动室" in _place(first, record) and "三号会议室" not in _place(first, record)
     assert "三号会议室" in git("log", "-p", "--format=%s", cwd=first)  # the other version stays
+    _resolve_is_honest(first, record)
 
 
 def test_resolve_keep_mine(pair, tmp_path):
@@ -86,6 +87,18 @@ def test_resolve_keep_mine(pair, tmp_path):
     _one_history(first, second)
     assert "三号会议室" in _place(first, record)
     assert "党员活动室" in git("log", "-p", "--format=%s", cwd=first)
+    _resolve_is_honest(first, record)
+
+
+def _resolve_is_honest(root: Path, record: str) -> None:
+    """issue 17: the audit checks a resolve ends on one side's version; pw's own does, and its
+    reason is read as one."""
+    import json
+
+    findings = json.loads(ok(run_pw("audit", "--format", "json", cwd=root)).stdout)["findings"]
+    mine = [f for f in findings if f["record"] == record]
+    assert [f for f in mine if f["code"] == "FORGED"] == []
+    assert [f for f in mine if f["code"] == "AMENDED" and f["severity"] != "info"] == []
 
 
 def test_resolve_without_a_conflict_is_refused(pair, tmp_path):

@@ -56,6 +56,7 @@ class Version:
     path: str
     status: str  # A added, M modified, D deleted, T type changed
     commit: Change
+    blob: str = ""  # the file's content after this commit
 
 
 @dataclass(repr=False, eq=False)
@@ -72,6 +73,7 @@ class Trail:
     scoped: bool = False  # records holds only some months (a period's audit)
     closed: dict[str, tuple[str, Period]] = field(default_factory=dict)  # tag → (commit, period)
     witness: witness.Witness | None = None
+    unproven: set[str] = field(default_factory=set)  # resolves that kept no side (_unproven)
 
 
 def read_trail(
@@ -98,6 +100,7 @@ def read_trail(
             trail.closed[tag] = (commit, period)
     root = witness.first_commit(git, [c.hash for c in walked], {c.hash: c.parents for c in walked})
     trail.witness = witness.Witness(git, root)
+    trail.unproven = _unproven(trail.versions)
     return trail
 
 
@@ -129,11 +132,30 @@ def _versions(walked: list[Change]) -> dict[str, list[Version]]:
     moved or renamed stays the same record."""
     found: dict[str, list[Version]] = {}
     for change in walked:
-        for status, path, _old, _new in change.files:
+        for status, path, _old, new in change.files:
             if claims.is_record_path(path):
                 rid = change.verdict.get("records", {}).get(path) or claims.path_id(path) or path
-                found.setdefault(rid, []).append(Version(rid, path, status, change))
+                found.setdefault(rid, []).append(Version(rid, path, status, change, new))
     return found
+
+
+def _unproven(versions: dict[str, list[Version]]) -> set[str]:
+    """Commits claiming `resolve` that leave a record as it never was before. pw's resolve keeps
+    one side's version, and both sides' versions are in the history before it (the other side's
+    steps are replayed onto the fetched tip first); a third version is made up (issue 11's rule:
+    what a change does, not what it says)."""
+    out = set()
+    for history in versions.values():
+        seen: set[str] = set()
+        for version in history:
+            if (
+                version.commit.action == "resolve"
+                and version.status == "M"
+                and version.blob not in seen
+            ):
+                out.add(version.commit.hash)
+            seen.add(version.blob)
+    return out
 
 
 def tag_period(tag: str, message: str, today: dt.date, first_month: int) -> Period | None:
@@ -442,6 +464,10 @@ def _forged(trail: Trail) -> list[dict]:
             message = t("audit.forged", action=claims._show(change.action), why=t(key, **args))
             for rid in _records_or(change, change.trailers.get("Pw-Record")):
                 out.append(_finding("FORGED", "error", message, rid, change.hash))
+        if change.hash in trail.unproven and not change.verdict.get("forged"):
+            message = t("audit.forged", action="resolve", why=t("audit.forged_resolve"))
+            for rid in _records_or(change, change.trailers.get("Pw-Record")):
+                out.append(_finding("FORGED", "error", message, rid, change.hash))
     return out
 
 
@@ -474,8 +500,9 @@ def _amended(trail: Trail) -> list[dict]:
                 (f for r, f in change.verdict.get("rewrites", []) if r == rid), []
             )
             reason = change.trailers.get("Pw-Reason")
-            explained = _honest(change) and (
-                change.action in ("edit", "action-drop")
+            honest = _honest(change) and change.hash not in trail.unproven
+            explained = honest and (
+                change.action in ("edit", "action-drop", "resolve")
                 and reason
                 or change.action == "action-done"
             )
@@ -507,9 +534,15 @@ def _amended(trail: Trail) -> list[dict]:
                     )
                 )
             else:
+                # a reason that came with a change pw did not make proves nothing, but was given
+                said = t("audit.amended_unproven", reason=reason) if reason else None
                 out.append(
                     finding(
-                        "AMENDED", "warning", t("audit.amended_silent"), _known(rid), change.hash
+                        "AMENDED",
+                        "warning",
+                        said or t("audit.amended_silent"),
+                        _known(rid),
+                        change.hash,
                     )
                 )
     return out

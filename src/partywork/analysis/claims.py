@@ -222,6 +222,10 @@ def _record_claim(
     if not ID_PATTERN.match(record):
         return [["audit.forged_no_record", {"action": action}]]
     path = canonical_path(record)
+    if action == "resolve" and not touched:
+        # keeping the version the history already ends on changes nothing (ops/sync.resolve)
+        reason = change.trailers.get("Pw-Reason")
+        return [] if reason else [["audit.forged_no_reason", {"action": action}]]
     expected = "A" if action == "log" else "M"
     if touched != [(expected, path)]:
         shown = _list([f"{s} {p}" for s, p in touched]) or "—"

@@ -605,6 +605,8 @@ ZH: dict[str, str] = {
     "sync.login_needed.hint": "在终端上运行一次 pw sync，按 git 的提示输入用户名和密码；以后不想再输入，先保存凭据：git config --global credential.helper store（或用系统的凭据管理器），再在终端上同步一次。不要把密码或令牌写进远程地址：它会以明文留在 .git/config 里",
     "sync.login_refused": "远程仓库 {remote} 的服务器拒绝了登录：用户名或密码不对",
     "sync.login_refused.hint": "核对用户名和密码，在终端上再运行 pw sync 并重新输入；保存过的凭据已失效，要重新保存。账号被停用时请联系服务器管理员",
+    "audit.forged_resolve": "resolve 只会保留两边之一的版本，而这个提交写出的内容是这条记录此前从未有过的（两边都没有这个版本）",
+    "audit.amended_unproven": "首次提交后被修改；写明的原因（{reason}）无从核实：这个修改不是 pw 会做的修改",
 }
 
 EN: dict[str, str] = {
@@ -1199,4 +1201,6 @@ EN: dict[str, str] = {
     "sync.login_needed.hint": "run pw sync once on a terminal and type the user name and password when git asks; to not be asked again, store the credential first: git config --global credential.helper store (or your system's credential manager), then sync once on a terminal. Do not put a password or token in the remote's URL: it would stay in .git/config in clear text",
     "sync.login_refused": "the server of remote {remote} refused the login: wrong user name or password",
     "sync.login_refused.hint": "check the user name and password, then run pw sync on a terminal and type them again; a stored credential that failed must be stored again. If the account was disabled, ask the server's administrator",
+    "audit.forged_resolve": "a resolve keeps one side's version, but this commit leaves the record as it never was before (neither side had this version)",
+    "audit.amended_unproven": "changed after it was first committed; the reason given ({reason}) proves nothing: pw would not make this change",
 }

@@ -286,8 +286,10 @@ def _drafts(root: Path) -> list[str]:
 
 def resolve(repo: Repo, ident: str, keep: str, reason: str) -> str:
     """Settle a refused sync on one record: local commits go on top of the fetched remote tip, the
-    record's conflicting steps settled, then one commit (`Pw-Action: resolve`) makes the record the
-    kept side's version. Both versions stay in the history. Returns the record's id."""
+    record's conflicting steps replayed as they were, then one commit (`Pw-Action: resolve`) makes
+    the record the kept side's version (with mine it already is: the commit changes no file). Both
+    versions are in the history before it, so the audit can check it kept one of them. Returns
+    the record's id."""
     if keep not in ("mine", "theirs"):
         raise UsageError(t("resolve.keep", keep=keep))
     if not (reason or "").strip():
@@ -312,10 +314,11 @@ def resolve(repo: Repo, ident: str, keep: str, reason: str) -> str:
         kept = gitio.blobs(git, [chosen])[0] if chosen else None
 
         def settle(conflicted: str) -> int | None:
-            # theirs: my steps are replayed as edits on top of theirs, then undone by the resolve;
-            # mine: my steps give way to theirs, and the resolve puts my version back
+            # my steps are replayed as they were on top of theirs, so both versions are in the
+            # history before the resolve, which the audit checks it ends on (audit._unproven);
+            # theirs: the resolve then puts their version back; mine: mine already stands
             if conflicted == path:
-                return 3 if keep == "theirs" else 2
+                return 3
             return _same(git, head, incoming, conflicted)
 
         if not gitio.is_ancestor(git, head, incoming):
@@ -324,6 +327,11 @@ def resolve(repo: Repo, ident: str, keep: str, reason: str) -> str:
                 _conflict(git, head, incoming, unsettled)
         else:
             gitio.fast_forward(git, incoming)
+        if keep == "mine" and chosen and gitio.blob_at(git, "HEAD", path) == chosen:
+            # nothing left to change: the decision and its reason are still a commit of their own
+            subject = t("commit.resolve", record=rid, keep=t("resolve.side." + keep))
+            gitio.commit_empty(git, message(subject, "resolve", rid, reason))
+            return rid
     if kept is None:
         raise DataError(t("resolve.same", record=rid), t("resolve.nothing.hint"))
     subject = t("commit.resolve", record=rid, keep=t("resolve.side." + keep))

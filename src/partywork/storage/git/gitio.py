@@ -1052,6 +1052,28 @@ def fetch_branch(git: Git, remote: str, branch: str, into: str) -> str:
     return git.out("rev-parse", into).strip()
 
 
+def commit_empty(git: Git, message: str) -> None:
+    """A commit that changes no file (pw resolve keeping the version the history already ends
+    on), through porcelain `git commit` so hooks and signing apply as to any pw commit."""
+    sign = ["-S"] if git.sign else []
+    result = git.run(
+        "-c",
+        "user.useConfigOnly=true",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "--no-edit",
+        *sign,
+        "--cleanup=verbatim",
+        "-F",
+        "-",
+        stdin=message.encode("utf-8"),
+        check=False,
+    )
+    if result.returncode != 0:
+        raise GitError(t("git.failed", command="commit", detail=_detail(result)))
+
+
 def fast_forward(git: Git, rev: str) -> None:
     git.run("merge", "-q", "--ff-only", rev)
 
