@@ -607,6 +607,12 @@ ZH: dict[str, str] = {
     "sync.login_refused.hint": "核对用户名和密码，在终端上再运行 pw sync 并重新输入；保存过的凭据已失效，要重新保存。账号被停用时请联系服务器管理员",
     "audit.forged_resolve": "resolve 只会保留两边之一的版本，而这个提交写出的内容是这条记录此前从未有过的（两边都没有这个版本）",
     "audit.amended_unproven": "首次提交后被修改；写明的原因（{reason}）无从核实：这个修改不是 pw 会做的修改",
+    "git.outside.gitdir": "{folder} 的 .git 指向文件夹之外的另一个仓库：{path}；pw 只读交给它的文件夹里的仓库",
+    "git.outside.gitdir.hint": "要审阅它，请克隆一份独立的副本：git clone --no-local 仓库地址 新文件夹",
+    "git.outside.commondir": "{folder} 的 git 数据（commondir）借自文件夹之外的仓库：{path}；pw 只读交给它的文件夹里的仓库",
+    "git.outside.commondir.hint": "要审阅它，请克隆一份独立的副本：git clone --no-local 仓库地址 新文件夹",
+    "git.outside.alternates": "{folder} 的仓库借用文件夹之外的对象（objects/info/alternates → {path}）；pw 只读仓库自己的对象",
+    "git.outside.alternates.hint": "让仓库保存自己的全部对象：在其中运行 git repack -a -d，再删除 .git/objects/info/alternates；或用 git clone --no-local 克隆一份",
 }
 
 EN: dict[str, str] = {
@@ -1203,4 +1209,10 @@ EN: dict[str, str] = {
     "sync.login_refused.hint": "check the user name and password, then run pw sync on a terminal and type them again; a stored credential that failed must be stored again. If the account was disabled, ask the server's administrator",
     "audit.forged_resolve": "a resolve keeps one side's version, but this commit leaves the record as it never was before (neither side had this version)",
     "audit.amended_unproven": "changed after it was first committed; the reason given ({reason}) proves nothing: pw would not make this change",
+    "git.outside.gitdir": "the .git of {folder} points at another repository, outside the folder: {path}; pw reads only the repository inside the folder it is given",
+    "git.outside.gitdir.hint": "to examine it, make a self-contained copy: git clone --no-local REPOSITORY NEW-FOLDER",
+    "git.outside.commondir": "the git data of {folder} (commondir) is borrowed from a repository outside the folder: {path}; pw reads only the repository inside the folder it is given",
+    "git.outside.commondir.hint": "to examine it, make a self-contained copy: git clone --no-local REPOSITORY NEW-FOLDER",
+    "git.outside.alternates": "the repository of {folder} borrows objects from outside the folder (objects/info/alternates → {path}); pw reads only a repository's own objects",
+    "git.outside.alternates.hint": "make the repository hold all its own objects: run git repack -a -d in it, then delete .git/objects/info/alternates; or clone it with git clone --no-local",
 }

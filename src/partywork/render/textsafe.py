@@ -122,9 +122,15 @@ def csv_row(row: Iterable[Any]) -> list[Any]:
     return [csv_cell(v) for v in row]
 
 
+_MD_ENTITIES = str.maketrans({"<": "&lt;", ">": "&gt;", "[": "&#91;", "]": "&#93;"})
+
+
 def md_text(value: Any) -> str:
-    """Markdown renders inline HTML: `<script>` in a title would run in a viewer."""
-    return one_line(value).replace("<", "&lt;").replace(">", "&gt;")
+    """Markdown renders inline HTML (`<script>` in a title would run in a viewer) and fetches
+    images: `![](http://…)` in a record would tell its sender who opened the report, and when.
+    Brackets become entities, so no image, link or reference can form (a backslash escape could
+    itself be undone by a backslash before it)."""
+    return one_line(value).translate(_MD_ENTITIES)
 
 
 def md_cell(value: Any) -> str:

@@ -85,8 +85,17 @@ SAFE_CONFIG = (
 )
 
 
+# Hooks are programs the folder names too (.git/hooks, core.hooksPath): they run only for pw's own
+# commits and tags, as `git commit` would run them (SPEC §7); every other call (a sync's fetch,
+# rebase, checkout and push, every read) runs none (issue 17).
+NO_HOOKS = (("core.hooksPath", os.devnull),)
+
+
 def git_env(
-    work_tree: str, git_dir: str, config: tuple[tuple[str, str], ...] = ()
+    work_tree: str,
+    git_dir: str,
+    config: tuple[tuple[str, str], ...] = (),
+    hooks: bool = False,
 ) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     # GIT_NO_REPLACE_OBJECTS and an empty graft file: `git replace` and grafts would let the folder
@@ -106,12 +115,79 @@ def git_env(
         count = int(env.get("GIT_CONFIG_COUNT", "0"))  # the user's own, kept before ours
     except ValueError:
         count = 0
-    for key, value in (*SAFE_CONFIG, *config):
+    for key, value in (*SAFE_CONFIG, *(() if hooks else NO_HOOKS), *config):
         env[f"GIT_CONFIG_KEY_{count}"] = key
         env[f"GIT_CONFIG_VALUE_{count}"] = value
         count += 1
     env["GIT_CONFIG_COUNT"] = str(count)
     return env
+
+
+def outside(work_tree: str, git_dir: str) -> tuple[str, str] | None:
+    """(what, where) when the repository's data lies outside the folder pw was given without git
+    itself having linked it there: a `.git` file or a `commondir` naming another repository, or
+    `objects/info/alternates` borrowing another's objects (issue 17). A folder handed over could
+    otherwise make pw read, and report as its own, a repository it was never given. A linked
+    worktree (whose git dir points back at it) and a submodule (inside its superproject's .git)
+    are git's own links; None when nothing is borrowed."""
+    top, own = os.path.realpath(work_tree), os.path.realpath(git_dir)
+    linked = _points_back(own, os.path.join(top, ".git"))
+    if not (_inside(own, top) or linked or _in_superproject(own, top)):
+        return "gitdir", own
+    common = own
+    try:
+        with open(os.path.join(own, "commondir"), encoding="utf-8", errors="replace") as handle:
+            common = os.path.realpath(os.path.join(own, handle.read().strip()))
+    except OSError:
+        pass
+    if common != own and not (_inside(common, top) or (linked and _owns_worktree(common, own))):
+        return "commondir", common
+    for alternate in _alternates(os.path.join(common, "objects"), 0):
+        if not (_inside(alternate, top) or _inside(alternate, common)):
+            return "alternates", alternate
+    return None
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _points_back(git_dir: str, dot_git: str) -> bool:
+    """A linked worktree's git dir names the `.git` file that names it (`git worktree add`)."""
+    try:
+        with open(os.path.join(git_dir, "gitdir"), encoding="utf-8", errors="replace") as handle:
+            return os.path.realpath(handle.read().strip()) == os.path.realpath(dot_git)
+    except OSError:
+        return False
+
+
+def _owns_worktree(common: str, git_dir: str) -> bool:
+    return os.path.dirname(git_dir) == os.path.join(common, "worktrees")
+
+
+def _in_superproject(git_dir: str, top: str) -> bool:
+    """A submodule's git dir: <superproject>/.git/modules/…, the superproject above the folder."""
+    marker = os.sep + os.path.join(".git", "modules") + os.sep
+    head, found, _rest = git_dir.partition(marker)
+    return bool(found) and _inside(top, head)
+
+
+def _alternates(objects: str, depth: int) -> list[str]:
+    """Every object folder objects/info/alternates borrows, and theirs (git follows 5 deep)."""
+    try:
+        with open(os.path.join(objects, "info", "alternates"), encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    found = []
+    for line in lines:
+        if not line.strip() or line.startswith("#"):
+            continue
+        path = os.path.realpath(os.path.join(objects, line.strip()))
+        found.append(path if not line.startswith('"') else line)  # quoted: never inside
+        if depth < 5 and not line.startswith('"'):
+            found += _alternates(path, depth + 1)
+    return found
 
 
 def owner_ok(path: str) -> bool:

@@ -57,7 +57,9 @@ class Git:
         self.root = root
         self.work_tree = work_tree
         self.git_dir = git_dir
-        self.env = early.git_env(str(work_tree), str(git_dir))
+        self.env = early.git_env(str(work_tree), str(git_dir))  # hooks off (early.NO_HOOKS)
+        self._config: tuple[tuple[str, str], ...] = ()  # what _trust took back, for _hooks_env
+        self._extra_env: dict[str, str] = {}
         self._trusted = False  # _trust runs before the first call
         # the records scan the launcher started (launch.py), taken by the first dirty(["records"])
         self.prefetched = prefetched
@@ -79,6 +81,7 @@ class Git:
         stdin: bytes | None = None,
         check: bool = True,
         extra_env: dict[str, str] | None = None,
+        hooks: bool = False,
     ) -> subprocess.CompletedProcess:
         if not self._trusted:
             self._trust()
@@ -86,7 +89,8 @@ class Git:
             # porcelain diffs would run diff.external, diff.<driver>.command and textconv programs
             args = (args[0], "--no-ext-diff", "--no-textconv", *args[1:])
         try:
-            env = {**self.env, **extra_env} if extra_env else self.env
+            env = self._hooks_env() if hooks else self.env
+            env = {**env, **extra_env} if extra_env else env
             result = subprocess.run(
                 ["git", *args], cwd=self.root, env=env, input=stdin, capture_output=True
             )
@@ -113,6 +117,13 @@ class Git:
         otherwise one `git config --list`."""
         self._trusted = True
         work_tree, git_dir = str(self.work_tree), str(self.git_dir)
+        borrowed = early.outside(work_tree, git_dir)
+        if borrowed:
+            kind, where = borrowed
+            raise ConfigError(
+                t(f"git.outside.{kind}", folder=work_tree, path=where),
+                t(f"git.outside.{kind}.hint"),
+            )
         owned = early.owned(work_tree, git_dir)
         if owned and not early.config_may_name_programs(git_dir):
             return
@@ -133,7 +144,13 @@ class Git:
             )
         config, env = neutralised(entries)
         if config or env:
-            self.env = {**early.git_env(work_tree, git_dir, tuple(config)), **env}
+            self._config, self._extra_env = tuple(config), env
+            self.env = {**early.git_env(work_tree, git_dir, self._config), **env}
+
+    def _hooks_env(self) -> dict[str, str]:
+        """The environment of pw's own commits and tags: the repository's hooks run."""
+        env = early.git_env(str(self.work_tree), str(self.git_dir), self._config, hooks=True)
+        return {**env, **self._extra_env}
 
     def _config_entries(self) -> list[tuple[str, str, str]]:
         """(scope, key, value) of every setting git sees here, in git's order; keys as git
@@ -342,6 +359,7 @@ class Git:
             "--get-regexp",
             r"^(commit\.gpgsign|core\.hookspath|gc\.auto)$",
             check=False,
+            hooks=True,
         )
         settings = {}
         for entry in result.stdout.decode("utf-8", "replace").split("\0"):
@@ -415,6 +433,7 @@ class Git:
             made.stdout.decode().strip(),
             head,
             check=False,
+            hooks=True,  # reference-transaction, as `git commit` runs it
         )
 
     def _write_trees(
@@ -468,6 +487,7 @@ class Git:
             *limit,
             stdin=message.encode("utf-8"),
             check=False,
+            hooks=True,
         )
 
     def _staged(self, paths: list[str]) -> set[str]:
@@ -496,6 +516,7 @@ class Git:
             name,
             "HEAD",
             stdin=message.encode("utf-8"),
+            hooks=True,
         )
 
     def restore(self, paths: list[str]) -> None:
@@ -510,7 +531,7 @@ _PROTECTED = ("system", "global", "command")  # the scopes the repository cannot
 # Command-valued keys the repository's own config may set, and what stands in for them: the user's
 # own (protected) value when there is one, else git's default, else nothing ("" makes git run no
 # program, or fail without running one). core.hooksPath is not here: pw's commits run hooks as
-# `git commit` would (SPEC §7), and no read pw makes runs a hook.
+# `git commit` would (SPEC §7), and every other call runs none (early.NO_HOOKS).
 _DEFAULTS = {
     "core.sshcommand": "ssh",
     "core.askpass": "",
@@ -1069,6 +1090,7 @@ def commit_empty(git: Git, message: str) -> None:
         "-",
         stdin=message.encode("utf-8"),
         check=False,
+        hooks=True,
     )
     if result.returncode != 0:
         raise GitError(t("git.failed", command="commit", detail=_detail(result)))
