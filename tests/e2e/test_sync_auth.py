@@ -200,3 +200,12 @@ def clone_with(url: str, dest: Path) -> Path:
     secret = urllib.parse.quote(PASSWORD, safe="")
     authed = f"{parts.scheme}://{USER}:{secret}@{parts.netloc}{parts.path}"
     return clone(authed, dest)
+
+
+def test_a_wrong_password_typed_on_a_terminal_is_said_as_such(branch, server):
+    git("remote", "add", "origin", server, cwd=branch)
+    code, shown = _on_a_terminal(
+        ["--lang", "en", "sync"], branch, [(b"Username for", USER), (b"Password for", "错误的密码")]
+    )
+    assert code == 77, shown
+    assert "refused the login" in shown and "Traceback" not in shown
