@@ -242,7 +242,13 @@ def _option_fields(options: dict) -> dict:
 def _log(state: State, typ: str, options: dict) -> None:
     from partywork.errors import DataError
     from partywork.i18n import t
-    from partywork.ops.book import complete, fill_all_present, log_record, missing_fields
+    from partywork.ops.book import (
+        check_new,
+        complete,
+        fill_all_present,
+        log_record,
+        missing_fields,
+    )
 
     if options["kind"] is not None:
         options = {**options, "kind": _kind_option(options["kind"], typ)}
@@ -261,11 +267,11 @@ def _log(state: State, typ: str, options: dict) -> None:
         return
     if missing:
         raise DataError(t("log.missing", fields=", ".join(missing)), t("log.missing.hint"))
-    data = _late_reason(repo, typ, data)
     label = options["from_file"] if source else "pw log"
-    written = log_record(
-        repo, typ, data, label, source.marks if source and not _option_fields(options) else None
-    )
+    marks = source.marks if source and not _option_fields(options) else None
+    check_new(repo, typ, data, label, marks)  # a record pw would refuse is not asked about lateness
+    data = _late_reason(repo, data)
+    written = log_record(repo, typ, data, label, marks)
     if source:
         from partywork.ops.drafts import submitted
 
@@ -273,29 +279,34 @@ def _log(state: State, typ: str, options: dict) -> None:
     _written(written)
 
 
-def _late_reason(repo: Any, typ: str, data: dict) -> dict:
-    """A meeting logged more than late_after_days after it was held: on a terminal, ask for the
-    late reason (Enter alone: none, and the audit will call it LATE); otherwise say so."""
+def _late_reason(repo: Any, data: dict) -> dict:
+    """A record of any type logged more than late_after_days after it was held (the audit's LATE
+    judges every type): on a terminal, ask for the late reason (Enter alone: none, and the audit
+    will call it LATE); otherwise say so."""
     from partywork.i18n import t
     from partywork.model.fields import parse_date
 
     day = parse_date(str(data.get("date") or ""))
-    if typ != "meeting" or day is None or str(data.get("late_reason") or "").strip():
+    if day is None or str(data.get("late_reason") or "").strip():
         return data
     days, limit = (repo.today - day).days, repo.settings.late_after_days
     if days <= limit:
         return data
+    what = t("kind." + str(data.get("kind")))
     if sys.stdin.isatty() and sys.stderr.isatty():
         try:
             answer = typer.prompt(
-                t("late.prompt", days=days, limit=limit), default="", show_default=False, err=True
+                t("late.prompt", what=what, days=days, limit=limit),
+                default="",
+                show_default=False,
+                err=True,
             ).strip()
         except typer.Abort:  # Ctrl-C (or end of input) at the prompt: interrupted, exit 130
             raise KeyboardInterrupt from None
         if answer:
             return {**data, "late_reason": answer}
         return data
-    err(f"pw: {t('late.warning', days=days, limit=limit)}")
+    err(f"pw: {t('late.warning', what=what, days=days, limit=limit)}")
     err(hint_line(t("late.warning.hint")))
     return data
 

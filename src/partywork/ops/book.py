@@ -164,6 +164,15 @@ def validate_new(
     return record, problems
 
 
+def check_new(
+    repo: Repo, typ: str, data: dict, label: str = "pw log", marks: dict | None = None
+) -> None:
+    """Refuse a new record pw would not write, before anything is asked about it."""
+    repo.require_valid_settings()
+    repo.require_valid_roster()
+    _raise_on_errors(validate_new(repo, typ, data, label, marks)[1])
+
+
 def log_record(
     repo: Repo, typ: str, data: dict, label: str = "pw log", marks: dict | None = None
 ) -> Written:

@@ -1,0 +1,135 @@
+"""Issue 14 leftovers: day-to-day work without dead ends. The real CLI on real git repositories,
+typed as a Chinese branch recorder types it."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import time
+
+import pytest
+
+from conftest import COMMITTEE_ARGS, ok, pw_argv, run_pw
+
+STUDY_ARGS = [
+    "log",
+    "study",
+    "--kind",
+    "集中学习",
+    "--date",
+    "2026-08-12",
+    "--place",
+    "项目部会议室",
+    "--host",
+    "王伟",
+    "--recorder",
+    "李芳",
+    "--attendees",
+    "王伟、李芳、刘洋",
+    "--material",
+    "《中国共产党支部工作条例（试行）》",
+    "--hours",
+    "2",
+]
+REVIEW_ARGS = [
+    "log",
+    "review",
+    "--kind",
+    "组织生活会",
+    "--date",
+    "2026-07-20",
+    "--place",
+    "项目部会议室",
+    "--host",
+    "王伟",
+    "--recorder",
+    "李芳",
+    "--attendees",
+    "王伟、李芳、张强、刘洋、陈静",
+    "--topic",
+    "对照检查，开展批评和自我批评",
+    "--minutes",
+    "王伟：作对照检查发言。",
+]
+
+
+def _replaced(args: list[str], option: str, value: str) -> list[str]:
+    args = list(args)
+    args[args.index(option) + 1] = value
+    return args
+
+
+# -- 1. validate first, then ask about lateness -------------------------------------------------
+
+
+def test_a_refused_late_record_says_only_why_it_is_refused(branch):
+    result = run_pw(*_replaced(COMMITTEE_ARGS, "--attendees", "王伟,李芳,王小二"), cwd=branch)
+    assert result.returncode == 65 and "王小二" in result.stderr
+    assert "LATE" not in result.stderr and "--late-reason" not in result.stderr
+
+
+def test_a_refused_late_record_on_a_terminal_is_not_asked_for_a_reason(branch):
+    args = [*_replaced(COMMITTEE_ARGS, "--attendees", "王伟,李芳,王小二"), "--no-edit"]
+    returncode, seen, _ = _on_terminal(branch, args, answer=None)
+    assert returncode == 65 and "王小二" in seen and "LATE" not in seen
+
+
+# -- 2. the late-entry question for every record type -------------------------------------------
+
+
+def _on_terminal(branch, args, answer: str | None):
+    """pw with stdin and stderr on a pseudo-terminal, as a user at a shell runs it; answer is
+    typed once the LATE question shows."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        pw_argv(*args),
+        cwd=branch,
+        stdin=slave,
+        stderr=slave,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "TERM": "dumb"},
+    )
+    os.close(slave)
+    seen = b""
+    deadline = time.time() + 30
+    while time.time() < deadline and process.poll() is None:
+        if answer is not None and b"LATE" in seen:
+            os.write(master, (answer + "\n").encode())
+            answer = None
+        try:
+            seen += os.read(master, 4096)
+        except OSError:  # the terminal closed: pw has exited
+            break
+    stdout, _ = process.communicate(timeout=60)
+    try:
+        while chunk := os.read(master, 4096):
+            seen += chunk
+    except OSError:
+        pass
+    os.close(master)
+    return process.returncode, seen.decode("utf-8", "replace"), stdout.decode()
+
+
+@pytest.mark.parametrize("args, what", [(STUDY_ARGS, "集中学习"), (REVIEW_ARGS, "组织生活会")])
+def test_late_study_and_review_warn_without_a_terminal(branch, args, what):
+    result = ok(run_pw(*args, cwd=branch))
+    assert "LATE" in result.stderr and "--late-reason" in result.stderr and what in result.stderr
+    result = ok(run_pw(*args, "--late-reason", "书记外出学习，回来补记", cwd=branch))
+    assert "--late-reason" not in result.stderr
+    shown = run_pw("show", result.stdout.strip(), "--format", "json", cwd=branch)
+    assert json.loads(ok(shown).stdout)["late_reason"] == "书记外出学习，回来补记"
+
+
+@pytest.mark.parametrize("args", [STUDY_ARGS, REVIEW_ARGS])
+def test_late_study_and_review_on_a_terminal_ask_for_the_reason(branch, args):
+    returncode, seen, stdout = _on_terminal(branch, [*args, "--no-edit"], answer="会后补记")
+    assert returncode == 0 and "LATE" in seen
+    shown = run_pw("show", stdout.strip(), "--format", "json", cwd=branch)
+    assert json.loads(ok(shown).stdout)["late_reason"] == "会后补记"
+
+
+def test_a_recent_study_is_not_late(branch):
+    result = ok(run_pw(*STUDY_ARGS, cwd=branch, today="2026-08-13"))
+    assert "LATE" not in result.stderr
