@@ -133,3 +133,56 @@ def test_late_study_and_review_on_a_terminal_ask_for_the_reason(branch, args):
 def test_a_recent_study_is_not_late(branch):
     result = ok(run_pw(*STUDY_ARGS, cwd=branch, today="2026-08-13"))
     assert "LATE" not in result.stderr
+
+
+# -- 3. pw edit --from a kept draft; pw status lists drafts as pw draft list does -----------------
+
+
+def test_edit_from_a_kept_draft_removes_it_and_status_agrees_with_draft_list(branch):
+    from conftest import commits, log_committee
+
+    record = log_committee(branch)
+    drafts = branch / ".pw" / "drafts"
+    drafts.mkdir(parents=True)
+    draft = drafts / f"{record}-20261126-1.yaml"  # as `pw edit ID` keeps a draft it gave up on
+    current = (branch / "records" / "2026" / f"{record}.yaml").read_text(encoding="utf-8")
+    draft.write_text("# ✗ 上次的错误\n" + current.replace("项目部会议室", "党员活动室"), "utf-8")
+    stray = drafts / "not-a-draft.txt"
+    stray.write_text("笔记", encoding="utf-8")
+    listed = ok(run_pw("draft", "list", cwd=branch)).stdout.split()
+    status = json.loads(ok(run_pw("status", "--format", "json", cwd=branch)).stdout)
+    assert status["drafts"] == listed == [f".pw/drafts/{draft.name}"]
+    assert draft.name in ok(run_pw("status", cwd=branch)).stdout
+
+    before = commits(branch)
+    edited = run_pw("edit", record, "--from", str(draft), "--reason", "更正地点", cwd=branch)
+    ok(edited)
+    assert len(commits(branch)) == len(before) + 1 and not draft.exists()
+    shown = json.loads(ok(run_pw("show", record, "--format", "json", cwd=branch)).stdout)
+    assert shown["place"] == "党员活动室"
+    assert ok(run_pw("draft", "list", cwd=branch)).stdout.strip() == ""
+    assert json.loads(ok(run_pw("status", "--format", "json", cwd=branch)).stdout)["drafts"] == []
+
+
+def test_a_refused_edit_keeps_the_draft(branch):
+    from conftest import log_committee
+
+    record = log_committee(branch)
+    drafts = branch / ".pw" / "drafts"
+    drafts.mkdir(parents=True)
+    draft = drafts / f"{record}-20261126-1.yaml"
+    current = (branch / "records" / "2026" / f"{record}.yaml").read_text(encoding="utf-8")
+    draft.write_text(current.replace("host: 王伟", "host: 王小二"), encoding="utf-8")
+    result = run_pw("edit", record, "--from", str(draft), "--reason", "更正主持人", cwd=branch)
+    assert result.returncode == 65 and draft.exists()
+
+
+def test_edit_from_a_file_outside_drafts_keeps_it(branch, tmp_path):
+    from conftest import log_committee
+
+    record = log_committee(branch)
+    current = (branch / "records" / "2026" / f"{record}.yaml").read_text(encoding="utf-8")
+    mine = tmp_path / "改正.yaml"
+    mine.write_text(current.replace("项目部会议室", "党员活动室"), encoding="utf-8")
+    ok(run_pw("edit", record, "--from", str(mine), "--reason", "更正地点", cwd=branch))
+    assert mine.exists()

@@ -479,6 +479,10 @@ def edit(
         return
     replacement = _load_source(from_file) if from_file else None
     written = edit_record(repo, record_id, reason, replacement, list(sets or []), after_close)
+    if from_file:  # a kept draft is done with once the record holds it, as after `pw log --from`
+        from partywork.ops.drafts import submitted
+
+        submitted(repo.root, from_file)
     _edited(written, record_id)
 
 

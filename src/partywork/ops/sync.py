@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from partywork.analysis.claims import path_id as record_id
 from partywork.errors import (
@@ -26,6 +25,7 @@ from partywork.errors import (
 )
 from partywork.i18n import t
 from partywork.model.periods import CLOSE_PREFIX
+from partywork.ops import drafts
 from partywork.storage.fsutil import exclusive_lock
 from partywork.storage.git import gitio
 from partywork.storage.git.gitio import Git, records_prefix
@@ -254,7 +254,7 @@ def status(repo: Repo) -> dict:
         "unpushed": [],
         "unpulled": 0,
         "uncommitted": git.changed(["records"]),
-        "drafts": _drafts(repo.root),
+        "drafts": drafts.listed(repo.root),  # as `pw draft list` shows them
     }
     names = gitio.remotes(git)
     head = git.head()
@@ -270,15 +270,6 @@ def status(repo: Repo) -> dict:
     out["unpushed"] = gitio.subjects(git, f"{incoming}..{head}")
     out["unpulled"] = gitio.count_commits(git, f"{head}..{incoming}")
     return out
-
-
-def _drafts(root: Path) -> list[str]:
-    folder = root / ".pw" / "drafts"
-    return (
-        sorted(p.relative_to(root).as_posix() for p in folder.glob("*.yaml"))
-        if folder.is_dir()
-        else []
-    )
 
 
 # -- resolve (issue 14) ---------------------------------------------------------------------------
