@@ -186,3 +186,33 @@ def test_edit_from_a_file_outside_drafts_keeps_it(branch, tmp_path):
     mine.write_text(current.replace("项目部会议室", "党员活动室"), encoding="utf-8")
     ok(run_pw("edit", record, "--from", str(mine), "--reason", "更正地点", cwd=branch))
     assert mine.exists()
+
+
+# -- 4. -o FILE with several --repo: the extension means what it means for one report ------------
+
+
+def test_fleet_output_follows_the_extension_as_a_single_report_does(branch_template, tmp_path):
+    import shutil
+
+    from conftest import log_committee
+
+    repos = []
+    for i in range(2):
+        root = tmp_path / f"branch{i}"
+        shutil.copytree(branch_template, root)
+        log_committee(root)
+        repos += ["--repo", str(root)]
+    single = tmp_path / "单个.txt"
+    ok(run_pw("--repo", repos[1], "report", "quarter", "2026Q3", "-o", str(single), cwd=tmp_path))
+    for suffix, starts in ((".txt", ""), (".md", "# "), (".csv", "branch,"), (".json", "{")):
+        target = tmp_path / f"汇总{suffix}"
+        ok(run_pw(*repos, "report", "quarter", "2026Q3", "-o", str(target), cwd=tmp_path))
+        text = target.read_text(encoding="utf-8")
+        assert text.startswith(starts) and "测试项目部党支部" in text
+        if suffix == ".txt":  # plain tables, no Markdown, no boxes; each branch's table as alone
+            assert not text.startswith(("#", "{", "<")) and "|---" not in text and "━" not in text
+            body = single.read_text(encoding="utf-8")
+            assert body in text
+    refused = tmp_path / "汇总.pdf"
+    result = run_pw(*repos, "report", "quarter", "2026Q3", "-o", str(refused), cwd=tmp_path)
+    assert result.returncode == 2 and not refused.exists()

@@ -158,7 +158,10 @@ def _fleet(
         return
     from partywork.render.textsafe import shown
 
-    text = shown(report_fleet.render(fleet, "md" if fmt == "table" else fmt))
+    if fmt == "table":  # -o FILE.txt: the plain tables, as for a single branch
+        text = shown(report_fleet.tables_text(fleet))
+    else:
+        text = shown(report_fleet.render(fleet, fmt))
     if output is None:
         sys.stdout.write(text)
         return
