@@ -216,3 +216,42 @@ def test_fleet_output_follows_the_extension_as_a_single_report_does(branch_templ
     refused = tmp_path / "汇总.pdf"
     result = run_pw(*repos, "report", "quarter", "2026Q3", "-o", str(refused), cwd=tmp_path)
     assert result.returncode == 2 and not refused.exists()
+
+
+# -- 5. a Chinese kind name inside a --from file ------------------------------------------------
+
+MEETING_FILE = """kind: 支委会
+date: 2026-11-20
+title: 2026年第11次支委会
+place: 项目部会议室
+host: 王伟
+recorder: 李芳
+attendees: [王伟, 李芳, 张强]
+topics: [研究四季度工作]
+minutes: 王伟主持会议。
+"""
+
+
+def test_a_chinese_kind_in_a_from_file_is_stored_in_english(branch):
+    from conftest import load_yaml
+
+    source = branch / "会议.yaml"
+    source.write_text(MEETING_FILE, encoding="utf-8")
+    record = ok(run_pw("log", "meeting", "--from", str(source), cwd=branch)).stdout.strip()
+    stored = load_yaml(branch / "records" / "2026" / f"{record}.yaml")
+    assert stored["kind"] == "committee" and "-committee-" in record
+    listed = json.loads(
+        ok(run_pw("list", "--kind", "支委会", "--format", "json", cwd=branch)).stdout
+    )
+    assert [r["id"] for r in listed["records"]] == [record]
+    source.write_text(MEETING_FILE.replace("title: 2026年第11次支委会\n", ""), encoding="utf-8")
+    again = ok(run_pw("log", "meeting", "--from", str(source), cwd=branch)).stdout.strip()
+    assert load_yaml(branch / "records" / "2026" / f"{again}.yaml")["title"].endswith("支委会")
+
+
+def test_a_kind_of_another_type_in_a_from_file_is_refused_at_its_line(branch):
+    source = branch / "学习.yaml"
+    source.write_text(MEETING_FILE.replace("kind: 支委会", "kind: 集中学习"), encoding="utf-8")
+    result = run_pw("log", "meeting", "--from", str(source), cwd=branch)
+    assert result.returncode == 65 and "学习.yaml:1" in result.stderr
+    assert not list((branch / "records" / "2026").glob("*.yaml"))

@@ -189,6 +189,16 @@ def _kind_option(value: str, typ: str | None) -> str:
     return kind
 
 
+def _kind_in_file(data: dict, typ: str | None) -> dict:
+    """A kind written by its Chinese name in a file (kind: 支委会) is stored by its English one, as
+    --kind 支委会 is; a kind that names none is left for the schema to report at its line."""
+    from partywork.model.schema import kind_named
+
+    kind = data.get("kind")
+    named = kind_named(kind, typ) if isinstance(kind, str) else None
+    return {**data, "kind": named} if named else data
+
+
 def _option_fields(options: dict) -> dict:
     from partywork.app.roster import _date
     from partywork.ops.book import parse_absent, parse_action, parse_lecturer, split_names
@@ -254,7 +264,7 @@ def _log(state: State, typ: str, options: dict) -> None:
         options = {**options, "kind": _kind_option(options["kind"], typ)}
     repo = open_repo(state)
     source = _load_source(options["from_file"]) if options["from_file"] else None
-    data = {**(source.data if source else {}), **_option_fields(options)}
+    data = {**(_kind_in_file(source.data, typ) if source else {}), **_option_fields(options)}
     data = complete(repo, typ, data)
     if options["all_present"]:
         data = fill_all_present(repo, typ, data)
@@ -329,7 +339,7 @@ def _log_in_editor(repo: Any, typ: str, data: dict) -> None:
     written: list = []
 
     def submit(doc: Any, label: str) -> None:
-        fields = complete(repo, typ, strip_empty(doc.data))
+        fields = complete(repo, typ, _kind_in_file(strip_empty(doc.data), typ))
         written.append(log_record(repo, typ, fields, label, doc.marks))
 
     draft = draft_path(repo.root, typ)
@@ -478,6 +488,8 @@ def edit(
         _edit_in_editor(repo, record_id, reason, after_close)
         return
     replacement = _load_source(from_file) if from_file else None
+    if replacement is not None:
+        replacement.data = _kind_in_file(replacement.data, None)
     written = edit_record(repo, record_id, reason, replacement, list(sets or []), after_close)
     if from_file:  # a kept draft is done with once the record holds it, as after `pw log --from`
         from partywork.ops.drafts import submitted
