@@ -225,3 +225,77 @@ def test_no_unsafe_loader_in_src():
     ):
         assert bad not in text
     assert yaml  # the test file itself may use yaml.safe_load
+
+
+# -- issue 14 leftovers: every syntax problem a user can make, in Chinese, at its line --------
+
+_ENGLISH = ("found", "expected", "could not", "not allowed", "while ", "token", "indicator")
+
+
+@pytest.mark.parametrize(
+    "source, line, words",
+    [
+        ("title: a: b\n", 1, "加引号"),  # mapping values are not allowed
+        ("title: a\n  place: b\nhost: c\n", 2, "“: ”"),  # over-indented key
+        ("title: a\nplace\nhost: b\n", 2, "半角冒号"),  # could not find expected ':'
+        ("title: @全体\n", 1, "“@”开头"),  # found character that cannot start any token
+        ("title: `x`\n", 1, "“`”开头"),
+        ("title: a\n\tplace: b\n", 2, "Tab"),  # a tab character that violates indentation
+        ("minutes: |\n\t王伟主持\n", 2, "Tab"),  # a tab where an indentation space is expected
+        ("actions:\n  - task: a\n   owner: b\n", 3, "缩进"),  # expected '-' indicator
+        ("attendees:\n  - 王伟\n - 李芳\n", 3, "缩进"),  # did not find expected key
+        ('title: "第一次\nplace: b\n', 1, "引号"),  # unexpected end of stream
+        ("title: '第一次\n---\n", 1, "引号"),  # unexpected document indicator
+        ("topics: [学习, 研讨\nplace: x\n", 1, "]"),  # expected ',' or ']'
+        ("x: {a: 1\nplace: x\n", 1, "}"),  # expected ',' or '}'
+        ("title: a\n- b\n", 2, "缩进"),  # did not find expected key
+        ('title: "会议" 补记\n', 1, "引号或括号结束后"),
+        ("topics: [学习]]\n", 1, "引号或括号结束后"),
+        ('title: "a\\qb"\n', 1, "反斜杠"),  # unknown escape character
+        ('title: "\\x4"\n', 1, "反斜杠"),  # expected hexdecimal number
+        ('title: "\\UFFFFFFFF"\n', 1, "反斜杠"),  # invalid Unicode escape
+        ("minutes: |0\n  a\n", 1, "|"),  # indentation indicator equal to 0
+        ("minutes: | 纪要\n  a\n", 1, "|"),  # expected comment or line break
+        ("title: &\n", 1, "锚点"),  # anchor: expected alphabetic or numeric character
+        ("title: *\n", 1, "锚点"),
+        ("title: !<x\n", 1, "!"),  # did not find the expected '>'
+        ("%FOO\n---\na: 1\n", 1, "%"),  # unknown directive name
+        ("%YAML 2.0\n---\na: 1\n", 1, "%"),  # incompatible YAML document
+        ("title: %x\n", 1, "“%”开头"),
+        ("attendees: - 王伟\n", 1, "列表项"),  # block sequence entries are not allowed
+        ("a: }\n", 1, "缺少值"),  # did not find expected node content
+    ],
+)
+def test_syntax_problems_are_said_in_chinese_at_their_line(source, line, words):
+    from partywork.i18n import set_lang
+
+    set_lang("zh")
+    doc, problems = read(source)
+    assert doc is None and len(problems) == 1
+    problem = problems[0]
+    assert problem.line == line and words in problem.message, problem.message
+    for english in _ENGLISH:
+        assert english not in problem.message and english not in problem.hint
+
+
+@pytest.mark.parametrize(
+    "source, line",
+    [
+        ("kind：committee\nplace: 会议室\n", 1),  # PyYAML trips on line 2
+        ("type: meeting\nkind：committee\ndate: 2026-07-03\n", 2),
+        ("place: 会议室\nkind：committee\n", 2),  # the last line: could not find ':'
+        ("attendees:\n  - 王伟\nplace：会议室\nhost: 王伟\n", 3),
+    ],
+)
+def test_a_full_width_colon_is_pointed_at_with_a_hint(source, line):
+    from partywork.i18n import set_lang
+
+    set_lang("zh")
+    _doc, problems = read(source)
+    assert problems[0].line == line and "全角冒号" in problems[0].hint
+    assert problems[0].column == source.split("\n")[line - 1].index("：") + 1
+
+
+def test_a_full_width_colon_inside_a_value_is_no_mistake():
+    doc, problems = read("minutes: 王伟：传达会议精神\ntitle: 第一次\n")
+    assert problems == [] and doc.data["minutes"] == "王伟：传达会议精神"

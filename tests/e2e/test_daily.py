@@ -255,3 +255,27 @@ def test_a_kind_of_another_type_in_a_from_file_is_refused_at_its_line(branch):
     result = run_pw("log", "meeting", "--from", str(source), cwd=branch)
     assert result.returncode == 65 and "学习.yaml:1" in result.stderr
     assert not list((branch / "records" / "2026").glob("*.yaml"))
+
+
+# -- 6. YAML mistakes said in Chinese at their line ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "mistake, line, words",
+    [
+        (("title: 2026年第11次支委会", "title: @全体党员 支委会"), 3, "“@”开头"),
+        (("place: 项目部会议室", "place：项目部会议室"), 4, "全角冒号"),
+        (("host: 王伟", "host: 王伟\n\trecorder: 李芳"), 6, "Tab"),
+        (("minutes: 王伟主持会议。", 'minutes: "王伟\\q主持"'), 9, "反斜杠"),
+        (("attendees: [王伟, 李芳, 张强]", "attendees: - 王伟"), 7, "列表项"),
+        (("title: 2026年第11次支委会", 'title: "第11次" 支委会'), 3, "引号或括号结束后"),
+    ],
+)
+def test_yaml_mistakes_in_a_from_file_are_said_in_chinese(branch, mistake, line, words):
+    source = branch / "会议.yaml"
+    source.write_text(MEETING_FILE.replace(*mistake), encoding="utf-8")
+    result = run_pw("log", "meeting", "--from", str(source), cwd=branch)
+    assert result.returncode == 65 and f"会议.yaml:{line}:" in result.stderr
+    assert words in result.stderr
+    for english in ("found", "expected", "could not", "not allowed", "token"):
+        assert english not in result.stderr

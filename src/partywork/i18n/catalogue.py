@@ -613,6 +613,20 @@ ZH: dict[str, str] = {
     "git.outside.commondir.hint": "要审阅它，请克隆一份独立的副本：git clone --no-local 仓库地址 新文件夹",
     "git.outside.alternates": "{folder} 的仓库借用文件夹之外的对象（objects/info/alternates → {path}）；pw 只读仓库自己的对象",
     "git.outside.alternates.hint": "让仓库保存自己的全部对象：在其中运行 git repack -a -d，再删除 .git/objects/info/alternates；或用 git clone --no-local 克隆一份",
+    # -- daily (issue 14 leftovers): every YAML syntax problem in the user's language --
+    "yaml.syntax.bad_start": "YAML 格式错误：值或字段名不能以“{char}”开头",
+    "yaml.syntax.no_colon.hint": "每行写成“字段: 值”（半角冒号，后面加空格）；接着上一字段写的文字要比字段名多缩进",
+    "yaml.syntax.quote.hint": "把整个值用引号括起来，例如 title: '@全体党员 #1'",
+    "yaml.syntax.after_quote": "YAML 格式错误：引号或括号结束后，同一行还有文字",
+    "yaml.syntax.colon_in_value.hint": "含“: ”的文字请整体加引号；若这一行是新的字段，它要和上一行的字段名左对齐",
+    "yaml.syntax.dash": "YAML 格式错误：“- ”列表项不能写在这里",
+    "yaml.syntax.dash.hint": "每个列表项另起一行，比字段名多缩进两格，例如 attendees: 下一行写“  - 王伟”",
+    "yaml.syntax.no_value": "YAML 格式错误：这里缺少值（括号或引号没有配对？）",
+    "yaml.syntax.escape": "YAML 格式错误：双引号里反斜杠 \\ 后面的字符无效",
+    "yaml.syntax.escape.hint": "要写反斜杠本身，改用单引号，或在双引号里写成 \\\\",
+    "yaml.syntax.block": "YAML 格式错误：| 或 > 后面同一行不能再写文字",
+    "yaml.syntax.tag": "YAML 格式错误：以 ! 开头的值须加引号",
+    "yaml.syntax.directive": "YAML 格式错误：以 % 开头的行是 YAML 指令，记录里不能用",
 }
 
 EN: dict[str, str] = {
@@ -1215,4 +1229,18 @@ EN: dict[str, str] = {
     "git.outside.commondir.hint": "to examine it, make a self-contained copy: git clone --no-local REPOSITORY NEW-FOLDER",
     "git.outside.alternates": "the repository of {folder} borrows objects from outside the folder (objects/info/alternates → {path}); pw reads only a repository's own objects",
     "git.outside.alternates.hint": "make the repository hold all its own objects: run git repack -a -d in it, then delete .git/objects/info/alternates; or clone it with git clone --no-local",
+    # -- daily (issue 14 leftovers): every YAML syntax problem in the user's language --
+    "yaml.syntax.bad_start": "YAML syntax error: a value or a field name cannot start with '{char}'",
+    "yaml.syntax.no_colon.hint": 'write each line as "field: value" (a half-width colon and a space); text continuing a field is indented more than its name',
+    "yaml.syntax.quote.hint": "put the whole value in quotes, e.g. title: '@all members #1'",
+    "yaml.syntax.after_quote": "YAML syntax error: text after a closing quote or bracket on the same line",
+    "yaml.syntax.colon_in_value.hint": 'quote text that holds ": "; if this line is a new field, align it with the field above',
+    "yaml.syntax.dash": 'YAML syntax error: a "- " list item cannot stand here',
+    "yaml.syntax.dash.hint": 'put each list item on its own line, indented two spaces more than the field, e.g. "  - 王伟" below attendees:',
+    "yaml.syntax.no_value": "YAML syntax error: a value is missing here (an unmatched bracket or quote?)",
+    "yaml.syntax.escape": "YAML syntax error: invalid character after a backslash \\ in double quotes",
+    "yaml.syntax.escape.hint": "for a backslash itself use single quotes, or write \\\\ inside double quotes",
+    "yaml.syntax.block": "YAML syntax error: no text may follow | or > on the same line",
+    "yaml.syntax.tag": "YAML syntax error: a value starting with ! must be quoted",
+    "yaml.syntax.directive": "YAML syntax error: a line starting with % is a YAML directive, not allowed in a record",
 }

@@ -110,21 +110,60 @@ def parse(raw: bytes, file: str) -> tuple[Document | None, list[Problem]]:
         ]
 
 
-# PyYAML's words → the catalogue's (issue 14: errors in the user's language)
+# PyYAML's words → the catalogue's (issue 14: errors in the user's language). Every problem
+# libyaml's scanner and parser report (and PyYAML's own wording where it differs), matched by a part
+# of the text; the reader's problems (encoding, control characters) are caught in decode() first.
 _SYNTAX_KEYS = (
     ("could not find expected ':'", "yaml.syntax.no_colon"),
-    ("did not find expected ',' or ']'", "yaml.syntax.open_list"),
-    ("did not find expected ',' or '}'", "yaml.syntax.open_mapping"),
+    ("',' or ']'", "yaml.syntax.open_list"),
+    ("',' or '}'", "yaml.syntax.open_mapping"),
     ("mapping values are not allowed", "yaml.syntax.colon_in_value"),
-    ("found character '\\t' that cannot start any token", "yaml.syntax.tab"),
+    ("found unexpected ':'", "yaml.syntax.colon_in_value"),
+    ("mapping keys are not allowed", "yaml.complex_key"),
+    ("block sequence entries are not allowed", "yaml.syntax.dash"),
+    ("tab character", "yaml.syntax.tab"),
+    ("cannot start any token", "yaml.syntax.bad_start"),
     ("found unexpected end of stream", "yaml.syntax.unclosed_quote"),
+    ("found unexpected document indicator", "yaml.syntax.unclosed_quote"),
     ("did not find expected key", "yaml.syntax.indent"),
     ("expected <block end>", "yaml.syntax.indent"),
     ("did not find expected '-' indicator", "yaml.syntax.indent"),
+    ("did not find expected node content", "yaml.syntax.no_value"),
+    ("expected the node content", "yaml.syntax.no_value"),
+    ("escape", "yaml.syntax.escape"),  # unknown escape character, invalid escape code
+    ("hexdecimal number", "yaml.syntax.escape"),
+    ("indentation indicator", "yaml.syntax.block"),
+    ("expected comment or line break", "yaml.syntax.block"),
+    ("alphabetic or numeric character", "yaml.alias"),
     ("found undefined alias", "yaml.alias"),
+    ("tag", "yaml.syntax.tag"),  # tag handle, tag URI
+    ("expected '!'", "yaml.syntax.tag"),
+    ("expected '>'", "yaml.syntax.tag"),
+    ("URI", "yaml.syntax.tag"),
+    ("UTF-8 octet", "yaml.syntax.tag"),
+    ("directive", "yaml.syntax.directive"),  # unknown, duplicate %YAML or %TAG
+    ("YAML document", "yaml.syntax.directive"),  # incompatible %YAML version
+    ("version", "yaml.syntax.directive"),
+    ("digit or '.'", "yaml.syntax.directive"),
+    ("expected whitespace", "yaml.syntax.directive"),
+    ("<document start>", "yaml.syntax.directive"),
+    ("<stream-start>", "yaml.syntax.directive"),
 )
+_SYNTAX_HINTS = {
+    "yaml.syntax.colon_in_value": "yaml.syntax.colon_in_value.hint",
+    "yaml.syntax.no_colon": "yaml.syntax.no_colon.hint",
+    "yaml.syntax.bad_start": "yaml.syntax.quote.hint",
+    "yaml.syntax.after_quote": "yaml.syntax.quote.hint",
+    "yaml.syntax.escape": "yaml.syntax.escape.hint",
+    "yaml.syntax.tag": "yaml.syntax.quote.hint",
+    "yaml.syntax.directive": "yaml.syntax.quote.hint",
+    "yaml.alias": "yaml.syntax.quote.hint",
+    "yaml.syntax.dash": "yaml.syntax.dash.hint",
+}
 # Where PyYAML notices these only on the next line, the mistake is where the construct began
 _AT_CONTEXT = ("while scanning a simple key", "while parsing a flow", "while scanning a quoted")
+# `kind：committee`: a key ended by a full-width colon (no half-width colon before it)
+_FULL_WIDTH_KEY = re.compile(r"^\s*(?:-\s+)?[^\s:#'\"-][^:]*?：")
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
@@ -135,18 +174,39 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     lines = text.split("\n")
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-    key = next((k for words, k in _SYNTAX_KEYS if problem.startswith(words)), None)
-    message = t(key) if key else t("yaml.syntax", problem=problem)
-    if "：" in source_line:
+    key = _syntax_key(problem, source_line, column)
+    first = exc.context_mark.line + 1 if exc.context_mark is not None else line - 1
+    full_width = _full_width_line(lines, max(1, min(first, line)), line)
+    if full_width:  # the colon PyYAML could not see: point at it, whatever it tripped on after
+        line = full_width
+        column = lines[line - 1].index("：") + 1
         hint = t("yaml.full_width_colon.hint")
-        column = source_line.index("：") + 1
-    elif "\t" in source_line:
-        hint = t("yaml.tab.hint")
+    elif key == "yaml.syntax.tab" or "\t" in source_line:
+        key, hint = "yaml.syntax.tab", t("yaml.tab.hint")
     elif "、" in source_line or "，" in source_line:
         hint = t("yaml.list_comma.hint")
     else:
-        hint = t("yaml.syntax.hint")
+        hint = t(_SYNTAX_HINTS.get(key or "", "yaml.syntax.hint"))
+    char = source_line[column - 1] if 0 < column <= len(source_line) else ""
+    message = t(key, char=char) if key else t("yaml.syntax", problem=problem)
     return _problem(file, "YAML-SYNTAX", message, line, column, hint)
+
+
+def _syntax_key(problem: str, source_line: str, column: int) -> str | None:
+    key = next((k for words, k in _SYNTAX_KEYS if words in problem), None)
+    if key == "yaml.syntax.bad_start" and source_line[column - 1 : column] == "\t":
+        return "yaml.syntax.tab"
+    if key == "yaml.syntax.indent" and source_line[: column - 1].strip():
+        return "yaml.syntax.after_quote"  # `title: "a" b`: text after a closing quote or bracket
+    return key
+
+
+def _full_width_line(lines: list[str], first: int, last: int) -> int | None:
+    """The line, from `last` back to `first`, whose key ends with a full-width colon."""
+    for number in range(min(last, len(lines)), first - 1, -1):
+        if _FULL_WIDTH_KEY.match(lines[number - 1]):
+            return number
+    return None
 
 
 class _Frame:
