@@ -3,6 +3,7 @@ typed as a Chinese branch recorder types it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import pty
@@ -279,3 +280,73 @@ def test_yaml_mistakes_in_a_from_file_are_said_in_chinese(branch, mistake, line,
     assert words in result.stderr
     for english in ("found", "expected", "could not", "not allowed", "token"):
         assert english not in result.stderr
+
+
+# -- 7. a member's rename: old records keep the old name and still count as the member ----------
+
+
+def _rename_after_records(branch):
+    from conftest import log_committee
+
+    committee = log_committee(branch)  # 张强 absent (出差) on 2026-07-03
+    general = [
+        *_replaced(COMMITTEE_ARGS, "--kind", "支部党员大会"),
+        "--all-present",
+    ]
+    general = _replaced(general, "--date", "2026-08-05")
+    general = _replaced(general, "--attendees", "王伟,李芳,张强,刘洋")
+    general = _replaced(general, "--absent", "陈静:病假")
+    general = _replaced(general, "--action", "整理安全台账|张强|2026-09-30")
+    attended = ok(run_pw(*general, cwd=branch)).stdout.strip()
+    rename = ["member", "edit", "张强", "--set", "name=张志强", "--reason", "按身份证更正姓名"]
+    ok(run_pw(*rename, cwd=branch))
+    return committee, attended
+
+
+def test_rename_after_records_keeps_them_and_counts_the_member_once(branch):
+    from conftest import load_yaml
+
+    committee, attended = _rename_after_records(branch)
+    roster = load_yaml(branch / "records" / "members.yaml")
+    renamed = next(m for m in roster["members"] if m["name"] == "张志强")
+    assert renamed["former_names"] == [{"name": "张强", "until": dt.date(2026, 11, 26)}]
+    assert not any(m["name"] == "张强" for m in roster["members"])
+    old = load_yaml(branch / "records" / "2026" / f"{attended}.yaml")
+    assert "张强" in old["attendees"] and old["actions"][0]["owner"] == "张强"  # not rewritten
+
+    result = ok(run_pw("check", "--strict", cwd=branch))
+    assert "UNKNOWN-MEMBER" not in result.stdout and "NOT-LISTED" not in result.stdout
+
+    report = json.loads(
+        ok(run_pw("report", "quarter", "2026Q3", "--format", "json", cwd=branch)).stdout
+    )
+    rows = [r for r in report["attendance"] if r["member"] in ("张强", "张志强")]
+    assert [r["member"] for r in rows] == ["张志强"]
+    assert rows[0]["expected"] == 2 and rows[0]["attended"] == 1 and rows[0]["excused"] == 1
+
+    for name in ("张志强", "张强"):
+        listed = run_pw("list", "--member", name, "--format", "json", cwd=branch)
+        found = {r["id"]: r["attendance"] for r in json.loads(ok(listed).stdout)["records"]}
+        assert found == {committee: "excused", attended: "attended"}
+
+
+def test_an_old_name_in_a_new_record_is_refused(branch):
+    _rename_after_records(branch)
+    args = _replaced(COMMITTEE_ARGS, "--date", "2026-11-20")
+    args = _replaced(args, "--action", "完善安全生产责任清单|王伟|2026-12-31")
+    result = run_pw(*_replaced(args, "--absent", "张强:出差"), cwd=branch)
+    assert result.returncode == 65 and "FORMER-NAME" in result.stderr
+    assert "张志强" in result.stderr  # names the current name
+    old_dated = run_pw(*COMMITTEE_ARGS, cwd=branch)  # held before the rename, written after
+    assert old_dated.returncode == 65 and "FORMER-NAME" in old_dated.stderr
+    ok(run_pw(*_replaced(args, "--absent", "张志强:出差"), cwd=branch))
+    ok(run_pw("check", cwd=branch))
+
+
+def test_a_renamed_member_in_the_history_stays_verifiable(branch):
+    _rename_after_records(branch)
+    ok(run_pw("verify", cwd=branch))
+    audit = ok(run_pw("audit", cwd=branch))  # the same person: no expected list changed
+    assert "RETROACTIVE" not in audit.stdout and "张志强" not in audit.stdout
+    removed = run_pw("member", "remove", "张志强", "--reason", "误加", cwd=branch)
+    assert removed.returncode != 0  # old records name the member by the former name

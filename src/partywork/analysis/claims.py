@@ -420,6 +420,8 @@ def roster_moves(before: dict | None, after: dict | None) -> list[list]:
     """[member, field, old, new, from, to] for each roster change that alters who was expected, or
     in which role, between two dates: a record dated between them already counted otherwise."""
     old, new = _members(before), _members(after)
+    for was, now in _renames(old, new).items():  # a rename is the same person: compared as one
+        old[now] = old.pop(was)
     out = []
     for name in dict.fromkeys([*old, *new]):
         a, b = old.get(name), new.get(name)
@@ -445,6 +447,19 @@ def roster_moves(before: dict | None, after: dict | None) -> list[list]:
             if a.get(key) != b.get(key):
                 out.append([name, key, _show(a.get(key)), _show(b.get(key)), *span])
         out += _role_moves(name, a.get("roles"), b.get("roles"))
+    return out
+
+
+def _renames(old: dict[str, dict], new: dict[str, dict]) -> dict[str, str]:
+    """{former name: new name} for each member renamed between the two rosters (pw member edit
+    --set name= keeps the old name in former_names)."""
+    out = {}
+    for name, member in new.items():
+        formers = member.get("former_names")
+        for former in formers if isinstance(formers, list) else []:
+            was = former.get("name") if isinstance(former, dict) else None
+            if isinstance(was, str) and was in old and was not in new and name not in old:
+                out[was] = name
     return out
 
 

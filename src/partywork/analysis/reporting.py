@@ -27,6 +27,7 @@ def build_report(repo: Repo, unit: str, period_text: str | None) -> dict:
     paths = record_paths(repo.root, set(periods.Period("", start, end).months()))
     paths = [p for p in paths if start.isoformat() <= p.rsplit("/", 1)[-1][:10] <= end.isoformat()]
     records = [r for path, data in documents.documents(paths).items() if (r := _typed(data, path))]
+    records = [schema.as_now(r, repo.roster) for r in records]  # a former name is the member
     older, overdue_before = _older_actions(repo, documents, start, period)
     untracked = [p for p in paths if p not in documents.blobs]
     staged = [p for p in git.staged_paths() if p.startswith("records/")]

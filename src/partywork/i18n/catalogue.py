@@ -527,8 +527,6 @@ ZH: dict[str, str] = {
     "member.edit_fields": "可更正的字段：{fields}",
     "member.edited": "更正 {name}：{changes}",
     "member.edit_done": "已更正 {name}",
-    "member.rename_named": "'{name}' 已出现在记录 {record} 中，不能改名",
-    "member.rename_named.hint": "记录保留写入时的姓名，改名后这些记录将找不到此人；若记录中的 '{name}' 本身无误，请保留花名册中的写法",
     "member.remove_named": "'{name}' 已出现在记录 {record} 中，不能删除",
     "member.remove_named.hint": "删除只用于撤销误加；已转出本支部请用 pw member leave {name} --on 日期",
     "member.removed": "已从花名册删除 {name}",
@@ -627,6 +625,11 @@ ZH: dict[str, str] = {
     "yaml.syntax.block": "YAML 格式错误：| 或 > 后面同一行不能再写文字",
     "yaml.syntax.tag": "YAML 格式错误：以 ! 开头的值须加引号",
     "yaml.syntax.directive": "YAML 格式错误：以 % 开头的行是 YAML 指令，记录里不能用",
+    # -- daily: a member's former names (a rename reaches no old record) --
+    "roster.former_name_twice": "曾用名 '{name}' 重复，或与现名相同",
+    "roster.former_name_shared": "曾用名 '{name}' 已属于 '{first}'：一个曾用名只能指一名党员",
+    "schema.former_name": "'{name}' 已于 {until} 改名为 '{now}'，新记录请写现名",
+    "schema.former_name.hint": "把 '{name}' 改成 '{now}'；旧记录保留原来的写法",
 }
 
 EN: dict[str, str] = {
@@ -1143,8 +1146,6 @@ EN: dict[str, str] = {
     "member.edit_fields": "fields that can be corrected: {fields}",
     "member.edited": "corrected {name}: {changes}",
     "member.edit_done": "corrected {name}",
-    "member.rename_named": "'{name}' is named in record {record} and cannot be renamed",
-    "member.rename_named.hint": "records keep the name they were written with and would then name nobody; if '{name}' is right in the records, keep that spelling in the roster",
     "member.remove_named": "'{name}' is named in record {record} and cannot be removed",
     "member.remove_named.hint": "remove only undoes a mistaken add; for a member who left use pw member leave {name} --on DATE",
     "member.removed": "removed {name} from the roster",
@@ -1243,4 +1244,9 @@ EN: dict[str, str] = {
     "yaml.syntax.block": "YAML syntax error: no text may follow | or > on the same line",
     "yaml.syntax.tag": "YAML syntax error: a value starting with ! must be quoted",
     "yaml.syntax.directive": "YAML syntax error: a line starting with % is a YAML directive, not allowed in a record",
+    # -- daily: a member's former names (a rename reaches no old record) --
+    "roster.former_name_twice": "former name '{name}' is listed twice, or is the current name",
+    "roster.former_name_shared": "former name '{name}' already belongs to '{first}': a former name means one member",
+    "schema.former_name": "'{name}' was renamed '{now}' on {until}; a new record uses the current name",
+    "schema.former_name.hint": "write '{now}' instead of '{name}'; old records keep the old spelling",
 }

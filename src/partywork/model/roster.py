@@ -23,6 +23,7 @@ COMMITTEE_ROLES = ("secretary", "deputy", "committee")
 GROUP_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 MEMBER_KEYS = (
     "name",
+    "former_names",
     "status",
     "full_since",
     "group",
@@ -45,6 +46,15 @@ class Role:
 
 
 @dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
+class FormerName:
+    """A name the member had until a rename: records dated up to `until` keep it (SPEC: a rename is
+    carried into no old record) and are read as naming this member."""
+
+    name: str
+    until: dt.date
+
+
+@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
 class Member:
     name: str
     status: str = "full"
@@ -55,6 +65,7 @@ class Member:
     voting: bool = True
     email: str | None = None
     roles: list[Role] = field(default_factory=list)
+    former_names: list[FormerName] = field(default_factory=list)
 
     def active_on(self, day: dt.date) -> bool:
         return (self.joined is None or self.joined <= day) and (
@@ -76,7 +87,10 @@ class Member:
         return any(role in COMMITTEE_ROLES for role in self.roles_on(day))
 
     def as_mapping(self) -> dict:
-        out: dict[str, Any] = {"name": self.name, "status": self.status}
+        out: dict[str, Any] = {"name": self.name}
+        if self.former_names:
+            out["former_names"] = [{"name": f.name, "until": f.until} for f in self.former_names]
+        out["status"] = self.status
         if self.full_since:
             out["full_since"] = self.full_since
         out.update(group=self.group, joined=self.joined, left=self.left, voting=self.voting)
@@ -113,6 +127,30 @@ class Roster:
     def suggest(self, name: str) -> str | None:
         return suggest(name, self.members)
 
+    def named(self, name: str, day: dt.date | None) -> Member | None:
+        """The member a record dated `day` means by this name: the current name, or a former one
+        the record is not later than."""
+        member = self.members.get(name)
+        if member is not None or day is None:
+            return member
+        for candidate in self.members.values():
+            if any(f.name == name and day <= f.until for f in candidate.former_names):
+                return candidate
+        return None
+
+    def renamed(self, name: str) -> tuple[Member, FormerName] | None:
+        """The member who was called `name` before a rename (None when it is a current name)."""
+        if name in self.members:
+            return None
+        for member in self.members.values():
+            for former in member.former_names:
+                if former.name == name:
+                    return member, former
+        return None
+
+    def has_renames(self) -> bool:
+        return any(m.former_names for m in self.members.values())
+
     def as_mapping(self) -> dict:
         return {
             "groups": [g.as_mapping() for g in self.groups.values()],
@@ -145,6 +183,7 @@ def parse(doc: Document, file: str) -> tuple[Roster, list[Problem]]:
                 t("roster.duplicate_member.hint"),
             )
         roster.members.setdefault(member.name, member)
+    _check_former_unique(check, roster)
     for i, group in enumerate(roster.groups.values()):
         if group.leader and group.leader not in roster.members:
             check.add(
@@ -153,6 +192,21 @@ def parse(doc: Document, file: str) -> tuple[Roster, list[Problem]]:
                 t("roster.group_leader", group=group.id, name=group.leader),
             )
     return roster, check.problems
+
+
+def _check_former_unique(check: Checker, roster: Roster) -> None:
+    """A former name means one member: two members who once bore it would make an old record
+    ambiguous."""
+    owner: dict[str, str] = {}
+    for i, member in enumerate(roster.members.values()):
+        for j, former in enumerate(member.former_names):
+            first = owner.setdefault(former.name, member.name)
+            if first != member.name:
+                check.add(
+                    ("members", i, "former_names", j, "name"),
+                    "DUPLICATE-MEMBER",
+                    t("roster.former_name_shared", name=former.name, first=first),
+                )
 
 
 def _group(check: Checker, item: Any, path: tuple) -> Group | None:
@@ -226,7 +280,32 @@ def _member(check: Checker, item: Any, path: tuple, roster: Roster) -> Member | 
     if member.joined and member.left and member.left < member.joined:
         check.add(path + ("left",), "BAD-DATE", t("roster.left_before_joined", name=name))
     member.roles = _roles(check, mapping.get("roles"), path + ("roles",), name)
+    member.former_names = _former_names(
+        check, mapping.get("former_names"), path + ("former_names",), member.name
+    )
     return member
+
+
+def _former_names(check: Checker, value: Any, path: tuple, name: str) -> list[FormerName]:
+    """former_names: [{name, until}] — what a rename (pw member edit --set name=) leaves."""
+    out: list[FormerName] = []
+    for i, item in enumerate(check.sequence(value, path) or []):
+        where = path + (i,)
+        mapping = check.mapping(item, where)
+        if mapping is None:
+            continue
+        check.unknown_keys(mapping, ("name", "until"), where)
+        check.require(mapping, ("name", "until"), where)
+        old = check.text(mapping.get("name"), where + ("name",))
+        until = check.date(mapping.get("until"), where + ("until",))
+        if not old or until is None:
+            continue
+        _check_name(check, old, where + ("name",))
+        if old.strip() == name or any(f.name == old.strip() for f in out):
+            check.add(where + ("name",), "BAD-VALUE", t("roster.former_name_twice", name=old))
+            continue
+        out.append(FormerName(old.strip(), until))
+    return out
 
 
 def _roles(check: Checker, value: Any, path: tuple, name: str) -> list[Role]:

@@ -582,6 +582,45 @@ def _named(record: dict) -> list[tuple[tuple, str]]:
     return found
 
 
+def former_name(name: str, member: Any, former: Any) -> tuple[str, str]:
+    """The message and hint for a record naming a member by a name given up before its date."""
+    return (
+        t("schema.former_name", name=name, now=member.name, until=former.until),
+        t("schema.former_name.hint", name=name, now=member.name),
+    )
+
+
+def as_now(record: dict, roster: Roster) -> dict:
+    """The record with each name a member bore when it was written (a former name, SPEC: renames
+    reach no old record) read as the member's name today, for counting and comparing; the record
+    itself is unchanged."""
+    if not roster.has_renames():
+        return record
+    day = record.get("date")
+    day = day if isinstance(day, dt.date) else parse_date(str(day))
+    renames = {}
+    for _path, name in _named(record):
+        member = None if name in roster.members else roster.named(name, day)
+        if member is not None:
+            renames[name] = member.name
+    if not renames:
+        return record
+    import copy
+
+    out = copy.deepcopy(record)
+    for path, name in _named(record):
+        if name in renames:
+            *parents, last = path
+            holder = out
+            for key in parents:
+                holder = holder[key]
+            if path[0] == "hours_by_member":  # the name is the key
+                holder[renames[name]] = holder.pop(last)
+            else:
+                holder[last] = renames[name]
+    return out
+
+
 def _list(record: dict, key: str) -> list:
     value = record.get(key)
     return value if isinstance(value, list) else []
@@ -590,8 +629,11 @@ def _list(record: dict, key: str) -> list:
 def _check_people(check: Checker, record: dict, roster: Roster) -> None:
     day = record["date"]
     for path, name in _named(record):
-        member = roster.members.get(name)
-        if member is None:
+        member = roster.named(name, day)  # a name the member bore then counts as the member
+        renamed = roster.renamed(name) if member is None else None
+        if renamed is not None:
+            check.add(path, "FORMER-NAME", *former_name(name, *renamed))
+        elif member is None:
             near = roster.suggest(name)
             hint = (
                 t("schema.list_comma.hint", name=name)
@@ -614,6 +656,7 @@ def _check_people(check: Checker, record: dict, roster: Roster) -> None:
                 ),
                 t("schema.inactive_member.hint"),
             )
+    record = as_now(record, roster)
     attendees = [n for n in _list(record, "attendees") if isinstance(n, str)]
     absent = [a.get("name") for a in _list(record, "absent") if isinstance(a, dict)]
     _check_duplicates(check, "attendees", attendees)

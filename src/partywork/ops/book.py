@@ -161,7 +161,24 @@ def validate_new(
     record, problems = schema.validate(doc, label, _context(repo))
     if raw["id"] == "?":
         problems = [p for p in problems if p.code != "BAD-ID"]
-    return record, problems
+    return record, problems + _former_names(repo, doc, label)
+
+
+def _former_names(repo: Repo, doc: Document, label: str) -> list[Problem]:
+    """A new record names people as they are called now: a name given up in a rename is kept
+    only by the records written before it."""
+    out = []
+    for path, name in schema._named(doc.data):
+        renamed = repo.roster.renamed(name) if isinstance(name, str) else None
+        day = parse_date(str(doc.data.get("date") or ""))
+        if renamed and repo.roster.named(name, day) is not None:  # else the schema said so
+            line, column = doc.where(path)
+            out.append(
+                Problem(
+                    "FORMER-NAME", ERROR, label, line, column, *schema.former_name(name, *renamed)
+                )
+            )
+    return out
 
 
 def check_new(
@@ -399,6 +416,8 @@ def list_records(
 ) -> tuple[list[Row], list[Problem]]:
     rows, problems = [], []
     member = clean_name(member) if member else member
+    renamed = repo.roster.renamed(member) if member else None
+    member = renamed[0].name if renamed else member  # a former name finds the member too
     start, end = (period.start, period.end) if period else (None, None)
     needle = grep.casefold() if grep else None
     for path in record_files(repo.root, start, end):
@@ -412,7 +431,7 @@ def list_records(
         data = doc.data
         if typ and data.get("type") != typ or kind and data.get("kind") != kind:
             continue
-        attendance = _attendance(repo, data, member) if member else None
+        attendance = _attendance(repo, schema.as_now(data, repo.roster), member) if member else None
         if member and attendance is None:
             continue
         if needle and needle not in path.read_text(encoding="utf-8", errors="replace").casefold():

@@ -11,7 +11,16 @@ from partywork.errors import DataError, NotFound, UsageError
 from partywork.i18n import t
 from partywork.model import settings as settings_mod
 from partywork.model.problems import Problem
-from partywork.model.roster import GROUP_ID, ROLES, STATUSES, Group, Member, Role, Roster
+from partywork.model.roster import (
+    GROUP_ID,
+    ROLES,
+    STATUSES,
+    FormerName,
+    Group,
+    Member,
+    Role,
+    Roster,
+)
 from partywork.render.textsafe import clean_name, name_fault
 from partywork.storage import txn
 from partywork.storage.git import gitio
@@ -378,18 +387,13 @@ def _typed(key: str, value: str) -> object:
 def edit_member(repo: Repo, name: str, sets: list[str], reason: str) -> Member:
     """`pw member edit NAME --set FIELD=VALUE … --reason`: one commit, checked like `pw check`.
 
-    A new name is carried into no record (records keep the name they were written with), so a
-    member already named in a record is not renamed: those records would then name nobody."""
+    A new name is carried into no record (records keep the name they were written with): when
+    records name the member, the old name goes into the member's former_names, until today, and
+    those records are read as naming the member; a new record must use the new name."""
     name = clean_name(name)
     changes = {key: _typed(key, value) for key, value in _parse_sets(sets).items()}
     new_name = changes.get("name")
-    if new_name is not None and new_name != name:
-        named = records_naming(repo, {name})
-        if named:
-            raise DataError(
-                t("member.rename_named", name=name, record=named[name]),
-                t("member.rename_named.hint", name=name),
-            )
+    named = bool(records_naming(repo, {name})) if new_name not in (None, name) else False
 
     def mutate(roster: Roster) -> tuple[Member, str]:
         member = _member(roster, name)
@@ -407,6 +411,9 @@ def edit_member(repo: Repo, name: str, sets: list[str], reason: str) -> Member:
         if isinstance(new_name, str) and new_name != name:
             if new_name in roster.members:
                 raise DataError(t("member.exists", name=new_name))
+            if named:
+                member.former_names.append(FormerName(name, repo.today))
+            member.former_names = [f for f in member.former_names if f.name != new_name]
             member.name = new_name
             roster.members = {
                 (new_name if key == name else key): m for key, m in roster.members.items()
@@ -426,10 +433,10 @@ def remove_member(repo: Repo, name: str, reason: str) -> Member:
 
     def mutate(roster: Roster) -> tuple[Member, str]:
         member = _member(roster, name)
-        named = records_naming(repo, {name})
+        named = records_naming(repo, {name, *(f.name for f in member.former_names)})
         if named:
             raise DataError(
-                t("member.remove_named", name=name, record=named[name]),
+                t("member.remove_named", name=name, record=next(iter(named.values()))),
                 t("member.remove_named.hint", name=name),
             )
         for group in roster.groups.values():
