@@ -350,3 +350,26 @@ def test_a_renamed_member_in_the_history_stays_verifiable(branch):
     assert "RETROACTIVE" not in audit.stdout and "张志强" not in audit.stdout
     removed = run_pw("member", "remove", "张志强", "--reason", "误加", cwd=branch)
     assert removed.returncode != 0  # old records name the member by the former name
+
+
+@pytest.mark.parametrize(
+    "former, words",
+    [
+        ("[{name: 张强}]", "until"),  # until is required
+        ("[{name: 张强, until: 2026-13-01}]", "2026-13-01"),
+        ("[{name: 张志强, until: 2026-11-26}]", "曾用名"),  # the current name itself
+        ("[{name: 王伟, until: 2026-11-26}]", "现有党员同名"),  # a namesake: a warning
+    ],
+)
+def test_a_hand_written_former_name_is_checked(branch, former, words):
+    from conftest import git
+
+    _rename_after_records(branch)
+    members = branch / "records" / "members.yaml"
+    text = members.read_text(encoding="utf-8")
+    start = text.index("former_names:")
+    end = text.index("\n", text.index("until:", start)) + 1
+    members.write_text(text[:start] + f"former_names: {former}\n" + text[end:], "utf-8")
+    git("commit", "-qam", "手工修改花名册", cwd=branch)
+    result = run_pw("check", "--strict", cwd=branch)
+    assert result.returncode == 1 and words in result.stdout + result.stderr

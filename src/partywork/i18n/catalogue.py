@@ -628,6 +628,7 @@ ZH: dict[str, str] = {
     # -- daily: a member's former names (a rename reaches no old record) --
     "roster.former_name_twice": "曾用名 '{name}' 重复，或与现名相同",
     "roster.former_name_shared": "曾用名 '{name}' 已属于 '{first}'：一个曾用名只能指一名党员",
+    "roster.former_name_current": "'{member}' 的曾用名 '{name}' 与花名册中现有党员同名：记录里的 '{name}' 都按现有的这名党员计",
     "schema.former_name": "'{name}' 已于 {until} 改名为 '{now}'，新记录请写现名",
     "schema.former_name.hint": "把 '{name}' 改成 '{now}'；旧记录保留原来的写法",
 }
@@ -1247,6 +1248,7 @@ EN: dict[str, str] = {
     # -- daily: a member's former names (a rename reaches no old record) --
     "roster.former_name_twice": "former name '{name}' is listed twice, or is the current name",
     "roster.former_name_shared": "former name '{name}' already belongs to '{first}': a former name means one member",
+    "roster.former_name_current": "{member}'s former name '{name}' is the name of a current member: records naming '{name}' count as that member",
     "schema.former_name": "'{name}' was renamed '{now}' on {until}; a new record uses the current name",
     "schema.former_name.hint": "write '{now}' instead of '{name}'; old records keep the old spelling",
 }

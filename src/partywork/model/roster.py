@@ -201,7 +201,13 @@ def _check_former_unique(check: Checker, roster: Roster) -> None:
     for i, member in enumerate(roster.members.values()):
         for j, former in enumerate(member.former_names):
             first = owner.setdefault(former.name, member.name)
-            if first != member.name:
+            if former.name in roster.members:  # a namesake joined later: records mean them
+                check.warn(
+                    ("members", i, "former_names", j, "name"),
+                    "BAD-NAME",
+                    t("roster.former_name_current", name=former.name, member=member.name),
+                )
+            elif first != member.name:
                 check.add(
                     ("members", i, "former_names", j, "name"),
                     "DUPLICATE-MEMBER",
