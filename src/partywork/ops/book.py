@@ -168,9 +168,9 @@ def _former_names(repo: Repo, doc: Document, label: str) -> list[Problem]:
     """A new record names people as they are called now: a name given up in a rename is kept
     only by the records written before it."""
     out = []
+    day = parse_date(str(doc.data.get("date") or ""))
     for path, name in schema._named(doc.data):
         renamed = repo.roster.renamed(name) if isinstance(name, str) else None
-        day = parse_date(str(doc.data.get("date") or ""))
         if renamed and repo.roster.named(name, day) is not None:  # else the schema said so
             line, column = doc.where(path)
             out.append(
