@@ -373,3 +373,25 @@ def test_a_hand_written_former_name_is_checked(branch, former, words):
     git("commit", "-qam", "手工修改花名册", cwd=branch)
     result = run_pw("check", "--strict", cwd=branch)
     assert result.returncode == 1 and words in result.stdout + result.stderr
+
+
+def test_a_former_name_given_to_another_member_by_hand_is_seen_by_the_audit(branch):
+    """The attack: 张强's attendance credited to 刘洋 by a hand edit that drops 张强 and lists his
+    name as one of 刘洋's former names. The audit names the roster change and the records it moves;
+    a rename made by pw (above) stays clean."""
+    from conftest import git, log_committee
+
+    log_committee(branch)
+    members = branch / "records" / "members.yaml"
+    text = members.read_text(encoding="utf-8")
+    start = text.index("  - name: 张强\n")
+    end = text.index("  - name:", start + 5)
+    text = text[:start] + text[end:]
+    text = text.replace(
+        "  - name: 刘洋\n", "  - name: 刘洋\n    former_names: [{name: 张强, until: 2026-11-26}]\n"
+    )
+    members.write_text(text, encoding="utf-8")
+    git("commit", "-qam", "更新花名册", cwd=branch)
+    audit = run_pw("audit", cwd=branch)
+    assert "张强" in audit.stdout and "RETROACTIVE" in audit.stdout
+    assert "OUTSIDE" in audit.stdout
