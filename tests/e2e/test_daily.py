@@ -311,6 +311,9 @@ def test_rename_after_records_keeps_them_and_counts_the_member_once(branch):
     renamed = next(m for m in roster["members"] if m["name"] == "张志强")
     assert renamed["former_names"] == [{"name": "张强", "until": dt.date(2026, 11, 26)}]
     assert not any(m["name"] == "张强" for m in roster["members"])
+    listed = json.loads(ok(run_pw("member", "list", "--format", "json", cwd=branch)).stdout)
+    shown = next(m for m in listed["members"] if m["name"] == "张志强")
+    assert shown["former_names"] == [{"name": "张强", "until": "2026-11-26"}]
     old = load_yaml(branch / "records" / "2026" / f"{attended}.yaml")
     assert "张强" in old["attendees"] and old["actions"][0]["owner"] == "张强"  # not rewritten
 

@@ -199,6 +199,9 @@ def member_list(
                         "group": m.group,
                         "roles": m.roles_on(day),
                         "voting": m.votes_on(day),
+                        "former_names": [  # a rename: records up to `until` use the old name
+                            {"name": f.name, "until": f.until.isoformat()} for f in m.former_names
+                        ],
                     }
                     for m in members
                 ],
