@@ -151,6 +151,10 @@ ZH = {
     "The group's new name.": "党小组的新名称。",
     "The group's leader (a member); an empty value clears it.": "党小组长（须为本支部党员）；留空则清除。",
     "Rename a party group or set its leader.": "修改党小组名称或设定党小组长。",
+    # issue 16: the printable binder (pw binder)
+    "The printable record book (台账) of a period, as PDF or Word.": "打印用的党建工作台账（PDF 或 Word）：封面、目录、党员名册、每条记录按标准表格排版并留签字栏，最后是本期报告和审计发现。",
+    "2026, 2026Q3, 2026-08, this, last (default: the current year).": "期间：2026、2026Q3、2026-08、this（本年）、last（上年）；默认本年。",
+    "The file to write: .pdf, or .docx for Word.": "写出的文件：.pdf，或 .docx（Word）。",
 }
 
 
