@@ -30,8 +30,12 @@ def pdf(book: Book) -> bytes:
     font_paths = [d for d in FONT_DIRS if Path(d).is_dir()]
     data = json.dumps(book, ensure_ascii=False)
     try:
+        # scanning every system font costs most of a second; Debian's Noto CJK folder is enough
         output, warnings = typst.compile_with_warnings(
-            str(TEMPLATE), font_paths=font_paths, sys_inputs={"book": data}
+            str(TEMPLATE),
+            font_paths=font_paths,
+            ignore_system_fonts=bool(font_paths),
+            sys_inputs={"book": data},
         )
     except typst.TypstError as error:  # a fault of the template, never of the records' text
         raise ConfigError(t("binder.typst_failed", detail=str(error).strip()[:500])) from None
