@@ -3,6 +3,7 @@ person's tools would — pdftotext, pdffonts, pdfinfo — and the .docx read wit
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -18,6 +19,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 PLACE = ["--place", "项目部二楼会议室"]
+# a paragraph long enough to wrap many times, with punctuation wherever a line might break
+LONG = (
+    "会议要求，各党小组要结合施工生产实际，把党建工作与安全生产、质量管理、进度控制紧密结合起来，"
+    "做到两手抓、两不误；对检查发现的问题，要逐项建立台账、明确责任人和完成时限。"
+) * 4
 RECORDS = [
     (
         "七月支委会：研究安全生产",
@@ -25,7 +31,7 @@ RECORDS = [
             "log", "meeting", "--kind", "committee", "--date", "2026-07-03", *PLACE,
             "--host", "王伟", "--recorder", "李芳", "--attendees", "王伟,李芳",
             "--absent", "张强:在外地参加集团公司培训", "--topic", "研究三季度安全生产工作",
-            "--minutes", "王伟：传达上级安全生产会议精神。\n李芳：汇报整改进展。",
+            "--minutes", "王伟：传达上级安全生产会议精神。\n李芳：汇报整改进展。\n" + LONG,
             "--decision", "同意三季度安全生产工作安排",
             "--action", "完善安全生产责任清单|张强|2026-08-31",
         ],
@@ -114,6 +120,15 @@ def test_the_pdf_holds_what_an_inspector_checks(built):
     assert "主持人签字" in text and "记录人签字" in text
     assert built["commit"] in text
     assert "决议及表决结果" in text and "缺席及原因" in text and "应到/实到人数" in text
+
+
+def test_no_line_starts_with_closing_punctuation(built):
+    """Chinese line breaking: a comma or full stop never opens a printed line."""
+    text = subprocess.run(
+        ["pdftotext", str(built["pdf"]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "会议要求" in text
+    assert [line for line in text.splitlines() if line and line[0] in "，。、；：）」』！？"] == []
 
 
 def test_the_voided_record_is_marked_with_its_reason(built):
@@ -226,3 +241,36 @@ def test_a_type_without_a_form_prints_on_the_generic_form():
 
 def _pdfinfo(path: Path) -> str:
     return subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+
+
+def test_without_a_chinese_font_the_binder_is_refused_not_printed_blank(built):
+    """Typst only warns when no CJK font is found and then draws empty boxes; pw refuses (78).
+    The template is compiled for real with Typst's own fonts only, as on a machine without
+    fonts-noto-cjk."""
+    import typst
+
+    from partywork.errors import ConfigError
+    from partywork.render.binder import pdf
+
+    book = json.dumps(
+        {
+            "lang": "zh",
+            "title": "测试",
+            "date": [2026, 9, 30, 0, 0, 0],
+            "cover": [["党支部", "测试项目部党支部"]] * 5,
+            "labels": {"contents": "目录", "page": "{x}/{y}", "void": "作废", "void_reason": "原因",
+                       "signed": "日期"},
+            "sections": [],
+        },
+        ensure_ascii=False,
+    )  # fmt: skip
+    _, warnings = typst.compile_with_warnings(
+        str(pdf.TEMPLATE), font_paths=[], ignore_system_fonts=True, sys_inputs={"book": book}
+    )
+    with pytest.raises(ConfigError) as refused:
+        pdf._require_cjk_font(warnings)
+    assert refused.value.code == 78 and "fonts-noto-cjk" in (refused.value.hint or "")
+    _, found = typst.compile_with_warnings(
+        str(pdf.TEMPLATE), font_paths=list(pdf.FONT_DIRS), sys_inputs={"book": book}
+    )
+    pdf._require_cjk_font(found)  # with Debian's fonts: no complaint

@@ -112,12 +112,17 @@ def _counts(entry: BinderRecord, _groups: dict[str, str]) -> str:
 
 
 def _absent(entry: BinderRecord, _groups: dict[str, str]) -> list[str]:
-    return [
-        f"{a.get('name')}（{a.get('reason') or '—'}"
-        f"{'' if a.get('excused', True) else '，' + t('label.unexcused')}）"
-        for a in entry.record.get("absent") or []
-        if isinstance(a, dict)
-    ]
+    out = []
+    for absence in entry.record.get("absent") or []:
+        if not isinstance(absence, dict):
+            continue
+        reason = str(absence.get("reason") or "—")
+        unexcused = t("label.unexcused")
+        # a reason that already says 无故 (how --absent marks it) is not told twice
+        if not absence.get("excused", True) and unexcused not in reason:
+            reason += "，" + unexcused
+        out.append(f"{absence.get('name')}（{reason}）")
+    return out
 
 
 def _decisions(entry: BinderRecord, _groups: dict[str, str]) -> list[str]:
