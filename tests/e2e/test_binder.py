@@ -274,3 +274,34 @@ def test_without_a_chinese_font_the_binder_is_refused_not_printed_blank(built):
         str(pdf.TEMPLATE), font_paths=list(pdf.FONT_DIRS), sys_inputs={"book": book}
     )
     pdf._require_cjk_font(found)  # with Debian's fonts: no complaint
+
+
+def test_record_text_is_printed_never_obeyed(branch, tmp_path):
+    """Typst markup in a record (entered through pw) and a bidi override (committed by hand, past
+    pw's checks) are printed as the characters they are: no code runs, no page changes size, no
+    text is reordered."""
+    record_id = ok(
+        run_pw(
+            "log", "meeting", "--kind", "committee", "--date", "2026-07-03",
+            "--place", "#set page(width: 1cm)", "--host", "王伟", "--recorder", "李芳",
+            "--attendees", "王伟,李芳", "--absent", "张强:出差",
+            "--topic", '#panic("boom") *粗体* $x^2$ <section> ]',
+            "--minutes", "正文", "--title", "标题 #{1+1} @ref", "--no-edit",
+            cwd=branch,
+        )
+    ).stdout.strip()  # fmt: skip
+    path = branch / "records" / "2026" / f"{record_id}.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("正文", "正文\u202e倒序"), encoding="utf-8"
+    )
+    git("commit", "-qam", "hand edit", cwd=branch)
+    target = tmp_path / "x.pdf"
+    ok(run_pw("binder", "2026Q3", "-o", str(target), cwd=branch))
+    text = subprocess.run(
+        ["pdftotext", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for literal in ("标题 #{1+1} @ref", "#set page(width: 1cm)", '#panic("boom") *粗体* $x^2$'):
+        assert literal in text
+    assert "\u202e" not in text and "正文\\u202e" in text
+    info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True).stdout
+    assert "595.276 x 841.89" in info  # A4 still
