@@ -258,6 +258,7 @@ def test_without_a_chinese_font_the_binder_is_refused_not_printed_blank(built):
             "title": "测试",
             "date": [2026, 9, 30, 0, 0, 0],
             "cover": [["党支部", "测试项目部党支部"]] * 5,
+            "footer": "",
             "labels": {"contents": "目录", "page": "{x}/{y}", "void": "作废", "void_reason": "原因",
                        "signed": "日期"},
             "sections": [],
@@ -305,3 +306,31 @@ def test_record_text_is_printed_never_obeyed(branch, tmp_path):
     assert "\u202e" not in text and "正文\\u202e" in text
     info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True).stdout
     assert "595.276 x 841.89" in info  # A4 still
+
+
+def test_uncommitted_changes_are_said_on_the_cover_and_in_the_footer(built, tmp_path):
+    """A record changed after the commit is printed as it is on disk, so its footer must not claim
+    the committed blob: it says 未提交, and the cover says the binder holds uncommitted changes."""
+    clone = tmp_path / "clone"
+    git("clone", "-q", str(built["root"]), str(clone), cwd=tmp_path)
+    record = built["ids"][1]
+    path = clone / "records" / "2026" / f"{record}.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("刘洋领学有关条款。", "刘洋领学有关条款（改）。"),
+        encoding="utf-8",
+    )
+    target = tmp_path / "dirty.pdf"
+    ok(run_pw("binder", "2026Q3", "-o", str(target), cwd=clone))
+    text = re.sub(
+        r"\s+",
+        "",
+        subprocess.run(
+            ["pdftotext", str(target), "-"], capture_output=True, text=True, check=True
+        ).stdout,
+    )
+    assert "刘洋领学有关条款（改）" in text and f"记录{record}·blob未提交" in text
+    assert "未提交的修改" in text
+    first = built["ids"][0]
+    blob = git("rev-parse", f"HEAD:records/2026/{first}.yaml", cwd=clone).strip()
+    assert f"记录{first}·blob{blob}" in text  # the unchanged ones keep their blob
+    assert f"提交{built['commit']}" in text  # the pages of no record name the commit

@@ -66,6 +66,8 @@ def _records(repo: Repo, period: periods.Period) -> list[BinderRecord]:
         for p in record_paths(repo.root, set(period.months()))
         if first <= p.rsplit("/", 1)[-1][:10] <= last
     ]
+    # a file changed since HEAD (in the work tree or staged) has no blob in the commit on the cover
+    uncommitted = documents.dirty | set(repo.git.staged_paths())
     out = []
     for path, data in documents.documents(paths).items():
         if not isinstance(data, dict):
@@ -77,7 +79,9 @@ def _records(repo: Repo, period: periods.Period) -> list[BinderRecord]:
         expected = schema.expected_names(record, repo.roster)
         out.append(
             BinderRecord(
-                record, documents.blobs.get(path), None if expected is None else len(expected)
+                record,
+                None if path in uncommitted else documents.blobs.get(path),
+                None if expected is None else len(expected),
             )
         )
     documents.save()

@@ -685,6 +685,9 @@ ZH: dict[str, str] = {
     "binder.typst_failed": "排版台账失败：{detail}",
     "binder.no_font": "找不到中文字体，台账无法排版",
     "binder.no_font.hint": "安装 Debian 的 fonts-noto-cjk：apt-get install fonts-noto-cjk",
+    "binder.uncommitted": "未提交的修改",
+    "binder.uncommitted_note": "有记录在该提交之后被修改而未提交；这些记录页脚标“未提交”，与仓库核对前请先提交",
+    "binder.footer_commit": "提交 {commit}",
 }
 
 EN: dict[str, str] = {
@@ -1359,4 +1362,7 @@ EN: dict[str, str] = {
     "binder.typst_failed": "could not typeset the binder: {detail}",
     "binder.no_font": "no Chinese font found: the binder cannot be typeset",
     "binder.no_font.hint": "install Debian's fonts-noto-cjk: apt-get install fonts-noto-cjk",
+    "binder.uncommitted": "Uncommitted changes",
+    "binder.uncommitted_note": "some records were changed after this commit and not committed; their footers say so: commit them before checking against the repository",
+    "binder.footer_commit": "commit {commit}",
 }

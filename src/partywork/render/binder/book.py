@@ -37,6 +37,7 @@ class Book(TypedDict):
     title: str
     date: list[int]  # the commit's date, y m d H M S (the PDF's dates, for identical bytes)
     cover: list[list[str]]
+    footer: str  # the cover's, contents' and other pages' that belong to no record: the commit
     labels: dict[str, str]
     sections: list[Section]
 
@@ -63,14 +64,19 @@ def book(binder: Binder, lang: str) -> Book:
         [t("binder.commit"), binder.commit or t("binder.no_commit")],
         [t("binder.made"), made.strftime("%Y-%m-%d %H:%M UTC") if binder.made else "—"],
     ]
+    if binder.report.get("uncommitted"):
+        cover.append([t("binder.uncommitted"), t("binder.uncommitted_note")])
+    footer = t("binder.footer_commit", commit=binder.commit or t("binder.no_commit"))
     sections = [_roster(binder)]
     sections += [_record(entry, binder.groups) for entry in binder.records]
     sections.append(_report(binder.report, binder.groups))
+    sections[0]["footer"] = sections[-1]["footer"] = footer
     out: Book = {
         "lang": lang,
         "title": title,
         "date": [made.year, made.month, made.day, made.hour, made.minute, made.second],
         "cover": cover,
+        "footer": footer,
         "labels": {
             "contents": t("binder.contents"),
             "page": t("binder.page", x="{x}", y="{y}"),
