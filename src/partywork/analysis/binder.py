@@ -42,6 +42,7 @@ def gather(repo: Repo, text: str | None) -> Binder:
         made=_commit_time(repo, commit),
         report=report,
         groups={g.id: g.name for g in repo.roster.groups.values()},
+        leaders={g.id: g.leader for g in repo.roster.groups.values() if g.leader},
     )
     binder.records = _records(repo, period)
     binder.roster = _roster(repo.roster, period)

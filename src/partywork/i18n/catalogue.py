@@ -688,6 +688,8 @@ ZH: dict[str, str] = {
     "binder.uncommitted": "未提交的修改",
     "binder.uncommitted_note": "有记录在该提交之后被修改而未提交；这些记录页脚标“未提交”，与仓库核对前请先提交",
     "binder.footer_commit": "提交 {commit}",
+    "binder.groups": "党小组",
+    "binder.group_members": "本期党员数",
 }
 
 EN: dict[str, str] = {
@@ -1365,4 +1367,6 @@ EN: dict[str, str] = {
     "binder.uncommitted": "Uncommitted changes",
     "binder.uncommitted_note": "some records were changed after this commit and not committed; their footers say so: commit them before checking against the repository",
     "binder.footer_commit": "commit {commit}",
+    "binder.groups": "Party groups",
+    "binder.group_members": "Members in the period",
 }

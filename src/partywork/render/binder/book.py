@@ -123,6 +123,20 @@ def _roster(binder: Binder) -> Section:
         for m in binder.roster
     ]
     section["tables"].append({"title": t("binder.members"), "header": header, "rows": rows})
+    section["tables"].append(
+        {
+            "title": t("binder.groups"),
+            "header": [t("label.group"), t("label.leader_of_group"), t("binder.group_members")],
+            "rows": [
+                [
+                    name,
+                    binder.leaders.get(gid, ""),
+                    str(sum(1 for m in binder.roster if m["group"] == name)),
+                ]
+                for gid, name in binder.groups.items()
+            ],
+        }
+    )
     changes = sorted(
         [str(m[key]), m["name"], t("binder." + key)]
         for m in binder.roster

@@ -36,3 +36,4 @@ class Binder:
     records: list[BinderRecord] = field(default_factory=list)
     roster: list[RosterRow] = field(default_factory=list)
     groups: dict[str, str] = field(default_factory=dict)  # group id → name
+    leaders: dict[str, str] = field(default_factory=dict)  # group id → its leader, where set
