@@ -334,3 +334,24 @@ def test_uncommitted_changes_are_said_on_the_cover_and_in_the_footer(built, tmp_
     blob = git("rev-parse", f"HEAD:records/2026/{first}.yaml", cwd=clone).strip()
     assert f"记录{first}·blob{blob}" in text  # the unchanged ones keep their blob
     assert f"提交{built['commit']}" in text  # the pages of no record name the commit
+
+
+def test_the_form_template_is_inside_the_wheel(tmp_path):
+    """`pip install .` must carry binder.typ, or the binder works only from a checkout."""
+    import sys
+    import zipfile
+
+    pytest.importorskip("hatchling")
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path), str(root)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    wheel = next(tmp_path.glob("partywork-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "partywork/render/binder/binder.typ" in names
+    metadata = next(n for n in names if n.endswith("METADATA"))
+    requires = zipfile.ZipFile(wheel).read(metadata).decode()
+    assert "Requires-Dist: typst" in requires and "Requires-Dist: python-docx" in requires
