@@ -355,3 +355,15 @@ def test_the_form_template_is_inside_the_wheel(tmp_path):
     metadata = next(n for n in names if n.endswith("METADATA"))
     requires = zipfile.ZipFile(wheel).read(metadata).decode()
     assert "Requires-Dist: typst" in requires and "Requires-Dist: python-docx" in requires
+
+
+def test_the_contents_give_each_records_page(built):
+    """The contents line of a record names the page its form is on (its footer is there)."""
+    pages = subprocess.run(
+        ["pdftotext", str(built["pdf"]), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    contents = next(p for p in pages if "目录" in p)
+    for (title, _), record_id in zip(RECORDS, built["ids"], strict=True):
+        line = next(x for x in contents.splitlines() if title in x)
+        number = int(re.search(r"(\d+)\s*$", line).group(1))
+        assert f"记录 {record_id}" in pages[number - 1], (title, number)
