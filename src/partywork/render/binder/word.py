@@ -12,6 +12,8 @@ from typing import Any
 from partywork.render.binder.book import Book, Section, Table
 
 FONT = "Noto Serif CJK SC"
+LABEL_CM = 3.2  # the form's label column; the text column takes the rest of the 17 cm line
+LINE_CM = 17.0
 
 
 def docx(book: Book) -> bytes:
@@ -26,10 +28,11 @@ def docx(book: Book) -> bytes:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(first, side, Cm(2))
     _cover(document, book)
-    _footer(first, "", book)
+    _footer(first, book["footer"], book)
+    document.add_page_break()
     document.add_heading(book["labels"]["contents"], level=1)
     for section in book["sections"]:
-        document.add_paragraph(section["heading"])
+        document.add_paragraph(section["heading"]).paragraph_format.space_after = Pt(2)
     for section in book["sections"]:
         page = document.add_section(WD_SECTION.NEW_PAGE)
         _footer(page, section["footer"], book)
@@ -40,11 +43,14 @@ def docx(book: Book) -> bytes:
 
 def _style(document: Any, Pt: Any) -> None:
     from docx.oxml.ns import qn
+    from docx.shared import RGBColor
 
     for name in ("Normal", "Heading 1", "Title"):
         style = document.styles[name]
         style.font.name = FONT
         style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+        if name != "Normal":
+            style.font.color.rgb = RGBColor(0, 0, 0)  # printed in black, like the PDF
     document.styles["Normal"].font.size = Pt(10.5)
 
 
@@ -55,11 +61,15 @@ def _cover(document: Any, book: Book) -> None:
     for label, value in book["cover"]:
         cells = table.add_row().cells
         cells[0].text, cells[1].text = label, value
+    _widths(table, LABEL_CM)
 
 
 def _footer(section: Any, note: str, book: Book) -> None:
     section.footer.is_linked_to_previous = False
+    from docx.shared import Pt
+
     paragraph = section.footer.paragraphs[0]
+    paragraph.style.font.size = Pt(7.5)
     paragraph.text = note + ("　" if note else "")
     before, rest = book["labels"]["page"].split("{x}", 1)
     middle, after = rest.split("{y}", 1)
@@ -115,6 +125,7 @@ def _section(document: Any, section: Section, book: Book) -> None:
                 if items
                 else row["text"]
             )
+        _widths(table, LABEL_CM)
     for table in section["tables"]:
         _table(document, table)
     if section["signatures"]:
@@ -125,6 +136,17 @@ def _section(document: Any, section: Section, book: Book) -> None:
                 f"{book['labels']['signed']}：＿＿＿＿＿＿＿" for _ in section["signatures"]
             )
         )
+
+
+def _widths(table: Any, label_cm: float) -> None:
+    """Word reads each cell's width, LibreOffice the table's grid: both are set."""
+    from docx.shared import Cm
+
+    table.autofit = False
+    for column, width in zip(table.columns, (label_cm, LINE_CM - label_cm), strict=True):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
 
 
 def _table(document: Any, table: Table) -> None:
