@@ -367,3 +367,17 @@ def test_the_contents_give_each_records_page(built):
         line = next(x for x in contents.splitlines() if title in x)
         number = int(re.search(r"(\d+)\s*$", line).group(1))
         assert f"记录 {record_id}" in pages[number - 1], (title, number)
+
+
+def test_a_months_binder_holds_that_month_only(built, tmp_path):
+    target = tmp_path / "august.pdf"
+    ok(run_pw("binder", "2026-08", "-o", str(target), cwd=built["root"]))
+    text = re.sub(
+        r"\s+",
+        "",
+        subprocess.run(
+            ["pdftotext", str(target), "-"], capture_output=True, text=True, check=True
+        ).stdout,
+    )
+    assert "第二党小组八月党小组会" in text and "八月集中学习：安全生产法" in text
+    assert "七月支委会：研究安全生产" not in text and "九月专题检讨会" not in text

@@ -82,6 +82,8 @@ ALWAYS = ("time", "place", "host", "recorder", "attendees", "absent")
 
 
 def _name(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"  # 学时 2, not 2.0
     if isinstance(value, dict):
         org = value.get("org")
         return f"{value.get('name', '')}（{org}）" if org else str(value.get("name", ""))
