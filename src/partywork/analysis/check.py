@@ -32,6 +32,7 @@ class CheckResult:
 
 
 PARALLEL_FROM = 2000  # below this, starting workers costs more than it saves
+PARALLEL_SPAWNED_FROM = 2000  # the same for spawned workers (measured: see README "Platforms")
 
 
 def _check_files(
@@ -50,21 +51,28 @@ def _check_files(
 
 
 def _in_parallel(repo: Repo, paths: list[Path]) -> list[list[Problem]]:
-    """Files checked on every core: forked workers share the roster; results keep the file order."""
+    """Files checked on every core; results keep the file order. Forked workers start at once;
+    where there is no fork (Windows) spawned ones first import pw, so they pay off only later."""
     workers = min(os.cpu_count() or 1, 8)
-    if (
-        workers < 2
-        or len(paths) < PARALLEL_FROM
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    method = _start_method()
+    enough = PARALLEL_FROM if method == "fork" else PARALLEL_SPAWNED_FROM
+    if workers < 2 or len(paths) < enough or method is None:
         return _check_files(repo.root, paths, repo.roster, repo.today)
     size = -(-len(paths) // workers)
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        parts = pool.starmap(
-            _check_files, [(repo.root, chunk, repo.roster, repo.today) for chunk in chunks]
-        )
+    try:
+        with multiprocessing.get_context(method).Pool(workers) as pool:
+            parts = pool.starmap(
+                _check_files, [(repo.root, chunk, repo.roster, repo.today) for chunk in chunks]
+            )
+    except OSError:  # no processes to be had (a job object's limit, say): the same check, serially
+        return _check_files(repo.root, paths, repo.roster, repo.today)
     return [problems for part in parts for problems in part]
+
+
+def _start_method() -> str | None:
+    methods = multiprocessing.get_all_start_methods()
+    return next((m for m in ("fork", "spawn") if m in methods), None)
 
 
 def check_repo(repo: Repo) -> CheckResult:

@@ -34,10 +34,20 @@ def draft_path(root: Path, stem: str) -> Path:
     return folder / f"{stem}-{today_stamp()}.yaml"
 
 
+def _editor_words(editor: str) -> list[str]:
+    """EDITOR split as a shell would; on Windows backslashes are path separators, not escapes
+    (`"C:\\Program Files\\Notepad++\\notepad++.exe" -multiInst`)."""
+    if os.name != "nt":
+        return shlex.split(editor)
+    words = shlex.split(editor, posix=False)
+    return [w[1:-1] if len(w) > 1 and w[0] == w[-1] == '"' else w for w in words]
+
+
 def run_editor(path: Path) -> None:
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    default = "notepad" if os.name == "nt" else "vi"
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or default
     try:
-        code = subprocess.call([*shlex.split(editor), str(path)])
+        code = subprocess.call([*_editor_words(editor), str(path)])
     except OSError:
         code = -1
     if code != 0:

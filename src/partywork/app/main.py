@@ -256,10 +256,33 @@ def _localize() -> None:
 _localize()
 
 
+def _text_streams() -> None:
+    """UTF-8 into pipes and files whatever the locale or code page (`pw report … > 报告.md` on a
+    Chinese Windows would otherwise be GBK, and fail on a name outside it), as git writes UTF-8
+    whatever the console. PYTHONIOENCODING, when the user sets it, is obeyed. A terminal keeps its
+    own encoding (Windows' console takes Unicode anyway); what it cannot show is escaped, never an
+    error."""
+    chosen = os.environ.get("PYTHONIOENCODING", "")
+    for stream in (sys.stdout, sys.stderr):
+        if not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            if chosen:
+                if ":" not in chosen:
+                    stream.reconfigure(errors="backslashreplace")
+            elif stream.isatty():
+                stream.reconfigure(errors="backslashreplace")
+            else:
+                stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+        except (OSError, ValueError):  # a closed or detached stream: left as it is
+            continue
+
+
 def main(started: Started | None = None) -> None:
     """Run the command line; `started` is the launcher's head start (launch.py), if any."""
     from partywork.render.textsafe import guard_streams
 
+    _text_streams()
     guard_streams()
     try:
         app(obj=started)

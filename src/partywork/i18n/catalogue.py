@@ -690,6 +690,9 @@ ZH: dict[str, str] = {
     "binder.footer_commit": "提交 {commit}",
     "binder.groups": "党小组",
     "binder.group_members": "本期党员数",
+    # --- issue 18: platforms (Windows, UOS/Kylin) ---
+    "lock.unsupported": "此系统没有 pw 可用的文件锁（既无 fcntl 也无 msvcrt），无法安全写入",
+    "lock.unsupported.hint": "请在 Windows、Linux 或 macOS 上运行 pw",
 }
 
 EN: dict[str, str] = {
@@ -1369,4 +1372,7 @@ EN: dict[str, str] = {
     "binder.footer_commit": "commit {commit}",
     "binder.groups": "Party groups",
     "binder.group_members": "Members in the period",
+    # --- issue 18: platforms (Windows, UOS/Kylin) ---
+    "lock.unsupported": "this system offers no file lock pw can use (neither fcntl nor msvcrt), so pw cannot write safely",
+    "lock.unsupported.hint": "run pw on Windows, Linux or macOS",
 }

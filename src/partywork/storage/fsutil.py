@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
+import socket
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from partywork.errors import Busy, StorageError
 from partywork.i18n import t
@@ -42,6 +43,10 @@ def write_atomic(path: Path, data: bytes, label: str | None = None) -> None:
 
 
 def _fsync_dir(folder: Path) -> None:
+    """The rename made durable. Windows cannot open a folder as a file (NTFS journals the rename
+    itself), so there the attempt is skipped rather than failing the write."""
+    if os.name == "nt":
+        return
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -56,31 +61,83 @@ def remove_temp_files(folder: Path) -> None:
                 leftover.unlink()
 
 
+def _lock_calls() -> tuple[Callable[[int], bool], Callable[[int], None]]:
+    """(try to lock, unlock) for an open file: flock on POSIX, msvcrt's byte-range lock on Windows.
+    Both belong to the process, so the system drops them when it dies, however it dies."""
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None  # type: ignore[assignment]
+    if fcntl is not None:
+        module = fcntl
+
+        def try_lock(fd: int) -> bool:
+            try:
+                module.flock(fd, module.LOCK_EX | module.LOCK_NB)
+            except BlockingIOError:
+                return False
+            return True
+
+        return try_lock, lambda fd: module.flock(fd, module.LOCK_UN)
+    try:
+        import msvcrt
+    except ImportError:
+        raise StorageError(t("lock.unsupported"), t("lock.unsupported.hint")) from None
+    windows: Any = msvcrt  # typeshed declares msvcrt only for win32
+
+    def try_lock_byte(fd: int) -> bool:
+        os.lseek(fd, 0, os.SEEK_SET)  # msvcrt locks from the current position: always byte 0
+        try:
+            windows.locking(fd, windows.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def unlock_byte(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        windows.locking(fd, windows.LK_UNLCK, 1)
+
+    return try_lock_byte, unlock_byte
+
+
 @contextlib.contextmanager
 def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
-    """pw's writer lock. flock dies with its process, so a killed pw never leaves it stale."""
-    handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 (held until the lock is released below)
+    """pw's writer lock. It dies with its process, so a killed pw never leaves it stale. The file
+    holds a note naming the holder, starting with a space: Windows locks the first byte against
+    reading too, and the rest still tells a waiting writer who is writing."""
+    try_lock, unlock = _lock_calls()
+    handle = open(lock_path, "a+b")  # noqa: SIM115 (held until the lock is released below)
+    fd = handle.fileno()
     try:
         deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "?"
-                    raise Busy(
-                        t("lock.busy", holder=holder, seconds=int(timeout)), t("lock.busy.hint")
-                    ) from None
-                time.sleep(0.05)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()} on {os.uname().nodename}: {' '.join(sys.argv[1:4])}")
-        handle.flush()
-        yield
+        while not try_lock(fd):
+            if time.monotonic() >= deadline:
+                raise Busy(
+                    t("lock.busy", holder=_holder(fd), seconds=int(timeout)), t("lock.busy.hint")
+                ) from None
+            time.sleep(0.05)
+        note = f" pid {os.getpid()} on {socket.gethostname()}: {' '.join(sys.argv[1:4])}"
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, note.encode("utf-8", "replace"))
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                unlock(fd)
     finally:
         handle.close()
+
+
+def _holder(fd: int) -> str:
+    """The holder's note; on Windows the locked first byte cannot be read, so from the second."""
+    for start in (0, 1):
+        try:
+            os.lseek(fd, start, os.SEEK_SET)
+            return os.read(fd, 4096).decode("utf-8", "replace").strip() or "?"
+        except OSError:
+            continue
+    return "?"
 
 
 def no_link_between(root: Path, folder: Path) -> bool:
@@ -104,7 +161,8 @@ def read_bounded(path: Path, limit: int) -> bytes:
     import errno
     import stat
 
-    with open(path, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NONBLOCK)) as handle:
+    nonblocking = getattr(os, "O_NONBLOCK", 0)  # Windows has no FIFO to hang on in a folder
+    with open(path, "rb", opener=lambda p, flags: os.open(p, flags | nonblocking)) as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file")

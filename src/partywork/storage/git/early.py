@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import os
 
+TYPE_CHECKING = False  # typing itself costs milliseconds before the head start
+if TYPE_CHECKING:
+    from subprocess import Popen
+
 SETTINGS = os.path.join("records", "pw.yaml")
 # Inherited GIT_DIR and friends could point pw at another repository, and GIT_*_DATE would let a
 # client claim any time (RELIABILITY R12, pitfall 6).
@@ -82,6 +86,9 @@ SAFE_CONFIG = (
     ("core.trustctime", "true"),
     ("core.splitIndex", "false"),
     ("advice.graftFileDeprecated", "false"),
+    # Git for Windows users often have quotepath on: paths stay raw UTF-8 ("\344\270\255" is
+    # no file name), for any call not already reading NUL-separated names (-z)
+    ("core.quotepath", "false"),
 )
 
 
@@ -193,11 +200,16 @@ def _alternates(objects: str, depth: int) -> list[str]:
 def owner_ok(path: str) -> bool:
     """git's ownership rule (setup.c is_path_owned_by_current_uid): the path belongs to the user
     running pw, or to the user behind sudo when pw runs as root under sudo."""
+    geteuid = getattr(os, "geteuid", None)
+    if geteuid is None:
+        # Windows: ownership is a security descriptor, not a uid; Git for Windows checks it itself
+        # (its safe.directory error reaches the user through gitio)
+        return True
     try:
         uid = os.lstat(path).st_uid
     except OSError:
         return True  # nothing there to own: git's own error will say so
-    me = os.geteuid()
+    me = geteuid()
     if me == 0 and os.environ.get("SUDO_UID", "").isdigit():
         return uid == int(os.environ["SUDO_UID"]) or uid == 0
     return uid == me
@@ -267,8 +279,8 @@ _started: list[Started] = []  # stopped at exit when nobody took them
 class Started:
     """A git call running since pw's first milliseconds; its output can be taken once."""
 
-    def __init__(self, root: str, args: tuple[str, ...], pid: int, reader: int) -> None:
-        self.root, self.args, self.pid, self.reader = root, args, pid, reader
+    def __init__(self, root: str, args: tuple[str, ...], process: int | Popen, reader: int) -> None:
+        self.root, self.args, self.process, self.reader = root, args, process, reader
         self.done = False
 
     def matches(self, root: str, args: tuple[str, ...]) -> bool:
@@ -283,8 +295,7 @@ class Started:
         while chunk := os.read(self.reader, 1 << 16):
             chunks.append(chunk)
         os.close(self.reader)
-        _pid, status = os.waitpid(self.pid, 0)
-        return b"".join(chunks) if os.waitstatus_to_exitcode(status) == 0 else None
+        return b"".join(chunks) if self._wait() == 0 else None
 
     def stop(self) -> None:
         """A started call nobody took (the command failed first, say) is read-only: stop it."""
@@ -293,24 +304,27 @@ class Started:
         self.done = True
         os.close(self.reader)
         try:
-            os.kill(self.pid, 9)
-            os.waitpid(self.pid, 0)
+            if isinstance(self.process, int):
+                os.kill(self.process, 9)
+            else:
+                self.process.kill()
+            self._wait()
         except OSError:
             pass
+
+    def _wait(self) -> int:
+        if isinstance(self.process, int):
+            return os.waitstatus_to_exitcode(os.waitpid(self.process, 0)[1])
+        return self.process.wait()
 
 
 def start(root: str, env: dict[str, str], args: tuple[str, ...]) -> Started | None:
     """Start `git <args>` in root, reading nothing (stdin and stderr are /dev/null: a call that
     fails is simply run again by gitio, which reports its error)."""
     reader, writer = os.pipe()
-    actions = [
-        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-        (os.POSIX_SPAWN_DUP2, writer, 1),
-        (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
-        (os.POSIX_SPAWN_CLOSE, reader),
-    ]
+    argv = ["git", "-C", root, *args]
     try:
-        pid = os.posix_spawnp("git", ["git", "-C", root, *args], env, file_actions=actions)
+        process = _spawn(argv, env, reader, writer)
     except OSError:
         os.close(reader)
         return None
@@ -320,9 +334,37 @@ def start(root: str, env: dict[str, str], args: tuple[str, ...]) -> Started | No
         import atexit
 
         atexit.register(_stop)
-    started = Started(os.path.realpath(root), tuple(args), pid, reader)
+    started = Started(os.path.realpath(root), tuple(args), process, reader)
     _started.append(started)
     return started
+
+
+def _spawn(argv: list[str], env: dict[str, str], reader: int, writer: int) -> int | Popen:
+    """posix_spawnp where the system has it (no fork of a Python process, no subprocess import);
+    elsewhere — Windows — subprocess, which costs its import but does the same."""
+    spawn = getattr(os, "posix_spawnp", None)
+    if spawn is not None:
+        actions = [
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_DUP2, writer, 1),
+            (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_CLOSE, reader),
+        ]
+        pid: int = spawn("git", argv, env, file_actions=actions)
+        return pid
+    import subprocess
+
+    try:
+        return subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=writer,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            close_fds=True,
+        )
+    except (ValueError, subprocess.SubprocessError) as error:
+        raise OSError(str(error)) from error
 
 
 def _stop() -> None:
