@@ -239,6 +239,10 @@ def test_a_crlf_checkout_passes_check_verify_and_audit(branch):
         check=True,
     ).stdout
     assert b"\r" not in blob
+    # a read-modify-write of a CRLF file: the commit changes the one line, not every line
+    ok(run_pw("member", "add", "孙丽", "--group", "g1", "--joined", "2024-01-01", cwd=branch))
+    numstat = git("show", "--numstat", "--format=", "HEAD", cwd=branch).split()
+    assert numstat[2] == "records/members.yaml" and int(numstat[1]) <= 1, numstat
     assert git("status", "--porcelain", cwd=branch) == ""
     ok(run_pw("verify", cwd=branch))
 
