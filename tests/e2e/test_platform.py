@@ -269,3 +269,41 @@ def test_quotepath_in_the_users_config_changes_nothing(tmp_path):
     assert [f["code"] for f in findings if f["severity"] != "info"] == ["LATE"]  # written today
     history = ok(run_pw("history", record, cwd=root)).stdout
     assert "\\3" not in history and '"' not in history.split("\n")[0]
+
+
+# -- acceptance 3: a Python older than pw's says what to do --------------------------------------
+
+
+def _old_pythons() -> list[str]:
+    """The Pythons UOS 20 (3.7) and Kylin V10 (3.8) ship, where this machine has them."""
+    import glob
+    import shutil
+
+    found = []
+    for version in ("3.6", "3.7", "3.8"):
+        candidates = [shutil.which(f"python{version}")]
+        candidates += sorted(
+            glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}*/bin/python{version}"))
+        )
+        for path in candidates:
+            if path and subprocess.run([path, "-c", ""], capture_output=True).returncode == 0:
+                found.append(path)
+                break
+    return found
+
+
+@pytest.mark.skipif(not _old_pythons(), reason="no Python 3.6-3.8 on this machine")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_old_python_gets_a_way_forward_not_a_traceback(tmp_path, lang):
+    source = Path(__file__).resolve().parents[2] / "src"
+    for python in _old_pythons():
+        result = subprocess.run(
+            [python, "-m", "partywork", "--lang", lang, "log", "meeting"],
+            cwd=tmp_path,
+            capture_output=True,
+            env={**os.environ, "PYTHONPATH": str(source), "LC_ALL": "C.UTF-8"},
+        )
+        text = result.stderr.decode("utf-8")
+        assert result.returncode == 78, text
+        assert "Traceback" not in text and "uv tool install --python 3.12" in text
+        assert ("需要 Python 3.10" if lang == "zh" else "needs Python 3.10") in text

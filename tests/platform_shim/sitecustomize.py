@@ -5,6 +5,7 @@ lacks, so pw's other branch runs for real here. PW_TEST_PLATFORM names what goes
   locks (lockf), which like Windows' byte-range locks belong to the process and die with it
 - `nospawn`: no os.posix_spawn / os.posix_spawnp
 - `nofork`: multiprocessing offers only the "spawn" start method, as on Windows
+- `serial`: no start method at all (for measuring the serial check beside the others)
 - `gbkstreams`: stdout and stderr encoded as GBK, as a Chinese Windows encodes a pipe
 
 PW_TEST_PLATFORM_TRACE names a file that gets one line per seam used (`msvcrt.locking`,
@@ -72,6 +73,11 @@ if "nofork" in _wanted:
     multiprocessing.context._concrete_contexts.pop("forkserver", None)
     multiprocessing.get_all_start_methods = lambda: ["spawn"]  # type: ignore[assignment]
     multiprocessing.set_start_method("spawn", force=True)
+
+if "serial" in _wanted:
+    import multiprocessing
+
+    multiprocessing.get_all_start_methods = lambda: []  # type: ignore[assignment]
 
 if "gbkstreams" in _wanted:
     for _stream, _errors in (("stdout", "strict"), ("stderr", "backslashreplace")):
