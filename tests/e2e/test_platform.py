@@ -307,3 +307,25 @@ def test_an_old_python_gets_a_way_forward_not_a_traceback(tmp_path, lang):
         assert result.returncode == 78, text
         assert "Traceback" not in text and "uv tool install --python 3.12" in text
         assert ("需要 Python 3.10" if lang == "zh" else "needs Python 3.10") in text
+
+
+@pytest.mark.parametrize("entry", ["module", "script"])
+def test_check_of_many_files_in_spawned_workers_matches_the_serial_check(branch, tmp_path, entry):
+    """From 2,000 files pw check uses worker processes; where there is no fork they are spawned,
+    which re-imports pw in each: started as `python -m partywork` and as the installed `pw`."""
+    first = log_committee(branch)
+    folder = branch / "records" / "2026"
+    data = (folder / f"{first}.yaml").read_bytes()
+    for i in range(2100):
+        (folder / f"2026-07-03-committee-{i:04x}.yaml").write_bytes(data)  # id ≠ name: a problem
+    argv = pw_argv("check", "--format", "json")
+    if entry == "script":
+        argv = [str(Path(argv[0]).with_name("pw")), *argv[3:]]
+    spawned = subprocess.run(
+        argv, cwd=branch, capture_output=True, text=True, env={**os.environ, **shimmed(tmp_path)}
+    )
+    assert spawned.returncode == 1 and "Traceback" not in spawned.stderr, spawned.stderr
+    assert "spawned worker" in seams(tmp_path)
+    serial = run_pw("check", "--format", "json", cwd=branch, env=shimmed(tmp_path, "serial"))
+    assert json.loads(spawned.stdout) == json.loads(serial.stdout)
+    assert len(json.loads(serial.stdout)["problems"]) >= 2100

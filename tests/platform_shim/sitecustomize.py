@@ -65,6 +65,9 @@ if "nospawn" in _wanted:
 
     subprocess.Popen.__init__ = _traced_init  # type: ignore[method-assign]
 
+if "--multiprocessing-fork" in sys.argv:  # a worker multiprocessing spawned
+    _trace("spawned worker")
+
 if "nofork" in _wanted:
     import multiprocessing
     import multiprocessing.context
