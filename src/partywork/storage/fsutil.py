@@ -61,31 +61,35 @@ def remove_temp_files(folder: Path) -> None:
                 leftover.unlink()
 
 
-def _lock_calls() -> tuple[Callable[[int], bool], Callable[[int], None]]:
-    """(try to lock, unlock) for an open file: flock on POSIX, msvcrt's byte-range lock on Windows.
-    Both belong to the process, so the system drops them when it dies, however it dies."""
+LockCalls = tuple[Callable[[int], bool], Callable[[int], None]]  # (try to lock, unlock) a file
+
+
+def _lock_calls() -> LockCalls:
+    """flock on POSIX, msvcrt's byte-range lock on Windows. Both belong to the process, so the
+    system drops them when it dies, however it dies."""
     try:
         import fcntl
     except ImportError:
-        fcntl = None  # type: ignore[assignment]
-    if fcntl is not None:
-        module = fcntl
+        return _msvcrt_calls()
 
-        def try_lock(fd: int) -> bool:
-            try:
-                module.flock(fd, module.LOCK_EX | module.LOCK_NB)
-            except BlockingIOError:
-                return False
-            return True
+    def try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
 
-        return try_lock, lambda fd: module.flock(fd, module.LOCK_UN)
+    return try_lock, lambda fd: fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _msvcrt_calls() -> LockCalls:
     try:
         import msvcrt
-    except ImportError:
+    except ImportError:  # neither: no lock pw can trust, so no write
         raise StorageError(t("lock.unsupported"), t("lock.unsupported.hint")) from None
-    windows: Any = msvcrt  # typeshed declares msvcrt only for win32
+    windows: Any = msvcrt  # typeshed declares msvcrt for win32 only
 
-    def try_lock_byte(fd: int) -> bool:
+    def try_lock(fd: int) -> bool:
         os.lseek(fd, 0, os.SEEK_SET)  # msvcrt locks from the current position: always byte 0
         try:
             windows.locking(fd, windows.LK_NBLCK, 1)
@@ -93,11 +97,11 @@ def _lock_calls() -> tuple[Callable[[int], bool], Callable[[int], None]]:
             return False
         return True
 
-    def unlock_byte(fd: int) -> None:
+    def unlock(fd: int) -> None:
         os.lseek(fd, 0, os.SEEK_SET)
         windows.locking(fd, windows.LK_UNLCK, 1)
 
-    return try_lock_byte, unlock_byte
+    return try_lock, unlock
 
 
 @contextlib.contextmanager
