@@ -131,7 +131,7 @@ def test_check_in_spawned_workers_finds_what_a_serial_check_finds(branch, monkey
     _many_records(branch, 40)
     serial = check.check_repo(Repo(branch, dt.date(2026, 11, 26)))
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
-    monkeypatch.setattr(check, "PARALLEL_SPAWNED_FROM", 1)
+    monkeypatch.setattr(check, "PARALLEL_FROM", 1)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert check._start_method() == "spawn"
     spawned = check.check_repo(Repo(branch, dt.date(2026, 11, 26)))
@@ -144,7 +144,6 @@ def test_check_without_any_start_method_is_serial_and_complete(branch, monkeypat
     _many_records(branch, 5)
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: [])
     monkeypatch.setattr(check, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(check, "PARALLEL_SPAWNED_FROM", 1)
     result = check.check_repo(Repo(branch, dt.date(2026, 11, 26)))
     assert result.files == 9 and any(p.file.endswith("bad0.yaml") for p in result.problems)
 
