@@ -159,17 +159,20 @@ def odd_name(branch) -> Path:
     return branch
 
 
-def _bytes_of(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+def _bytes_of(args: list, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(pw_argv(*args), cwd=cwd, capture_output=True, env={**os.environ, **env})
 
 
 @pytest.mark.skipif(_gbk_locale() is None, reason="no zh_CN.GBK locale (localedef -i zh_CN -f GBK)")
 def test_output_piped_in_a_gbk_locale_is_utf8_and_unchanged(odd_name):
     env = {"LC_ALL": _gbk_locale() or ""}
+    # typed in a GBK terminal, the name arrives as GBK bytes
+    typed = ["member", "add", "孙丽".encode("gbk"), "--group", "g1", "--joined", "2024-01-01"]
+    assert _bytes_of(typed, odd_name, env).returncode == 0
     listed = _bytes_of(["member", "list"], odd_name, env)
     assert listed.returncode == 0, listed.stderr
     text = listed.stdout.decode("utf-8")  # UTF-8, not GBK, though the locale says GBK
-    assert OUTSIDE_GBK in text and "张强" in text
+    assert OUTSIDE_GBK in text and "张强" in text and "孙丽" in text
     assert b"\\U" not in listed.stdout
     # a message on stderr, also piped: UTF-8 Chinese
     missing = _bytes_of(["show", "2026-01-01-committee-0000"], odd_name, env)
