@@ -90,6 +90,7 @@ def test_two_writers_without_fcntl_are_still_two_commits(branch, tmp_path):
         p.stderr.close()
     assert all(code == 0 for code, _out, _err in results), results
     assert len({out.strip() for _code, out, _err in results}) == 4
+    assert seams(tmp_path).count("msvcrt.locking") >= 4  # each took the Windows lock
     assert len(commits(branch)) == before + 4
     for commit in git("rev-list", "-4", "HEAD", cwd=branch).split():
         changed = git("show", "--name-only", "--format=", commit, cwd=branch).split()
