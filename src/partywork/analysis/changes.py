@@ -32,7 +32,7 @@ from partywork.storage.git import gitio
 from partywork.storage.git.gitio import Git, objects, records_prefix
 from partywork.storage.yamlio import MAX_BYTES
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 # The fields of `git log` pw reads, in order (see _parse_log)
 _FIELDS = (
     "%H",
