@@ -254,6 +254,7 @@ def _meetings(inputs: Inputs, in_period: list[dict], findings: list[dict]) -> li
                 "date": record["date"].isoformat(),
                 "type": record["type"],
                 "kind": record["kind"],
+                "group": record.get("group"),
                 "title": record.get("title"),
                 "expected": len(expected),
                 "present": len(present),

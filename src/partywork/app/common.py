@@ -130,24 +130,20 @@ def emit_csv(header: list[str], rows: Iterable[list[Any]]) -> None:
 def emit_table(header: list[str], rows: Iterable[list[Any]]) -> None:
     """A rich table on a terminal; plain aligned columns (no colour, no boxes) when piped."""
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
+    from partywork.render import console
     from partywork.render.textsafe import one_line
 
-    console = Console(highlight=False, soft_wrap=False)
-    table = Table(
-        box=box.SIMPLE_HEAD if console.is_terminal else None, show_edge=False, pad_edge=False
-    )
+    terminal = sys.stdout.isatty()
+    table = Table(box=box.SIMPLE_HEAD if terminal else None, show_edge=False, pad_edge=False)
     for name in header:
         table.add_column(name, overflow="fold")
     for row in rows:
         # Text, not str: a cell holding "[red]" or "[/]" is shown, not taken for rich markup
         table.add_row(*(Text(one_line("" if v is None else v)) for v in row))
-    if not console.is_terminal:
-        console = Console(highlight=False, no_color=True, width=1000, soft_wrap=True)
-    console.print(table)
+    sys.stdout.write(console.draw([table], console.width(terminal), terminal))
 
 
 def choose_format(given: str | None, terminal_default: str, piped_default: str) -> str:

@@ -11,6 +11,7 @@ from partywork.app.common import choose_format, emit_json, emit_table, err, open
 from partywork.app.main import app
 
 if TYPE_CHECKING:
+    from partywork.model.reportdata import Report
     from partywork.storage.memo import ReportMemo
 
 report_app = typer.Typer(
@@ -22,9 +23,16 @@ action_app = typer.Typer(
 app.add_typer(report_app, name="report")
 app.add_typer(action_app, name="action")
 
-FORMATS = ("table", "md", "json", "csv", "html")
+FORMATS = ("table", "md", "json", "csv", "html", "xlsx")
 # -o FILE: the format each extension names (.txt is the plain table text)
-EXTENSIONS = {".json": "json", ".md": "md", ".csv": "csv", ".html": "html", ".txt": "table"}
+EXTENSIONS = {
+    ".json": "json",
+    ".md": "md",
+    ".csv": "csv",
+    ".html": "html",
+    ".txt": "table",
+    ".xlsx": "xlsx",
+}
 
 
 def _output_format(fmt: str | None, output: Path) -> str | None:
@@ -73,7 +81,12 @@ def _check_output(ctx: typer.Context, output: Path) -> None:
 
 
 def _report(
-    ctx: typer.Context, unit: str, period: str | None, fmt: str | None, output: Path | None
+    ctx: typer.Context,
+    unit: str,
+    period: str | None,
+    fmt: str | None,
+    output: Path | None,
+    every_finding: bool = False,
 ) -> None:
     from partywork.i18n import t
     from partywork.storage.fsutil import write_atomic
@@ -82,51 +95,55 @@ def _report(
     fmt = fmt or choose_format(None, "table", "json")
     if fmt not in FORMATS:
         raise typer.BadParameter(" | ".join(FORMATS), param_hint="--format")
+    if fmt == "xlsx" and output is None:  # a workbook is a file, not text for a terminal
+        raise typer.BadParameter("-o FILE.xlsx", param_hint="--format xlsx")
     if output is not None:
         _check_output(ctx, output)
     if len(ctx.obj.repos) > 1:
+        if fmt == "xlsx":  # one workbook per branch: the fleet's tables are not its sheets
+            raise typer.BadParameter(" | ".join(FORMATS[:-1]), param_hint="--format")
         _fleet(ctx, unit, period, fmt, output)
         return
-    memo = _memo(ctx, unit, period, fmt) if fmt != "table" else None
+    memo = _memo(ctx, unit, period, fmt, every_finding) if fmt != "table" else None
     data = memo.lookup() if memo else None
     if data is None:
         state = memo.capture() if memo else None
-        made = _make(ctx, unit, period, fmt, output)
-        if made is None:
-            return
-        data, keep = made[0].encode("utf-8"), made[1]
+        data, keep = _make(ctx, unit, period, fmt, output, every_finding)
         if memo and state and keep:
             memo.store(state, data)
     if output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         return
+    if fmt == "csv":  # Excel on a Chinese Windows reads a CSV file without a BOM as GBK
+        data = "\ufeff".encode() + data
     write_atomic(output, data, label=str(output))
     err(t("report.written", path=output))
 
 
 def _make(
-    ctx: typer.Context, unit: str, period: str | None, fmt: str, output: Path | None
-) -> tuple[str, bool] | None:
-    """The report's text and whether it may be kept (not when signatures are checked: the allowed
-    signers live outside the repository); None once a table has gone to the terminal."""
+    ctx: typer.Context,
+    unit: str,
+    period: str | None,
+    fmt: str,
+    output: Path | None,
+    every_finding: bool,
+) -> tuple[bytes, bool]:
+    """The report's bytes and whether they may be kept (not when signatures are checked: the
+    allowed signers live outside the repository)."""
+    from typing import cast
+
     from partywork.analysis.reporting import build_report
+    from partywork.model.reportdata import Report
 
     repo = open_repo(ctx.obj)
-    report = build_report(repo, unit, period)
-    if fmt == "table" and output is None:
-        from partywork.render.report_text import rich_table
-
-        rich_table(report)
-        return None
-    if fmt == "table":
-        from partywork.render.report_text import table_text
-
-        return table_text(report), repo.settings.signing != "require"
-    return _render(report, fmt), repo.settings.signing != "require"
+    report = cast(Report, build_report(repo, unit, period))  # report.build makes pw.report/1
+    return _render(report, fmt, output, every_finding), repo.settings.signing != "require"
 
 
-def _memo(ctx: typer.Context, unit: str, period: str | None, fmt: str) -> "ReportMemo":
+def _memo(
+    ctx: typer.Context, unit: str, period: str | None, fmt: str, every_finding: bool
+) -> "ReportMemo":
     """The kept copy of this very report (memo.py), when the repository has not changed since."""
     from partywork.storage.git.gitio import Git
     from partywork.storage.memo import ReportMemo
@@ -137,6 +154,7 @@ def _memo(ctx: typer.Context, unit: str, period: str | None, fmt: str) -> "Repor
         "unit": unit,
         "period": period or "",
         "format": fmt,
+        "all": every_finding,
         "lang": state.lang or "",
         "today": state.today.isoformat(),
     }
@@ -150,16 +168,21 @@ def _fleet(
     from partywork.app.common import open_repos
     from partywork.i18n import t
     from partywork.render import report_fleet
+    from partywork.render.textsafe import shown, shown_keeping_style
     from partywork.storage.fsutil import write_atomic
 
     fleet = build_fleet(open_repos(ctx.obj), unit, period)
     if fmt == "table" and output is None:
-        report_fleet.rich_tables(fleet)
-        return
-    from partywork.render.textsafe import shown
+        from partywork.render import console
 
+        terminal = sys.stdout.isatty()
+        text = report_fleet.tables_text(fleet, console.width(terminal), terminal)
+        sys.stdout.write(shown_keeping_style(text) if terminal else shown(text))
+        return
     if fmt == "table":  # -o FILE.txt: the plain tables, as for a single branch
-        text = shown(report_fleet.tables_text(fleet))
+        from partywork.render import console
+
+        text = shown(report_fleet.tables_text(fleet, console.width(False, file=True), False))
     else:
         text = shown(report_fleet.render(fleet, fmt))
     if output is None:
@@ -169,21 +192,32 @@ def _fleet(
     err(t("report.written", path=output))
 
 
-def _render(report: dict, fmt: str) -> str:
+def _render(report: "Report", fmt: str, output: Path | None, every_finding: bool) -> bytes:
     import json
 
-    from partywork.render import report_html, report_text
-    from partywork.render.textsafe import shown
+    from partywork.render import console, report_html, report_text
+    from partywork.render.textsafe import shown, shown_keeping_style
 
     # shown() over the whole text, kept (memo.py) and written to -o FILE as printed: a report is
     # read on a terminal as often as in a file, and shown() leaves JSON meaning the same
+    if fmt == "xlsx":
+        from partywork.render import report_xlsx
+
+        return report_xlsx.workbook(report, every_finding=True)
+    if fmt == "table":
+        terminal = output is None and sys.stdout.isatty()
+        width = console.width(terminal, file=output is not None)
+        text = report_text.table_text(report, width, terminal, every_finding)
+        return (shown_keeping_style(text) if terminal else shown(text)).encode("utf-8")
     if fmt == "json":
-        return shown(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    if fmt == "csv":
-        return shown(report_text.csv_text(report))
-    if fmt == "html":
-        return shown(report_html.html(report))
-    return shown(report_text.markdown(report))
+        text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "csv":
+        text = report_text.csv_text(report)
+    elif fmt == "html":
+        text = report_html.html(report, every_finding)
+    else:
+        text = report_text.markdown(report, every_finding)
+    return shown(text).encode("utf-8")
 
 
 def _make_report(unit: str) -> Callable[..., None]:
@@ -195,13 +229,20 @@ def _make_report(unit: str) -> Callable[..., None]:
         fmt: str | None = typer.Option(
             None,
             "--format",
-            help="table | md | json | csv | html (default: table on a terminal, json when piped).",
+            help="table | md | json | csv | html | xlsx (default: table on a terminal, json when"
+            " piped).",
         ),
         output: Path | None = typer.Option(
-            None, "-o", "--output", help="Write to this file instead of stdout."
+            None,
+            "-o",
+            "--output",
+            help="Write to this file instead of stdout (.xlsx: an Excel workbook).",
+        ),
+        every_finding: bool = typer.Option(
+            False, "--all", help="List every finding (by default one line per code)."
         ),
     ) -> None:
-        _report(ctx, unit, period, fmt, output)
+        _report(ctx, unit, period, fmt, output, every_finding)
 
     command.__doc__ = f"The compliance report of a {unit}."
     return command

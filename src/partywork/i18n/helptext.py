@@ -155,6 +155,10 @@ ZH = {
     "The printable record book (台账) of a period, as PDF or Word.": "打印用的党建工作台账（PDF 或 Word）：封面、目录、党员名册、每条记录按标准表格排版并留签字栏，最后是本期报告和审计发现。",
     "2026, 2026Q3, 2026-08, this, last (default: the current year).": "期间：2026、2026Q3、2026-08、this（本年）、last（上年）；默认本年。",
     "The file to write: .pdf, or .docx for Word.": "写出的文件：.pdf，或 .docx（Word）。",
+    # -- issue 16 (report): xlsx and --all --
+    "table | md | json | csv | html | xlsx (default: table on a terminal, json when piped).": "table | md | json | csv | html | xlsx（默认：终端上为 table，管道输出为 json）。",
+    "Write to this file instead of stdout (.xlsx: an Excel workbook).": "写入这个文件，而不是标准输出（.xlsx：Excel 工作簿）。",
+    "List every finding (by default one line per code).": "逐条列出全部发现（默认同一代码合并为一行）。",
 }
 
 

@@ -117,35 +117,21 @@ def _with_branch(block: str, branch: str) -> str:
     return "\n".join(lines)
 
 
-def tables_text(fleet: dict) -> str:
-    """The tables as plain text, as a single report's -o FILE.txt is written."""
-    from rich.console import Console
-
-    buffer = io.StringIO()
-    rich_tables(fleet, Console(file=buffer, highlight=False, no_color=True, width=200))
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
-
-
-def rich_tables(fleet: dict, console: Any = None) -> None:
-    from rich import box
-    from rich.console import Console
+def tables_text(fleet: dict, width: int, color: bool) -> str:
+    """The branches side by side, then each branch's report, as a terminal (color) or a pipe
+    shows them."""
     from rich.table import Table
     from rich.text import Text
 
+    from partywork.render import console
+
     summary = _summary(fleet)
-    if console is None:
-        console = Console(highlight=False)
-        if not console.is_terminal:  # plain lines for pipes, as a single report prints them
-            console = Console(highlight=False, no_color=True, width=200)
-    table = Table(
-        title=Text(one_line(summary.title)),
-        title_justify="left",
-        box=box.HEAVY_HEAD if console.is_terminal else None,
-    )
+    table = Table(title=Text(one_line(summary.title)), title_justify="left")
     for name in summary.header:
         table.add_column(name)
     for row in summary.rows:
         table.add_row(*(Text(one_line(v)) for v in row))
-    console.print(table)
+    text = console.draw([table], width, color)
     for branch in fleet["branches"]:
-        report_text.rich_table(branch["report"], console)
+        text += report_text.table_text(branch["report"], width, color)
+    return text

@@ -4,11 +4,20 @@ are inline SVG; it prints on A4."""
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
 from partywork import __version__
 from partywork.i18n import lang, t
-from partywork.render.sections import Section, sections, summary, title
+from partywork.model.reportdata import Report
+from partywork.render.sections import (
+    Section,
+    Value,
+    code_label,
+    groups,
+    sections,
+    summary,
+    title,
+    verdict_lines,
+)
 
 _CSS = """
 @page { size: A4; margin: 14mm 12mm; }
@@ -24,6 +33,15 @@ th, td { border: 1px solid #d0d7de; padding: 3px 8px; text-align: left; vertical
 th { background: #f6f8fa; }
 tr { page-break-inside: avoid; }
 td.bad { color: #c8102e; font-weight: bold; }
+th, td.keep { white-space: nowrap; }
+section.verdict { border: 2px solid #c8102e; border-radius: 6px; padding: 4px 16px 8px; \
+margin: 16px 0; }
+section.verdict h2 { margin-top: 8px; }
+section.verdict ul { margin: 4px 0; padding-left: 20px; }
+section.verdict li.bad { color: #c8102e; font-weight: bold; }
+details { margin: 2px 0; } details summary { cursor: pointer; }
+details table { margin-left: 16px; width: calc(100% - 16px); }
+code { font-family: "Noto Sans Mono CJK SC", monospace; font-size: 13px; }
 .charts { display: flex; flex-wrap: wrap; gap: 24px; }
 figure { margin: 0; } figcaption { font-weight: bold; margin-bottom: 4px; }
 footer { margin-top: 32px; color: #6e7781; font-size: 12px; }
@@ -46,25 +64,74 @@ def page(heading: str, body: list[str], as_of: str) -> str:
     return "\n".join(parts)
 
 
-def body(report: dict) -> list[str]:
+def body(report: Report, every_finding: bool = False) -> list[str]:
     parts = [
         f"<h1>{escape(title(report))}</h1>",
         _summary(report),
+        _verdict(report),
         '<div class="charts">',
         _compliance_chart(report),
         _attendance_chart(report),
         "</div>",
     ]
-    return parts + [_table(section) for section in sections(report)]
+    for section in sections(report, every_finding):
+        grouped = section.key == "findings" and not every_finding
+        parts.append(_grouped_findings(report) if grouped else _table(section))
+    return parts
 
 
-def html(report: dict) -> str:
-    return page(title(report), body(report), report["as_of"])
+def html(report: Report, every_finding: bool = False) -> str:
+    return page(title(report), body(report, every_finding), report["as_of"])
 
 
-def _summary(report: dict) -> str:
+def _summary(report: Report) -> str:
     rows = "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in summary(report))
     return f'<dl class="summary">{rows}</dl>'
+
+
+def _verdict(report: Report) -> str:
+    """The first screen: each heading line with its details below it, bad news in red."""
+    items: list[tuple[str, bool, list[tuple[str, bool]]]] = []
+    for level, text, bad in verdict_lines(report):
+        if level == 1 or not items:
+            items.append((text, bad, []))
+        else:
+            items[-1][2].append((text, bad))
+    out = [f'<section class="verdict" id="verdict"><h2>{escape(t("report.verdict"))}</h2><ul>']
+    for text, bad, details in items:
+        inner = "".join(f"<li{_bad(b)}>{escape(d)}</li>" for d, b in details)
+        out.append(f"<li{_bad(bad)}>{escape(text)}" + (f"<ul>{inner}</ul>" if inner else ""))
+        out.append("</li>")
+    out.append("</ul></section>")
+    return "".join(out)
+
+
+def _bad(bad: bool) -> str:
+    return ' class="bad"' if bad else ""
+
+
+def _grouped_findings(report: Report) -> str:
+    """One folded line per code; opening it shows each finding."""
+    out = [f'<h2 id="findings">{escape(t("report.findings"))}</h2>']
+    found = groups(report["findings"])
+    if not found:
+        out.append(f"<p>{escape(t('report.none'))}</p>")
+    for g in found:
+        rows = "".join(
+            f'<tr><td class="keep">{escape(f["record"] or "")}</td>'
+            f"<td>{escape(f['message'])}</td></tr>"
+            for f in g.findings
+        )
+        bad = ' class="bad"' if g.severity == "error" else ""
+        out.append(
+            f"<details{' open' if g.severity == 'error' else ''}><summary{bad}>"
+            f"{escape(t('severity.' + g.severity))} <code>{escape(g.code)}</code> "
+            f"{escape(code_label(g.code)[len(g.code) + 1 :])} · {len(g.findings)}</summary>"
+            f"<table><thead><tr><th>{escape(t('report.record'))}</th>"
+            f"<th>{escape(t('report.message'))}</th></tr></thead><tbody>{rows}</tbody></table>"
+            "</details>"
+        )
+    return "\n".join(out)
 
 
 def table(section: Section) -> str:
@@ -73,7 +140,13 @@ def table(section: Section) -> str:
 
 def _table(section: Section) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in section.header)
-    body = "".join("<tr>" + "".join(_td(v) for v in row) + "</tr>" for row in section.rows)
+    kinds = section.kinds or ["text"] * len(section.header)
+    body = "".join(
+        "<tr>"
+        + "".join(_td(v, k, i == 0) for i, (v, k) in enumerate(zip(row, kinds, strict=True)))
+        + "</tr>"
+        for row in section.rows
+    )
     if not section.rows:
         body = f'<tr><td colspan="{len(section.header)}">{escape(t("report.none"))}</td></tr>'
     return (
@@ -82,13 +155,19 @@ def _table(section: Section) -> str:
     )
 
 
-def _td(value: Any) -> str:
+def _td(value: Value, kind: str, first: bool) -> str:
     text = "" if value is None else str(value)
-    bad = text == "✗" or text.startswith(t("report.not_ok")) or text == t("severity.error")
-    return f'<td class="bad">{escape(text)}</td>' if bad else f"<td>{escape(text)}</td>"
+    bad = text.startswith(t("report.not_ok")) or text in (
+        t("severity.error"),
+        t("report.quorum_bad"),
+    )
+    # dates, numbers and a short first column (a severity, a name) never wrap a character a line
+    keep = kind != "text" or (first and len(text) <= 8)
+    classes = " ".join(c for c, on in (("bad", bad), ("keep", keep)) if on)
+    return f'<td class="{classes}">{escape(text)}</td>' if classes else f"<td>{escape(text)}</td>"
 
 
-def _months(report: dict) -> list[str]:
+def _months(report: Report) -> list[str]:
     start, end = report["period"]["start"][:7], report["period"]["end"][:7]
     year, month = int(start[:4]), int(start[5:])
     out: list[str] = []
@@ -98,7 +177,7 @@ def _months(report: dict) -> list[str]:
     return out
 
 
-def _compliance_chart(report: dict) -> str:
+def _compliance_chart(report: Report) -> str:
     """A grid: one row per monthly rule (per group), one column per month; green met, red missing,
     grey not over yet."""
     months = _months(report)
@@ -137,7 +216,7 @@ def _compliance_chart(report: dict) -> str:
     return "".join(out)
 
 
-def _attendance_chart(report: dict) -> str:
+def _attendance_chart(report: Report) -> str:
     """Horizontal bars of each member's attendance rate, with the floor as a dashed line."""
     members = [a for a in report["attendance"] if a["rate"] is not None]
     label_w, bar_w, row_h = 90, 300, 20
@@ -150,14 +229,15 @@ def _attendance_chart(report: dict) -> str:
     ]
     for i, entry in enumerate(members):
         y = 10 + i * row_h
-        length = bar_w * entry["rate"]
+        rate = entry["rate"] or 0.0
+        length = bar_w * rate
         color = RED if entry["below_floor"] else GREEN
         out.append(f'<text x="4" y="{y + 14}">{escape(entry["member"])}</text>')
         out.append(
             f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" '
             f'height="{row_h - 6}" fill="{color}"/>'
         )
-        out.append(f'<text x="{label_w + length + 4:.1f}" y="{y + 14}">{entry["rate"]:.0%}</text>')
+        out.append(f'<text x="{label_w + length + 4:.1f}" y="{y + 14}">{rate:.0%}</text>')
     if floor is not None and members:
         x = label_w + bar_w * floor
         out.append(

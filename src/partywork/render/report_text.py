@@ -1,24 +1,46 @@
-"""The report as Markdown, CSV and a rich table. All deterministic: same data, same bytes."""
+"""The report as Markdown, CSV and a rich table. Pure and deterministic: same data, same text; the
+app prints it or writes it."""
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import TYPE_CHECKING
 
 from partywork.i18n import t
-from partywork.render.sections import sections, summary, title
+from partywork.model.reportdata import Report
+from partywork.render import console
+from partywork.render.sections import (
+    Section,
+    Value,
+    code_label,
+    group_name,
+    groups,
+    sections,
+    summary,
+    title,
+    verdict_lines,
+)
 from partywork.render.textsafe import csv_row, md_cell, md_text, one_line
 
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
-def _cell(value: Any) -> str:
+# Columns a table never wraps: a date, an id or a number broken over two lines is misread.
+_NO_WRAP = ("date", "id", "number", "percent")
+_SHOWN = 3  # messages of a record-less code listed under it (the rest: --all)
+
+
+def _cell(value: Value) -> str:
     return md_cell(value) if value not in (None, "") else ""
 
 
-def markdown(report: dict) -> str:
+def markdown(report: Report, every_finding: bool = False) -> str:
     lines = [f"# {md_text(title(report))}", ""]
     lines += [f"- **{md_text(label)}**: {md_text(value)}" for label, value in summary(report)]
-    for section in sections(report):
+    lines += ["", f"## {md_text(t('report.verdict'))}", ""]
+    lines += [("  " * (lvl - 1)) + f"- {md_text(text)}" for lvl, text, _ in verdict_lines(report)]
+    for section in sections(report, every_finding):
         lines += ["", f"## {md_text(section.title)}", ""]
         if not section.rows:
             lines.append(t("report.none"))
@@ -29,7 +51,7 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def csv_text(report: dict) -> str:
+def csv_text(report: Report) -> str:
     """The meetings table, a blank line, the attendance table (SPEC §8)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -73,55 +95,158 @@ def csv_text(report: dict) -> str:
     return buffer.getvalue()
 
 
-def table_text(report: dict) -> str:
-    """The table as plain text, as it is printed to a pipe (for -o FILE.txt)."""
-    from rich.console import Console
-
-    buffer = io.StringIO()
-    rich_table(report, Console(file=buffer, highlight=False, no_color=True, width=200))
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+def table_text(report: Report, width: int, color: bool, every_finding: bool = False) -> str:
+    """The report as a terminal shows it (color: styles and boxes) or as plain aligned text."""
+    return console.draw(_renderables(report, color, every_finding, width), width, color)
 
 
-def rich_table(report: dict, console: Any = None) -> None:
+def _renderables(
+    report: Report, boxed: bool, every_finding: bool, width: int
+) -> list[RenderableType]:
+    from rich.text import Text
+
+    out: list[RenderableType] = [Text(one_line(title(report)), style="bold")]
+    out += [Text(f"  {one_line(label)}: {one_line(value)}") for label, value in summary(report)]
+    out += _verdict(report, width)
+    for section in sections(report, every_finding):
+        if section.key == "findings" and not every_finding:
+            out += _grouped_findings(report, width)
+        elif section.key == "meetings":
+            out.append(_table(_meetings(report, section), boxed))
+        elif section.key == "attendance":
+            out.append(_table(_attendance_and_study(report, section), boxed))
+        elif section.key != "study":
+            out.append(_table(section, boxed))
+    return out
+
+
+def _meetings(report: Report, section: Section) -> Section:
+    """For a terminal: 实到/应到 and the rate in one cell, the group by its short name, so a row
+    fits 80 columns."""
+    rows: list[list[Value]] = [
+        [
+            row[0],
+            row[1],
+            group_name(report, m.get("group"), short=True),
+            row[3],
+            f"{row[5]}/{row[4]} {row[6]}",
+            row[7],
+        ]
+        for row, m in zip(section.rows, report["meetings"], strict=True)
+    ]
+    header = section.header
+    turnout = f"{t('report.present_of')}"
+    return Section(
+        section.key,
+        section.title,
+        [header[0], header[1], header[2], header[3], turnout, header[7]],
+        rows,
+        ["date", "text", "text", "text", "number", "text"],
+    )
+
+
+def _attendance_and_study(report: Report, section: Section) -> Section:
+    """For a terminal: the study hours as three more columns of the attendance table (the same
+    members, in the same order)."""
+    hours = {s["member"]: s for s in report["study"]}
+    rows: list[list[Value]] = []
+    for row, a in zip(section.rows, report["attendance"], strict=True):
+        s = hours.get(a["member"])
+        extra: list[Value] = [s["hours"], s["year_to_date"], s["target_to_date"]] if s else []
+        rows.append(row + (extra or ["", "", ""]))
+    return Section(
+        section.key,
+        f"{section.title} · {t('report.study')}",
+        section.header + [t("report.hours_col"), t("report.ytd"), t("report.target_col")],
+        rows,
+        section.kinds + ["number", "number", "number"],
+    )
+
+
+def _verdict(report: Report, width: int) -> list[RenderableType]:
+    from rich.text import Text
+
+    out: list[RenderableType] = [Text(t("report.verdict"), style="bold")]
+    for level, text, bad in verdict_lines(report):
+        items = text.split(" · ") if level == 2 else [text]
+        out += _wrapped(items, " · ", width, 2 * level, "red" if bad else "")
+    return out
+
+
+def _grouped_findings(report: Report, width: int) -> list[RenderableType]:
+    """One line per code, the records (or what was found) indented below it."""
+    from rich.text import Text
+
+    out: list[RenderableType] = [
+        Text(f"{t('report.findings')}（{t('report.findings_all_hint')}）", style="italic")
+    ]
+    found = groups(report["findings"])
+    if not found:
+        out.append(Text(" " + t("report.none")))
+    for g in found:
+        head = f" {t('severity.' + g.severity)}  {code_label(g.code)}  {len(g.findings)}"
+        out.append(Text(one_line(head), style="red" if g.severity == "error" else ""))
+        if len(g.findings) == 1:
+            only = g.findings[0]
+            items, sep = [f"{only['record'] or ''} {only['message']}".strip()], " "
+        elif g.records:
+            items, sep = g.records, " "
+        else:  # what was found, without a record to name: the first few, the rest in --all
+            items, sep = g.messages[:_SHOWN], "；"
+            if len(g.messages) > _SHOWN:
+                items.append(t("report.findings_more", count=len(g.messages)))
+        out += _wrapped(items, sep, width, 7)
+    return out
+
+
+def _wrapped(
+    items: list[str], sep: str, width: int, indent: int, style: str = ""
+) -> list[RenderableType]:
+    """Items joined by sep into lines of `width` cells, broken only between items: an id, a date
+    or a count is never cut in two. An item wider than a line is left to rich to fold."""
+    from rich.cells import cell_len
+    from rich.padding import Padding
+    from rich.text import Text
+
+    lines: list[str] = []
+    for item in (one_line(i) for i in items):
+        if lines and cell_len(lines[-1] + sep + item) + indent <= width:
+            lines[-1] += sep + item
+        else:
+            lines.append(item)
+    return [Padding(Text(line, style=style), (0, 0, 0, indent)) for line in lines]
+
+
+def _table(section: Section, boxed: bool) -> RenderableType:
     from rich import box
-    from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
-    if console is None:
-        console = Console(highlight=False)
-        if not console.is_terminal:  # plain lines for pipes: no boxes, no colour, no wrapping
-            console = Console(highlight=False, no_color=True, width=200)
-    terminal = console.is_terminal
-    console.print(
-        f"[bold]{escape(one_line(title(report)))}[/bold]"
-    )  # the branch's name is the repo's text
-    for label, value in summary(report):
-        console.print(f"  {one_line(label)}: {one_line(value)}", markup=False)
-    for section in sections(report):
-        table = Table(
-            title=section.title,
-            title_justify="left",
-            box=box.SIMPLE_HEAD if terminal else None,
-            show_edge=False,
-        )
-        for name in section.header:
-            table.add_column(name, overflow="fold")
-        for row in section.rows:
-            table.add_row(*(_styled(section.key, v) for v in row))
-        if not section.rows:
-            table.add_row(t("report.none"), *[""] * (len(section.header) - 1))
-        console.print(table)
+    table = Table(
+        title=Text(section.title, style="italic"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD if boxed else None,
+        show_edge=False,
+        collapse_padding=True,
+    )
+    kinds = section.kinds or ["text"] * len(section.header)
+    for name, kind in zip(section.header, kinds, strict=True):
+        table.add_column(name, no_wrap=kind in _NO_WRAP, overflow="fold")
+    for row in section.rows:
+        table.add_row(*(_styled(section.key, v) for v in row))
+    if not section.rows:
+        table.add_row(t("report.none"), *[""] * (len(section.header) - 1))
+    return table
 
 
-def _styled(section: str, value: Any) -> str:
-    from rich.markup import escape
+def _styled(section: str, value: Value) -> RenderableType:
+    from rich.text import Text
 
-    text = escape(one_line("" if value is None else value))
-    if section in ("compliance", "meetings") and (
-        text.startswith(t("report.not_ok")) or text == "✗"
-    ):
-        return f"[red]{text}[/red]"
-    if section == "findings" and text == t("severity.error"):
-        return f"[red]{text}[/red]"
-    return text
+    text = one_line("" if value is None else value)
+    bad = (
+        (section == "compliance" and text.startswith(t("report.not_ok")))
+        or (section == "meetings" and text == t("report.quorum_bad"))
+        or (section == "findings" and text == t("severity.error"))
+    )
+    # Text, not markup: a cell holding "[red]" is shown, not obeyed
+    return Text(text, style="red" if bad else "")
