@@ -38,7 +38,7 @@ section.verdict { border: 2px solid #c8102e; border-radius: 6px; padding: 4px 16
 margin: 16px 0; }
 section.verdict h2 { margin-top: 8px; }
 section.verdict ul { margin: 4px 0; padding-left: 20px; }
-section.verdict li.bad { color: #c8102e; font-weight: bold; }
+section.verdict li.bad, summary.bad { color: #c8102e; font-weight: bold; }
 details { margin: 2px 0; } details summary { cursor: pointer; }
 details table { margin-left: 16px; width: calc(100% - 16px); }
 code { font-family: "Noto Sans Mono CJK SC", monospace; font-size: 13px; }
