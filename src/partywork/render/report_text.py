@@ -8,7 +8,7 @@ import io
 from typing import TYPE_CHECKING
 
 from partywork.i18n import t
-from partywork.model.reportdata import Report
+from partywork.model.reportdata import MeetingRow, Report
 from partywork.render import console
 from partywork.render.sections import (
     Section,
@@ -96,13 +96,12 @@ def csv_text(report: Report) -> str:
 
 
 def table_text(report: Report, width: int, color: bool, every_finding: bool = False) -> str:
-    """The report as a terminal shows it (color: styles and boxes) or as plain aligned text."""
-    return console.draw(_renderables(report, color, every_finding, width), width, color)
+    """The report as a terminal shows it (color: bold headers, red bad news) or as plain text; the
+    same lines either way (no box rules: a table's rule costs a line of the first screen)."""
+    return console.draw(_renderables(report, every_finding, width), width, color)
 
 
-def _renderables(
-    report: Report, boxed: bool, every_finding: bool, width: int
-) -> list[RenderableType]:
+def _renderables(report: Report, every_finding: bool, width: int) -> list[RenderableType]:
     from rich.text import Text
 
     out: list[RenderableType] = [Text(one_line(title(report)), style="bold")]
@@ -112,37 +111,43 @@ def _renderables(
         if section.key == "findings" and not every_finding:
             out += _grouped_findings(report, width)
         elif section.key == "meetings":
-            out.append(_table(_meetings(report, section), boxed))
+            out.append(_table(_meetings(report, section)))
         elif section.key == "attendance":
-            out.append(_table(_attendance_and_study(report, section), boxed))
+            out.append(_table(_attendance_and_study(report, section)))
         elif section.key != "study":
-            out.append(_table(section, boxed))
+            out.append(_table(section))
     return out
 
 
 def _meetings(report: Report, section: Section) -> Section:
-    """For a terminal: 实到/应到 and the rate in one cell, the group by its short name, so a row
-    fits 80 columns."""
+    """For a terminal: a group's meeting named by its group (第二党小组 rather than 党小组会),
+    实到/应到 and the rate in one cell, so a row fits 80 columns."""
     rows: list[list[Value]] = [
-        [
-            row[0],
-            row[1],
-            group_name(report, m.get("group"), short=True),
-            row[3],
-            f"{row[5]}/{row[4]} {row[6]}",
-            row[7],
-        ]
+        [row[0], _kind_and_group(report, m), row[3], f"{row[5]}/{row[4]} {row[6]}", row[7]]
         for row, m in zip(section.rows, report["meetings"], strict=True)
     ]
     header = section.header
-    turnout = f"{t('report.present_of')}"
     return Section(
         section.key,
         section.title,
-        [header[0], header[1], header[2], header[3], turnout, header[7]],
+        [
+            header[0],
+            f"{header[1]}/{header[2]}",
+            header[3],
+            f"{t('report.present_of')} {header[6]}",
+            header[7],
+        ],
         rows,
-        ["date", "text", "text", "text", "number", "text"],
+        ["date", "text", "text", "number", "text"],
     )
+
+
+def _kind_and_group(report: Report, meeting: MeetingRow) -> str:
+    group = group_name(report, meeting.get("group"), short=True)
+    kind = t("kind." + meeting["kind"])
+    if not group:
+        return kind
+    return group if meeting["kind"] == "group" else f"{kind}·{group}"
 
 
 def _attendance_and_study(report: Report, section: Section) -> Section:
@@ -178,7 +183,7 @@ def _grouped_findings(report: Report, width: int) -> list[RenderableType]:
     from rich.text import Text
 
     out: list[RenderableType] = [
-        Text(f"{t('report.findings')}（{t('report.findings_all_hint')}）", style="italic")
+        Text(f"{t('report.findings')}（{t('report.findings_all_hint')}）", style="bold")
     ]
     found = groups(report["findings"])
     if not found:
@@ -217,15 +222,14 @@ def _wrapped(
     return [Padding(Text(line, style=style), (0, 0, 0, indent)) for line in lines]
 
 
-def _table(section: Section, boxed: bool) -> RenderableType:
-    from rich import box
+def _table(section: Section) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
     table = Table(
-        title=Text(section.title, style="italic"),
+        title=Text(section.title, style="bold"),
         title_justify="left",
-        box=box.SIMPLE_HEAD if boxed else None,
+        box=None,
         show_edge=False,
         collapse_padding=True,
     )
