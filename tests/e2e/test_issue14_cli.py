@@ -27,6 +27,9 @@ def test_output_format_follows_the_extension(branch, tmp_path, suffix, starts):
     target = tmp_path / f"r{suffix}"
     ok(run_pw("report", "quarter", "2026Q3", "-o", str(target), cwd=branch))
     text = target.read_text(encoding="utf-8")
+    if suffix == ".csv":  # issue 16: a CSV file starts with a BOM, for Excel on a Chinese Windows
+        assert text.startswith("\ufeff")
+        text = text[1:]
     assert text.startswith(starts)
     if suffix == ".json":
         assert json.loads(text)["schema"] == "pw.report/1"
@@ -35,7 +38,7 @@ def test_output_format_follows_the_extension(branch, tmp_path, suffix, starts):
         assert "2026" in text
 
 
-@pytest.mark.parametrize("name", ["r.pdf", "r.xlsx", "r.docx", "r"])
+@pytest.mark.parametrize("name", ["r.pdf", "r.docx", "r"])  # .xlsx is written since issue 16
 def test_output_refuses_an_extension_it_cannot_write(branch, tmp_path, name):
     target = tmp_path / name
     result = run_pw("report", "quarter", "2026Q3", "-o", str(target), cwd=branch)
@@ -51,7 +54,7 @@ def test_output_format_conflicting_with_the_extension(branch, tmp_path):
     )
     assert result.returncode == 2 and not target.exists()
     ok(run_pw("report", "quarter", "2026Q3", "--format", "csv", "-o", str(target), cwd=branch))
-    assert target.read_text(encoding="utf-8").startswith("id,date")
+    assert target.read_text(encoding="utf-8").startswith("\ufeffid,date")  # the BOM: issue 16
 
 
 def test_version(tmp_path):
