@@ -128,7 +128,7 @@ def tables_text(fleet: dict, width: int, color: bool) -> str:
     summary = _summary(fleet)
     table = Table(title=Text(one_line(summary.title)), title_justify="left")
     for name in summary.header:
-        table.add_column(name)
+        table.add_column(name, overflow="fold")  # a branch's name folded, never cut to "…"
     for row in summary.rows:
         table.add_row(*(Text(one_line(v)) for v in row))
     text = console.draw([table], width, color)
