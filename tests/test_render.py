@@ -202,6 +202,7 @@ def test_the_workbook_is_typed_and_the_same_bytes_every_time():
     assert data == report_xlsx.workbook(_report())
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames[0] == "汇总" and len(book.sheetnames) == 6
+    assert book.properties.modified == dt.datetime(2026, 11, 26)  # not the clock's second
     meetings = book["会议"]
     assert meetings["A2"].value == dt.datetime(2026, 7, 1)
     assert meetings["E2"].value == 3 and meetings["G2"].value == pytest.approx(0.67)
@@ -215,3 +216,22 @@ def test_a_cell_from_a_record_never_becomes_a_formula():
     book = openpyxl.load_workbook(io.BytesIO(report_xlsx.workbook(report)))
     assert book["会议"]["D2"].value == '\'=HYPERLINK("http://x")'
     assert book["会议"]["D2"].data_type == "s"
+
+
+def test_every_finding_code_pw_makes_has_a_label_in_both_languages():
+    """A code added later (code.label.<CODE>) fails here until it has its Chinese and English."""
+    from pathlib import Path
+
+    from partywork.i18n.catalogue import EN, ZH
+
+    source = Path(sections.__file__).resolve().parents[1]
+    codes = {
+        code
+        for path in source.rglob("*.py")
+        for code in re.findall(r'\b_?finding\(\s*"([A-Z][A-Z0-9-]+)"', path.read_text("utf-8"))
+    }
+    assert {"MISSING", "REWRITTEN", "SIMILAR", "LOW-ATTENDANCE"} <= codes
+    assert sorted(c for c in codes if f"code.label.{c}" not in ZH) == []
+    assert sorted(c for c in codes if f"code.label.{c}" not in EN) == []
+    assert sections.code_label("REWRITTEN") == "REWRITTEN 历史被改写"
+    assert sections.code_label("LOW-ATTENDANCE") == "LOW-ATTENDANCE 到会率低"

@@ -11,7 +11,7 @@ from partywork.model.reportdata import Report
 from partywork.render.sections import (
     Section,
     Value,
-    code_label,
+    code_name,
     groups,
     sections,
     summary,
@@ -126,7 +126,7 @@ def _grouped_findings(report: Report) -> str:
         out.append(
             f"<details{' open' if g.severity == 'error' else ''}><summary{bad}>"
             f"{escape(t('severity.' + g.severity))} <code>{escape(g.code)}</code> "
-            f"{escape(code_label(g.code)[len(g.code) + 1 :])} · {len(g.findings)}</summary>"
+            f"{escape(code_name(g.code))} · {len(g.findings)}</summary>"
             f"<table><thead><tr><th>{escape(t('report.record'))}</th>"
             f"<th>{escape(t('report.message'))}</th></tr></thead><tbody>{rows}</tbody></table>"
             "</details>"

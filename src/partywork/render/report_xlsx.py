@@ -28,6 +28,7 @@ _SHEETS = (
     ("findings", "report.sheet.findings"),
 )
 _MAX_WIDTH = 60
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def workbook(report: Report, every_finding: bool = True) -> bytes:
@@ -126,12 +127,17 @@ def _cells_wide(value: object) -> int:
 
 
 def _fixed_zip_times(data: bytes, when: dt.datetime) -> bytes:
-    """The same report, the same bytes: zip entries carry the report's date, not the clock's."""
+    """The same report, the same bytes: zip entries, and the workbook's "modified" (which openpyxl
+    sets to the clock as it saves), carry the report's date."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            target.writestr(fixed, content)
     return out.getvalue()

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from partywork.i18n import t
+from partywork.model.problems import severity_rank
 from partywork.model.reportdata import Finding, Report, RuleResult
 
 # A cell as the report holds it: text, a number, or nothing. Dates stay ISO text; a column's kind
 # (Section.kinds) says what a spreadsheet should make of it.
 Value = str | int | float | None
-SEVERITIES = ("error", "warning", "info")
 
 
 @dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
@@ -54,11 +54,16 @@ class Verdict:
     others: list[FindingGroup]
 
 
-def code_label(code: str) -> str:
-    """`REWRITTEN 历史被改写`: the code stays beside its label, for people and for grep."""
+def code_name(code: str) -> str:
+    """A finding code's label (code.label.<CODE>), or "" for a code without one yet."""
     key = f"code.label.{code}"
     label = t(key)
-    return code if label == key else f"{code} {label}"
+    return "" if label == key else label
+
+
+def code_label(code: str) -> str:
+    """`REWRITTEN 历史被改写`: the code stays beside its label, for people and for grep."""
+    return f"{code} {code_name(code)}".strip()
 
 
 def title(report: Report) -> str:
@@ -96,12 +101,10 @@ def groups(findings: list[Finding]) -> list[FindingGroup]:
     by_key: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
         by_key.setdefault((f["severity"], f["code"]), []).append(f)
-    ordered = sorted(by_key.items(), key=lambda kv: (_rank(kv[0][0]), -len(kv[1]), kv[0][1]))
+    ordered = sorted(
+        by_key.items(), key=lambda kv: (severity_rank(kv[0][0]), -len(kv[1]), kv[0][1])
+    )
     return [FindingGroup(severity, code, items) for (severity, code), items in ordered]
-
-
-def _rank(severity: str) -> int:
-    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
 
 
 def verdict(report: Report) -> Verdict:
