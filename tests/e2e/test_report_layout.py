@@ -179,7 +179,7 @@ def test_the_html_shows_the_verdict_first_in_chromium(tmp_path):
     ).stdout
     verdict = dom.index('class="verdict"')
     assert verdict < dom.index("<svg") < dom.index('id="findings"')
-    box = dom[verdict : dom.index("</section>", verdict)]
+    box = re.sub(r"<[^>]+>", "", dom[verdict : dom.index("</section>", verdict)])  # its text
     assert "结论" in box and "MISSING" in box and "2026-08 第二党小组" in box
     assert "SIMILAR 记录内容雷同 43" in box
     assert dom.count("<details") >= 5  # one folded line per code

@@ -3,6 +3,7 @@ are inline SVG; it prints on A4."""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from partywork import __version__
@@ -33,7 +34,7 @@ th, td { border: 1px solid #d0d7de; padding: 3px 8px; text-align: left; vertical
 th { background: #f6f8fa; }
 tr { page-break-inside: avoid; }
 td.bad { color: #c8102e; font-weight: bold; }
-th, td.keep { white-space: nowrap; }
+th, td.keep, span.keep { white-space: nowrap; }
 section.verdict { border: 2px solid #c8102e; border-radius: 6px; padding: 4px 16px 8px; \
 margin: 16px 0; }
 section.verdict h2 { margin-top: 8px; }
@@ -50,6 +51,16 @@ h2 { page-break-after: avoid; } }
 """
 
 GREEN, RED, GREY = "#2da44e", "#c8102e", "#d0d7de"
+# A date, a month or a record id inside a sentence: a browser would break it after a hyphen
+_UNBROKEN = re.compile(r"\d{4}-\d{2}(?:-\d{2})?(?:-[a-z][a-z0-9-]*)?(?:#\d+)?")
+
+
+def _text(value: object) -> str:
+    """Escaped text whose dates and ids never break across lines."""
+    return _UNBROKEN.sub(
+        lambda m: f'<span class="keep">{m.group()}</span>',
+        escape("" if value is None else str(value)),
+    )
 
 
 def page(heading: str, body: list[str], as_of: str) -> str:
@@ -99,8 +110,8 @@ def _verdict(report: Report) -> str:
             items[-1][2].append((text, bad))
     out = [f'<section class="verdict" id="verdict"><h2>{escape(t("report.verdict"))}</h2><ul>']
     for text, bad, details in items:
-        inner = "".join(f"<li{_bad(b)}>{escape(d)}</li>" for d, b in details)
-        out.append(f"<li{_bad(bad)}>{escape(text)}" + (f"<ul>{inner}</ul>" if inner else ""))
+        inner = "".join(f"<li{_bad(b)}>{_text(d)}</li>" for d, b in details)
+        out.append(f"<li{_bad(bad)}>{_text(text)}" + (f"<ul>{inner}</ul>" if inner else ""))
         out.append("</li>")
     out.append("</ul></section>")
     return "".join(out)
@@ -119,7 +130,7 @@ def _grouped_findings(report: Report) -> str:
     for g in found:
         rows = "".join(
             f'<tr><td class="keep">{escape(f["record"] or "")}</td>'
-            f"<td>{escape(f['message'])}</td></tr>"
+            f"<td>{_text(f['message'])}</td></tr>"
             for f in g.findings
         )
         bad = ' class="bad"' if g.severity == "error" else ""
@@ -164,7 +175,7 @@ def _td(value: Value, kind: str, first: bool) -> str:
     # dates, numbers and a short first column (a severity, a name) never wrap a character a line
     keep = kind != "text" or (first and len(text) <= 8)
     classes = " ".join(c for c, on in (("bad", bad), ("keep", keep)) if on)
-    return f'<td class="{classes}">{escape(text)}</td>' if classes else f"<td>{escape(text)}</td>"
+    return f'<td class="{classes}">{_text(text)}</td>' if classes else f"<td>{_text(text)}</td>"
 
 
 def _months(report: Report) -> list[str]:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 # Columns a table never wraps: a date, an id or a number broken over two lines is misread.
-_NO_WRAP = ("date", "id", "number", "percent")
+_NO_WRAP = ("code", "date", "id", "number", "percent")
 _SHOWN = 3  # messages of a record-less code listed under it (the rest: --all)
 
 

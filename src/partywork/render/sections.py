@@ -20,8 +20,8 @@ class Section:
     title: str
     header: list[str]
     rows: list[list[Value]]
-    # per column: "text", "id", "date", "number" or "percent" (a spreadsheet types the cell by
-    # it, a terminal never wraps but text)
+    # per column: "text", "code", "id", "date", "number" or "percent" (a spreadsheet types the
+    # cell by it; a terminal and a browser wrap only "text")
     kinds: list[str] = field(default_factory=list)
 
 
@@ -306,7 +306,7 @@ def findings(report: Report) -> Section:
             [t("severity." + f["severity"]), code_label(f["code"]), f["record"] or "", f["message"]]
             for f in report["findings"]
         ],
-        ["text", "text", "id", "text"],
+        ["text", "code", "id", "text"],
     )
 
 
@@ -327,7 +327,7 @@ def grouped_findings(report: Report) -> Section:
         t("report.findings"),
         [t("report.severity"), t("report.code"), t("report.count"), t("report.records")],
         rows,
-        ["text", "text", "number", "text"],
+        ["text", "code", "number", "text"],
     )
 
 
