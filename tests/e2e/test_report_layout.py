@@ -64,6 +64,12 @@ def test_nothing_is_cut_in_two_at_80_columns(sample_json):
         if finding["record"]:
             assert finding["record"] in words
     assert not re.search(r"\d{4}-\d{2}\s*\n\s*-\d{2}", text)
+    every = _sample("--format", "table", "--all", columns=80)
+    assert all(cell_len(line) <= 80 for line in every.splitlines())
+    assert not re.search(r"(\d{4}-\d{2}-|\d{4}-)\s*\n|\n\s*-\d{2}\b", every)
+    for finding in sample_json["findings"]:
+        for date in re.findall(r"\d{4}-\d{2}-\d{2}", finding["message"]):
+            assert date in every
 
 
 def test_pending_is_never_shown_as_met(sample_json):

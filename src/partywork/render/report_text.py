@@ -108,8 +108,8 @@ def _renderables(report: Report, every_finding: bool, width: int) -> list[Render
     out += [Text(f"  {one_line(label)}: {one_line(value)}") for label, value in summary(report)]
     out += _verdict(report, width)
     for section in sections(report, every_finding):
-        if section.key == "findings" and not every_finding:
-            out += _grouped_findings(report, width)
+        if section.key == "findings":
+            out += _every_finding(report, width) if every_finding else _grouped(report, width)
         elif section.key == "meetings":
             out.append(_table(_meetings(report, section)))
         elif section.key == "attendance":
@@ -178,7 +178,22 @@ def _verdict(report: Report, width: int) -> list[RenderableType]:
     return out
 
 
-def _grouped_findings(report: Report, width: int) -> list[RenderableType]:
+def _every_finding(report: Report, width: int) -> list[RenderableType]:
+    """--all: each finding's severity, code and record on a line, what was found below it, wrapped
+    between words (a table's narrow last column would cut its dates)."""
+    from rich.text import Text
+
+    out: list[RenderableType] = [Text(t("report.findings"), style="bold")]
+    if not report["findings"]:
+        out.append(Text(" " + t("report.none")))
+    for f in report["findings"]:
+        head = f" {t('severity.' + f['severity'])}  {code_label(f['code'])}  {f['record'] or ''}"
+        out.append(Text(one_line(head.rstrip()), style="red" if f["severity"] == "error" else ""))
+        out += _wrapped([f["message"]], " ", width, 7)
+    return out
+
+
+def _grouped(report: Report, width: int) -> list[RenderableType]:
     """One line per code, the records (or what was found) indented below it."""
     from rich.text import Text
 
