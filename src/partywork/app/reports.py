@@ -96,7 +96,9 @@ def _report(
     if fmt not in FORMATS:
         raise typer.BadParameter(" | ".join(FORMATS), param_hint="--format")
     if fmt == "xlsx" and output is None:  # a workbook is a file, not text for a terminal
-        raise typer.BadParameter("-o FILE.xlsx", param_hint="--format xlsx")
+        from partywork.errors import UsageError
+
+        raise UsageError(t("report.xlsx_needs_file"))
     if output is not None:
         _check_output(ctx, output)
     if len(ctx.obj.repos) > 1:

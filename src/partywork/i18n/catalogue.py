@@ -757,6 +757,7 @@ ZH: dict[str, str] = {
     "report.value": "内容",
     "report.hours_col": "本期学时",
     "report.target_col": "应达学时",
+    "report.xlsx_needs_file": "xlsx 是 Excel 文件，不能输出到终端：请用 -o 报告.xlsx",
 }
 
 EN: dict[str, str] = {
@@ -1503,4 +1504,5 @@ EN: dict[str, str] = {
     "report.value": "Value",
     "report.hours_col": "Hours",
     "report.target_col": "Target",
+    "report.xlsx_needs_file": "xlsx is an Excel file, not text for a terminal: use -o report.xlsx",
 }
