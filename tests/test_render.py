@@ -235,3 +235,18 @@ def test_every_finding_code_pw_makes_has_a_label_in_both_languages():
     assert sorted(c for c in codes if f"code.label.{c}" not in EN) == []
     assert sections.code_label("REWRITTEN") == "REWRITTEN 历史被改写"
     assert sections.code_label("LOW-ATTENDANCE") == "LOW-ATTENDANCE 到会率低"
+
+
+def test_the_verdict_stays_one_screen_with_many_errors():
+    report = _report()
+    report["findings"] = [
+        _finding("QUORUM", "error", f"2026-07-{d:02d}-committee-aa{d:02d}", f"第 {d} 次到会不足")
+        for d in range(1, 21)
+    ]
+    lines = sections.verdict_lines(report)
+    assert len(lines) < 16
+    texts = [text for _, text, _ in lines]
+    assert "错误 20 项" in texts and "等 20 项" in texts
+    assert sum(1 for text in texts if text.startswith("QUORUM")) == sections.ERRORS_SHOWN
+    grouped = sections.grouped_findings(report)
+    assert len(grouped.rows) == 1 and grouped.rows[0][2] == 20

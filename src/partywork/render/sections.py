@@ -12,6 +12,7 @@ from partywork.model.reportdata import Finding, Report, RuleResult
 # A cell as the report holds it: text, a number, or nothing. Dates stay ISO text; a column's kind
 # (Section.kinds) says what a spreadsheet should make of it.
 Value = str | int | float | None
+ERRORS_SHOWN = 8  # error findings the verdict lists one by one
 
 
 @dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
@@ -146,7 +147,11 @@ def verdict_lines(report: Report) -> list[tuple[int, str, bool]]:
     lines += [(2, f"{t('report.verdict.pending')} {line}", False) for line in v.pending]
     errors = t("report.verdict.errors", count=len(v.errors))
     lines.append((1, errors if v.errors else t("report.verdict.no_errors"), False))
-    lines += [(2, f"{code_label(f['code'])}  {f['message']}", True) for f in v.errors]
+    lines += [
+        (2, f"{code_label(f['code'])}  {f['message']}", True) for f in v.errors[:ERRORS_SHOWN]
+    ]
+    if len(v.errors) > ERRORS_SHOWN:  # the verdict stays one screen; the findings list them all
+        lines.append((2, t("report.findings_more", count=len(v.errors)), True))
     lines.append((1, t("report.verdict.others") if v.others else t("report.verdict.none"), False))
     counts = [f"{code_label(g.code)} {len(g.findings)}" for g in v.others]
     if counts:
