@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
 
 from partywork.i18n import t
 from partywork.render import report_html, report_text
