@@ -125,7 +125,8 @@ def tables_text(fleet: dict, width: int, color: bool) -> str:
     from partywork.render import console
 
     summary = _summary(fleet)
-    table = Table(title=Text(one_line(summary.title)), title_justify="left")
+    # no box rules, as a single report's tables: a plain file or pipe reads the same either way
+    table = Table(title=Text(one_line(summary.title)), title_justify="left", box=None)
     for name in summary.header:
         table.add_column(name, overflow="fold")  # a branch's name folded, never cut to "…"
     for row in summary.rows:
