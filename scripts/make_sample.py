@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Write the sample branch in records/ with pw itself, one commit per change.
 
-usage: python scripts/make_sample.py [REPO]   (default: this checkout)
+usage: python scripts/make_sample.py [REPO [--yearly]]   (default: this checkout)
+       --yearly: only add the yearly record book (issue 15) to an existing sample
 
 The sample is a construction-project branch (项目部党支部) with 12 members in two party groups and
 two quarters of records (2026Q2, 2026Q3). It was typed up in one sitting from the paper book, so
@@ -349,9 +350,205 @@ late_reason: 示例数据：据纸质会议记录本补录
     path.unlink()
 
 
+# -- the yearly record book (issue 15): appraisal, talks, dues, an incentive meeting -------------
+# Deliberate gaps: no committee member has talked with 徐丽; 徐丽 missed July's dues and made them
+# up in August (补交); 李芳 pays by the quarter.
+
+
+def incentive() -> None:
+    present = [n for n in G1 + G2]
+    meeting(
+        "incentive",
+        "2026-07-01",
+        "庆祝建党105周年暨上半年激励会",
+        "王建国",
+        "李芳",
+        present,
+        [],
+        ["表彰上半年优秀共产党员和党员先锋岗"],
+        "李芳宣读表彰决定。\n张强、黄海代表受表彰党员发言。\n王建国号召全体党员向先进学习。",
+        "--commend",
+        "张强|优秀共产党员|带领突击队提前完成主体结构施工节点",
+        "--commend",
+        "黄海|党员先锋岗|雨季施工连续夜班值守，及时排除两处隐患",
+    )
+
+
+def talks() -> None:
+    for date, kind, title, host, others in (
+        ("2026-04-08", "one-to-one", "书记与李芳谈心谈话", "王建国", ["李芳"]),
+        ("2026-04-09", "one-to-one", "书记与张强谈心谈话", "王建国", ["张强"]),
+        ("2026-05-06", "one-to-one", "李芳与张强谈心谈话", "李芳", ["张强"]),
+        (
+            "2026-06-10",
+            "one-to-many",
+            "书记与第一党小组党员谈心谈话",
+            "王建国",
+            ["刘洋", "陈静", "杨帆", "赵磊"],
+        ),
+        (
+            "2026-06-11",
+            "one-to-many",
+            "张强与第二党小组党员谈心谈话",
+            "张强",
+            ["黄海", "周敏", "吴涛"],
+        ),
+        ("2026-08-10", "one-to-one", "李芳与新转入党员孙浩谈心谈话", "李芳", ["孙浩"]),
+    ):
+        pw(
+            "log",
+            "talk",
+            "--kind",
+            kind,
+            "--date",
+            date,
+            "--title",
+            title,
+            "--host",
+            host,
+            "--attendees",
+            ",".join([host, *others]),
+            "--topic",
+            "工作思想状况",
+            "--minutes",
+            f"{host}了解{'、'.join(others)}的工作和思想情况，听取意见建议。",
+            "--late-reason",
+            LATE,
+        )
+
+
+def dues() -> None:
+    amounts = {
+        "王建国": "120",
+        "李芳": "90",
+        "张强": "100",
+        "刘洋": "80",
+        "陈静": "60",
+        "杨帆": "60",
+        "赵磊": "30",
+        "黄海": "70",
+        "周敏": "50",
+        "吴涛": "70",
+        "徐丽": "50",
+        "孙浩": "40",
+    }
+    for month in range(4, 12):
+        label = f"2026-{month:02d}"
+        args = [
+            "log",
+            "dues",
+            "--date",
+            _closed(label),
+            "--month",
+            label,
+            "--title",
+            f"2026年{month}月党费收缴",
+            "--collector",
+            "李芳",
+            "--late-reason",
+            LATE,
+        ]
+        for name, amount in amounts.items():
+            if (name == "吴涛" and month > 9) or (name == "孙浩" and month < 8):
+                continue
+            if name == "李芳" and month not in (4, 5, 6):
+                continue  # paid by the quarter below
+            if name == "徐丽" and month == 7:
+                args += ["--unpaid", "徐丽:出差未交"]
+                continue
+            paid = f"{name}:{int(amount) * 2 if name == '徐丽' and month == 8 else amount}"
+            args += ["--paid", f"{paid}:{label}-10"]
+        path = None
+        if month in (7, 8, 10):
+            # quarterly (李芳) and a make-up (徐丽) need `months`: written as a file
+            path = _dues_file(label, args, month)
+            pw("log", "dues", "--from", str(path))
+            path.unlink()
+        else:
+            pw(*args)
+
+
+def _closed(label: str) -> str:
+    """The day a month's collection was closed: the 28th, November's not yet come (the 25th)."""
+    return f"{label}-25" if label == TODAY[:7] else f"{label}-28"
+
+
+def _dues_file(label: str, args: list[str], month: int) -> Path:
+    payments = []
+    for i, arg in enumerate(args):
+        if arg == "--paid":
+            name, amount, day = args[i + 1].split(":")
+            months = "[2026-07, 2026-08]" if name == "徐丽" and month == 8 else None
+            payments.append((name, amount, day, months))
+    if month in (7, 10):
+        quarter = ", ".join(f"2026-{m:02d}" for m in range(month, month + 3))
+        payments.append(("李芳", "270", f"{label}-08", f"[{quarter}]"))
+    lines = [
+        "kind: monthly",
+        f"title: 2026年{month}月党费收缴",
+        f"date: {_closed(label)}",
+        f"month: {label}",
+        "collector: 李芳",
+        "payments:",
+    ]
+    for name, amount, day, months in payments:
+        extra = f", months: {months}" if months else ""
+        lines.append(f"  - {{member: {name}, amount: {amount}, paid_on: {day}{extra}}}")
+    if month == 7:
+        lines += ["unpaid:", "  - {name: 徐丽, reason: 出差未交}"]
+    lines.append(f"late_reason: {LATE}")
+    path = REPO / ".pw" / f"sample-dues-{label}.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def appraisal() -> None:
+    full = [n for n in G1 + G2 if n != "赵磊"]
+    grades = {n: "合格" for n in full}
+    grades.update({"王建国": "优秀", "张强": "优秀", "黄海": "优秀", "赵磊": "合格"})
+    args = [
+        "log",
+        "appraisal",
+        "--date",
+        "2026-01-20",
+        "--year",
+        "2025",
+        "--title",
+        "2025年度民主评议党员",
+        "--place",
+        "项目部二楼会议室",
+        "--host",
+        "王建国",
+        "--recorder",
+        "李芳",
+        "--attendees",
+        ",".join(G1 + G2),
+        "--minutes",
+        "个人自评、党员互评、民主测评，支委会综合评定等次。",
+        "--late-reason",
+        LATE,
+    ]
+    for name, grade in grades.items():
+        args += ["--grade", f"{name}:{grade}"]
+    pw(*args)
+
+
+def yearly() -> None:
+    appraisal()
+    incentive()
+    talks()
+    dues()
+
+
 if __name__ == "__main__":
+    if sys.argv[2:] == ["--yearly"]:  # add the yearly record book to an existing sample
+        yearly()
+        print(pw("check"))
+        sys.exit(0)
     roster()
     months()
     quarterly()
     review()
+    yearly()
     print(pw("check"))

@@ -100,6 +100,7 @@ def check_repo(repo: Repo) -> CheckResult:
         first_seen.setdefault(path.stem, label)
     result.problems += _stray_files(repo)
     result.problems += _duplicates(repo, paths)
+    result.problems += dues_problems(repo, [p for p in paths if "-monthly-" in p.name])
     result.problems += [
         Problem(
             "SYMLINK",
@@ -193,3 +194,76 @@ def _duplicates(repo: Repo, paths: list[Path]) -> list[Problem]:
             else:
                 first[key] = path.stem
     return found
+
+
+def _problem(code: str, severity: str, label: str, message: str, hint: str = "") -> Problem:
+    return Problem(code, ERROR if severity == ERROR else WARNING, label, 0, 0, message, hint)
+
+
+def dues_problems(repo: Repo, paths: list[Path]) -> list[Problem]:
+    """SPEC §13.3 across dues records: one live record a month; every member active that month
+    listed in it, unless another record's payment covers the month (quarterly, 补交). A
+    temporary branch collects no dues: its dues records are a warning and nothing else."""
+    from partywork.model.types.dues import payment_months
+
+    live: list[tuple[str, dict]] = []
+    for path in paths:
+        label = relative(repo.root, path)
+        doc, _problems = read_document(path, label)
+        data = doc.data if doc is not None else None
+        if isinstance(data, dict) and data.get("type") == "dues" and not data.get("voided"):
+            live.append((label, data))
+    if repo.settings.type == "temporary":
+        return [
+            _problem("DUES-TEMPORARY", WARNING, label, t("dues.temporary")) for label, _ in live
+        ]
+    covered: dict[str, set[str]] = {}
+    for _label, data in live:
+        for p in data.get("payments") or []:
+            if isinstance(p, dict):
+                for month in payment_months(p, str(data.get("month"))):
+                    covered.setdefault(month, set()).add(str(p.get("member")))
+    found: list[Problem] = []
+    first: dict[str, str] = {}
+    for label, data in live:
+        month = str(data.get("month"))
+        if month in first:
+            found.append(
+                _problem(
+                    "DUES-MONTH-TWICE",
+                    ERROR,
+                    label,
+                    t("dues.month_twice", month=month, other=first[month]),
+                )
+            )
+            continue
+        first[month] = label
+        found += _unlisted(repo.roster, label, data, covered.get(month, set()))
+    return found
+
+
+def _unlisted(roster: Roster, label: str, data: dict, covered: set[str]) -> list[Problem]:
+    from partywork.model.fields import parse_date
+
+    month = str(data.get("month"))
+    start = parse_date(month + "-01")
+    if start is None:
+        return []
+    end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    listed = {
+        str(item.get(key))
+        for field, key in (("payments", "member"), ("exempt", "name"), ("unpaid", "name"))
+        for item in data.get(field) or []
+        if isinstance(item, dict)
+    }
+    active = {m.name for m in roster.active(end)} | {m.name for m in roster.active(start)}
+    return [
+        _problem(
+            "DUES-UNLISTED",
+            ERROR,
+            label,
+            t("dues.unlisted", name=name, month=month),
+            t("dues.unlisted.hint"),
+        )
+        for name in sorted(active - listed - covered)
+    ]

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from partywork.analysis import yearly
 from partywork.i18n import t
 from partywork.model import periods
 from partywork.model.periods import Period
@@ -95,12 +96,24 @@ def build(inputs: Inputs) -> dict:
         "attendance": _attendance(inputs, live, in_period, findings),
         "study": _study(inputs, live, findings),
         "actions": _actions(inputs, everything, findings),
+        **yearly.sections(_scope(inputs, live), findings),
     }
     report["overdue_before"] = inputs.overdue_before
     report["findings"] = sorted(
         findings + inputs.findings, key=lambda f: severity_rank(f["severity"])
     )
     return report
+
+
+def _scope(inputs: Inputs, live: list[dict]) -> yearly.Scope:
+    return yearly.Scope(
+        roster=inputs.roster,
+        period=inputs.period,
+        as_of=inputs.as_of,
+        first_month=inputs.settings.year_start_month,
+        branch_type=inputs.settings.type,
+        live=live,
+    )
 
 
 # -- header --------------------------------------------------------------------------------------

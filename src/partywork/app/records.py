@@ -1,6 +1,8 @@
 """pw log | show | list | edit | void | check."""
 
+import inspect
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,94 +28,187 @@ log_app = typer.Typer(
 )
 app.add_typer(log_app, name="log")
 
-TYPE_HELP = {
-    "meeting": "Record a meeting: 三会一课, theme day (主题党日) or other.",
-    "study": "Record a study session (学习) with hours per member.",
-    "review": "Record a review (组织生活会 / 专题检讨会) "
-    "with self-criticism and rectification items.",
-}
+
+def _kind_help(typ: str) -> str:
+    """Each `pw log TYPE --help` lists its own kinds, by their English and Chinese names."""
+    from partywork.model.types import TYPES
+
+    kinds = ", ".join(f"{k.name} {k.zh[0]}" for k in TYPES[typ].kinds)
+    return f"{kinds} (either name)."
 
 
-# each `pw log TYPE --help` lists its own kinds, by their English and Chinese names
-KIND_HELP = {
-    "meeting": "general 支部党员大会, committee 支委会, group 党小组会, lecture 党课, "
-    "theme-day 主题党日, other 其他会议 (either name).",
-    "study": "collective 集中学习, seminar 专题研讨, first-topic 第一议题, online 线上学习, "
-    "training 培训班, self 自学 (either name).",
-    "review": "org-life 组织生活会, special 专题检讨会 (either name).",
-}
+def _common_options() -> dict[str, Any]:
+    """The flags of the common fields (SPEC §5.1), by the field they set; a type takes those its
+    module lists in `common_options`."""
+    from partywork.model.types.base import LogOption
+    from partywork.ops.book import parse_absent, parse_action
+
+    return {
+        "place": LogOption("--place", "place", "Place, or the platform of an online meeting."),
+        "mode": LogOption("--mode", "mode", "offline | online | hybrid."),
+        "start": LogOption("--start", "start", "Start time HH:MM."),
+        "end": LogOption("--end", "end", "End time HH:MM."),
+        "host": LogOption("--host", "host", "Host (主持人)."),
+        "recorder": LogOption("--recorder", "recorder", "Recorder (记录人)."),
+        "attendees": LogOption("--attendees", "attendees", "Present: A,B,C (also 、 or ，)."),
+        "absent": LogOption("--absent", "absent", "NAME:REASON (repeatable).", True, parse_absent),
+        "topics": LogOption("--topic", "topics", "A topic (repeatable).", True),
+        "minutes": LogOption("--minutes", "minutes", "The minutes."),
+        "decisions": LogOption(
+            "--decision", "decisions", "A decision (repeatable).", True, lambda d: {"text": d}
+        ),
+        "actions": LogOption(
+            "--action", "actions", '"TASK|OWNER|DUE" (repeatable).', True, parse_action
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class LogRequest:
+    """What `pw log TYPE` was given: the flags every type has, and the fields set by the type's
+    own flags (already parsed)."""
+
+    kind: str | None
+    date: str | None
+    title: str | None
+    late_reason: str | None
+    from_file: str | None
+    edit: bool | None
+    all_present: bool
+    minutes_file: Path | None
+    attendee: list[str]
+    fields: dict[str, Any]
+
+
+_CONTROL = (
+    ("kind", str | None, None, ("--kind",), None),
+    ("date", str | None, None, ("--date",), "Day it was held, YYYY-MM-DD (default: today)."),
+    (
+        "title",
+        str | None,
+        None,
+        ("--title",),
+        "Title (default: numbered, e.g. 2026年第11次支委会).",
+    ),
+    (
+        "late_reason",
+        str | None,
+        None,
+        ("--late-reason",),
+        "Why the record is written late (补记说明).",
+    ),
+    (
+        "from_file",
+        str | None,
+        None,
+        ("--from",),
+        "Read the record from a YAML file, or - for stdin.",
+    ),
+    (
+        "edit",
+        bool | None,
+        None,
+        ("--edit/--no-edit",),
+        "Open $EDITOR on the record (default: when fields are missing on a terminal).",
+    ),
+)
+_WITH_ATTENDEES = (
+    ("attendee", list[str] | None, None, ("--attendee",), "One person present (repeatable)."),
+    ("all_present", bool, False, ("--all-present",), "Everyone expected who is not listed absent."),
+)
+_WITH_MINUTES = (
+    ("minutes_file", Path | None, None, ("--minutes-file",), "Read the minutes from a file."),
+)
+
+
+def _type_options(typ: str) -> list:
+    from partywork.model.types import TYPES
+
+    rtype = TYPES[typ]
+    common = _common_options()
+    return [common[f] for f in rtype.common_options if f in common] + list(rtype.options)
+
+
+def _signature(typ: str) -> inspect.Signature:
+    """The command's parameters, derived from the type: Typer reads them as its options."""
+    params = [
+        inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+    ]
+    control: list[tuple[Any, ...]] = list(_CONTROL)
+    fields = {o.field for o in _type_options(typ)}
+    control += list(_WITH_ATTENDEES) if "attendees" in fields else []
+    control += list(_WITH_MINUTES) if "minutes" in fields else []
+    for option in _type_options(typ):
+        params.append(
+            inspect.Parameter(
+                option.param,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=typer.Option(None, option.flag, help=option.help),
+                annotation=list[str] | None if option.repeatable else str | None,
+            )
+        )
+    # kind, date, title first; then the type's own; --late-reason, --from, --edit last
+    order = [p.name for p in params[:1]] + [c[0] for c in control[:3]]
+    order += [o.param for o in _type_options(typ)] + [c[0] for c in control[6:]]
+    order += [c[0] for c in control[3:6]]
+    for name, annotation, default, flags, help_text in control:
+        helped = _kind_help(typ) if name == "kind" else help_text
+        params.append(
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=typer.Option(default, *flags, help=helped),
+                annotation=annotation,
+            )
+        )
+    params.sort(key=lambda p: order.index(p.name))
+    return inspect.Signature(params)
+
+
+def _request(typ: str, values: dict[str, Any]) -> LogRequest:
+    fields: dict[str, Any] = {}
+    for option in _type_options(typ):
+        given = values.get(option.param)
+        if given is None or given == []:
+            continue
+        items = list(given) if option.repeatable else [given]
+        parsed = [option.parse(item) if option.parse else item for item in items]
+        fields[option.field] = parsed if option.repeatable else parsed[0]
+    return LogRequest(
+        kind=values["kind"],
+        date=values["date"],
+        title=values["title"],
+        late_reason=values["late_reason"],
+        from_file=values["from_file"],
+        edit=values["edit"],
+        all_present=bool(values.get("all_present")),
+        minutes_file=values.get("minutes_file"),
+        attendee=list(values.get("attendee") or []),
+        fields=fields,
+    )
 
 
 def _make_log(typ: str) -> Any:
-    def command(
-        ctx: typer.Context,
-        kind: str | None = typer.Option(None, "--kind", help=KIND_HELP[typ]),
-        date: str | None = typer.Option(
-            None, "--date", help="Day it was held, YYYY-MM-DD (default: today)."
-        ),
-        title: str | None = typer.Option(
-            None, "--title", help="Title (default: numbered, e.g. 2026年第11次支委会)."
-        ),
-        place: str | None = typer.Option(
-            None, "--place", help="Place, or the platform of an online meeting."
-        ),
-        mode: str | None = typer.Option(None, "--mode", help="offline | online | hybrid."),
-        start: str | None = typer.Option(None, "--start", help="Start time HH:MM."),
-        end: str | None = typer.Option(None, "--end", help="End time HH:MM."),
-        host: str | None = typer.Option(None, "--host", help="Host (主持人)."),
-        recorder: str | None = typer.Option(None, "--recorder", help="Recorder (记录人)."),
-        attendees: str | None = typer.Option(
-            None, "--attendees", help="Present: A,B,C (also 、 or ，)."
-        ),
-        attendee: list[str] | None = typer.Option(
-            None, "--attendee", help="One person present (repeatable)."
-        ),
-        all_present: bool = typer.Option(
-            False, "--all-present", help="Everyone expected who is not listed absent."
-        ),
-        absent: list[str] | None = typer.Option(None, "--absent", help="NAME:REASON (repeatable)."),
-        topic: list[str] | None = typer.Option(None, "--topic", help="A topic (repeatable)."),
-        minutes: str | None = typer.Option(None, "--minutes", help="The minutes."),
-        minutes_file: Path | None = typer.Option(
-            None, "--minutes-file", help="Read the minutes from a file."
-        ),
-        decision: list[str] | None = typer.Option(
-            None, "--decision", help="A decision (repeatable)."
-        ),
-        action: list[str] | None = typer.Option(
-            None, "--action", help='"TASK|OWNER|DUE" (repeatable).'
-        ),
-        group: str | None = typer.Option(None, "--group", help="Party group id (group meetings)."),
-        lecturer: str | None = typer.Option(
-            None, "--lecturer", help="Lecturer: a member, or 'NAME|ORG' for a guest."
-        ),
-        hours: str | None = typer.Option(
-            None, "--hours", help="Study hours credited to each attendee."
-        ),
-        material: list[str] | None = typer.Option(
-            None, "--material", help="Study material (repeatable)."
-        ),
-        late_reason: str | None = typer.Option(
-            None, "--late-reason", help="Why the record is written late (补记说明)."
-        ),
-        from_file: str | None = typer.Option(
-            None, "--from", help="Read the record from a YAML file, or - for stdin."
-        ),
-        edit: bool | None = typer.Option(
-            None,
-            "--edit/--no-edit",
-            help="Open $EDITOR on the record (default: when fields are missing on a terminal).",
-        ),
-    ) -> None:
-        options = dict(locals())
-        _log(ctx.obj, typ, options)
+    from partywork.model.types import TYPES
 
-    command.__doc__ = TYPE_HELP[typ]
+    def command(ctx: typer.Context, **values: Any) -> None:
+        _log(ctx.obj, typ, _request(typ, values))
+
+    signature = _signature(typ)
+    command.__signature__ = signature  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+    command.__doc__ = TYPES[typ].help
     return command
 
 
-for _typ in ("meeting", "study", "review"):
-    log_app.command(_typ)(_make_log(_typ))
+def _register_log_commands() -> None:
+    from partywork.model.types import TYPES
+
+    for typ in TYPES:
+        log_app.command(typ)(_make_log(typ))
+
+
+_register_log_commands()
 
 
 def _read_source(source: str, label: str) -> bytes:
@@ -199,57 +294,38 @@ def _kind_in_file(data: dict, typ: str | None) -> dict:
     return {**data, "kind": named} if named else data
 
 
-def _option_fields(options: dict) -> dict:
+def _option_fields(request: LogRequest) -> dict:
     from partywork.app.roster import _date
-    from partywork.ops.book import parse_absent, parse_action, parse_lecturer, split_names
+    from partywork.ops.book import split_names
     from partywork.render.textsafe import clean_name
 
-    _date(options["date"], "--date")  # said plainly here; otherwise it surfaces as a missing title
+    _date(request.date, "--date")  # said plainly here; otherwise it surfaces as a missing title
     data: dict[str, Any] = {}
-    for key in (
-        "kind",
-        "date",
-        "title",
-        "place",
-        "mode",
-        "start",
-        "end",
-        "host",
-        "recorder",
-        "group",
-        "hours",
-        "late_reason",
-    ):
-        if options[key] is not None:
-            # host and recorder are looked up in the roster's spelling (NFKC), as --attendees are
-            data[key] = (
-                clean_name(options[key]) if key in ("host", "recorder") else options[key].strip()
-            )
-    names = split_names(options["attendees"] or "") + [
-        clean_name(n) for n in options["attendee"] or []
-    ]
+    for key in ("kind", "date", "title", "late_reason"):
+        value = getattr(request, key)
+        if value is not None:
+            data[key] = value.strip()
+    for key, value in request.fields.items():
+        # names are looked up in the roster's spelling (NFKC), as --attendees are
+        if key in ("host", "recorder", "collector", "leader"):
+            data[key] = clean_name(value)
+        elif key == "attendees":
+            data[key] = split_names(value)
+        elif isinstance(value, str) and key != "minutes":
+            data[key] = value.strip()
+        else:
+            data[key] = value
+    names = list(data.get("attendees") or []) + [clean_name(n) for n in request.attendee]
     if names:
         data["attendees"] = names
-    if options["absent"]:
-        data["absent"] = [parse_absent(item) for item in options["absent"]]
-    if options["topic"]:
-        data["topics"] = list(options["topic"])
-    if options["minutes_file"] is not None:
-        data["minutes"] = _minutes_text(str(options["minutes_file"]))
-    elif options["minutes"] is not None:
-        data["minutes"] = options["minutes"]
-    if options["decision"]:
-        data["decisions"] = [{"text": text} for text in options["decision"]]
-    if options["action"]:
-        data["actions"] = [parse_action(item) for item in options["action"]]
-    if options["lecturer"]:
-        data["lecturer"] = parse_lecturer(options["lecturer"])
-    if options["material"]:
-        data["materials"] = list(options["material"])
+    if request.minutes_file is not None:
+        data["minutes"] = _minutes_text(str(request.minutes_file))
     return data
 
 
-def _log(state: State, typ: str, options: dict) -> None:
+def _log(state: State, typ: str, request: LogRequest) -> None:
+    from dataclasses import replace
+
     from partywork.errors import DataError
     from partywork.i18n import t
     from partywork.ops.book import (
@@ -260,32 +336,31 @@ def _log(state: State, typ: str, options: dict) -> None:
         missing_fields,
     )
 
-    if options["kind"] is not None:
-        options = {**options, "kind": _kind_option(options["kind"], typ)}
+    if request.kind is not None:
+        request = replace(request, kind=_kind_option(request.kind, typ))
     repo = open_repo(state)
-    source = _load_source(options["from_file"]) if options["from_file"] else None
-    data = {**(_kind_in_file(source.data, typ) if source else {}), **_option_fields(options)}
+    source = _load_source(request.from_file) if request.from_file else None
+    given = _option_fields(request)
+    data = {**(_kind_in_file(source.data, typ) if source else {}), **given}
     data = complete(repo, typ, data)
-    if options["all_present"]:
+    if request.all_present:
         data = fill_all_present(repo, typ, data)
     missing = missing_fields(typ, data)
-    use_editor = options["edit"] is True or (
-        options["edit"] is None and missing and sys.stdin.isatty()
-    )
+    use_editor = request.edit is True or (request.edit is None and missing and sys.stdin.isatty())
     if use_editor:
         _log_in_editor(repo, typ, data)
         return
     if missing:
         raise DataError(t("log.missing", fields=", ".join(missing)), t("log.missing.hint"))
-    label = options["from_file"] if source else "pw log"
-    marks = source.marks if source and not _option_fields(options) else None
+    label = request.from_file if source and request.from_file else "pw log"
+    marks = source.marks if source and not given else None
     check_new(repo, typ, data, label, marks)  # a record pw would refuse is not asked about lateness
     data = _late_reason(repo, data)
     written = log_record(repo, typ, data, label, marks)
-    if source:
+    if source and request.from_file:
         from partywork.ops.drafts import submitted
 
-        submitted(repo.root, options["from_file"])
+        submitted(repo.root, request.from_file)
     _written(written)
 
 

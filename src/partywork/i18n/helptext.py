@@ -159,6 +159,24 @@ ZH = {
     "table | md | json | csv | html | xlsx (default: table on a terminal, json when piped).": "table | md | json | csv | html | xlsx（默认：终端上为 table，管道输出为 json）。",
     "Write to this file instead of stdout (.xlsx: an Excel workbook).": "写入这个文件，而不是标准输出（.xlsx：Excel 工作簿）。",
     "List every finding (by default one line per code).": "逐条列出全部发现（默认同一代码合并为一行）。",
+    # -- issue 15: the record types appraisal, talk, dues and the incentive meeting --
+    "Record a meeting: 三会一课, theme day (主题党日), incentive meeting (激励会) or other.": "记录一次会议：三会一课、主题党日、激励会或其他。",
+    "general 支部党员大会, committee 支委会, group 党小组会, lecture 党课, theme-day 主题党日, other 其他会议, incentive 激励会 (either name).": "会议类别：general 支部党员大会、committee 支委会、group 党小组会、lecture 党课、theme-day 主题党日、other 其他会议、incentive 激励会（英文或中文名称均可）。",
+    '"MEMBER|HONOUR|REASON" (incentive meetings; repeatable).': '"党员|荣誉|事由"（激励会的表彰；可重复）。',
+    "Who led the study (领学人).": "领学人。",
+    "Record the annual appraisal of members (民主评议党员): one grade per member.": "记录年度民主评议党员：每名党员一个评定等次。",
+    "annual 民主评议党员 (either name).": "评议类别：annual 民主评议党员（英文或中文名称均可）。",
+    "The year appraised (default: the year of --date).": "评议年度（默认：--date 所在年份）。",
+    "NAME:GRADE, grade excellent 优秀 | qualified 合格 | basic 基本合格 | unqualified 不合格 (repeatable).": "姓名:等次，等次为 优秀 | 合格 | 基本合格 | 不合格（也可写英文；可重复）。",
+    "Record a talk (谈心谈话): one-to-one 个别谈话 or one-to-many 集体谈话.": "记录一次谈心谈话：个别谈话或集体谈话。",
+    "one-to-one 个别谈话, one-to-many 集体谈话 (either name).": "谈话类别：one-to-one 个别谈话、one-to-many 集体谈话（英文或中文名称均可）。",
+    "Record a month's dues collection (党费收缴): who paid, who is exempt, who has not paid.": "记录一个月的党费收缴：谁已交、谁免交、谁未交。",
+    "monthly 党费收缴 (either name).": "类别：monthly 党费收缴（英文或中文名称均可）。",
+    "The month collected, YYYY-MM (default: that of --date).": "收缴月份 YYYY-MM（默认：--date 所在月份）。",
+    "Who collected the dues (收缴人).": "收缴人。",
+    "NAME:AMOUNT[:PAID_ON] (repeatable; PAID_ON defaults to --date).": "姓名:金额[:交纳日期]（可重复；交纳日期默认为 --date）。",
+    "NAME:REASON (免交; repeatable).": "姓名:免交原因（可重复）。",
+    "NAME:REASON (未交; repeatable).": "姓名:未交原因（可重复）。",
 }
 
 

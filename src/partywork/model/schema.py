@@ -7,39 +7,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from partywork.i18n import t
-from partywork.model.fields import Checker, label, parse_date, parse_number
+from partywork.model.fields import Checker, parse_date, parse_number
 from partywork.model.problems import Problem
-from partywork.model.roster import Roster
+from partywork.model.roster import Member, Roster
+from partywork.model.types import KINDS as ALL_KINDS
+from partywork.model.types import TYPE_OF_KIND, TYPES, all_fields, kinds_of
+from partywork.model.types.base import MEETING_REQUIRED, Context, listed, named, records_of
 from partywork.storage.yamlio import Document
 
-MEETING_KINDS = ("general", "committee", "group", "lecture", "theme-day", "other")
-STUDY_KINDS = ("collective", "seminar", "first-topic", "online", "training", "self")
-REVIEW_KINDS = ("org-life", "special")
-KINDS = {"meeting": MEETING_KINDS, "study": STUDY_KINDS, "review": REVIEW_KINDS}
-TYPE_OF_KIND = {kind: typ for typ, kinds in KINDS.items() for kind in kinds}
-# the Chinese names a kind is given on the command line (the catalogue's zh labels, and the
-# longer and shorter names in use), and the Chinese names of the types
-KIND_NAMES_ZH = {
-    "general": ("支部党员大会", "党员大会", "支部大会"),
-    "committee": ("支委会", "支部委员会", "支部委员会会议", "支委会会议"),
-    "group": ("党小组会", "党小组会议"),
-    "lecture": ("党课",),
-    "theme-day": ("主题党日", "主题党日活动"),
-    "other": ("其他会议", "其他"),
-    "collective": ("集中学习",),
-    "seminar": ("专题研讨",),
-    "first-topic": ("第一议题",),
-    "online": ("线上学习",),
-    "training": ("培训班",),
-    "self": ("自学",),
-    "org-life": ("组织生活会",),
-    "special": ("专题检讨会", "检讨会"),
-}
-TYPE_NAMES_ZH = {"meeting": ("会议",), "study": ("学习",), "review": ("检讨",)}
+__all__ = ["TYPE_OF_KIND", "Context"]
+
+KINDS = {name: kinds_of(name) for name in TYPES}
+# the Chinese names a kind or a type is given on the command line (the first is its label)
+KIND_NAMES_ZH = {name: kind.zh for name, kind in ALL_KINDS.items()}
+TYPE_NAMES_ZH = {name: typ.zh for name, typ in TYPES.items()}
 
 
 def kind_named(value: str, typ: str | None = None) -> str | None:
@@ -72,125 +56,28 @@ def kind_choices(typ: str | None = None) -> str:
 
 
 MODES = ("offline", "online", "hybrid")
-ACTIVITIES = ("集中学习", "组织生活", "民主议事", "志愿服务")
 ACTION_STATUSES = ("open", "done", "dropped")
 
 ID_PATTERN = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z]+(?:-[a-z]+)*)-([a-z0-9]{4})$")
 
-# The order pw writes keys in.
-ORDER = (
-    "schema",
-    "id",
-    "type",
-    "kind",
-    "title",
-    "date",
-    "start",
-    "end",
-    "place",
-    "mode",
-    "host",
-    "recorder",
-    "group",
-    "lecturer",
-    "leader",
-    "attendees",
-    "absent",
-    "observers",
-    "topics",
-    "materials",
-    "activities",
-    "hours",
-    "hours_by_member",
-    "minutes",
-    "exchange",
-    "self_reviews",
-    "criticisms",
-    "upper_attendee",
-    "decisions",
-    "actions",
-    "late_reason",
-    "voided",
-)
-COMMON = (
-    "schema",
-    "id",
-    "type",
-    "kind",
-    "title",
-    "date",
-    "start",
-    "end",
-    "place",
-    "mode",
-    "host",
-    "recorder",
-    "attendees",
-    "absent",
-    "observers",
-    "topics",
-    "minutes",
-    "decisions",
-    "actions",
-    "late_reason",
-    "voided",
-)
-EXTRA_BY_KIND = {
-    "group": ("group",),
-    "lecture": ("lecturer", "hours"),
-    "theme-day": ("activities",),
-}
-EXTRA_BY_TYPE = {
-    "study": ("materials", "leader", "hours", "hours_by_member", "exchange"),
-    "review": ("self_reviews", "criticisms", "upper_attendee"),
-}
-REQUIRED = (
-    "schema",
-    "id",
-    "type",
-    "kind",
-    "title",
-    "date",
-    "place",
-    "host",
-    "recorder",
-    "attendees",
-)
-REQUIRED_BY_TYPE = {
-    "meeting": ("topics", "minutes"),
-    "review": ("topics", "minutes"),
-    "study": ("materials", "hours"),
-}
-REQUIRED_BY_KIND = {"group": ("group",), "lecture": ("lecturer",)}
-# 学时 per record (DOMAIN.md §3.2: 1 hour = 1 学时, half a day 4, a day 8). A session lasts at
-# most a day; a training course (培训班) or an online course may run for weeks, so they get more
-# room. Past these a number is a typing accident (or 99999999999999999999), not a record.
-MAX_HOURS = 24
-MAX_HOURS_COURSE = 400
-COURSE_KINDS = ("training", "online")
+# The order pw writes keys in when the type is unknown; each type has its own (types/<type>.py).
+ORDER = all_fields()
 
 
 def allowed_fields(typ: str | None, kind: str | None) -> tuple[str, ...]:
-    extra = EXTRA_BY_TYPE.get(typ or "", ()) + EXTRA_BY_KIND.get(kind or "", ())
-    return tuple(f for f in ORDER if f in COMMON or f in extra)
+    return TYPES[typ].allowed(kind) if typ in TYPES else ORDER
 
 
 def required_fields(typ: str | None, kind: str | None) -> tuple[str, ...]:
-    return REQUIRED + REQUIRED_BY_TYPE.get(typ or "", ()) + REQUIRED_BY_KIND.get(kind or "", ())
+    return TYPES[typ].required_for(kind) if typ in TYPES else MEETING_REQUIRED
+
+
+def order_of(typ: str | None) -> tuple[str, ...]:
+    return TYPES[typ].fields if typ in TYPES else ORDER
 
 
 def record_path(record_id: str) -> str:
     return f"records/{record_id[:4]}/{record_id}.yaml"
-
-
-@dataclass(repr=False, eq=False)  # generated methods cost start-up time (see benchmarks)
-class Context:
-    """What validation needs besides the file: the roster, today, and where the file lies."""
-
-    roster: Roster
-    today: dt.date
-    stem: str | None = None
-    folder: str | None = None
 
 
 def validate(doc: Document, file: str, ctx: Context) -> tuple[dict, list[Problem]]:
@@ -210,32 +97,12 @@ def validate(doc: Document, file: str, ctx: Context) -> tuple[dict, list[Problem
         )
     _check_id(check, record, ctx)
     _check_dates(check, record, ctx.today)
-    _check_hours(check, record)
+    for rule in TYPES[typ].checks if typ in TYPES else ():
+        rule(check, record, ctx)
     if isinstance(record.get("date"), dt.date):
         _check_people(check, record, ctx.roster)
     _check_actions(check, record)
-    return {k: record[k] for k in ORDER if k in record}, check.problems
-
-
-def _check_hours(check: Checker, record: dict) -> None:
-    limit = MAX_HOURS_COURSE if record.get("kind") in COURSE_KINDS else MAX_HOURS
-    found: list[tuple[tuple[str, ...], Any]] = [(("hours",), record.get("hours"))]
-    if isinstance(record.get("hours_by_member"), dict):
-        found += [(("hours_by_member", name), v) for name, v in record["hours_by_member"].items()]
-    for path, value in found:
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > limit:
-            check.add(
-                path,
-                "BAD-NUMBER",
-                t(
-                    "schema.hours_range",
-                    field=label(path),
-                    value=value,
-                    limit=limit,
-                    kind=t("kind." + str(record.get("kind"))),
-                ),
-                t("schema.hours_range.hint", training=MAX_HOURS_COURSE),
-            )
+    return {k: record[k] for k in order_of(typ) if k in record}, check.problems
 
 
 def typed(data: dict) -> dict:
@@ -258,6 +125,14 @@ def typed(data: dict) -> dict:
         else d
         for d in data.get("decisions") or []
     ]
+    if "year" in data:
+        record["year"] = parse_number(data["year"])
+    if isinstance(data.get("payments"), list):
+        record["payments"] = [
+            dict(p, amount=parse_number(p.get("amount")), paid_on=parse_date(str(p.get("paid_on"))))
+            for p in data["payments"]
+            if isinstance(p, dict)
+        ]
     record["actions"] = [
         dict(
             a,
@@ -291,14 +166,17 @@ def _kind(check: Checker, value: Any, typ: str | None) -> str | None:
 
 def _typed(check: Checker, data: dict, typ: str | None, kind: str | None) -> dict:
     record: dict[str, Any] = {}
+    converters = converters_of(typ)
     for key, value in data.items():
-        convert = _CONVERTERS.get(key)
+        convert = converters.get(key)
         record[key] = convert(check, value, (key,)) if convert else value
         if record[key] is None and value is not None:
             record[key] = value  # keep what was written; the problem is reported
     record["type"], record["kind"] = typ or data.get("type"), kind or data.get("kind")
-    record.setdefault("mode", "offline")
-    for key in ("topics", "attendees", "materials"):
+    if "mode" in order_of(typ):
+        record.setdefault("mode", "offline")
+    non_empty = TYPES[typ].non_empty if typ in TYPES else ("topics", "attendees")
+    for key in non_empty:
         if (
             isinstance(record.get(key), list)
             and not record[key]
@@ -311,6 +189,16 @@ def _typed(check: Checker, data: dict, typ: str | None, kind: str | None) -> dic
     return record
 
 
+def converters_of(typ: str | None) -> dict[str, Callable]:
+    """The common fields' converters and the type's own (every type's when it is unknown)."""
+    if typ in TYPES:
+        return {**_CONVERTERS, **TYPES[typ].converters}
+    merged = dict(_CONVERTERS)
+    for other in TYPES.values():
+        merged.update(other.converters)
+    return merged
+
+
 def _text(check: Checker, value: Any, path: tuple) -> Any:
     return check.text(value, path)
 
@@ -320,38 +208,7 @@ def _names(check: Checker, value: Any, path: tuple) -> Any:
     return [n.strip() for n in names] if names is not None else None
 
 
-def _records_of(
-    keys: tuple[str, ...], required: tuple[str, ...], fields: dict[str, Callable]
-) -> Callable:
-    """A converter for a list of small mappings (absent, observers, actions, …)."""
-
-    def convert(check: Checker, value: Any, path: tuple) -> list | None:
-        items = check.sequence(value, path)
-        if items is None:
-            return None
-        out = []
-        for i, item in enumerate(items):
-            where = path + (i,)
-            mapping = check.mapping(item, where)
-            if mapping is None:
-                continue
-            check.unknown_keys(mapping, keys, where)
-            check.require(mapping, required, where)
-            typed = {}
-            for key in keys:
-                if (
-                    key in mapping
-                    or key in fields
-                    and getattr(fields[key], "default", None) is not None
-                ):
-                    raw = mapping.get(key)
-                    typed[key] = fields[key](check, raw, where + (key,)) if key in fields else raw
-                    if typed[key] is None and raw is not None:
-                        typed[key] = raw
-            out.append(typed)
-        return out
-
-    return convert
+_records_of = records_of
 
 
 def _date(check: Checker, value: Any, path: tuple) -> Any:
@@ -382,37 +239,6 @@ def _vote(check: Checker, value: Any, path: tuple) -> Any:
     }
 
 
-def _lecturer(check: Checker, value: Any, path: tuple) -> Any:
-    """A member's name, or {name, org} for a guest lecturer."""
-    return _org_person(check, value, path) if isinstance(value, dict) else check.text(value, path)
-
-
-def _hours_by_member(check: Checker, value: Any, path: tuple) -> Any:
-    mapping = check.mapping(value, path)
-    if mapping is None:
-        return None
-    return {name: check.number(hours, path + (name,)) for name, hours in mapping.items()}
-
-
-def _activities(check: Checker, value: Any, path: tuple) -> Any:
-    items = check.texts(value, path)
-    for i, item in enumerate(items or []):
-        check.choice(item, path + (i,), ACTIVITIES)
-    return items
-
-
-def _org_person(check: Checker, value: Any, path: tuple) -> Any:
-    mapping = check.mapping(value, path)
-    if mapping is None:
-        return None
-    check.unknown_keys(mapping, ("name", "org"), path)
-    check.require(mapping, ("name",), path)
-    return {
-        "name": check.text(mapping.get("name"), path + ("name",)),
-        "org": check.text(mapping.get("org"), path + ("org",)),
-    }
-
-
 def _schema_version(check: Checker, value: Any, path: tuple) -> Any:
     return check.integer(value, path)
 
@@ -430,21 +256,12 @@ _CONVERTERS: dict[str, Callable] = {
     "recorder": _text,
     "minutes": _text,
     "late_reason": _text,
-    "leader": _text,
-    "exchange": _text,
-    "group": _text,
     "date": _date,
     "start": lambda c, v, p: c.time(v, p),
     "end": lambda c, v, p: c.time(v, p),
     "mode": _mode,
     "attendees": _names,
     "topics": _names,
-    "materials": _names,
-    "activities": _activities,
-    "hours": lambda c, v, p: c.number(v, p),
-    "hours_by_member": _hours_by_member,
-    "lecturer": _lecturer,
-    "upper_attendee": _org_person,
     "absent": _records_of(
         ("name", "reason", "excused"),
         ("name",),
@@ -464,16 +281,6 @@ _CONVERTERS: dict[str, Callable] = {
             "evidence": _text,
             "reason": _text,
         },
-    ),
-    "self_reviews": _records_of(
-        ("member", "problems", "measures"),
-        ("member",),
-        {"member": _text, "problems": _names, "measures": _names},
-    ),
-    "criticisms": _records_of(
-        ("from", "to", "content"),
-        ("from", "to", "content"),
-        {"from": _text, "to": _text, "content": _text},
     ),
     "voided": lambda c, v, p: _voided(c, v, p),
 }
@@ -553,33 +360,11 @@ def _check_dates(check: Checker, record: dict, today: dt.date) -> None:
         )
 
 
-def _named(record: dict) -> list[tuple[tuple, str]]:
-    """Every (path, name) in the record that must be a member of the roster."""
-    found: list[tuple[tuple, str]] = []
-    for key in ("host", "recorder", "leader"):
-        if isinstance(record.get(key), str):
-            found.append(((key,), record[key]))
-    if isinstance(record.get("lecturer"), str):
-        found.append((("lecturer",), record["lecturer"]))
-    for i, name in enumerate(_list(record, "attendees")):
-        found.append((("attendees", i), name))
-    for key, field in (
-        ("absent", "name"),
-        ("self_reviews", "member"),
-        ("actions", "owner"),
-        ("criticisms", "from"),
-        ("criticisms", "to"),
-    ):
-        for i, item in enumerate(_list(record, key)):
-            if isinstance(item, dict) and isinstance(item.get(field), str):
-                found.append(((key, i, field), item[field]))
-    for name in (
-        (record.get("hours_by_member") or {})
-        if isinstance(record.get("hours_by_member"), dict)
-        else ()
-    ):
-        found.append((("hours_by_member", name), name))
-    return found
+def member_names(record: dict) -> list[tuple[tuple, str]]:
+    """Every (path, name) in the record that must be a member of the roster: the names its type
+    holds (types/<type>.py)."""
+    typ = TYPES.get(str(record.get("type")))
+    return named(record, typ.names) if typ else []
 
 
 def former_name(name: str, member: Any, former: Any) -> tuple[str, str]:
@@ -599,7 +384,7 @@ def as_now(record: dict, roster: Roster) -> dict:
     day = record.get("date")
     day = day if isinstance(day, dt.date) else parse_date(str(day))
     renames = {}
-    for _path, name in _named(record):
+    for _path, name in member_names(record):
         member = None if name in roster.members else roster.named(name, day)
         if member is not None:
             renames[name] = member.name
@@ -608,7 +393,7 @@ def as_now(record: dict, roster: Roster) -> dict:
     import copy
 
     out = copy.deepcopy(record)
-    for path, name in _named(record):
+    for path, name in member_names(record):
         if name in renames:
             *parents, last = path
             holder = out
@@ -621,14 +406,12 @@ def as_now(record: dict, roster: Roster) -> dict:
     return out
 
 
-def _list(record: dict, key: str) -> list:
-    value = record.get(key)
-    return value if isinstance(value, list) else []
+_list = listed
 
 
 def _check_people(check: Checker, record: dict, roster: Roster) -> None:
     day = record["date"]
-    for path, name in _named(record):
+    for path, name in member_names(record):
         member = roster.named(name, day)  # a name the member bore then counts as the member
         renamed = roster.renamed(name) if member is None else None
         if renamed is not None:
@@ -643,7 +426,7 @@ def _check_people(check: Checker, record: dict, roster: Roster) -> None:
                 else t("schema.unknown_member.hint_none")
             )
             check.add(path, "UNKNOWN-MEMBER", t("schema.unknown_member", name=name), hint)
-        elif not member.active_on(day):
+        elif not _active(member, record, day):
             check.add(
                 path,
                 "INACTIVE-MEMBER",
@@ -677,6 +460,19 @@ def _check_people(check: Checker, record: dict, roster: Roster) -> None:
     _check_expected(check, record, roster, attendees, absent)
 
 
+def _active(member: Member, record: dict, day: dt.date) -> bool:
+    """Active on the record's date, or, for a type that covers a span (a dues month), on some
+    day of it."""
+    typ = TYPES.get(str(record.get("type")))
+    span = typ.span(record) if typ and typ.span else None
+    if span is None:
+        return member.active_on(day)
+    start, end = span
+    return (member.joined is None or member.joined <= end) and (
+        member.left is None or member.left >= start
+    )
+
+
 def _check_duplicates(check: Checker, key: str, names: list) -> None:
     seen: set = set()
     for i, name in enumerate(names):
@@ -697,17 +493,11 @@ def _check_group(check: Checker, record: dict, roster: Roster) -> None:
 
 
 def expected_names(record: dict, roster: Roster) -> list[str] | None:
-    """Who was expected (应到) on the record's date; None where the kind has no expected list."""
-    day, kind = record.get("date"), record.get("kind")
-    if not isinstance(day, dt.date) or record.get("type") == "study":
+    """Who was expected (应到) on the record's date; None where the type has no expected list."""
+    typ = TYPES.get(str(record.get("type")))
+    if typ is None or typ.expected is None or not isinstance(record.get("date"), dt.date):
         return None
-    if kind == "committee":
-        members = roster.committee(day)
-    elif kind == "group":
-        members = roster.group_members(record.get("group") or "", day)
-    else:
-        members = roster.active(day)
-    return [m.name for m in members]
+    return typ.expected(record, roster)
 
 
 def _check_expected(

@@ -45,7 +45,9 @@ def _blocks(text: str) -> tuple[list[tuple[str, list[str]]], list[str]]:
 def fill(text: str, typ: str, values: dict) -> str:
     """The template with given values in place and fields of other kinds left out."""
     kind = values.get("kind")
-    allowed = schema.allowed_fields(typ, kind) if kind in schema.TYPE_OF_KIND else schema.ORDER
+    allowed = (
+        schema.allowed_fields(typ, kind) if kind in schema.TYPE_OF_KIND else schema.order_of(typ)
+    )
     blocks, trailing = _blocks(text)
     seen, out = set(), []
     for key, lines in blocks:

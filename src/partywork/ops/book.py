@@ -16,6 +16,7 @@ from partywork.model import schema
 from partywork.model.fields import parse_date
 from partywork.model.periods import Period
 from partywork.model.problems import ERROR, Problem
+from partywork.model.types import TYPES
 from partywork.ops.sealing import sealed
 from partywork.render.textsafe import clean_name
 from partywork.storage import txn
@@ -40,6 +41,9 @@ SETTABLE_TEXT = (
     "hours",
     "leader",
     "exchange",
+    "year",
+    "month",
+    "collector",
 )
 SETTABLE_LIST = ("attendees", "topics", "materials", "activities")
 
@@ -108,7 +112,13 @@ def complete(repo: Repo, typ: str, data: dict) -> dict:
     --all-present."""
     data = {k: v for k, v in data.items() if v not in (None, [], "")}
     data.setdefault("date", repo.today.isoformat())
-    data.setdefault("mode", "offline")
+    if "mode" in schema.order_of(typ):
+        data.setdefault("mode", "offline")
+    rtype = TYPES.get(typ)
+    if rtype is not None and len(rtype.kinds) == 1:
+        data.setdefault("kind", rtype.kinds[0].name)  # appraisal is annual, dues monthly
+    if rtype is not None and rtype.complete is not None:
+        data = rtype.complete(data)
     kind, day = data.get("kind"), parse_date(str(data.get("date")))
     if kind in schema.TYPE_OF_KIND and day and "title" not in data:
         data["title"] = default_title(repo, kind, day)
@@ -145,7 +155,7 @@ def _raise_on_errors(problems: list[Problem]) -> list[Problem]:
 
 
 def _ordered(data: dict) -> dict:
-    known = [k for k in schema.ORDER if k in data]
+    known = [k for k in schema.order_of(data.get("type")) if k in data]
     return {**{k: data[k] for k in known}, **{k: v for k, v in data.items() if k not in known}}
 
 
@@ -253,11 +263,17 @@ def apply_sets(data: dict, sets: list[str]) -> dict:
             data[field] = [parse_absent(part) for part in split_names(value)]
         elif field == "lecturer":
             data[field] = parse_lecturer(value)
-        elif field in _NAME_FIELDS:
+        elif field in _name_fields(data):
             data[field] = clean_name(value)
         else:
             data[field] = value
     return data
+
+
+def _name_fields(data: dict) -> tuple[str, ...]:
+    """The fields of the record's type that hold one member's name (host, recorder …)."""
+    rtype = TYPES.get(str(data.get("type")))
+    return tuple(key for key, how in rtype.names if how == "") if rtype else ()
 
 
 def edit_record(
@@ -379,13 +395,8 @@ class Row:
         return shown
 
 
-_NAME_FIELDS = ("host", "recorder", "leader", "lecturer")
-
-
 def _mentions(data: dict, name: str) -> bool:
-    if any(data.get(k) == name for k in _NAME_FIELDS) or name in (data.get("attendees") or []):
-        return True
-    return any(isinstance(a, dict) and a.get("name") == name for a in data.get("absent") or [])
+    return any(found == name for _path, found in schema.member_names(data))
 
 
 def _attendance(repo: Repo, data: dict, name: str) -> str | None:

@@ -113,7 +113,7 @@ def _no_new_errors(repo: Repo, text: bytes, old: dict[Fault, Problem]) -> None:
 
 def records_naming(repo: Repo, names: set[str]) -> dict[str, str]:
     """For each of these names, the first record (its id) that names the person."""
-    from partywork.model.schema import _named
+    from partywork.model.schema import member_names
     from partywork.storage.store import read_document, record_files
 
     found: dict[str, str] = {}
@@ -121,7 +121,7 @@ def records_naming(repo: Repo, names: set[str]) -> dict[str, str]:
         doc, _problems = read_document(path, path.name)
         if doc is None or not isinstance(doc.data, dict):
             continue
-        for _where, name in _named(doc.data):
+        for _where, name in member_names(doc.data):
             if isinstance(name, str) and name in names:
                 found.setdefault(name, path.stem)
         if len(found) == len(names):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from partywork.i18n import t
 from partywork.model.roster import Roster
 from partywork.model.schema import expected_names
+from partywork.model.types import TYPES
 
 
 def _name(value: Any) -> str:
@@ -20,46 +22,102 @@ def _name(value: Any) -> str:
 
 
 def record_text(record: dict, roster: Roster) -> str:
+    """The record's head, then the fields of its type's form (types/<type>.py) in order."""
     lines: list[str] = []
-
-    def field(label: str, value: Any) -> None:
-        if value not in (None, "", []):
-            lines.append(f"{t('label.' + label)}: {value}")
-
     if record.get("voided"):
         lines.append(
             f"[{t('label.voided')}] {record['voided'].get('on')} {record['voided'].get('reason')}"
         )
     lines.append(f"{record.get('title', '')}")
-    field("id", record.get("id"))
-    field("kind", t(f"kind.{record.get('kind')}"))
-    field("date", record.get("date"))
-    if record.get("start"):
-        field("time", f"{record.get('start')}–{record.get('end') or ''}")
-    field(
-        "place", f"{record.get('place', '')}（{t('mode.' + str(record.get('mode', 'offline')))}）"
-    )
-    field("host", record.get("host"))
-    field("recorder", record.get("recorder"))
-    for key in ("group", "leader"):
-        field(key, record.get(key))
-    if record.get("lecturer"):
-        field("lecturer", _name(record["lecturer"]))
-    _attendance(lines, record, roster)
-    for key in ("topics", "materials", "activities"):
-        if record.get(key):
-            lines.append(f"{t('label.' + key)}:")
-            lines += [f"  {i}. {item}" for i, item in enumerate(record[key], 1)]
-    field("hours", record.get("hours"))
-    for key in ("minutes", "exchange"):
-        if record.get(key):
-            lines.append(f"{t('label.' + key)}:")
-            lines += [f"  {line}" for line in str(record[key]).rstrip().split("\n")]
-    _reviews(lines, record)
-    _decisions(lines, record)
-    _actions(lines, record)
-    field("late_reason", record.get("late_reason"))
+    _field(lines, "id", record.get("id"))
+    _field(lines, "kind", t(f"kind.{record.get('kind')}"))
+    _field(lines, "date", record.get("date"))
+    rtype = TYPES.get(str(record.get("type")))
+    for key in rtype.form if rtype else ("place", "host", "recorder", "attendees", "minutes"):
+        shown = _SHOWN.get(key)
+        if shown is not None:
+            shown(lines, record, roster)
+        elif key in _LISTS:
+            _list(lines, key, record.get(key))
+        elif key in _TEXTS:
+            _text(lines, key, record.get(key))
+        else:
+            _field(lines, key, record.get(key))
+    _field(lines, "late_reason", record.get("late_reason"))
     return "\n".join(lines)
+
+
+def _field(lines: list[str], label: str, value: Any) -> None:
+    if value not in (None, "", []):
+        lines.append(f"{t('label.' + label)}: {value}")
+
+
+def _list(lines: list[str], key: str, items: Any) -> None:
+    if items:
+        lines.append(f"{t('label.' + key)}:")
+        lines += [f"  {i}. {item}" for i, item in enumerate(items, 1)]
+
+
+def _text(lines: list[str], key: str, value: Any) -> None:
+    if value:
+        lines.append(f"{t('label.' + key)}:")
+        lines += [f"  {line}" for line in str(value).rstrip().split("\n")]
+
+
+_LISTS = ("topics", "materials", "activities")
+_TEXTS = ("minutes", "exchange")
+
+
+def _time(lines: list[str], record: dict, _roster: Roster) -> None:
+    if record.get("start"):
+        _field(lines, "time", f"{record.get('start')}–{record.get('end') or ''}")
+
+
+def _place(lines: list[str], record: dict, _roster: Roster) -> None:
+    mode = t("mode." + str(record.get("mode", "offline")))
+    _field(lines, "place", f"{record.get('place', '')}（{mode}）" if record.get("place") else "")
+
+
+def _lecturer(lines: list[str], record: dict, _roster: Roster) -> None:
+    if record.get("lecturer"):
+        _field(lines, "lecturer", _name(record["lecturer"]))
+
+
+def _grades(lines: list[str], record: dict, _roster: Roster) -> None:
+    if record.get("grades"):
+        lines.append(f"{t('label.grades')}:")
+        for item in record["grades"]:
+            note = f"（{item.get('note')}）" if item.get("note") else ""
+            lines.append(f"  {item.get('member')}: {t('grade.' + str(item.get('grade')))}{note}")
+
+
+def _commendations(lines: list[str], record: dict, _roster: Roster) -> None:
+    if record.get("commendations"):
+        lines.append(f"{t('label.commendations')}:")
+        lines += [
+            f"  {c.get('member')}: {c.get('honour')}"
+            + (f" — {c['reason']}" if c.get("reason") else "")
+            for c in record["commendations"]
+        ]
+
+
+def _payments(lines: list[str], record: dict, _roster: Roster) -> None:
+    if record.get("payments"):
+        lines.append(f"{t('label.payments')}:")
+        for p in record["payments"]:
+            months = "、".join(p["months"]) if p.get("months") else ""
+            lines.append(
+                f"  {p.get('member')}: {p.get('amount')} {t('label.yuan')}，{p.get('paid_on')}"
+                + (f"（{months}）" if months else "")
+            )
+    for key in ("exempt", "unpaid"):
+        if record.get(key):
+            parts = [f"{e.get('name')}（{e.get('reason') or ''}）" for e in record[key]]
+            lines.append(f"{t('label.' + key)}: {'、'.join(parts)}")
+
+
+def _reasoned(_lines: list[str], _record: dict, _roster: Roster) -> None:
+    """exempt and unpaid are shown with the payments."""
 
 
 def _attendance(lines: list[str], record: dict, roster: Roster) -> None:
@@ -81,7 +139,7 @@ def _attendance(lines: list[str], record: dict, roster: Roster) -> None:
         lines.append(f"{t('label.upper_attendee')}: {_name(record['upper_attendee'])}")
 
 
-def _reviews(lines: list[str], record: dict) -> None:
+def _reviews(lines: list[str], record: dict, _roster: Roster | None = None) -> None:
     for review in record.get("self_reviews") or []:
         lines.append(f"{t('label.self_reviews')} — {review.get('member')}:")
         lines += [f"  {t('label.problems')}: {p}" for p in review.get("problems") or []]
@@ -93,7 +151,7 @@ def _reviews(lines: list[str], record: dict) -> None:
         ]
 
 
-def _decisions(lines: list[str], record: dict) -> None:
+def _decisions(lines: list[str], record: dict, _roster: Roster | None = None) -> None:
     if not record.get("decisions"):
         return
     lines.append(f"{t('label.decisions')}:")
@@ -114,7 +172,7 @@ def _decisions(lines: list[str], record: dict) -> None:
         lines.append(f"  {i}. {decision.get('text')}{tally}")
 
 
-def _actions(lines: list[str], record: dict) -> None:
+def _actions(lines: list[str], record: dict, _roster: Roster | None = None) -> None:
     if not record.get("actions"):
         return
     lines.append(f"{t('label.actions')}:")
@@ -133,3 +191,19 @@ def _actions(lines: list[str], record: dict) -> None:
                     evidence=action.get("evidence") or "—",
                 )
             )
+
+
+_SHOWN: dict[str, Callable[[list[str], dict, Roster], None]] = {
+    "start": _time,
+    "place": _place,
+    "lecturer": _lecturer,
+    "attendees": _attendance,
+    "self_reviews": _reviews,
+    "decisions": _decisions,
+    "actions": _actions,
+    "grades": _grades,
+    "commendations": _commendations,
+    "payments": _payments,
+    "exempt": _reasoned,
+    "unpaid": _reasoned,
+}

@@ -344,11 +344,14 @@ def _group_detail(group: FindingGroup) -> str:
 
 
 def sections(report: Report, every_finding: bool = False) -> list[Section]:
+    from partywork.render.yearly import sections as yearly_sections
+
     return [
         compliance(report),
         meetings(report),
         attendance(report),
         study(report),
         actions(report),
+        *yearly_sections(report),
         findings(report) if every_finding else grouped_findings(report),
     ]
