@@ -9,6 +9,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from conftest import ok, pw_argv, run_pw
@@ -173,7 +174,7 @@ def test_list_kind_finds_the_incentive_meeting_by_its_chinese_name(branch):
 
 
 def test_flags_log_a_dues_record_and_an_unlisted_member_fails_check(branch):
-    ok(
+    logged = ok(
         run_pw(
             "log",
             "dues",
@@ -194,9 +195,52 @@ def test_flags_log_a_dues_record_and_an_unlisted_member_fails_check(branch):
             cwd=branch,
         )
     )
+    assert "DUES-UNLISTED" in logged.stderr and "刘洋" in logged.stderr  # told at once
+    shown = _shown(branch, logged.stdout.strip())
+    assert shown["title"] == "2026年10月党费收缴" and shown["month"] == "2026-10"
+    assert shown["payments"][0] == {"member": "王伟", "amount": 120, "paid_on": "2026-10-31"}
     check = run_pw("check", cwd=branch)
     assert check.returncode == 1
     assert "DUES-UNLISTED" in check.stdout and "刘洋" in check.stdout
+
+
+def test_the_editor_template_of_a_talk_explains_its_fields(branch, tmp_path):
+    import sys
+
+    seen = tmp_path / "seen.yaml"
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys, pathlib\n"
+        "path = pathlib.Path(sys.argv[1])\n"
+        "text = path.read_text(encoding='utf-8')\n"
+        f"pathlib.Path(r'{seen}').write_text(text, encoding='utf-8')\n"
+        "text = text.replace('topics:\\n', 'topics: [工作思想状况]\\n', 1)\n"
+        "text = text.replace('minutes: |\\n', 'minutes: 谈了项目一线的困难。\\n', 1)\n"
+        "path.write_text(text, encoding='utf-8')\n",
+        encoding="utf-8",
+    )
+    result = ok(
+        run_pw(
+            "log",
+            "talk",
+            "--kind",
+            "个别谈话",
+            "--date",
+            "2026-11-05",
+            "--host",
+            "王伟",
+            "--attendees",
+            "王伟,张强",
+            "--edit",
+            cwd=branch,
+            env={"EDITOR": f"{sys.executable} {script}"},
+        )
+    )
+    template = seen.read_text(encoding="utf-8")
+    assert "kind: one-to-one" in template and "# 谈话人" in template
+    assert "absent" not in template  # not a field of a talk
+    record = _shown(branch, result.stdout.strip())
+    assert record["topics"] == ["工作思想状况"] and record["attendees"] == ["王伟", "张强"]
 
 
 def test_a_quarterly_payment_covers_the_later_months(branch):
@@ -290,6 +334,8 @@ def test_the_year_report_judges_appraisals_talks_and_dues(branch):
     unpaid = by_code["DUES-UNPAID"]
     assert [f["severity"] for f in unpaid] == ["error"] and "刘洋" in unpaid[0]["message"]
     assert "6" in unpaid[0]["message"]
+    schema = Path(__file__).resolve().parents[2] / "schemas" / "pw.report-1.schema.json"
+    jsonschema.validate(report, json.loads(schema.read_text(encoding="utf-8")))
     row = next(r for r in report["dues"] if r["member"] == "刘洋")
     assert row["unpaid"] == 6 and row["months_unpaid"] == 6
     markdown = ok(run_pw("report", "year", "2026", "--format", "md", cwd=branch)).stdout
@@ -346,3 +392,32 @@ def test_a_voided_appraisal_counts_nowhere(branch):
     report = json.loads(ok(run_pw("report", "year", "2026", "--format", "json", cwd=branch)).stdout)
     assert report["appraisals"] == []
     assert not [f for f in report["findings"] if f["code"].startswith("APPRAISAL")]
+
+
+def test_a_temporary_branch_s_dues_record_is_a_warning_and_counts_nowhere(branch):
+    ok(run_pw("config", "set", "type", "temporary", "--reason", "改为临时党支部", cwd=branch))
+    ident = _log(
+        branch, "dues", DUES.replace("  - {member: 张强, amount: 80, paid_on: 2026-11-10}\n", "")
+    )
+    check = ok(run_pw("check", cwd=branch))  # no DUES-UNLISTED error for 张强: no rule applies
+    assert "DUES-TEMPORARY" in check.stdout and "DUES-UNLISTED" not in check.stdout
+    assert ident in check.stdout
+    report = json.loads(ok(run_pw("report", "year", "2026", "--format", "json", cwd=branch)).stdout)
+    assert report["dues"] == []
+
+
+def test_in_english_too(branch):
+    source = branch.parent / "bad.yaml"
+    source.write_text(APPRAISAL.replace("grade: 合格}", "grade: 优良}"), encoding="utf-8")
+    refused = run_pw("--lang", "en", "log", "appraisal", "--from", str(source), cwd=branch)
+    assert refused.returncode == 65
+    assert "'优良' is not valid" in refused.stderr or "优良" in refused.stderr
+    assert "excellent（优秀）" in refused.stderr  # the valid grades, with their Chinese
+    ident = _log(branch, "appraisal", APPRAISAL)
+    shown = ok(run_pw("--lang", "en", "show", ident, cwd=branch)).stdout
+    assert (
+        "Grades:" in shown and "王伟: excellent" in shown and "刘洋: basically qualified" in shown
+    )
+    talk = _log(branch, "talk", TALK, "talk.yaml")
+    listed = ok(run_pw("--lang", "en", "list", "--type", "talk", cwd=branch)).stdout
+    assert talk in listed and "one-to-one talk" in listed

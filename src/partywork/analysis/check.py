@@ -100,7 +100,8 @@ def check_repo(repo: Repo) -> CheckResult:
         first_seen.setdefault(path.stem, label)
     result.problems += _stray_files(repo)
     result.problems += _duplicates(repo, paths)
-    result.problems += dues_problems(repo, [p for p in paths if "-monthly-" in p.name])
+    for rule in ACROSS_RECORDS.values():
+        result.problems += rule(repo, paths)
     result.problems += [
         Problem(
             "SYMLINK",
@@ -207,7 +208,7 @@ def dues_problems(repo: Repo, paths: list[Path]) -> list[Problem]:
     from partywork.model.types.dues import payment_months
 
     live: list[tuple[str, dict]] = []
-    for path in paths:
+    for path in (p for p in paths if "-monthly-" in p.name):
         label = relative(repo.root, path)
         doc, _problems = read_document(path, label)
         data = doc.data if doc is not None else None
@@ -267,3 +268,8 @@ def _unlisted(roster: Roster, label: str, data: dict, covered: set[str]) -> list
         )
         for name in sorted(active - listed - covered)
     ]
+
+
+# the rules of a record type that look across its records, by type (run by pw check, and after
+# pw log of that type so the recorder hears of them at once)
+ACROSS_RECORDS = {"dues": dues_problems}

@@ -20,8 +20,9 @@ from partywork.model.problems import Severity, severity_rank
 from partywork.model.roster import Member, Roster
 from partywork.model.schema import expected_names
 from partywork.model.settings import Rule, Settings
+from partywork.model.types import TYPES
 
-ATTENDED_TYPES = ("meeting", "review")
+ATTENDED_TYPES = tuple(name for name, typ in TYPES.items() if typ.attended)
 LOCAL_RULES = (
     "lecture",
 )  # a local default, not a regulation minimum (DOMAIN §2): warning, not error

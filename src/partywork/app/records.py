@@ -24,7 +24,9 @@ from partywork.app.common import (
 from partywork.app.main import app
 
 log_app = typer.Typer(
-    help="Record a meeting, a study session or a review (one commit).", no_args_is_help=True
+    help="Record a meeting, study session, review, appraisal, talk or dues collection "
+    "(one commit).",
+    no_args_is_help=True,
 )
 app.add_typer(log_app, name="log")
 
@@ -41,7 +43,16 @@ def _common_options() -> dict[str, Any]:
     """The flags of the common fields (SPEC §5.1), by the field they set; a type takes those its
     module lists in `common_options`."""
     from partywork.model.types.base import LogOption
-    from partywork.ops.book import parse_absent, parse_action
+
+    def parse_absent(item: str) -> Any:
+        from partywork.ops.book import parse_absent  # the write path's import, not start-up's
+
+        return parse_absent(item)
+
+    def parse_action(item: str) -> Any:
+        from partywork.ops.book import parse_action
+
+        return parse_action(item)
 
     return {
         "place": LogOption("--place", "place", "Place, or the platform of an online meeting."),
@@ -63,7 +74,7 @@ def _common_options() -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)  # generated methods cost start-up time
 class LogRequest:
     """What `pw log TYPE` was given: the flags every type has, and the fields set by the type's
     own flags (already parsed)."""
@@ -267,6 +278,12 @@ def _minutes_text(source: str) -> str:
     return text.replace("\r\n", "\n")
 
 
+def _type_names() -> str:
+    from partywork.model.types import TYPES
+
+    return " | ".join(TYPES)
+
+
 def _kind_option(value: str, typ: str | None) -> str:
     """--kind: the English or the Chinese name of one of the type's kinds; anything else is a
     usage error naming the valid ones."""
@@ -278,7 +295,7 @@ def _kind_option(value: str, typ: str | None) -> str:
     kind = kind_named(value, typ)
     if kind is None:
         raise UsageError(
-            t("kind.unknown", kind=one_line(value), type=typ or "meeting | study | review"),
+            t("kind.unknown", kind=one_line(value), type=typ or _type_names()),
             t("kind.unknown.hint", choices=kind_choices(typ)),
         )
     return kind
@@ -294,12 +311,14 @@ def _kind_in_file(data: dict, typ: str | None) -> dict:
     return {**data, "kind": named} if named else data
 
 
-def _option_fields(request: LogRequest) -> dict:
+def _option_fields(typ: str, request: LogRequest) -> dict:
     from partywork.app.roster import _date
+    from partywork.model.types import TYPES
     from partywork.ops.book import split_names
     from partywork.render.textsafe import clean_name
 
     _date(request.date, "--date")  # said plainly here; otherwise it surfaces as a missing title
+    one_name = {key for key, how in TYPES[typ].names if how == ""}
     data: dict[str, Any] = {}
     for key in ("kind", "date", "title", "late_reason"):
         value = getattr(request, key)
@@ -307,7 +326,7 @@ def _option_fields(request: LogRequest) -> dict:
             data[key] = value.strip()
     for key, value in request.fields.items():
         # names are looked up in the roster's spelling (NFKC), as --attendees are
-        if key in ("host", "recorder", "collector", "leader"):
+        if key in one_name and isinstance(value, str):
             data[key] = clean_name(value)
         elif key == "attendees":
             data[key] = split_names(value)
@@ -340,7 +359,7 @@ def _log(state: State, typ: str, request: LogRequest) -> None:
         request = replace(request, kind=_kind_option(request.kind, typ))
     repo = open_repo(state)
     source = _load_source(request.from_file) if request.from_file else None
-    given = _option_fields(request)
+    given = _option_fields(typ, request)
     data = {**(_kind_in_file(source.data, typ) if source else {}), **given}
     data = complete(repo, typ, data)
     if request.all_present:
@@ -461,7 +480,7 @@ def _list_kinds(typ: str | None, kind: str | None) -> tuple[str | None, str | No
     if typ is not None:
         named = type_named(typ)
         if named is None:
-            raise UsageError(t("kind.unknown_type", type=typ), "meeting | study | review")
+            raise UsageError(t("kind.unknown_type", type=typ), _type_names())
         typ = named
     named = type_named(kind) if kind is not None else None
     if named is not None and typ in (None, named):
@@ -472,7 +491,9 @@ def _list_kinds(typ: str | None, kind: str | None) -> tuple[str | None, str | No
 @app.command("list")
 def list_command(
     ctx: typer.Context,
-    typ: str | None = typer.Option(None, "--type", help="meeting | study | review."),
+    typ: str | None = typer.Option(
+        None, "--type", help="meeting | study | review | appraisal | talk | dues."
+    ),
     kind: str | None = typer.Option(
         None,
         "--kind",

@@ -177,6 +177,8 @@ ZH = {
     "NAME:AMOUNT[:PAID_ON] (repeatable; PAID_ON defaults to --date).": "姓名:金额[:交纳日期]（可重复；交纳日期默认为 --date）。",
     "NAME:REASON (免交; repeatable).": "姓名:免交原因（可重复）。",
     "NAME:REASON (未交; repeatable).": "姓名:未交原因（可重复）。",
+    "Record a meeting, study session, review, appraisal, talk or dues collection (one commit).": "记录一次会议、学习、检讨会、民主评议党员、谈心谈话或党费收缴（一次提交）。",
+    "meeting | study | review | appraisal | talk | dues.": "meeting（会议）| study（学习）| review（检讨会）| appraisal（民主评议党员）| talk（谈心谈话）| dues（党费）。",
 }
 
 

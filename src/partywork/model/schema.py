@@ -1,6 +1,7 @@
 """The record schema of SPEC §5: typing each field, then the rules that need the roster on the
-record's date. `validate` always returns its best-effort typed record with the problems, so a
-record with a misspelt name can still be shown, voided or fixed."""
+record's date. The common fields and rules are here; what a record type adds (its kinds, fields,
+names, checks) is its module in model/types/. `validate` always returns its best-effort typed
+record with the problems, so a record with a misspelt name can still be shown, voided or fixed."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from partywork.model.fields import Checker, parse_date, parse_number
 from partywork.model.problems import Problem
 from partywork.model.roster import Member, Roster
 from partywork.model.types import KINDS as ALL_KINDS
-from partywork.model.types import TYPE_OF_KIND, TYPES, all_fields, kinds_of
+from partywork.model.types import TYPE_OF_KIND, TYPES, all_fields, base, kinds_of
 from partywork.model.types.base import MEETING_REQUIRED, Context, listed, named, records_of
 from partywork.storage.yamlio import Document
 
@@ -199,22 +200,6 @@ def converters_of(typ: str | None) -> dict[str, Callable]:
     return merged
 
 
-def _text(check: Checker, value: Any, path: tuple) -> Any:
-    return check.text(value, path)
-
-
-def _names(check: Checker, value: Any, path: tuple) -> Any:
-    names = check.texts(value, path)
-    return [n.strip() for n in names] if names is not None else None
-
-
-_records_of = records_of
-
-
-def _date(check: Checker, value: Any, path: tuple) -> Any:
-    return check.date(value, path)
-
-
 def _excused(check: Checker, value: Any, path: tuple) -> bool:
     return check.boolean(value, path, True)
 
@@ -249,37 +234,37 @@ def _mode(check: Checker, value: Any, path: tuple) -> Any:
 
 _CONVERTERS: dict[str, Callable] = {
     "schema": _schema_version,
-    "id": _text,
-    "title": _text,
-    "place": _text,
-    "host": _text,
-    "recorder": _text,
-    "minutes": _text,
-    "late_reason": _text,
-    "date": _date,
+    "id": base.text,
+    "title": base.text,
+    "place": base.text,
+    "host": base.text,
+    "recorder": base.text,
+    "minutes": base.text,
+    "late_reason": base.text,
+    "date": base.date,
     "start": lambda c, v, p: c.time(v, p),
     "end": lambda c, v, p: c.time(v, p),
     "mode": _mode,
-    "attendees": _names,
-    "topics": _names,
-    "absent": _records_of(
+    "attendees": base.names,
+    "topics": base.names,
+    "absent": records_of(
         ("name", "reason", "excused"),
         ("name",),
-        {"name": _text, "reason": _text, "excused": _excused},
+        {"name": base.text, "reason": base.text, "excused": _excused},
     ),
-    "observers": _records_of(("name", "role"), ("name",), {"name": _text, "role": _text}),
-    "decisions": _records_of(("text", "vote"), ("text",), {"text": _text, "vote": _vote}),
-    "actions": _records_of(
+    "observers": records_of(("name", "role"), ("name",), {"name": base.text, "role": base.text}),
+    "decisions": records_of(("text", "vote"), ("text",), {"text": base.text, "vote": _vote}),
+    "actions": records_of(
         ("task", "owner", "due", "status", "done_on", "evidence", "reason"),
         ("task", "owner", "due"),
         {
-            "task": _text,
-            "owner": _text,
-            "due": _date,
+            "task": base.text,
+            "owner": base.text,
+            "due": base.date,
             "status": _action_status,
-            "done_on": _date,
-            "evidence": _text,
-            "reason": _text,
+            "done_on": base.date,
+            "evidence": base.text,
+            "reason": base.text,
         },
     ),
     "voided": lambda c, v, p: _voided(c, v, p),

@@ -15,7 +15,7 @@ from partywork.i18n import t
 from partywork.model import schema
 from partywork.model.fields import parse_date
 from partywork.model.periods import Period
-from partywork.model.problems import ERROR, Problem
+from partywork.model.problems import ERROR, WARNING, Problem
 from partywork.model.types import TYPES
 from partywork.ops.sealing import sealed
 from partywork.render.textsafe import clean_name
@@ -219,7 +219,21 @@ def log_record(
     txn.commit_files(
         repo.git, {path: dump(record).encode("utf-8")}, txn.message(subject, "log", record["id"])
     )
-    return Written(record["id"], path, problems)
+    return Written(record["id"], path, problems + _across(repo, typ, path))
+
+
+def _across(repo: Repo, typ: str, path: str) -> list[Problem]:
+    """What pw check will say of the new record across its type's records (a member left out of
+    a month's dues), told now as warnings: the record is written, the recorder can fix it."""
+    from dataclasses import replace
+
+    from partywork.analysis.check import ACROSS_RECORDS
+
+    rule = ACROSS_RECORDS.get(typ)
+    if rule is None:
+        return []
+    found = rule(repo, list(record_files(repo.root)))
+    return [replace(p, severity=WARNING) for p in found if p.file == path]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -49,7 +49,10 @@ def _check_grades(check: Checker, record: dict, _ctx: Context) -> None:
 def complete(data: dict) -> dict:
     """The year appraised defaults to the year of the date."""
     day = str(data.get("date") or "")
-    return {"year": day[:4], **data} if day[:4].isdigit() else data
+    data = {"year": day[:4], **data} if day[:4].isdigit() else dict(data)
+    if "title" not in data and str(data.get("year") or "").isdigit():
+        data["title"] = f"{data['year']}年度民主评议党员"
+    return data
 
 
 TYPE = RecordType(
@@ -125,6 +128,6 @@ TYPE = RecordType(
         "decisions",
         "actions",
     ),
-    attended=True,
+    attended=False,  # its meeting is usually a general meeting, logged as one
     non_empty=("attendees", "grades"),
 )

@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from partywork.model.fields import Checker
-from partywork.model.roster import Roster
+
+if TYPE_CHECKING:  # the roster (and PyYAML behind it) is not needed to build the CLI
+    from partywork.model.roster import Roster
 
 Converter = Callable[[Checker, Any, tuple], Any]
 
@@ -26,7 +28,7 @@ class Context:
 
 
 Check = Callable[[Checker, dict, Context], None]
-Expected = Callable[[dict, Roster], "list[str] | None"]
+Expected = Callable[[dict, "Roster"], "list[str] | None"]
 
 
 @dataclass(frozen=True, repr=False, eq=False)

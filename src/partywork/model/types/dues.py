@@ -110,6 +110,9 @@ def complete(data: dict) -> dict:
     data = dict(data)
     if "month" not in data and len(day) >= 7:
         data["month"] = day[:7]
+    month = str(data.get("month") or "")
+    if "title" not in data and month_index(month) is not None:
+        data["title"] = f"{month[:4]}年{int(month[5:])}月党费收缴"
     data["payments"] = [
         {**p, "paid_on": p.get("paid_on") or day} if isinstance(p, dict) else p
         for p in data.get("payments") or []

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from partywork.model.fields import Checker
-from partywork.model.roster import Roster
 from partywork.model.types import base
 from partywork.model.types.base import Kind, LogOption, RecordType
 from partywork.model.types.hours import check_hours
+
+if TYPE_CHECKING:  # the roster (and PyYAML behind it) is not needed to build the CLI
+    from partywork.model.roster import Roster
 
 ACTIVITIES = ("集中学习", "组织生活", "民主议事", "志愿服务")
 
