@@ -179,7 +179,7 @@ def _former_names(repo: Repo, doc: Document, label: str) -> list[Problem]:
     only by the records written before it."""
     out = []
     day = parse_date(str(doc.data.get("date") or ""))
-    for path, name in schema._named(doc.data):
+    for path, name in schema.member_names(doc.data):
         renamed = repo.roster.renamed(name) if isinstance(name, str) else None
         if renamed and repo.roster.named(name, day) is not None:  # else the schema said so
             line, column = doc.where(path)
