@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 # Columns a table never wraps: a date, an id or a number broken over two lines is misread.
 _NO_WRAP = ("code", "date", "id", "number", "percent")
 _SHOWN = 3  # messages of a record-less code listed under it (the rest: --all)
+_RECORD_LINES = 2  # lines of record ids under a warning or a note (the rest: --all)
 
 
 def _cell(value: Value) -> str:
@@ -211,12 +212,28 @@ def _grouped(report: Report, width: int) -> list[RenderableType]:
             items, sep = [f"{only['record'] or ''} {only['message']}".strip()], " "
         elif g.records:
             items, sep = g.records, " "
+            if g.severity != "error":  # an error names every record; the rest fit the first screen
+                out += _at_most(items, _RECORD_LINES, width, 7)
+                continue
         else:  # what was found, without a record to name: the first few, the rest in --all
             items, sep = g.messages[:_SHOWN], "；"
             if len(g.messages) > _SHOWN:
                 items.append(t("report.findings_more", count=len(g.messages)))
         out += _wrapped(items, sep, width, 7)
     return out
+
+
+def _at_most(items: list[str], lines: int, width: int, indent: int) -> list[RenderableType]:
+    """Record ids in at most `lines` lines, the last ending with how many there are in all."""
+    shown = len(items)
+    while True:
+        kept = items[:shown]
+        if shown < len(items):
+            kept = [*kept, t("report.records_more", count=len(items))]
+        wrapped = _wrapped(kept, " ", width, indent)
+        if len(wrapped) <= lines or shown <= 1:
+            return wrapped
+        shown -= 1
 
 
 def _wrapped(

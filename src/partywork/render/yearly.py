@@ -53,11 +53,15 @@ def _talks(talks: dict) -> list[Section]:
 
 
 def _dues(rows: list[dict], attendance: list[dict]) -> Section:
-    """Months unpaid beside months absent: 党章 第九条 treats six of either alike."""
+    """Members with a month exempt or unpaid, beside their months absent (党章 第九条 treats six of
+    either alike); the members who paid every month are counted in the title, not listed."""
     absent = {a["member"]: a.get("months_absent") for a in attendance}
+    owing = [r for r in rows if r["exempt"] or r["unpaid"] or r["months_unpaid"]]
     return Section(
         "dues",
-        t("report.dues"),
+        t("report.dues_owing", paid=len(rows) - len(owing), owing=len(owing))
+        if owing
+        else t("report.dues_title_all", paid=len(rows)),
         [
             t("label.name"),
             t("report.dues_paid"),
@@ -75,8 +79,9 @@ def _dues(rows: list[dict], attendance: list[dict]) -> Section:
                 r["months_unpaid"] or "",
                 absent.get(r["member"]) or "",
             ]
-            for r in rows
-        ],
+            for r in owing
+        ]
+        or [[t("report.dues_all_paid"), "", "", "", "", ""]],
         ["text", "number", "number", "number", "number", "number"],
     )
 
