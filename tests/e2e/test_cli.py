@@ -119,29 +119,6 @@ def test_hostile_ids_are_refused_before_touching_disk(branch, bad):
     assert result.returncode in (2, 65, 66) and "Traceback" not in result.stderr
 
 
-def test_every_command_has_help(branch):
-    for command in (
-        ["--help"],
-        ["log", "meeting", "--help"],
-        ["log", "study", "--help"],
-        ["log", "review", "--help"],
-        ["show", "--help"],
-        ["list", "--help"],
-        ["edit", "--help"],
-        ["void", "--help"],
-        ["check", "--help"],
-        ["init", "--help"],
-        ["member", "add", "--help"],
-        ["member", "leave", "--help"],
-        ["member", "role", "--help"],
-        ["member", "list", "--help"],
-        ["group", "add", "--help"],
-        ["group", "list", "--help"],
-    ):
-        result = ok(run_pw(*command, cwd=branch, today=None))
-        assert "Usage" in result.stdout
-
-
 def test_repo_is_found_by_option_env_and_walking_up(branch, tmp_path):
     record_id = log_committee(branch)
     (branch / "records" / "2026" / "sub").mkdir()

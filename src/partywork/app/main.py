@@ -28,6 +28,7 @@ class PwGroup(TyperGroup):
     ) -> Any:
         """Click's own messages (usage errors, "Aborted!") in pw's language: Typer's standalone
         handling is done here, with the text translated, instead of in Typer's `_main`."""
+        _localise_help()
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
@@ -94,6 +95,59 @@ _CLICK_MESSAGES = [
     (r"Got unexpected extra argument\(s\) \((?P<args>.*)\)(?P<rest>)", "click.extra_arguments"),
     (r"Option (?P<name>.+?) does not take a value\.(?P<rest>)", "click.no_value"),
 ]
+
+
+# Click's help frame (its own words are English only), each as a pattern and the catalogue key
+# that says it in pw's language; the help texts themselves come from i18n/helptext.py
+_HELP_FRAME = [
+    (r"(?m)^Usage: ", "help.usage"),
+    (r"(?m)^Arguments:$", "help.arguments"),
+    (r"(?m)^Options:$", "help.options"),
+    (r"(?m)^Commands:$", "help.commands"),
+    (r"Show this message and exit\.", "help.help"),
+    (r"Install completion for the current shell\.", "help.install_completion"),
+    (
+        r"Show completion for the current shell, to copy it(\s+)or(\s+)customize(\s+)the"
+        r"(\s+)installation\.",
+        "help.show_completion",
+    ),
+    (r"\[default: (?P<value>[^\]]*)\]", "help.default"),
+    (r"\[required\]", "help.required"),
+    (r"\[OPTIONS\]", "help.options_metavar"),
+    (r"COMMAND \[ARGS\]\.\.\.", "help.command_metavar"),
+]
+
+
+def localised_help(text: str) -> str:
+    """A help page with click's frame in pw's language."""
+    import re
+
+    from partywork.i18n import t
+
+    if _help_lang(sys.argv[1:]) == "en":  # help is written before --lang is read
+        return text
+    for pattern, key in _HELP_FRAME:
+
+        def said(found: re.Match[str], key: str = key) -> str:
+            return t(key, **found.groupdict())
+
+        text = re.sub(pattern, said, text)
+    return text
+
+
+def _localise_help() -> None:
+    """Every help page pw shows passes through click's Context.get_help: it is wrapped once."""
+    from typer._click.core import Context
+
+    plain = Context.get_help
+    if getattr(plain, "pw_localised", False):
+        return
+
+    def get_help(self: Context) -> str:
+        return localised_help(plain(self))
+
+    get_help.pw_localised = True  # type: ignore[attr-defined]
+    Context.get_help = get_help  # type: ignore[method-assign]
 
 
 def _click_message(message: str) -> str:
