@@ -67,7 +67,9 @@ def test_missing_fields_without_terminal_are_listed(branch):
     before = commits(branch)
     result = run_pw("log", "meeting", "--kind", "committee", "--host", "王伟", cwd=branch, input="")
     assert result.returncode == 65
-    assert "place" in result.stderr and "recorder" in result.stderr and "topics" in result.stderr
+    # said by their labels, each with the option that gives it
+    assert "地点（--place）" in result.stderr and "记录人（--recorder）" in result.stderr
+    assert "议题（--topic）" in result.stderr and "主持人" not in result.stderr
     assert commits(branch) == before
 
 

@@ -107,3 +107,20 @@ def test_probationary_member_becomes_full(branch):
     members.write_text(text, encoding="utf-8")
     liu = roster_of(branch).members["刘洋"]
     assert not liu.votes_on(dt.date(2026, 5, 1)) and liu.votes_on(dt.date(2026, 6, 1))
+
+
+def test_a_recorder_types_status_role_and_group_in_chinese(branch):
+    """The words on the branch's paper roster work as options, as they do in an import."""
+    ok(
+        run_pw(
+            "member", "add", "钱多多", "--status", "预备党员", "--group", "第一党小组",
+            "--joined", "2026-03-01", "--role", "组织委员", cwd=branch,
+        )
+    )  # fmt: skip
+    member = roster_of(branch).members["钱多多"]
+    assert (member.status, member.group, member.voting) == ("probationary", "g1", False)
+    assert [r.role for r in member.roles] == ["committee"]
+    ok(run_pw("member", "role", "钱多多", "党小组长", "--from", "2026-04-01", cwd=branch))
+    assert "group-leader" in [r.role for r in roster_of(branch).members["钱多多"].roles]
+    wrong = run_pw("member", "add", "孙丽", "--group", "第三党小组", cwd=branch)
+    assert wrong.returncode != 0 and "g1（第一党小组）" in wrong.stderr

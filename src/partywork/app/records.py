@@ -301,6 +301,19 @@ def _kind_option(value: str, typ: str | None) -> str:
     return kind
 
 
+def _fields_said(fields: list[str]) -> str:
+    """Fields as the recorder knows them, with the option that gives each: 地点（--place）."""
+    from partywork.i18n import lang, t
+
+    # repeatable options are named for one item: --topic, --decision, --action, --material
+    singular = {"topics": "topic", "decisions": "decision", "actions": "action"}
+    singular["materials"] = "material"
+    options = [f"--{singular.get(f, f).replace('_', '-')}" for f in fields]
+    if lang() == "zh":
+        return "、".join(f"{t('label.' + f)}（{o}）" for f, o in zip(fields, options, strict=True))
+    return ", ".join(f"{t('label.' + f)} ({o})" for f, o in zip(fields, options, strict=True))
+
+
 def _kind_in_file(data: dict, typ: str | None) -> dict:
     """A kind written by its Chinese name in a file (kind: 支委会) is stored by its English one, as
     --kind 支委会 is; a kind that names none is left for the schema to report at its line."""
@@ -370,7 +383,7 @@ def _log(state: State, typ: str, request: LogRequest) -> None:
         _log_in_editor(repo, typ, data)
         return
     if missing:
-        raise DataError(t("log.missing", fields=", ".join(missing)), t("log.missing.hint"))
+        raise DataError(t("log.missing", fields=_fields_said(missing)), t("log.missing.hint"))
     label = request.from_file if source and request.from_file else "pw log"
     marks = source.marks if source and not given else None
     check_new(repo, typ, data, label, marks)  # a record pw would refuse is not asked about lateness

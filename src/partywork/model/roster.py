@@ -20,6 +20,32 @@ from partywork.storage.yamlio import Document
 STATUSES = ("full", "probationary")
 ROLES = ("secretary", "deputy", "committee", "group-leader")
 COMMITTEE_ROLES = ("secretary", "deputy", "committee")
+# what a recorder types, in Chinese or English, for a status or a role (options and imports alike)
+STATUS_NAMES = {
+    "正式党员": "full",
+    "正式": "full",
+    "full": "full",
+    "预备党员": "probationary",
+    "预备": "probationary",
+    "probationary": "probationary",
+}
+ROLE_NAMES = {
+    "书记": "secretary",
+    "支部书记": "secretary",
+    "副书记": "deputy",
+    "委员": "committee",
+    "支委": "committee",
+    "支部委员": "committee",
+    "组织委员": "committee",
+    "宣传委员": "committee",
+    "纪检委员": "committee",
+    "纪律检查委员": "committee",
+    "青年委员": "committee",
+    "保密委员": "committee",
+    "党小组长": "group-leader",
+    "小组长": "group-leader",
+    **{role: role for role in ROLES},
+}
 GROUP_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 MEMBER_KEYS = (
     "name",
@@ -114,6 +140,12 @@ class Group:
 class Roster:
     groups: dict[str, Group] = field(default_factory=dict)
     members: dict[str, Member] = field(default_factory=dict)
+
+    def group_named(self, text: str) -> str | None:
+        """A group's id from its id or its name (第一党小组), as a recorder types it."""
+        if text in self.groups:
+            return text
+        return next((g.id for g in self.groups.values() if g.name == text.strip()), None)
 
     def active(self, day: dt.date) -> list[Member]:
         return [m for m in self.members.values() if m.active_on(day)]

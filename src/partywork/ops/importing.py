@@ -14,7 +14,7 @@ from typing import Any
 from partywork.errors import InvalidRecords, NotFound, UsageError
 from partywork.i18n import t
 from partywork.model.problems import Problem
-from partywork.model.roster import Member, Role, Roster
+from partywork.model.roster import ROLE_NAMES, STATUS_NAMES, Member, Role, Roster
 from partywork.render.textsafe import clean_name, name_fault
 from partywork.storage import txn
 from partywork.storage.repo import MEMBERS, Repo
@@ -28,26 +28,8 @@ COLUMNS = {
     "role": ("职务", "role"),
     "email": ("邮箱", "电子邮箱", "email"),
 }
-STATUS = {
-    "正式党员": "full",
-    "正式": "full",
-    "full": "full",
-    "预备党员": "probationary",
-    "预备": "probationary",
-    "probationary": "probationary",
-}
-ROLE = {
-    "书记": "secretary",
-    "副书记": "deputy",
-    "委员": "committee",
-    "支委": "committee",
-    "党小组长": "group-leader",
-    "小组长": "group-leader",
-    "secretary": "secretary",
-    "deputy": "deputy",
-    "committee": "committee",
-    "group-leader": "group-leader",
-}
+STATUS = STATUS_NAMES
+ROLE = ROLE_NAMES
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 

@@ -13,7 +13,9 @@ from partywork.model import settings as settings_mod
 from partywork.model.problems import Problem
 from partywork.model.roster import (
     GROUP_ID,
+    ROLE_NAMES,
     ROLES,
+    STATUS_NAMES,
     STATUSES,
     FormerName,
     Group,
@@ -183,6 +185,8 @@ def add_member(
     name = valid_name(name)
     if email is not None and (name_fault(email.strip()) or any(c.isspace() for c in email.strip())):
         raise UsageError(t("member.bad_email", email=email))
+    status = STATUS_NAMES.get(status.strip(), status)
+    role = ROLE_NAMES.get(role.strip(), role) if role else role
     if status not in STATUSES:
         raise UsageError(
             t("schema.bad_choice", field="--status", value=status),
@@ -193,12 +197,14 @@ def add_member(
         raise UsageError(t("member.leader_needs_group"))
 
     def mutate(roster: Roster) -> tuple[Member, str]:
+        nonlocal group
         if name in roster.members:
             raise DataError(t("member.exists", name=name), t("member.exists.hint", name=name))
+        group = (roster.group_named(group) or group) if group else group
         if group and group not in roster.groups:
             raise NotFound(
                 t("group.not_found", id=group),
-                t("schema.unknown_group.hint", groups=", ".join(roster.groups) or "—"),
+                t("schema.unknown_group.hint", groups=_group_list(roster)),
             )
         member = Member(
             name,
@@ -216,6 +222,11 @@ def add_member(
         return member, t("member.added", name=name)
 
     return _change(repo, mutate)
+
+
+def _group_list(roster: Roster) -> str:
+    """The groups as a recorder knows them: id and name."""
+    return "、".join(f"{g.id}（{g.name}）" for g in roster.groups.values()) or "—"
 
 
 def _check_role(role: str | None) -> None:
@@ -243,6 +254,7 @@ def leave(repo: Repo, name: str, on: dt.date) -> Member:
 
 def set_role(repo: Repo, name: str, role: str, start: dt.date | None, end: dt.date | None) -> Role:
     """Add a term of office, or with only --to, end the open one."""
+    role = ROLE_NAMES.get(role.strip(), role)
     _check_role(role)
     name = clean_name(name)
     if start is None and end is None:
