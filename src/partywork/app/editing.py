@@ -43,9 +43,18 @@ def _editor_words(editor: str) -> list[str]:
     return [w[1:-1] if len(w) > 1 and w[0] == w[-1] == '"' else w for w in words]
 
 
+def _default_editor() -> str:
+    """Without VISUAL or EDITOR: Notepad on Windows; elsewhere nano, which shows its keys on the
+    screen (a recorder on UOS or Kylin meeting vi cannot even leave it), and vi only without it."""
+    import shutil
+
+    if os.name == "nt":
+        return "notepad"
+    return "nano" if shutil.which("nano") else "vi"
+
+
 def run_editor(path: Path) -> None:
-    default = "notepad" if os.name == "nt" else "vi"
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or default
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or _default_editor()
     try:
         code = subprocess.call([*_editor_words(editor), str(path)])
     except OSError:
