@@ -286,9 +286,20 @@ def _open_actions(report: dict) -> Table:
 def _findings(report: dict) -> Table:
     return {
         "title": t("binder.findings"),
-        "header": [t("binder.code"), t("binder.severity"), t("binder.finding")],
+        # the record column: a printed page is read without the repository at hand
+        "header": [
+            t("binder.code"),
+            t("binder.severity"),
+            t("report.record"),
+            t("binder.finding"),
+        ],
         "rows": [
-            [str(f.get("code")), t("severity." + str(f.get("severity"))), str(f.get("message"))]
+            [
+                str(f.get("code")),
+                t("severity." + str(f.get("severity"))),
+                str(f.get("record") or ""),
+                str(f.get("message")),
+            ]
             for f in report.get("findings") or []
         ],
     }
