@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,24 +75,57 @@ class Trail:
     closed: dict[str, tuple[str, Period]] = field(default_factory=dict)  # tag → (commit, period)
     witness: witness.Witness | None = None
     unproven: set[str] = field(default_factory=set)  # resolves that kept no side (_unproven)
+    index: Index | None = None
+
+
+@dataclass(repr=False, eq=False)
+class Index:
+    """The history's record files, worked out once (a history may touch 100,000 files). For a
+    period's audit (scoped) only the records whose findings the period keeps — those of its days,
+    and those without a dated id — have versions and touched files; everything else is kept only
+    as far as the checks that look across records need it (firsts, and which commits touched any
+    record)."""
+
+    # commit → (status, record id or, when it has none, path) of each record file it touched
+    touched: dict[str, list[tuple[str, str]]]
+    touched_any: set[str]  # the commits that touched a record file, kept or not
+    firsts: list[Version]  # every record's first version, when it added the record (_batch)
+    period: Period | None  # a period's audit: only its findings are kept
+
+    @property
+    def scoped(self) -> bool:
+        return self.period is not None
+
+    def wanted(self, rid: str | None) -> bool:
+        """A finding on this record would be kept (a period's audit keeps only its own)."""
+        return self.period is None or rid is None or _kept(rid, self.period)
 
 
 def read_trail(
-    repo: Repo, months: set[str] | None = None, documents: cache.DocumentCache | None = None
+    repo: Repo,
+    months: set[str] | None = None,
+    documents: cache.DocumentCache | None = None,
+    period: Period | None = None,
 ) -> Trail:
-    """The history, and the records now (of these months only, when given)."""
+    """The history, and the records now (of these months only, when given); with a period, the
+    history's records indexed only as far as that period's findings need (Index)."""
     git = repo.git
     walked = changes.walk(git)
     documents = documents or cache.DocumentCache(git)
+    # a resolve is judged against every version of the records it touched (_unproven), of any
+    # period: then the whole history is indexed
+    scope = None if any(c.action == "resolve" for c in walked) else period
+    versions, index = _indexed(walked, scope)
     trail = Trail(
         repo,
         walked,
         {c.hash: c.commit_time for c in walked},
         _policies(walked),
-        _versions(walked),
+        versions,
         _current(repo, documents, months),
         documents,
         scoped=months is not None,
+        index=index,
     )
     first_month = repo.settings.year_start_month
     for tag, (commit, message) in gitio.tags(git, CLOSE_PREFIX + "*").items():
@@ -130,13 +164,56 @@ def _strictest(policies: list[dict]) -> dict:
 def _versions(walked: list[Change]) -> dict[str, list[Version]]:
     """record id → its versions, oldest first; a record is known by the id it carries, so a file
     moved or renamed stays the same record."""
+    return _indexed(walked)[0]
+
+
+def _indexed(
+    walked: list[Change], period: Period | None = None
+) -> tuple[dict[str, list[Version]], Index]:
+    """_versions and the Index, in one pass; with a period, versions only of the records whose
+    findings it keeps (_in_period)."""
     found: dict[str, list[Version]] = {}
+    touched: dict[str, list[tuple[str, str]]] = {}
+    touched_any: set[str] = set()
+    firsts: list[Version] = []
+    seen: set[str] = set()
     for change in walked:
+        ids = change.verdict.get("records", {})
+        mine = []
         for status, path, _old, new in change.files:
-            if claims.is_record_path(path):
-                rid = change.verdict.get("records", {}).get(path) or claims.path_id(path) or path
-                found.setdefault(rid, []).append(Version(rid, path, status, change, new))
-    return found
+            if not claims.is_record_path(path):
+                continue
+            touched_any.add(change.hash)
+            rid = ids.get(path)
+            if rid:
+                name = _known(rid) or path
+            else:
+                rid = name = claims.path_id(path) or path  # an id from the name is known
+            first = rid not in seen
+            if first:
+                seen.add(rid)
+            if period is not None and not _kept(rid, period):
+                if first and status == "A":
+                    firsts.append(Version(rid, path, status, change, new))
+                continue
+            version = Version(rid, path, status, change, new)
+            if first:
+                found[rid] = [version]
+                if status == "A":
+                    firsts.append(version)
+            else:
+                found[rid].append(version)
+            mine.append((status, name))
+        if mine:
+            touched[change.hash] = mine
+    dated = [v for v in firsts if record_day(v.record) is not None]
+    return found, Index(touched, touched_any, dated, period)
+
+
+def _kept(rid: str, period: Period) -> bool:
+    """A finding on this record survives the period's filter (_in_period)."""
+    day = record_day(rid)
+    return day is None or period.contains(day)
 
 
 def _unproven(versions: dict[str, list[Version]]) -> set[str]:
@@ -194,6 +271,7 @@ def _current(
     return out
 
 
+@functools.cache  # asked for every record by several checks, and for every finding
 def record_day(rid: str | None) -> dt.date | None:
     if not rid or not ID_PATTERN.match(rid):
         return None
@@ -213,7 +291,7 @@ def audit(
         if period
         else None
     )
-    trail = read_trail(repo, months, documents)
+    trail = read_trail(repo, months, documents, period)
     findings: list[dict] = []
     for check in (
         _late,
@@ -269,18 +347,21 @@ def _who(change: Change) -> str:
 
 
 def _first_versions(trail: Trail) -> list[Version]:
-    return [
-        versions[0]
-        for rid, versions in trail.versions.items()
-        if versions[0].status == "A" and record_day(rid) is not None
-    ]
+    """Each record's first version, when it added the record (and its id is dated)."""
+    assert trail.index is not None
+    return trail.index.firsts
 
 
 def _late(trail: Trail) -> list[dict]:
     limit = trail.repo.settings.late_after_days
     out = []
+    assert trail.index is not None
     for first in _first_versions(trail):
-        if first.record not in trail.records and trail.scoped:
+        if (
+            first.record not in trail.records
+            and trail.scoped
+            or not trail.index.wanted(first.record)
+        ):
             continue
         held = record_day(first.record)
         written = dt.date.fromisoformat(first.commit.day)
@@ -304,6 +385,8 @@ def _late(trail: Trail) -> list[dict]:
 def _batch(trail: Trail) -> list[dict]:
     """Three or more records of two or more months first committed within 24 hours. Linear: a
     sliding window with a count of months, and each record marked once."""
+    assert trail.index is not None
+    wanted = trail.index.wanted
     firsts = sorted(_first_versions(trail), key=lambda v: (v.commit.commit_time, v.record))
     times = [v.commit.commit_time for v in firsts]
     months: dict[str, int] = {}
@@ -330,7 +413,7 @@ def _batch(trail: Trail) -> list[dict]:
             firsts[i].commit.hash,
         )
         for i in out
-        if not trail.scoped or firsts[i].record in trail.records
+        if (not trail.scoped or firsts[i].record in trail.records) and wanted(firsts[i].record)
     ]
 
 
@@ -358,26 +441,25 @@ def _backdate(trail: Trail) -> list[dict]:
                     "audit.backdate_skew", author=change.author_date, committer=change.commit_date
                 )
             )
-            for rid in _records_or(change, None):
+            for rid in _records_or(trail, change, None):
                 out.append(finding("BACKDATE", "warning", message, rid, change.hash))
     return out
 
 
-def _records_of(change: Change) -> list[str]:
-    ids = change.verdict.get("records", {})
-    return [
-        _known(ids.get(path) or claims.path_id(path)) or path
-        for _s, path, _o, _n in change.files
-        if claims.is_record_path(path)
-    ]
+def _records_of(trail: Trail, change: Change) -> list[str]:
+    assert trail.index is not None
+    return [name for _status, name in trail.index.touched.get(change.hash, [])]
 
 
-def _records_or(change: Change, fallback: str | None) -> list[str | None]:
-    """The records a change touched, or the fallback alone when it touched none."""
-    found: list[str | None] = list(_records_of(change))
-    return found or [fallback]
+def _records_or(trail: Trail, change: Change, fallback: str | None) -> list[str | None]:
+    """The records a change touched, or the fallback alone when it touched none (records the
+    index left out count as touched: their findings are not the period's)."""
+    assert trail.index is not None
+    found: list[str | None] = list(_records_of(trail, change))
+    return found or ([] if change.hash in trail.index.touched_any else [fallback])
 
 
+@functools.cache
 def _known(rid: str | None) -> str | None:
     return rid if rid and ID_PATTERN.match(rid) else None
 
@@ -398,11 +480,9 @@ def _outside(trail: Trail) -> list[dict]:
         if change.by_pw or not change.files:
             continue
         key = "audit.outside_merge" if change.is_merge else "audit.outside"
-        records = [r for r in _records_of(change) if not trail.scoped or r in trail.versions]
-        out += [
-            _finding("OUTSIDE", "warning", t(key, subject=_subject(change)), rid, change.hash)
-            for rid in records
-        ]
+        records = [r for r in _records_of(trail, change) if not trail.scoped or r in trail.versions]
+        message = t(key, subject=_subject(change))
+        out += [_finding("OUTSIDE", "warning", message, rid, change.hash) for rid in records]
         # SPEC §4 allows editing the roster (and settings by hand): seen, not failed; a merge is no
         # hand edit
         for path in sorted(
@@ -462,7 +542,7 @@ def _forged(trail: Trail) -> list[dict]:
     for change in trail.changes:
         for key, args in change.verdict.get("forged", []):
             message = t("audit.forged", action=claims._show(change.action), why=t(key, **args))
-            for rid in _records_or(change, change.trailers.get("Pw-Record")):
+            for rid in _records_or(trail, change, change.trailers.get("Pw-Record")):
                 out.append(_finding("FORGED", "error", message, rid, change.hash))
         if change.hash in trail.unproven and not change.verdict.get("forged"):
             message = t("audit.forged", action="resolve", why=t("audit.forged_resolve"))
@@ -570,7 +650,9 @@ def _retroactive(trail: Trail) -> list[dict]:
     per member and commit."""
     existing: dict[str, str] = {}
     out = []
-    for change in trail.changes:
+    moving = [i for i, c in enumerate(trail.changes) if c.verdict.get("roster")]
+    last = moving[-1] if moving else -1
+    for i, change in enumerate(trail.changes[: last + 1]):  # after the last, nothing is hit
         for member, moves in _roster_moves(change).items():
             hit = sorted(
                 {
@@ -597,13 +679,22 @@ def _retroactive(trail: Trail) -> list[dict]:
                     change.hash,
                 )
             )
-        for status, path, _old, _new in change.files:
-            rid = _known(change.verdict.get("records", {}).get(path) or claims.path_id(path))
+        for status, name in _touched_files(trail, change) if i < last else []:
+            rid = _known(name)  # the files that are not records have no id
             if rid and status == "D":
                 existing.pop(rid, None)
             elif rid:
                 existing[rid] = rid[:10]
     return out
+
+
+def _touched_files(trail: Trail, change: Change) -> list[tuple[str, str]]:
+    """Index.touched of a commit, every record's even when the index is a period's: a roster
+    change names records of any period."""
+    assert trail.index is not None
+    if trail.index.scoped and change.hash in trail.index.touched_any:
+        return _indexed([change])[1].touched.get(change.hash, [])
+    return trail.index.touched.get(change.hash, [])
 
 
 def _roster_moves(change: Change) -> dict[str, list[tuple[str, str, str]]]:
@@ -730,7 +821,7 @@ def _unknown_author(trail: Trail) -> list[dict]:
             message = t("audit.unknown_author", email=", ".join(strangers))
             out += [
                 _finding("UNKNOWN-AUTHOR", "warning", message, rid, change.hash)
-                for rid in _records_or(change, None)
+                for rid in _records_or(trail, change, None)
             ]
     return out
 

@@ -1,14 +1,18 @@
 """Gathering what a report needs from the repository, then building it (report.py is pure).
 
-Only the report's window (report.window) is read record by record; older years contribute their
-actions from the cache's small per-year files, so a long history costs little more than a short
-one — except for its overdue actions, which belong in every report.
+Only the report's window (report.window) is read record by record. Older years contribute their
+actions: a year folder exactly as committed is summed up once (YearSummary) under its tree id, so a
+new commit elsewhere leaves it valid and a report after `pw log` costs what its period costs; a
+year that does not fit its summary is read from the cache's per-year file of actions.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from typing import Any
+import gc
+import os
+from typing import Any, TypedDict
 
 from partywork.analysis import report
 from partywork.model import periods, schema
@@ -19,18 +23,30 @@ from partywork.storage.store import record_paths, record_paths_in, year_folders
 
 
 def build_report(repo: Repo, unit: str, period_text: str | None) -> dict:
+    # hundreds of thousands of small objects (the history's files) and nothing cyclic: the
+    # collector would only scan them again and again
+    gc.disable()
+    try:
+        return _build(repo, unit, period_text)
+    finally:
+        gc.enable()
+
+
+def _build(repo: Repo, unit: str, period_text: str | None) -> dict:
     settings = repo.require_valid_settings()
     period = periods.parse(period_text, unit, repo.today, settings.year_start_month)
     start, end = report.window(period, settings.year_start_month, repo.today)
     git = repo.git
-    documents = DocumentCache(git)
+    # the years the window and the audit read file by file (audit.audit: the year before too)
+    earliest = min(start, period.start - dt.timedelta(days=366)).year
+    years = {str(y) for y in range(earliest, end.year + 1)}
+    documents = DocumentCache(git, sorted(years))
     paths = record_paths(repo.root, set(periods.Period("", start, end).months()))
     paths = [p for p in paths if start.isoformat() <= p.rsplit("/", 1)[-1][:10] <= end.isoformat()]
     records = [r for path, data in documents.documents(paths).items() if (r := _typed(data, path))]
     records = [schema.as_now(r, repo.roster) for r in records]  # a former name is the member
     older, overdue_before = _older_actions(repo, documents, start, period)
-    untracked = [p for p in paths if p not in documents.blobs]
-    staged = [p for p in git.staged_paths() if p.startswith("records/")]
+    untracked = [p for p in paths if documents.blob(p) is None]
     inputs = report.Inputs(
         settings=settings,
         roster=repo.roster,
@@ -38,7 +54,7 @@ def build_report(repo: Repo, unit: str, period_text: str | None) -> dict:
         period=period,
         as_of=repo.today,
         commit=git.head(),
-        uncommitted=bool(documents.dirty or untracked or staged),
+        uncommitted=bool(documents.dirty or untracked or documents.staged()),
         older_actions=older,
         overdue_before=overdue_before,
     )
@@ -58,6 +74,21 @@ def _typed(data: Any, path: str) -> dict | None:
     )
 
 
+SUMMARY_VERSION = "s1"  # changes whenever _summary does
+
+
+class YearSummary(TypedDict):
+    """What a year folder's records contribute to any later report, without reading them: the
+    latest record date, every due and done date of their actions (sorted), and the due dates of
+    their open actions with how many fall on each (sorted). Voided records and records without an
+    id are left out, as _older_actions leaves them out."""
+
+    latest: str
+    marks: list[str]
+    open_due: list[str]
+    open_count: list[int]
+
+
 def _older_actions(
     repo: Repo, documents: DocumentCache, start: dt.date, period: periods.Period
 ) -> tuple[list[dict], int]:
@@ -65,41 +96,124 @@ def _older_actions(
     many of their actions are still open past a due date before the period. Dates are compared as
     ISO text, so the many that do not matter are never parsed."""
     first, last, today = period.start.isoformat(), period.end.isoformat(), repo.today.isoformat()
-    relevant, carried = [], 0
+    relevant: list[dict] = []
+    carried = 0
     for folder in year_folders(repo.root):
         if int(folder.name) > start.year:
             continue
-        paths = record_paths_in(folder)
-        for entry in documents.actions(folder.name, paths):
-            day = str(entry.get("date"))
-            if (
-                entry.get("voided")
-                or not isinstance(entry.get("id"), str)
-                or day >= start.isoformat()
-            ):
-                continue
-            actions = [a for a in entry["actions"] if isinstance(a, dict)]
-            if any(
-                first <= str(a.get("done_on")) <= last or first <= str(a.get("due")) <= last
-                for a in actions
-            ):
-                relevant.append(
-                    {
-                        "id": entry["id"],
-                        "date": parse_date(day),
-                        "voided": False,
-                        "actions": [_typed_action(a) for a in actions],
-                    }
-                )
-                continue  # the report counts its carried-over items itself
-            carried += sum(
-                1
-                for a in actions
-                if (a.get("status") or "open") == "open"
-                and str(a.get("due")) < first
-                and str(a.get("due")) < today
-            )
+        count = sum(1 for n in os.listdir(folder) if n.endswith(".yaml") and not n.startswith("."))
+        key = documents.year_key(folder.name, count)
+        key = f"{SUMMARY_VERSION}:{key}" if key else None
+        summary = _kept_summary(documents, folder.name, key) if key else None
+        if summary is not None and _untouched(summary, start.isoformat(), first, last):
+            carried += _open_before(summary, min(first, today))
+            continue
+        paths = record_paths_in(folder)  # the same files as counted, unless some just came
+        entries = [
+            e
+            for e in documents.actions(folder.name, paths)
+            if not e.get("voided") and isinstance(e.get("id"), str)
+        ]
+        if key and summary is None and len(paths) == count and documents.year_fresh(paths):
+            documents.keep(f"{folder.name}.summary", key, dict(_summary(entries)))
+        found, count = _scan(entries, start.isoformat(), first, last, today)
+        relevant += found
+        carried += count
     return relevant, carried
+
+
+def _scan(
+    entries: list[dict], start: str, first: str, last: str, today: str
+) -> tuple[list[dict], int]:
+    """The records among these (before the window) with an action done or due in the period,
+    typed; and the open actions of the others that were due before the period."""
+    relevant, carried = [], 0
+    for entry in entries:
+        day = str(entry.get("date"))
+        if day >= start:
+            continue
+        actions = [a for a in entry["actions"] if isinstance(a, dict)]
+        if any(
+            first <= str(a.get("done_on")) <= last or first <= str(a.get("due")) <= last
+            for a in actions
+        ):
+            relevant.append(
+                {
+                    "id": entry["id"],
+                    "date": parse_date(day),
+                    "voided": False,
+                    "actions": [_typed_action(a) for a in actions],
+                }
+            )
+            continue  # the report counts its carried-over items itself
+        carried += sum(
+            1
+            for a in actions
+            if (a.get("status") or "open") == "open"
+            and str(a.get("due")) < first
+            and str(a.get("due")) < today
+        )
+    return relevant, carried
+
+
+def _summary(entries: list[dict]) -> YearSummary:
+    marks: set[str] = set()
+    open_due: dict[str, int] = {}
+    for entry in entries:
+        for action in (a for a in entry["actions"] if isinstance(a, dict)):
+            marks.update((str(action.get("done_on")), str(action.get("due"))))
+            if (action.get("status") or "open") == "open":
+                due = str(action.get("due"))
+                open_due[due] = open_due.get(due, 0) + 1
+    dues = sorted(open_due)
+    return {
+        "latest": max((str(e.get("date")) for e in entries), default=""),
+        "marks": sorted(marks),
+        "open_due": dues,
+        "open_count": [open_due[d] for d in dues],
+    }
+
+
+def _kept_summary(documents: DocumentCache, year: str, key: str) -> YearSummary | None:
+    """The year's summary kept under this key, if it has exactly the shape _summary gives: the
+    cache folder is only data (sorted lists, since they are searched by bisection)."""
+    value = documents.kept(f"{year}.summary", key)
+    if value is None:
+        return None
+    latest, marks = value.get("latest"), value.get("marks")
+    dues, counts = value.get("open_due"), value.get("open_count")
+    if (
+        isinstance(latest, str)
+        and _sorted_texts(marks)
+        and _sorted_texts(dues)
+        and isinstance(marks, list)
+        and isinstance(dues, list)
+        and isinstance(counts, list)
+        and len(counts) == len(dues)
+        and all(type(c) is int and c > 0 for c in counts)
+    ):
+        return {"latest": latest, "marks": marks, "open_due": dues, "open_count": counts}
+    return None
+
+
+def _sorted_texts(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and all(isinstance(v, str) for v in value)
+        and all(a < b for a, b in zip(value, value[1:], strict=False))
+    )
+
+
+def _untouched(summary: YearSummary, start: str, first: str, last: str) -> bool:
+    """No record of the year lies in the window, and no action is due or done in the period: then
+    the year adds only its count of open actions (_open_before)."""
+    marks = summary["marks"]
+    i = bisect.bisect_left(marks, first)
+    return summary["latest"] < start and not (i < len(marks) and marks[i] <= last)
+
+
+def _open_before(summary: YearSummary, cutoff: str) -> int:
+    return sum(summary["open_count"][: bisect.bisect_left(summary["open_due"], cutoff)])
 
 
 def _typed_action(action: dict) -> dict:

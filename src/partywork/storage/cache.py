@@ -56,28 +56,75 @@ def month_of(path: str) -> str:
 
 class DocumentCache:
     def __init__(self, git: Git, years: list[str] | None = None) -> None:
-        """`years`: the year folders this run will read (None: all of them)."""
+        """`years`: the year folders whose index entries are read now (None: all of them); any
+        other year's are read when a path of it is first asked about."""
         self.git = git
         self.root = git.root
-        paths = [f"records/{y}" for y in years] if years is not None else ["records"]
-        self.blobs = self._index_blobs(paths) if paths else {}
-        self.dirty = set(git.dirty(paths)) if paths else set()
+        # what differs from the index anywhere under records/: the launcher's one scan (launch.py)
+        self.dirty = set(git.dirty(["records"]))
+        self.blobs: dict[str, str] = {}  # the index's blob ids, of the years read so far
+        self._years: set[str] | None = None  # None: every year read
+        self._load_blobs(["records"] if years is None else [f"records/{y}" for y in years])
+        self._years = None if years is None else set(years)
         self.untracked: set[str] = set()  # record files seen on disk that the index does not have
         self.buckets: dict[str, dict] = {}
         self.changed: set[str] = set()
         self.fingerprint: str | None = None
         self.folder = userdirs.repo_cache(git.git_dir, git.root) / f"v{VERSION}"
+        self._staged: set[str] | None = None
+        self._trees: dict[str, str] | None = None
         memos = self._read("memos").get("memos")
         self.memos: dict[str, Any] = memos if isinstance(memos, dict) else {}
 
-    def _index_blobs(self, paths: list[str]) -> dict[str, str]:
-        """records-root-relative path → blob id, for every record file in the index."""
+    def _load_blobs(self, paths: list[str]) -> None:
+        """records-root-relative path → blob id, for every record file in the index under paths."""
         prefix = records_prefix(self.git)
-        return {
-            path[len(prefix) :]: blob
+        self.blobs.update(
+            (path[len(prefix) :], blob)
             for _mode, blob, _stage, path in gitio.index_entries(self.git, paths)
             if path.endswith(".yaml")
-        }
+        )
+
+    def blob(self, path: str) -> str | None:
+        """The index's blob id of a record file, None when the index does not have it."""
+        year = path.split("/", 2)[1] if path.count("/") >= 2 else ""
+        if self._years is not None and year not in self._years:
+            self._years.add(year)
+            self._load_blobs([f"records/{year}"])
+        return self.blobs.get(path)
+
+    def staged(self) -> set[str]:
+        """Paths under records/ staged against HEAD."""
+        if self._staged is None:
+            self._staged = {p for p in self.git.staged_paths() if p.startswith("records/")}
+        return self._staged
+
+    def year_key(self, year: str, count: int) -> str | None:
+        """What a year folder holds, as a key: its tree id at HEAD and its number of record files,
+        while nothing in it differs from HEAD (nothing modified or staged: a tracked file gone from
+        disk is modified, so a file added is seen in the count); None otherwise. A summary kept
+        under this key was made only when every one of those files was in the index (year_fresh),
+        so the same key means the same files."""
+        if self._trees is None:
+            self._trees = gitio.folder_trees(self.git, "HEAD", "records")
+        tree = self._trees.get(year)
+        folder = f"records/{year}/"
+        if tree is None or any(p.startswith(folder) for p in self.dirty | self.staged()):
+            return None
+        return f"{tree}:{count}"
+
+    def year_fresh(self, paths: list[str]) -> bool:
+        """Every one of these files is in the index and as the index has it."""
+        return all(self._cacheable(p) for p in paths)
+
+    def kept(self, name: str, key: str) -> dict | None:
+        """A value kept with keep() under this key; None when there is none, or not this key's."""
+        stored = self._read(name)
+        value = stored.get("value")
+        return value if stored.get("key") == key and isinstance(value, dict) else None
+
+    def keep(self, name: str, key: str, value: dict) -> None:
+        self._write(name, {"key": key, "value": value})
 
     def _read(self, name: str) -> dict:
         try:
@@ -100,7 +147,7 @@ class DocumentCache:
         return self.buckets[name]
 
     def _cacheable(self, path: str) -> str | None:
-        blob = self.blobs.get(path)
+        blob = self.blob(path)
         return blob if blob is not None and path not in self.dirty else None
 
     def documents(self, paths: list[str]) -> dict[str, dict | None]:
@@ -120,7 +167,7 @@ class DocumentCache:
             if blob is not None:
                 bucket[blob] = out[path]
                 self.changed.add(name)
-            elif path not in self.blobs:
+            elif self.blob(path) is None:
                 self.untracked.add(path)
         if clean:
             digest = hashlib.sha256(
@@ -134,7 +181,7 @@ class DocumentCache:
         fresh."""
         stored = self._read(f"{year}.actions")
         key = hashlib.sha256(
-            "\n".join(f"{p} {self.blobs.get(p)}" for p in sorted(paths)).encode()
+            "\n".join(f"{p} {self.blob(p)}" for p in sorted(paths)).encode()
         ).hexdigest()
         fresh = all(self._cacheable(p) for p in paths)
         if fresh and stored.get("key") == key and isinstance(stored.get("records"), list):
@@ -169,9 +216,10 @@ class DocumentCache:
             if name == "memos":
                 self._write("memos", {"memos": self.memos})
             else:
-                self._write(
-                    name, {"documents": {b: d for b, d in self.buckets[name].items() if b in live}}
-                )
+                kept = self.buckets[name]
+                if name != "other" or self._years is None:  # "other" may hold any year's files
+                    kept = {b: d for b, d in kept.items() if b in live}
+                self._write(name, {"documents": kept})
         self.changed.clear()
 
     def _write(self, name: str, data: dict) -> None:

@@ -1211,3 +1211,16 @@ def ref_id(git: Git, ref: str) -> str | None:
     """The commit a full ref name points to, None when there is none."""
     result = git.run("rev-parse", "-q", "--verify", f"{ref}^{{commit}}", check=False)
     return result.stdout.decode().strip() or None if result.returncode == 0 else None
+
+
+def folder_trees(git: Git, rev: str, folder: str) -> dict[str, str]:
+    """Name → tree id of each folder directly inside `folder` (from the records root) at rev."""
+    prefix = records_prefix(git)
+    out = git.run("ls-tree", "-z", rev, "--", f"{prefix}{folder}/", check=False).stdout
+    trees = {}
+    for entry in out.decode("utf-8", "replace").split("\0"):
+        meta, _tab, path = entry.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == "tree":
+            trees[path.rsplit("/", 1)[-1]] = parts[2]
+    return trees
