@@ -546,7 +546,7 @@ def _forged(trail: Trail) -> list[dict]:
                 out.append(_finding("FORGED", "error", message, rid, change.hash))
         if change.hash in trail.unproven and not change.verdict.get("forged"):
             message = t("audit.forged", action="resolve", why=t("audit.forged_resolve"))
-            for rid in _records_or(change, change.trailers.get("Pw-Record")):
+            for rid in _records_or(trail, change, change.trailers.get("Pw-Record")):
                 out.append(_finding("FORGED", "error", message, rid, change.hash))
     return out
 

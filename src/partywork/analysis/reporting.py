@@ -22,17 +22,21 @@ from partywork.storage.repo import Repo
 from partywork.storage.store import record_paths, record_paths_in, year_folders
 
 
-def build_report(repo: Repo, unit: str, period_text: str | None) -> dict:
+def build_report(
+    repo: Repo, unit: str, period_text: str | None, scanned: list[str] | None = None
+) -> dict:
+    """The report; `scanned`: what differs from the index under records/, when already known
+    (memo.serve)."""
     # hundreds of thousands of small objects (the history's files) and nothing cyclic: the
     # collector would only scan them again and again
     gc.disable()
     try:
-        return _build(repo, unit, period_text)
+        return _build(repo, unit, period_text, scanned)
     finally:
         gc.enable()
 
 
-def _build(repo: Repo, unit: str, period_text: str | None) -> dict:
+def _build(repo: Repo, unit: str, period_text: str | None, scanned: list[str] | None) -> dict:
     settings = repo.require_valid_settings()
     period = periods.parse(period_text, unit, repo.today, settings.year_start_month)
     start, end = report.window(period, settings.year_start_month, repo.today)
@@ -40,7 +44,7 @@ def _build(repo: Repo, unit: str, period_text: str | None) -> dict:
     # the years the window and the audit read file by file (audit.audit: the year before too)
     earliest = min(start, period.start - dt.timedelta(days=366)).year
     years = {str(y) for y in range(earliest, end.year + 1)}
-    documents = DocumentCache(git, sorted(years))
+    documents = DocumentCache(git, sorted(years), scanned)
     paths = record_paths(repo.root, set(periods.Period("", start, end).months()))
     paths = [p for p in paths if start.isoformat() <= p.rsplit("/", 1)[-1][:10] <= end.isoformat()]
     records = [r for path, data in documents.documents(paths).items() if (r := _typed(data, path))]

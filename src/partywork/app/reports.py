@@ -12,7 +12,6 @@ from partywork.app.main import app
 
 if TYPE_CHECKING:
     from partywork.model.reportdata import Report
-    from partywork.storage.memo import ReportMemo
 
 report_app = typer.Typer(
     help="The compliance report of a month, quarter or year.", no_args_is_help=True
@@ -106,13 +105,13 @@ def _report(
             raise typer.BadParameter(" | ".join(FORMATS[:-1]), param_hint="--format")
         _fleet(ctx, unit, period, fmt, output)
         return
-    memo = _memo(ctx, unit, period, fmt, every_finding) if fmt != "table" else None
-    data = memo.lookup() if memo else None
+
+    def make(scanned: list[str] | None = None) -> tuple[bytes, bool]:
+        return _make(ctx, unit, period, fmt, output, every_finding, scanned)
+
+    data = _kept(ctx, unit, period, fmt, every_finding, make) if fmt != "table" else make()[0]
     if data is None:
-        state = memo.capture() if memo else None
-        data, keep = _make(ctx, unit, period, fmt, output, every_finding)
-        if memo and state and keep:
-            memo.store(state, data)
+        return
     if output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
@@ -130,6 +129,7 @@ def _make(
     fmt: str,
     output: Path | None,
     every_finding: bool,
+    scanned: list[str] | None = None,
 ) -> tuple[bytes, bool]:
     """The report's bytes and whether they may be kept (not when signatures are checked: the
     allowed signers live outside the repository)."""
@@ -139,16 +139,21 @@ def _make(
     from partywork.model.reportdata import Report
 
     repo = open_repo(ctx.obj)
-    report = cast(Report, build_report(repo, unit, period))  # report.build makes pw.report/1
+    report = cast(Report, build_report(repo, unit, period, scanned))  # makes pw.report/1
     return _render(report, fmt, output, every_finding), repo.settings.signing != "require"
 
 
-def _memo(
-    ctx: typer.Context, unit: str, period: str | None, fmt: str, every_finding: bool
-) -> "ReportMemo":
-    """The kept copy of this very report (memo.py), when the repository has not changed since."""
+def _kept(
+    ctx: typer.Context,
+    unit: str,
+    period: str | None,
+    fmt: str,
+    every_finding: bool,
+    make: Callable[[list[str] | None], tuple[bytes, bool]],
+) -> bytes | None:
+    """This very report, kept or made (the policy is memo.serve's)."""
+    from partywork.storage import memo
     from partywork.storage.git.gitio import Git
-    from partywork.storage.memo import ReportMemo
     from partywork.storage.repo import find_root
 
     state = ctx.obj
@@ -160,7 +165,7 @@ def _memo(
         "lang": state.lang or "",
         "today": state.today.isoformat(),
     }
-    return ReportMemo(Git.at(find_root(state.repo_option), state.prefetched), request)
+    return memo.serve(Git.at(find_root(state.repo_option), state.prefetched), request, make)
 
 
 def _fleet(

@@ -55,13 +55,16 @@ def month_of(path: str) -> str:
 
 
 class DocumentCache:
-    def __init__(self, git: Git, years: list[str] | None = None) -> None:
+    def __init__(
+        self, git: Git, years: list[str] | None = None, scanned: list[str] | None = None
+    ) -> None:
         """`years`: the year folders whose index entries are read now (None: all of them); any
-        other year's are read when a path of it is first asked about."""
+        other year's are read when a path of it is first asked about. `scanned`: Git.dirty over
+        records/, when already made."""
         self.git = git
         self.root = git.root
         # what differs from the index anywhere under records/: the launcher's one scan (launch.py)
-        self.dirty = set(git.dirty(["records"]))
+        self.dirty = set(git.dirty(["records"]) if scanned is None else scanned)
         self.blobs: dict[str, str] = {}  # the index's blob ids, of the years read so far
         self._years: set[str] | None = None  # None: every year read
         self._load_blobs(["records"] if years is None else [f"records/{y}" for y in years])

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from partywork import __version__
@@ -38,12 +39,36 @@ RACY_SECONDS = 2.0
 _RECORD_FILE = re.compile(r"records/\d{4}/[^/]+\.yaml")
 
 
+Made = Callable[[list[str] | None], tuple[bytes, bool] | None]
+
+
+def serve(git: Git, request: dict[str, str], make: Made) -> bytes | None:
+    """The report this request asks for: the kept copy while the repository is as it was, else
+    what `make` makes (its bytes and whether they may be kept; None when it went to the terminal
+    itself), kept when the records were exactly as committed before it was made. `make` is given
+    the records scan (Git.dirty over records/) when this already made it: on 100,000 files a
+    second one would cost what the first did."""
+    memo = ReportMemo(git, request)
+    data = memo.lookup()
+    if data is not None:
+        return data
+    state = memo.capture()
+    made = make(memo.scanned)
+    if made is None:
+        return None
+    data, keep = made
+    if state and keep:
+        memo.store(state, data)
+    return data
+
+
 class ReportMemo:
     def __init__(self, git: Git, request: dict[str, str]) -> None:
         self.git = git
         self.request = json.dumps(request, ensure_ascii=False, sort_keys=True)
         name = hashlib.sha256(self.request.encode("utf-8")).hexdigest()[:32]
         self.path = userdirs.repo_cache(git.git_dir, git.root) / FOLDER / f"{name}.memo"
+        self.scanned: list[str] | None = None  # the records scan, once made
 
     def lookup(self) -> bytes | None:
         """The kept report, if the repository is still as it was when it was made."""
@@ -132,7 +157,9 @@ class ReportMemo:
         return [info.st_ino, info.st_size, info.st_mtime_ns]
 
     def _changed_in_work_tree(self) -> bool:
-        return bool(self.git.dirty(["records"]))  # started early by the launcher (launch.py)
+        if self.scanned is None:
+            self.scanned = self.git.dirty(["records"])  # started early by the launcher (launch.py)
+        return bool(self.scanned)
 
     def _staged(self) -> bool:
         return gitio.staged_under(self.git, "records")
