@@ -144,3 +144,134 @@ def test_the_report_sees_a_hand_edit(branch):
         ok(run_pw("report", "quarter", "2026Q3", "--format", "json", cwd=branch)).stdout
     )
     assert data["uncommitted"] is True
+
+
+# -- the report right after a write: older years from their summaries (reporting.YearSummary) ---
+
+OLD_YEARS = {  # a record's date → the due date of its action
+    "2024-03-05": "2024-04-30",  # long overdue: counted in overdue_before
+    "2024-11-12": "2026-08-15",  # due in 2026Q3: the report lists it
+    "2025-05-20": "2025-06-30",  # overdue
+}
+
+
+def _older_branch(branch) -> dict[str, str]:
+    """Records in 2024 and 2025 with actions, and one in 2026; their ids by date."""
+    ids = {}
+    for day, due in OLD_YEARS.items():
+        args = [
+            {"2026-07-03": day, "完善安全生产责任清单|张强|2026-08-31": f"整改|张强|{due}"}.get(a, a)
+            for a in COMMITTEE_ARGS
+        ]
+        ids[day] = ok(run_pw(*args, cwd=branch)).stdout.strip()
+    ids["2026-07-03"] = log_committee(branch)
+    return ids
+
+
+def _report(branch) -> str:
+    """The report made afresh but with the parse cache and the year summaries as they are: the
+    kept copy of the finished report (memo.py) is set aside."""
+    shutil.rmtree(repo_cache(branch / ".git", branch) / "reports", ignore_errors=True)
+    return ok(run_pw("report", "quarter", "2026Q3", "--format", "json", cwd=branch)).stdout
+
+
+def _cold(branch) -> str:
+    """The same report with nothing cached at all."""
+    shutil.rmtree(repo_cache(branch / ".git", branch), ignore_errors=True)
+    return ok(run_pw("report", "quarter", "2026Q3", "--format", "json", cwd=branch)).stdout
+
+
+def _summary(branch, year: str):
+    return repo_cache(branch / ".git", branch) / "v3" / f"{year}.summary.json"
+
+
+def _same_as_cold(branch) -> dict:
+    served = _report(branch)
+    assert served == _cold(branch)
+    _report(branch)  # leaves the summaries in place for the next step
+    return json.loads(served)
+
+
+def test_older_years_summed_up_give_the_same_report_after_each_kind_of_change(branch):
+    ids = _older_branch(branch)
+    first = json.loads(_cold(branch))
+    assert first["overdue_before"] == 2
+    assert _summary(branch, "2024").is_file() and _summary(branch, "2025").is_file()
+
+    # a pw log: a new commit, the older year folders' trees unchanged
+    log_committee(branch)
+    after_log = _same_as_cold(branch)
+    assert after_log["overdue_before"] == 2
+
+    # pw edit of a 2025 record: its action is no longer overdue
+    old = ids["2025-05-20"]
+    path = branch / "records" / "2025" / f"{old}.yaml"
+    changed = path.read_text(encoding="utf-8").replace("2025-06-30", "2026-12-31")
+    ok(run_pw("edit", old, "--from", "-", "--reason", "整改期限延长", cwd=branch, input=changed))
+    after_edit = _same_as_cold(branch)
+    assert after_edit["overdue_before"] == 1
+
+    # a hand commit in 2024: the long-overdue action marked done
+    path = branch / "records" / "2024" / f"{ids['2024-03-05']}.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("status: open", "status: done\n    done_on: 2024-04-20"), "utf-8")
+    git("commit", "-qam", "手工补记整改完成", cwd=branch)
+    after_hand = _same_as_cold(branch)
+    assert after_hand["overdue_before"] == 0
+
+
+def test_a_summary_is_served_and_a_change_to_its_year_is_noticed(branch):
+    """A planted summary under the year's key is believed (proof that summaries are used at all);
+    then an uncommitted edit, a new file not yet added, or a commit in that year each make the
+    report read the year again."""
+    ids = _older_branch(branch)
+    _cold(branch)
+    from partywork.storage.userdirs import seal, unseal
+
+    def plant() -> None:
+        stored = json.loads(unseal(_summary(branch, "2025").read_bytes()))
+        stored["value"]["open_due"], stored["value"]["open_count"] = ["2000-01-01"], [40]
+        _summary(branch, "2025").write_bytes(seal(json.dumps(stored).encode("utf-8")))
+
+    plant()
+    assert json.loads(_report(branch))["overdue_before"] == 41  # 2024's one and the planted 40
+    path = branch / "records" / "2025" / f"{ids['2025-05-20']}.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("2025-06-30", "2025-07-31"), encoding="utf-8")
+    assert json.loads(_report(branch))["overdue_before"] == 2  # modified: read from disk
+    path.write_text(text, encoding="utf-8")
+    assert json.loads(_report(branch))["overdue_before"] == 41  # as committed again
+
+    extra = branch / "records" / "2025" / "2025-08-08-committee-zz77.yaml"
+    extra.write_text(text.replace(ids["2025-05-20"], "2025-08-08-committee-zz77"), "utf-8")
+    untracked = json.loads(_report(branch))
+    assert untracked["overdue_before"] == 3  # a file not yet added counts, as in a cold run
+    extra.unlink()
+
+    plant()
+    git("commit", "-q", "--allow-empty", "-m", "与2025无关", cwd=branch)
+    assert json.loads(_report(branch))["overdue_before"] == 41  # another commit: still valid
+    path.write_text(text.replace("status: open", "status: dropped"), encoding="utf-8")
+    git("commit", "-qam", "手工改2025", cwd=branch)
+    assert json.loads(_report(branch))["overdue_before"] == 1  # the year's tree changed
+
+
+def test_a_planted_summary_of_the_wrong_shape_is_ignored(branch):
+    _older_branch(branch)
+    cold = _cold(branch)
+    from partywork.storage.userdirs import seal, unseal
+
+    stored = json.loads(unseal(_summary(branch, "2025").read_bytes()))
+    for value in (
+        {"latest": "", "marks": ["b", "a"], "open_due": [], "open_count": []},  # unsorted
+        {"latest": "", "marks": [], "open_due": ["2000-01-01"], "open_count": [-5]},
+        {"latest": 7, "marks": [], "open_due": [], "open_count": []},
+        {"latest": "", "marks": [], "open_due": ["2000-01-01"], "open_count": [1, 2]},
+        "not a mapping",
+    ):
+        stored["value"] = value
+        _summary(branch, "2025").write_bytes(seal(json.dumps(stored).encode("utf-8")))
+        result = run_pw("report", "quarter", "2026Q3", "--format", "json", cwd=branch)
+        assert result.returncode == 0 and "Traceback" not in result.stderr
+        shutil.rmtree(repo_cache(branch / ".git", branch) / "reports", ignore_errors=True)
+        assert result.stdout == cold
