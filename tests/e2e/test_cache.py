@@ -159,10 +159,8 @@ def _older_branch(branch) -> dict[str, str]:
     """Records in 2024 and 2025 with actions, and one in 2026; their ids by date."""
     ids = {}
     for day, due in OLD_YEARS.items():
-        args = [
-            {"2026-07-03": day, "完善安全生产责任清单|张强|2026-08-31": f"整改|张强|{due}"}.get(a, a)
-            for a in COMMITTEE_ARGS
-        ]
+        swap = {"2026-07-03": day, "完善安全生产责任清单|张强|2026-08-31": f"整改|张强|{due}"}
+        args = [swap.get(a, a) for a in COMMITTEE_ARGS]
         ids[day] = ok(run_pw(*args, cwd=branch)).stdout.strip()
     ids["2026-07-03"] = log_committee(branch)
     return ids
