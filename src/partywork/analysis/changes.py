@@ -33,6 +33,10 @@ from partywork.storage.git.gitio import Git, objects, records_prefix
 from partywork.storage.yamlio import MAX_BYTES
 
 CACHE_VERSION = 3
+# New commits are kept in a small second file until there are more than this many (or a tenth of
+# the large file's): a commit on a history of 100,000 files must not rewrite all of it (SPEC §11,
+# the report right after `pw log`).
+TAIL, TAIL_SIZE = "-recent", 200
 # The fields of `git log` pw reads, in order (see _parse_log)
 _FIELDS = (
     "%H",
@@ -122,11 +126,20 @@ def walk(git: Git) -> list[Change]:
     if not order:
         return []
     known = _load(git)
+    tail = _load(git, TAIL)
+    kept = len(known)
+    known.update(tail)
     missing = [c for c in order if c not in known]
     if missing:
         for change in _read(git, missing):
             known[change.hash] = change
-        _save(git, {c: known[c] for c in order if c in known})
+        if kept and len(tail) + len(missing) <= max(TAIL_SIZE, kept // 10):
+            # a few new commits go to the small file: the large one is not written again
+            recent = set(tail) | set(missing)
+            _save(git, {c: known[c] for c in order if c in recent}, TAIL)
+        else:
+            _save(git, {c: known[c] for c in order if c in known})
+            _save(git, {}, TAIL)
     return [known[c] for c in order if c in known]
 
 
@@ -136,15 +149,17 @@ def _commits(git: Git) -> list[str]:
     return gitio.commits_oldest_first(git)
 
 
-def _cache_file(git: Git) -> str:
-    return str(userdirs.repo_cache(git.git_dir, git.root) / f"changes-v{CACHE_VERSION}.json")
+def _cache_file(git: Git, part: str = "") -> str:
+    name = f"changes-v{CACHE_VERSION}{part}.json"
+    return str(userdirs.repo_cache(git.git_dir, git.root) / name)
 
 
-def _load(git: Git) -> dict[str, Change]:
+def _load(git: Git, part: str = "") -> dict[str, Change]:
+    """The commits kept in the cache file (the large one, or the small one of recent commits)."""
     # tens of thousands of small objects and nothing cyclic: the collector would only rescan them
     gc.disable()
     try:
-        with open(_cache_file(git), encoding="utf-8") as handle:
+        with open(_cache_file(git, part), encoding="utf-8") as handle:
             data = json.load(handle)
         if data.get("pw") != __version__ or data.get("prefix") != records_prefix(git):
             return {}
@@ -157,8 +172,8 @@ def _load(git: Git) -> dict[str, Change]:
         gc.enable()
 
 
-def _save(git: Git, changes: dict[str, Change]) -> None:
-    path = _cache_file(git)
+def _save(git: Git, changes: dict[str, Change], part: str = "") -> None:
+    path = _cache_file(git, part)
     data = {
         "pw": __version__,
         "prefix": records_prefix(git),
