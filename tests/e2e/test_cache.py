@@ -273,3 +273,26 @@ def test_a_planted_summary_of_the_wrong_shape_is_ignored(branch):
         assert result.returncode == 0 and "Traceback" not in result.stderr
         shutil.rmtree(repo_cache(branch / ".git", branch) / "reports", ignore_errors=True)
         assert result.stdout == cold
+
+
+def test_new_commits_kept_apart_from_the_history_cache_change_nothing(branch):
+    """The audit's per-commit cache keeps a few new commits in a small second file (changes.py):
+    the audit is the same as with nothing cached, and a damaged small file is only ignored."""
+
+    def audit() -> str:
+        return ok(run_pw("audit", "--format", "json", cwd=branch)).stdout
+
+    log_committee(branch)
+    audit()
+    folder = repo_cache(branch / ".git", branch)
+    large = next(p for p in folder.glob("changes-v*.json") if "recent" not in p.name)
+    before = large.stat().st_mtime_ns
+    log_committee(branch)
+    git("commit", "-q", "--allow-empty", "-m", "手工提交", cwd=branch)
+    warm = audit()
+    assert large.stat().st_mtime_ns == before  # the large file was not written again
+    recent = next(folder.glob("changes-v*-recent.json"))
+    recent.write_text('{"pw": "x", "commits": {"0": [1]}}', encoding="utf-8")
+    assert audit() == warm
+    shutil.rmtree(folder)
+    assert audit() == warm
