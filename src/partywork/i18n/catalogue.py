@@ -839,6 +839,11 @@ ZH: dict[str, str] = {
     "code.label.DUES-UNLISTED": "党费记录漏人",
     "code.label.DUES-MONTH-TWICE": "同月重复党费记录",
     "code.label.DUES-TEMPORARY": "临时支部党费记录",
+    # fixsec: a repository config key pw has not judged harmless
+    "git.config_refused": "{folder} 的 git 配置（.git/config）设置了 {key}（共 {count} 项 pw 不认识的设置）：它可能让 git 运行程序、读取文件或改用别的地址，pw 不照办",
+    "git.config_refused.hint": "确认来源后删除这项设置：git config --unset-all {key}；或用 git clone 取得一份干净的副本",
+    "git.outside.symlink": "{folder} 的 .git 里有指向文件夹之外的符号链接：{path}；pw 只读交给它的文件夹里的仓库",
+    "git.outside.symlink.hint": "要审阅它，请克隆一份独立的副本：git clone --no-local 仓库地址 新文件夹",
 }
 
 EN: dict[str, str] = {
@@ -1667,4 +1672,9 @@ EN: dict[str, str] = {
     "code.label.DUES-UNLISTED": "member missing from dues",
     "code.label.DUES-MONTH-TWICE": "two dues records a month",
     "code.label.DUES-TEMPORARY": "dues in a temporary branch",
+    # fixsec: a repository config key pw has not judged harmless
+    "git.config_refused": "the git config of {folder} (.git/config) sets {key} ({count} setting(s) pw does not know to be harmless): it could make git run a program, read a file or use another address, and pw does not follow it",
+    "git.config_refused.hint": "once you know where it came from, remove it: git config --unset-all {key}; or take a clean copy with git clone",
+    "git.outside.symlink": "the .git of {folder} holds a symlink to outside the folder: {path}; pw reads only the repository inside the folder it is given",
+    "git.outside.symlink.hint": "to examine it, make a self-contained copy: git clone --no-local REPOSITORY NEW-FOLDER",
 }

@@ -152,6 +152,36 @@ def outside(work_tree: str, git_dir: str) -> tuple[str, str] | None:
     for alternate in _alternates(os.path.join(common, "objects"), 0):
         if not (_inside(alternate, top) or _inside(alternate, common)):
             return "alternates", alternate
+    for folder in dict.fromkeys((own, common)):
+        linked_out = _symlinked_out(folder)
+        if linked_out:
+            return "symlink", linked_out
+    return None
+
+
+# Where git reads a repository's data: a symlink among them (objects, refs, packed-refs, HEAD,
+# config, info …, and inside objects/ and refs/) would make pw read another repository. git itself
+# makes no symlink but HEAD's (core.preferSymlinkRefs), which stays inside .git.
+_WALKED = ("objects", "refs", "worktrees")
+
+
+def _symlinked_out(git_dir: str) -> str | None:
+    """The first symlink in git_dir (its own entries, and all of objects/ and refs/) resolving
+    outside it; hooks/ and modules/ are not data pw reads."""
+    stack = [(git_dir, True)]
+    while stack:
+        folder, top = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                if not _inside(target, git_dir):
+                    return target
+            elif (not top or entry.name in _WALKED) and entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, False))
     return None
 
 
@@ -225,33 +255,146 @@ def owned(work_tree: str, git_dir: str) -> bool:
     )
 
 
-# Words that appear in every repository config entry that can name a program, or pull in another
-# file that could (include/includeIf). A config without any of them needs no second look; one with
-# them costs one `git config --list` (gitio). Matching raw bytes errs only towards looking.
-_PROGRAM_WORDS = (
-    b"filter",
-    b"include",
-    b"gpg",
-    b"program",
-    b"credential",
-    b"command",
-    b"askpass",
-    b"pager",
-    b"editor",
-    b"driver",
-    b"uploadpack",
-    b"receivepack",
-    b"proxy",
-    b"textconv",
-    b"external",
-    b"alternaterefs",
-    b"partialclone",
-    b"promisor",
+# The repository's own config is read for what pw and git need and a clone or `git init` leaves
+# there; every other key is either put back by gitio.neutralised (a program, a file to read, a
+# proxy) or refused by name. An allowlist, not a list of dangerous words: a key nobody thought of
+# (remote.<name>.vcs ran a program) is refused instead of obeyed (RELIABILITY §(e)).
+# "section.variable" (no subsection), "section.*.variable" (any subsection), "section.*" (all).
+INERT = frozenset(
+    {
+        *(
+            f"core.{v}"
+            for v in (
+                "repositoryformatversion",
+                "filemode",
+                "bare",
+                "logallrefupdates",
+                "ignorecase",
+                "precomposeunicode",
+                "symlinks",
+                "autocrlf",
+                "eol",
+                "safecrlf",
+                "fsync",
+                "fsyncmethod",
+                "fsyncobjectfiles",
+                "quotepath",
+                "checkstat",
+                "trustctime",
+                "splitindex",
+                "untrackedcache",
+                "preloadindex",
+                "compression",
+                "loosecompression",
+                "bigfilethreshold",
+                "abbrev",
+                "commentchar",
+                "whitespace",
+                "warnambiguousrefs",
+                "sharedrepository",
+                "multipackindex",
+                "commitgraph",
+                "longpaths",
+                "fscache",
+                "sparsecheckout",
+                "sparsecheckoutcone",
+                "checkroundtripencoding",
+                "hidedotfiles",
+                "fsmonitorhookversion",
+            )
+        ),
+        *(
+            f"remote.*.{v}"
+            for v in (
+                "url",
+                "pushurl",
+                "fetch",
+                "push",
+                "mirror",
+                "skipdefaultupdate",
+                "skipfetchall",
+                "tagopt",
+                "prune",
+                "prunetags",
+            )
+        ),
+        "branch.*",
+        "user.name",
+        "user.email",
+        "user.signingkey",
+        "author.*",
+        "committer.*",
+        "gpg.format",
+        "commit.gpgsign",
+        "tag.gpgsign",
+        "tag.forcesignannotated",
+        "init.defaultbranch",
+        "extensions.worktreeconfig",
+        "extensions.objectformat",
+        "extensions.preciousobjects",
+        "credential.username",
+        "credential.usehttppath",
+        "credential.*.username",
+        "credential.*.usehttppath",
+        *(
+            f"http.{v}"
+            for v in (
+                "postbuffer",
+                "lowspeedlimit",
+                "lowspeedtime",
+                "version",
+                "maxrequests",
+                "receivepack",
+                "uploadpack",
+                "getanyfile",
+            )
+        ),
+        *(
+            f"{section}.*"
+            for section in (
+                "color",
+                "i18n",
+                "gc",
+                "pack",
+                "pull",
+                "push",
+                "fetch",
+                "rebase",
+                "status",
+                "advice",
+                "feature",
+                "index",
+                "receive",
+                "transfer",
+                "rerere",
+                "maintenance",
+                "column",
+                "lfs",
+                "protocol",
+            )
+        ),
+        "merge.conflictstyle",
+        "merge.ff",
+        "diff.renames",
+        "diff.algorithm",
+    }
 )
 
 
+def inert(key: str) -> bool:
+    """Whether a key (as git prints it: section, subsection, variable) is on the allowlist."""
+    section, _dot, rest = key.lower().partition(".")
+    sub, dot, variable = rest.rpartition(".")
+    if f"{section}.*" in INERT:
+        return True
+    return f"{section}.*.{variable}" in INERT if dot and sub else f"{section}.{rest}" in INERT
+
+
 def config_may_name_programs(git_dir: str) -> bool:
-    """Whether the repository's own config files (common and per-worktree) might name a program."""
+    """Whether the repository's own config files (common and per-worktree) might set any key
+    not on the allowlist. A cheap reading of the file's section headers and key names, which errs
+    only towards a second look (one `git config --list`, then gitio.neutralised): continuation
+    lines, includes and anything it cannot read plainly all count as such."""
     common = git_dir
     try:
         with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as handle:
@@ -261,12 +404,43 @@ def config_may_name_programs(git_dir: str) -> bool:
     for path in (os.path.join(common, "config"), os.path.join(git_dir, "config.worktree")):
         try:
             with open(path, "rb") as handle:
-                text = handle.read().lower()
+                data = handle.read()
         except OSError:
             continue
-        if any(word in text for word in _PROGRAM_WORDS):
+        try:
+            text = data.decode("ascii")
+        except UnicodeDecodeError:
+            return True
+        if not _plainly_inert(text):
             return True
     return False
+
+
+def _plainly_inert(text: str) -> bool:
+    section: str | None = None
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if line.endswith("\\"):
+            return False  # a continuation: the next line is no key of its own
+        if line.startswith("["):
+            head, closed, line = line[1:].partition("]")
+            if not closed:
+                return False
+            name, space, sub = head.partition(" ")
+            if not space and "." in name:  # the old [section.subsection] form
+                name, sub = name.split(".", 1)
+            if not name.replace("-", "").isalnum():
+                return False
+            section = name.lower() + (".*" if sub else "")
+            line = line.strip()
+        if not line or line[0] in "#;":
+            continue
+        name = line.split("=", 1)[0].strip()
+        if section is None or not name.replace("-", "").isalnum() or not name[0].isalpha():
+            return False
+        if not inert(f"{section}.{name}"):
+            return False
+    return True
 
 
 # The report's one slow git call: `git diff-files` over records/, which stats every record file

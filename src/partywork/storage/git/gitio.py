@@ -142,6 +142,12 @@ class Git:
             raise ConfigError(
                 t("git.dubious_owner", path=work_tree), t("git.dubious_owner.hint", path=work_tree)
             )
+        unknown = refused(entries)
+        if unknown:
+            raise ConfigError(
+                t("git.config_refused", folder=work_tree, key=unknown[0], count=len(unknown)),
+                t("git.config_refused.hint", key=unknown[0]),
+            )
         config, env = neutralised(entries)
         if config or env:
             self._config, self._extra_env = tuple(config), env
@@ -545,7 +551,16 @@ _DEFAULTS = {
     "gpg.ssh.defaultkeycommand": "",
     "core.alternaterefscommand": "",
     "diff.external": "",
+    # the verifier's own signers list and revocations, never the audited folder's (_verifying)
+    "gpg.ssh.allowedsignersfile": "",
+    "gpg.ssh.revocationfile": "",
+    # a cookie file the folder names would be read and its cookies sent to the folder's remote
+    "http.cookiefile": "",
+    "http.savecookies": "false",
 }
+# Keys naming a proxy: the folder's proxy would see (and could answer) every exchange. What stands
+# in is the user's own http.proxy, else the proxy of the user's environment, else none.
+_PROXIES = (("http", "proxy"), ("remote", "proxy"))
 _BY_SUFFIX = {
     ("diff", "textconv"): "",
     ("diff", "command"): "",
@@ -595,11 +610,74 @@ def neutralised(
         elif section == "credential" and variable == "helper":
             # a list: "" empties it, then the user's own helpers come back
             config += [(key, "")] + [(key, value) for value in protected.get(key, [])]
+        elif (section, variable) in _PROXIES:
+            config.append((key, _user_proxy(protected)))
+        elif section == "http" and name and variable in ("cookiefile", "savecookies"):
+            config.append((key, _DEFAULTS[f"http.{variable}"]))
         elif key == "core.gitproxy":
             env["GIT_PROXY_COMMAND"] = os.environ.get(
                 "GIT_PROXY_COMMAND", ""
             )  # the first match wins: env comes first
     return config, env
+
+
+def _user_proxy(protected: dict[str, list[str]]) -> str:
+    own = protected.get("http.proxy")
+    if own:
+        return own[-1]
+    for name in ("https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY"):
+        if os.environ.get(name):
+            return os.environ[name]
+    return ""  # git's "no proxy at all"
+
+
+# Keys of the repository's own config that pw does not need to be inert (early.INERT) but that
+# neutralised puts back, or that git never acts on in pw's calls: include files (whose keys git
+# lists as the repository's own, judged one by one), aliases (pw runs no alias: git's own commands
+# cannot be shadowed), submodules (pw never enters them), safe.directory (git ignores the
+# repository's), the settings pw's own command line fixes (early.SAFE_CONFIG, NO_HOOKS) and a
+# diff or merge driver's inert attributes.
+_SET_OVER = frozenset(
+    {key.lower() for key, _value in (*early.SAFE_CONFIG, *early.NO_HOOKS)}
+    | {"include.path", "safe.directory", "core.gitproxy", "extensions.partialclone"}
+)
+_DRIVER_PARTS = {
+    ("diff", "xfuncname"),
+    ("diff", "funcname"),
+    ("diff", "binary"),
+    ("diff", "wordregex"),
+    ("diff", "cachetextconv"),
+    ("merge", "name"),
+    ("merge", "recursive"),
+    ("includeif", "path"),
+    ("remote", "promisor"),
+    ("remote", "partialclonefilter"),
+}
+
+
+def refused(entries: list[tuple[str, str, str]]) -> list[str]:
+    """The keys of the repository's own config that are neither inert (early.INERT) nor put back
+    by neutralised: a key nobody has judged (remote.<name>.vcs named a program, url.<base>.insteadOf
+    rewrites the user's addresses) stops pw rather than being obeyed (RELIABILITY §(e))."""
+    unknown: list[str] = []
+    for scope, key, _value in entries:
+        if scope not in ("local", "worktree") or key in unknown or early.inert(key):
+            continue
+        section, _dot, rest = key.partition(".")
+        name, _dot, variable = rest.rpartition(".")
+        if (
+            key in _DEFAULTS
+            or key in _SET_OVER
+            or section in ("filter", "pager", "alias", "submodule")
+            or (name and (section, variable) in _BY_SUFFIX)
+            or (name and (section, variable) in _DRIVER_PARTS)
+            or (section == "credential" and variable == "helper")
+            or (section, variable) in _PROXIES
+            or (section == "http" and variable in ("cookiefile", "savecookies"))
+        ):
+            continue
+        unknown.append(key)
+    return unknown
 
 
 def _safe_directory(entries: list[tuple[str, str, str]], path: str) -> bool:
@@ -958,12 +1036,15 @@ _REFUSED = (
 _NO_LOGIN = ("could not read Username", "could not read Password", "terminal prompts disabled")
 _BAD_LOGIN = ("Authentication failed", "Invalid username or password")
 # user:password@ in an address git quotes (a remote URL may carry a secret; it is never shown)
-_SECRET_IN_URL = re.compile(r"(://[^/@\s:]*):[^/@\s]*@")
+# Everything between :// and the last @ of the address (up to a space or a quote) is a login: a
+# password may itself hold @, / or : (a malformed URL git still tries), and a user name alone may
+# be a token. It is never shown.
+_SECRET_IN_URL = re.compile(r"(://)[^\s'\"<>]*@")
 
 
 def hide_secret(text: str) -> str:
-    """An address or git message with any password in a URL replaced by ***."""
-    return _SECRET_IN_URL.sub(r"\1:***@", text)
+    """An address or git message with any login in a URL replaced by ***."""
+    return _SECRET_IN_URL.sub(r"\1***@", text)
 
 
 def remote_failure(git: Git, remote: str, detail: str) -> PwError:
