@@ -183,3 +183,70 @@ def test_hide_secret_keeps_the_host_and_hides_everything_before_the_last_at():
         hide_secret("a http://t@h/ and ssh://g:x@h2:22/p")
         == "a http://***@h/ and ssh://***@h2:22/p"
     )
+
+
+def test_the_allowlist_refuses_what_it_has_not_judged_and_puts_back_proxies():
+    """gitio.refused and neutralised on keys the tests above do not plant one by one."""
+    from partywork.storage.git.gitio import neutralised, refused
+
+    entries = [
+        ("global", "http.proxy", "http://own-proxy:3128"),
+        ("global", "http.cookiefile", "/home/me/cookies"),
+        ("local", "remote.origin.url", "https://x.org/r.git"),
+        ("local", "remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*"),
+        ("local", "branch.main.remote", "origin"),
+        ("local", "core.worktree", "../.."),
+        ("local", "http.proxy", "http://evil:1"),
+        ("local", "remote.origin.proxy", "http://evil:1"),
+        ("local", "http.https://x.org/.cookiefile", "/etc/evil"),
+        ("local", "http.cookiefile", "/etc/evil"),
+        ("local", "gpg.ssh.allowedsignersfile", "/evil"),
+        ("local", "remote.origin.vcs", "x/../evil"),
+        ("local", "url.http://evil/.insteadof", "https://x.org/"),
+        ("local", "core.excludesfile", "/etc/shadow"),
+        ("local", "http.sslcert", "/home/me/.ssh/id"),
+        ("local", "trailer.x.command", "evil"),
+        ("worktree", "difftool.x.cmd", "evil"),
+    ]
+    assert refused(entries) == [
+        "remote.origin.vcs",
+        "url.http://evil/.insteadof",
+        "core.excludesfile",
+        "http.sslcert",
+        "trailer.x.command",
+        "difftool.x.cmd",
+    ]
+    config, _env = neutralised(entries)
+    assert ("http.proxy", "http://own-proxy:3128") in config
+    assert ("remote.origin.proxy", "http://own-proxy:3128") in config
+    assert ("http.cookiefile", "/home/me/cookies") in config
+    assert ("http.https://x.org/.cookiefile", "") in config
+    assert ("gpg.ssh.allowedsignersfile", "") in config
+    assert not any("evil" in value for _key, value in config)
+
+
+@pytest.mark.parametrize(
+    ("text", "needs_a_look"),
+    [
+        (
+            '[core]\n\tbare = false\n[remote "origin"]\n\turl = /x\n'
+            '[branch "main"]\n\tremote = o\n'
+            "[user]\n\tname = Z\n",
+            False,
+        ),
+        ("[user]\n\tname = 张三\n", True),  # not plain ASCII: git reads it, pw looks
+        ('[remote "origin"]\n\turl = /x\n\tvcs = x/../evil\n', True),
+        ('[remote "origin"] vcs = evil\n', True),
+        ('[remote "origin"]\n\turl = /x \\\n\tvcs = evil\n', True),
+        ("[remote.origin]\n\tvcs = evil\n", True),
+        ("[include]\n\tpath = other\n", True),
+        ('[url "http://evil/"]\n\tinsteadOf = https://x/\n', True),
+        ("[gc]\n\tauto = 0\n; a comment\n# another\n", False),
+    ],
+)
+def test_the_head_start_reads_a_config_as_git_does_or_looks_again(tmp_path, text, needs_a_look):
+    """early.config_may_name_programs spares the `git config --list` only for plainly inert keys."""
+    from partywork.storage.git.early import config_may_name_programs
+
+    (tmp_path / "config").write_text(text, encoding="utf-8")
+    assert config_may_name_programs(str(tmp_path)) is needs_a_look

@@ -640,6 +640,7 @@ def _user_proxy(protected: dict[str, list[str]]) -> str:
 _SET_OVER = frozenset(
     {key.lower() for key, _value in (*early.SAFE_CONFIG, *early.NO_HOOKS)}
     | {"include.path", "safe.directory", "core.gitproxy", "extensions.partialclone"}
+    | {"core.worktree"}  # a submodule's; pw's GIT_WORK_TREE comes first
 )
 _DRIVER_PARTS = {
     ("diff", "xfuncname"),
