@@ -166,11 +166,13 @@ _WALKED = ("objects", "refs", "worktrees")
 
 
 def _symlinked_out(git_dir: str) -> str | None:
-    """The first symlink in git_dir (its own entries, and all of objects/ and refs/) resolving
-    outside it; hooks/ and modules/ are not data pw reads."""
-    stack = [(git_dir, True)]
+    """The first symlink in git_dir (its own entries, refs/ and worktrees/ throughout, objects/
+    and its pack/ and info/) resolving outside it. The loose objects' own files are not opened one
+    by one (thousands of them: milliseconds on every run), nor hooks/ and modules/, which are not
+    data pw reads."""
+    stack = [(git_dir, "")]
     while stack:
-        folder, top = stack.pop()
+        folder, where = stack.pop()
         try:
             entries = list(os.scandir(folder))
         except OSError:
@@ -180,9 +182,15 @@ def _symlinked_out(git_dir: str) -> str | None:
                 target = os.path.realpath(entry.path)
                 if not _inside(target, git_dir):
                     return target
-            elif (not top or entry.name in _WALKED) and entry.is_dir(follow_symlinks=False):
-                stack.append((entry.path, False))
+            elif _walked(where, entry.name) and entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, os.path.join(where, entry.name)))
     return None
+
+
+def _walked(where: str, name: str) -> bool:
+    if not where:
+        return name in _WALKED
+    return where != "objects" or name in ("pack", "info")
 
 
 def _inside(path: str, folder: str) -> bool:
