@@ -63,6 +63,10 @@ def test_a_remote_helper_named_by_the_folder_never_runs(branch, tmp_path):
         result = run_pw(*args, cwd=branch)
         assert result.returncode == 78, (args, result.returncode, result.stderr)
         assert "remote.origin.vcs" in result.stderr and "Traceback" not in result.stderr
+    # a remote pw does not exchange with is no less refused
+    git("config", "--unset", "remote.origin.vcs", cwd=branch)
+    result = run_pw("status", cwd=branch)
+    assert result.returncode == 78 and "remote.second.vcs" in result.stderr
     assert not marker.exists()
 
 
