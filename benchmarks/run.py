@@ -254,7 +254,155 @@ def bench_help(runs: int) -> tuple[float, float]:
     )
 
 
-SECTIONS = ("log", "report", "after", "check", "audit", "binder", "help")
+SECTIONS = ("log", "report", "after", "check", "audit", "binder", "help", "fleet")
+# -- pw fleet: the supervisor's desk (issue 17) ---------------------------------------------------
+FLEET_SIZES = (40, 200)
+FLEET_RECORDS = 800
+FLEET_REPORT = ["--today", TODAY, "report", "quarter", "2026Q2", "--format", "json"]
+
+
+def _fleet_env(work: Path, cache: str) -> dict[str, str]:
+    """The supervisor's own state (the desk's witness) kept; the cache as the measure needs it."""
+    return {**ENV, "XDG_STATE_HOME": str(work / "fleet-state"), "XDG_CACHE_HOME": cache}
+
+
+FLEET_CPU: dict[str, float] = {}  # CPU seconds (user + system, pw and its git and workers)
+
+
+def _timed(command: list[str], cwd: Path, env: dict[str, str], cpu: str = "") -> float:
+    """Wall time; with cpu, the CPU time the command and its children took is added to
+    FLEET_CPU[cpu] (on a shared machine the wall time also measures the neighbours)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True)
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{result.stderr.decode(errors='replace')}")
+    if cpu:
+        used = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        FLEET_CPU[cpu] = FLEET_CPU.get(cpu, 0.0) + used
+    return elapsed
+
+
+def fleet_desk(work: Path, count: int) -> Path:
+    """count distinct branches of 800 records (a seed each), served from their folders, and a desk
+    that has cloned them all (built once, then reused)."""
+    sources = work / "fleet-branches"
+    for index in range(count):
+        dest = sources / f"b{index:03d}"
+        if not (dest / "records" / "pw.yaml").exists():
+            shutil.rmtree(dest, ignore_errors=True)
+            subprocess.run(
+                [sys.executable, str(MAKE_REPO), str(FLEET_RECORDS), str(dest)]
+                + ["--history", "--seed", str(1000 + index)],
+                check=True,
+                env=ENV,
+                capture_output=True,
+            )
+    desk = work / f"fleet-{count}"
+    if not (desk / "fleet.yaml").exists():
+        shutil.rmtree(desk, ignore_errors=True)
+        desk.mkdir(parents=True)
+        lines = ["branches:"]
+        for index in range(count):
+            lines += [f"- name: 支部{index:03d}", f"  url: {sources / f'b{index:03d}'}"]
+        (desk / "fleet.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        _timed([*PW, "fleet", "sync"], desk, _fleet_env(work, str(work / "fleet-cache")))
+        time.sleep(2.5)  # no report is kept within two seconds of a change (memo.py)
+    return desk
+
+
+def bench_fleet(work: Path, runs: int, count: int) -> dict[str, float]:
+    """Each first run with an empty cache (a new cache folder), as the issue asks."""
+    import tempfile
+
+    desk = fleet_desk(work, count)
+    kept = str(work / "fleet-cache")
+    out: dict[str, float] = {}
+    out["sync"] = statistics.median(
+        _timed([*PW, "fleet", "sync"], desk, _fleet_env(work, kept)) for _ in range(runs)
+    )
+    with tempfile.TemporaryDirectory(dir=work) as empty:
+        env = _fleet_env(work, empty)
+        out["first"] = _timed(
+            [*PW, *FLEET_REPORT[:2], "fleet", *FLEET_REPORT[2:]], desk, env, f"first{count}"
+        )
+        out["second"] = statistics.median(
+            _timed([*PW, *FLEET_REPORT[:2], "fleet", *FLEET_REPORT[2:]], desk, env)
+            for _ in range(runs)
+        )
+    with tempfile.TemporaryDirectory(dir=work) as empty:
+        out["verify"] = _timed([*PW, "fleet", "verify"], desk, _fleet_env(work, empty))
+    if count == FLEET_SIZES[0]:
+        clones = sorted((desk / "branches").iterdir())
+        with tempfile.TemporaryDirectory(dir=work) as empty:
+            env = _fleet_env(work, empty)
+            out["singles"] = sum(_timed([*PW, *FLEET_REPORT], c, env, "singles") for c in clones)
+            out["single_second"] = statistics.median(
+                _timed([*PW, *FLEET_REPORT], clones[0], env) for _ in range(runs)
+            )
+    return out
+
+
+def fleet_rows(work: Path, runs: int) -> list[tuple]:
+    rows: list[tuple] = []
+    small = bench_fleet(work, runs, FLEET_SIZES[0])
+    first, singles = small["first"], small["singles"]
+    rows.append(
+        (
+            f"`pw fleet report` over {FLEET_SIZES[0]} × {FLEET_RECORDS}, first run",
+            f"{first:.3f} s",
+            f"{FLEET_SIZES[0]} single first runs {singles:.3f} s",
+            first / singles,
+            "≤ 0.75×",
+            first / singles <= 0.75,
+        )
+    )
+    cpu_fleet, cpu_singles = FLEET_CPU[f"first{FLEET_SIZES[0]}"], FLEET_CPU["singles"]
+    rows.append(
+        (
+            "(same, CPU time: user + system, with git and the workers)",
+            f"{cpu_fleet:.3f} s",
+            f"{cpu_singles:.3f} s",
+            cpu_fleet / cpu_singles,
+            "(info)",
+            True,
+        )
+    )
+    second, one = small["second"], small["single_second"]
+    rows.append(
+        (
+            f"`pw fleet report` over {FLEET_SIZES[0]}, second run",
+            f"{second:.3f} s",
+            f"one branch's second run {one:.3f} s",
+            second / one,
+            "≤ 8×",
+            second / one <= 8,
+        )
+    )
+    for count in FLEET_SIZES:
+        figures = small if count == FLEET_SIZES[0] else bench_fleet(work, runs, count)
+        for key, what in (
+            ("sync", "`pw fleet sync`, nothing new"),
+            ("verify", "`pw fleet verify`"),
+            ("first", "`pw fleet report`, first run"),
+            ("second", "`pw fleet report`, second run"),
+        ):
+            rows.append(
+                (
+                    f"{what}, {count} branches",
+                    f"{figures[key]:.3f} s",
+                    f"{figures[key] / count * 1000:.1f} ms a branch; "
+                    f"1,000 branches ≈ {figures[key] / count * 1000:.0f} s",
+                    None,
+                    "(info)",
+                    True,
+                )
+            )
+    return rows
 
 
 def main() -> None:
@@ -267,6 +415,8 @@ def main() -> None:
     parser.add_argument(
         "--only", default=",".join(SECTIONS), help="some of: " + ", ".join(SECTIONS)
     )
+    parser.add_argument("--fleet-only", action="store_true", help="only pw fleet's figures")
+    parser.add_argument("--fleet-sizes", default="40,200", help="branches on the desks measured")
     args = parser.parse_args()
     only = set(args.only.split(","))
     args.work.mkdir(parents=True, exist_ok=True)
@@ -278,7 +428,12 @@ def main() -> None:
     )
     ENV.pop("PYTHONDONTWRITEBYTECODE", None)
     big = 20000 if args.quick else 100000
-    rows = []
+    global FLEET_SIZES
+    FLEET_SIZES = tuple(int(n) for n in args.fleet_sizes.split(","))
+    rows = fleet_rows(args.work, args.runs) if "fleet" in only or args.fleet_only else []
+    if args.fleet_only:
+        _print(args.runs, rows)
+        return
 
     if "log" in only:
         log_pw, log_git, log_only = bench_log(args.work, args.runs, big)
@@ -402,6 +557,10 @@ def main() -> None:
             )
         )
 
+    _print(args.runs, rows)
+
+
+def _print(runs: int, rows: list[tuple]) -> None:
     git_version = subprocess.run(
         ["git", "--version"], capture_output=True, text=True
     ).stdout.strip()
@@ -409,7 +568,7 @@ def main() -> None:
         f"Measured {dt.date.today()} on {platform.node()} "
         f"({platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {git_version}); "
-        f"medians of {args.runs} runs\n"
+        f"medians of {runs} runs\n"
     )
     print("| budget | pw | baseline | ratio | limit | result |")
     print("|---|---|---|---|---|---|")

@@ -908,9 +908,10 @@ def signature_findings(repo: Repo, trail: Trail) -> list[dict]:
     return out
 
 
-def verify(repo: Repo) -> tuple[bool, list[dict]]:
+def verify(repo: Repo, remember_seen: bool = True) -> tuple[bool, list[dict]]:
     """(ok, findings): the findings verify shows, and whether any of them fails it. What it saw
-    (close tags, the upstream tip) is remembered for next time."""
+    (close tags, the upstream tip) is remembered for next time, unless told not to (pw fleet
+    keeps its own witness per server: its clones often share a first commit)."""
     findings = [
         f
         for f in audit(repo)
@@ -923,7 +924,8 @@ def verify(repo: Repo) -> tuple[bool, list[dict]]:
     ]
     findings += [finding("FSCK", "error", line) for line in gitio.fsck(repo.git)]
     failing = [f for f in findings if f["code"] not in VERIFY_SHOWN]
-    remember(repo)  # first seen wins (witness.py): a failing history cannot teach it anything
+    if remember_seen:
+        remember(repo)  # first seen wins (witness.py): a failing history cannot teach it anything
     return not failing, findings
 
 

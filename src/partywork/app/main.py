@@ -291,6 +291,7 @@ from partywork.app import sync  # noqa: E402,F401,I001
 from partywork.app import config  # noqa: E402,F401,I001
 from partywork.app import drafts  # noqa: E402,F401,I001
 from partywork.app import binder  # noqa: E402,F401,I001
+from partywork.app import fleet  # noqa: E402,F401,I001
 
 
 def _help_lang(args: list[str]) -> str:

@@ -248,7 +248,15 @@ def _make_report(unit: str) -> Callable[..., None]:
         every_finding: bool = typer.Option(
             False, "--all", help="List every finding (by default one line per code)."
         ),
+        repos: list[str] | None = typer.Option(
+            None,
+            "--repo",
+            help="A branch's repository; several for a report across branches (SPEC §10).",
+        ),
     ) -> None:
+        if repos:  # `pw report quarter --repo A --repo B`: as the global --repo would say
+            ctx.obj.repos = [*ctx.obj.repos, *repos]
+            ctx.obj.repo_option = ctx.obj.repos[0]
         _report(ctx, unit, period, fmt, output, every_finding)
 
     command.__doc__ = f"The compliance report of a {unit}."

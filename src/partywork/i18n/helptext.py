@@ -179,6 +179,25 @@ ZH = {
     "NAME:REASON (未交; repeatable).": "姓名:未交原因（可重复）。",
     "Record a meeting, study session, review, appraisal, talk or dues collection (one commit).": "记录一次会议、学习、检讨会、民主评议党员、谈心谈话或党费收缴（一次提交）。",
     "meeting | study | review | appraisal | talk | dues.": "meeting（会议）| study（学习）| review（检讨会）| appraisal（民主评议党员）| talk（谈心谈话）| dues（党费）。",
+    # -- pw fleet: the supervisor's desk (issue 17) --
+    "A branch's repository; several for a report across branches (SPEC §10).": "支部的台账仓库；给出多个时生成各支部汇总报表（SPEC §10）。",
+    "The supervisor's desk: a folder of branch clones (fleet.yaml), kept and reported on.": "督查台：存放各支部台账克隆的文件夹（fleet.yaml），用于同步、汇总和核验。",
+    "Make this folder (or --dir) a desk: an empty fleet.yaml.": "把当前文件夹（或 --dir）设为督查台：新建空的 fleet.yaml。",
+    "The desk's folder, holding fleet.yaml (default: the current folder).": "督查台文件夹，其中有 fleet.yaml（默认：当前文件夹）。",
+    "Add a branch to fleet.yaml (pw fleet sync clones it).": "在 fleet.yaml 中添加一个支部（由 pw fleet sync 克隆）。",
+    "The branch's name on the desk (its clone's folder).": "支部在督查台上的名称（也是其克隆的文件夹名）。",
+    "Where its records are shared: the git server's url.": "支部台账共享的位置：git 服务器地址。",
+    "Take a branch off the desk and delete its clone.": "从督查台移除一个支部并删除其克隆。",
+    "The branch's name on the desk.": "支部在督查台上的名称。",
+    "The branches on the desk, with what their last sync came to.": "督查台上的各支部及其上次同步的结果。",
+    "Clone new branches and fetch all, fast-forward only; refuse any rewritten (REWRITTEN).": "克隆新支部并拉取全部支部，只做快进；历史被改写的支部拒绝同步（REWRITTEN）。",
+    "pw verify on every branch: one row each; exit 1 if any fails.": "对每个支部运行 pw verify：每支部一行；有支部未通过时退出码为 1。",
+    "pw audit on every branch: one row each; exit 1 if any has an error.": "对每个支部运行 pw audit：每支部一行；有支部存在错误时退出码为 1。",
+    "The compliance report of every branch on the desk.": "督查台上各支部的组织生活报告。",
+    "The compliance report of a month, every branch on the desk.": "督查台上各支部的月度组织生活报告。",
+    "Write to this file; a folder (DIR/) gets a static site.": "写入此文件；给出文件夹（DIR/）时生成静态网站。",
+    "The compliance report of a quarter, every branch on the desk.": "督查台上各支部的季度组织生活报告。",
+    "The compliance report of a year, every branch on the desk.": "督查台上各支部的年度组织生活报告。",
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from partywork.i18n import t
 from partywork.render import report_html, report_text
@@ -64,6 +65,13 @@ def render(fleet: dict, fmt: str) -> str:
 
 
 def _csv(fleet: dict) -> str:
+    text = _csv_summary(fleet["branches"])
+    for b in fleet["branches"]:
+        text += "\n" + _with_branch(report_text.csv_text(b["report"]), b["branch"])
+    return text
+
+
+def _csv_summary(branches: list[dict]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
@@ -79,7 +87,7 @@ def _csv(fleet: dict) -> str:
             "warnings",
         ]
     )
-    for b in fleet["branches"]:
+    for b in branches:
         writer.writerow(
             csv_row(
                 [
@@ -95,10 +103,7 @@ def _csv(fleet: dict) -> str:
                 ]
             )
         )
-    text = buffer.getvalue()
-    for b in fleet["branches"]:
-        text += "\n" + _with_branch(report_text.csv_text(b["report"]), b["branch"])
-    return text
+    return buffer.getvalue()
 
 
 def _with_branch(block: str, branch: str) -> str:
@@ -135,3 +140,146 @@ def tables_text(fleet: dict, width: int, color: bool) -> str:
     for branch in fleet["branches"]:
         text += report_text.table_text(branch["report"], width, color)
     return text
+
+
+# -- the supervisor's desk (pw fleet report): a head, then each branch's part, then a tail, so
+# the branches' parts can be written one at a time (app/fleet.py spools them) ------------------
+
+MARK = "\x00part\x00"
+
+
+def _state(row: dict) -> str:
+    if "error" in row:
+        return t("fleet.unreadable", detail=one_line(row["error"]))
+    if row.get("state") == "REWRITTEN":
+        return t("fleet.refused_mark")
+    return ""
+
+
+def desk_summary(rows: list[dict], label: str) -> Section:
+    header = [
+        t("report.branch"),
+        t("fleet.rules"),
+        t("fleet.attendance"),
+        t("fleet.open"),
+        t("fleet.overdue"),
+        t("fleet.errors"),
+        t("fleet.warnings"),
+        t("fleet.state"),
+    ]
+    body = []
+    for b in rows:
+        if "rules" not in b:
+            body.append([b["branch"], "—", "—", "—", "—", "—", "—", _state(b)])
+            continue
+        body.append(
+            [
+                b["branch"],
+                f"{b['rules_met']}/{b['rules']}",
+                "—" if b["attendance"] is None else f"{b['attendance']:.0%}",
+                b["open_actions"],
+                b["overdue"],
+                b["errors"],
+                b["warnings"],
+                _state(b),
+            ]
+        )
+    return Section("fleet", t("fleet.title", label=label), header, body)
+
+
+def desk_head(rows: list[dict], label: str, as_of: str, fmt: str, period: dict | None) -> str:
+    summary = desk_summary(rows, label)
+    if fmt == "json":
+        meta = json.dumps(
+            {"schema": "pw.fleet/1", "period": period, "as_of": as_of}, ensure_ascii=False
+        )
+        return meta[:-1] + ', "branches": [\n'
+    if fmt == "csv":
+        return _csv_summary([r for r in rows if "rules" in r])
+    if fmt == "html":
+        head = report_html.page(summary.title, [MARK], as_of).split(MARK)[0]
+        return head + f"<h1>{summary.title}</h1>\n" + report_html.table(summary).split("\n", 1)[1]
+    return _md_table(summary)
+
+
+def _md_table(summary: Section) -> str:
+    lines = [
+        f"# {md_text(summary.title)}",
+        "",
+        "| " + " | ".join(md_cell(h) for h in summary.header) + " |",
+        "|" + "|".join("---" for _ in summary.header) + "|",
+    ]
+    lines += ["| " + " | ".join(md_cell(v) for v in row) + " |" for row in summary.rows]
+    return "\n".join(lines) + "\n"
+
+
+def desk_part(row: dict, fmt: str) -> str:
+    """One branch's part; an unreadable branch has none but in JSON (its row, with the error).
+    fmt "site" is the branch's own page of the static site."""
+    if fmt == "json":
+        return json.dumps(row, ensure_ascii=False, indent=2)
+    if "report" not in row:
+        return ""
+    if fmt == "site":
+        return site_page(row)
+    report = row["report"]
+    note = t("fleet.refused_note") if row.get("state") == "REWRITTEN" else ""
+    if fmt == "csv":
+        return "\n" + _with_branch(report_text.csv_text(report), row["branch"])
+    if fmt == "html":
+        parts = report_html.body(report)
+        return "\n".join(
+            parts[:1] + ([f"<p><strong>{note}</strong></p>"] if note else []) + parts[1:]
+        )
+    if fmt == "table":
+        from partywork.render import console
+
+        text = report_text.table_text(report, console.width(False, file=True), False)
+        return "\n" + (note + "\n" if note else "") + text
+    text = ("\n" + report_text.markdown(report)).replace("\n# ", "\n## ")
+    return text.replace("\n\n", f"\n\n> {md_text(note)}\n\n", 1) if note else text
+
+
+def desk_tail(fmt: str, as_of: str) -> str:
+    if fmt == "json":
+        return "\n]}\n"
+    if fmt == "html":
+        return report_html.page("", [MARK], as_of).split(MARK)[1]
+    return ""
+
+
+def site_index(rows: list[dict], label: str, as_of: str, pages: dict[str, str]) -> str:
+    """The static site's index: the summary, each branch's name a link to its page."""
+    from html import escape
+
+    summary = desk_summary(rows, label)
+    table = report_html.table(summary).split("\n", 1)[1]
+    for row in rows:
+        if row["branch"] in pages:
+            # the row's first cell, whatever classes the table gave it
+            cell = re.compile(r"(<tr><td[^>]*>)" + re.escape(escape(row["branch"])) + "</td>")
+            link = f'<a href="{escape(pages[row["branch"]])}">{escape(row["branch"])}</a>'
+            table = cell.sub(r"\g<1>" + link.replace("\\", "\\\\") + "</td>", table, 1)
+    return report_html.page(summary.title, [f"<h1>{escape(summary.title)}</h1>", table], as_of)
+
+
+def site_page(row: dict) -> str:
+    report = row["report"]
+    back = f'<p><a href="../index.html">{t("fleet.back")}</a></p>'
+    body = report_html.body(report)
+    if row.get("state") == "REWRITTEN":
+        body.insert(1, f"<p><strong>{t('fleet.refused_note')}</strong></p>")
+    return report_html.page(row["branch"], [back, *body], report["as_of"])
+
+
+def rich_summary(summary: Section) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(one_line(summary.title)), title_justify="left")
+    for name in summary.header:
+        table.add_column(name)
+    for row in summary.rows:
+        table.add_row(*(Text(one_line(v)) for v in row))
+    Console(highlight=False).print(table)

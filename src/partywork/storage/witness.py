@@ -132,3 +132,33 @@ def upstream_tip(git: Git) -> str | None:
     """The tip of the current branch's upstream, as last fetched: the shared history a clone saw."""
     value = gitio.upstream_tip(git)
     return value if _is_id(value) else None
+
+
+# -- the supervisor's desk (pw fleet, issue 17) --------------------------------------------------
+# Branches often start from one template repository, so many share a first commit: what the desk
+# saw on each server is kept apart, keyed by the first commit and the url together. Kept beside
+# the rest of the witness, but never in folders.json (a desk clone's own first commit stays the
+# one the audit knows it by).
+
+
+def _desk_file(first: str, url: str) -> str:
+    import hashlib
+
+    key = hashlib.sha256(f"desk\0{first}\0{url}".encode("utf-8", "surrogateescape")).hexdigest()
+    return str(userdirs.witness_file(key))
+
+
+def desk_anchor(first: str, url: str) -> tuple[str | None, dict[str, str]]:
+    """The tip and close tags (name → id) last witnessed on this branch's server."""
+    data = _read(_desk_file(first, url)).get("desk")
+    data = data if isinstance(data, dict) else {}
+    head, tags = data.get("head"), data.get("tags")
+    tags = {k: v for k, v in tags.items() if _is_id(v)} if isinstance(tags, dict) else {}
+    return (head if _is_id(head) else None), tags
+
+
+def remember_desk(first: str, url: str, head: str, tags: dict[str, str]) -> None:
+    """What the server showed now (a sync refused as REWRITTEN never comes here)."""
+    if desk_anchor(first, url) == (head, tags):
+        return  # unchanged: the witness folder (and every kept report that stats it) stays as is
+    _write(_desk_file(first, url), {"desk": {"url": url, "head": head, "tags": tags}})

@@ -1306,3 +1306,77 @@ def folder_trees(git: Git, rev: str, folder: str) -> dict[str, str]:
         if len(parts) == 3 and parts[1] == "tree":
             trees[path.rsplit("/", 1)[-1]] = parts[2]
     return trees
+# -- the supervisor's desk (pw fleet): cloning and bringing branch clones up to date -------------
+
+# While pw fleet brings a clone up to date no hook runs (a ref update alone runs
+# reference-transaction), and git does no housekeeping of its own in the middle of the sync.
+_DESK = ("-c", "core.hooksPath=/dev/null", "-c", "gc.auto=0", "-c", "maintenance.auto=false")
+DESK_INCOMING = "refs/pw/fleet/incoming"
+DESK_TAGS = "refs/pw/fleet/tags/"
+
+
+def clone_repository(url: str, dest: Path, tag_pattern: str) -> Git:
+    """Clone a branch's repository into dest (an empty folder): its default branch, checked out
+    and tracking origin, and its tags matching refs/tags/<tag_pattern>; no submodules, no hooks.
+    Made as init + fetch, so the exchange goes through _exchange (a login asked for on a
+    terminal, a clear exit 77 without one) like pw sync's."""
+    dest.mkdir(parents=True, exist_ok=True)
+    git = Git(dest, dest, dest / ".git")
+    git.run("init", "-q")
+    git.run("remote", "add", "origin", url)
+    heads = _remote(git, url, "ls-remote", UPLOAD_PACK, "--symref", "--", url, "HEAD")
+    branch = next(
+        (
+            line.split()[1][len("refs/heads/") :]
+            for line in heads.splitlines()
+            if line.startswith("ref: refs/heads/")
+        ),
+        None,
+    )
+    if branch is None:
+        raise NotFound(t("desk.empty", url=url))
+    specs = [f"+refs/heads/{branch}:refs/remotes/origin/{branch}"]
+    specs.append(f"+refs/tags/{tag_pattern}:refs/tags/{tag_pattern}")
+    args = ("fetch", UPLOAD_PACK, "-q", "--no-tags", "--no-write-fetch-head", "--", url, *specs)
+    _remote(git, url, *_DESK, *args)
+    git.run(*_DESK, "checkout", "-q", "-b", branch, "--track", f"origin/{branch}")
+    return git
+
+
+def fetch_for_desk(git: Git, url: str, branch: str, tag_pattern: str) -> dict[str, str]:
+    """One fetch from url: its branch's tip into DESK_INCOMING and its tags matching
+    refs/tags/<tag_pattern> under DESK_TAGS (nothing the clone shows is touched; --prune clears
+    what an interrupted run left there); those private refs (name → id) after it. The caller
+    drops them again (drop_desk_refs)."""
+    specs = [
+        f"+refs/heads/{branch}:{DESK_INCOMING}",
+        f"+refs/tags/{tag_pattern}:{DESK_TAGS}{tag_pattern}",
+    ]
+    args = ("fetch", UPLOAD_PACK, "-q", "--prune", "--no-tags", "--no-write-fetch-head")
+    _remote(git, url, *_DESK, *args, "--", url, *specs)
+    out = git.out("for-each-ref", "--format=%(refname) %(objectname)", "refs/pw/fleet/")
+    pairs = (line.rsplit(" ", 1) for line in out.splitlines() if " " in line)
+    return {name: oid for name, oid in pairs}
+
+
+def drop_desk_refs(git: Git, refs: list[str]) -> None:
+    lines = "".join(f"delete {ref}\n" for ref in refs)
+    if lines:
+        git.run(*_DESK, "update-ref", "--stdin", stdin=lines.encode())
+
+
+def first_parent_root(git: Git) -> str | None:
+    """The first-parent root of HEAD in one call (root_commits asks for HEAD first)."""
+    result = git.run("rev-list", "--first-parent", "--max-parents=0", "HEAD", check=False)
+    roots = result.stdout.decode().split() if result.returncode == 0 else []
+    return roots[0] if roots else None
+
+
+def desk_advance(git: Git, tip: str, tags: dict[str, str], tracking: str) -> None:
+    """Bring the clone to tip (fast-forward only: a clone with anything of its own fails), add the
+    new tags (name → id) and move the tracking ref, with no hook running."""
+    if git.head() != tip:
+        git.run(*_DESK, "merge", "-q", "--ff-only", "--no-edit", tip)
+    lines = [f"create refs/tags/{name} {oid}\n" for name, oid in tags.items()]
+    lines.append(f"update {tracking} {tip}\n")
+    git.run(*_DESK, "update-ref", "--stdin", stdin="".join(lines).encode())

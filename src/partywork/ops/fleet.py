@@ -1,0 +1,159 @@
+"""`pw fleet init|add|remove|sync`: keeping the supervisor's desk of branch clones (SPEC §10).
+
+`pw fleet sync` brings every clone up to date with its branch's server, many at once (each fetch
+is a git process of its own, so threads spread them over the cores and the network). A clone only
+ever fast-forwards: pw fleet makes no commit, no merge, no change of its own. Before anything is
+changed, what the server now shows is held against what the supervisor witnessed there before
+(witness.py, keyed by the url): a tip that no longer descends from the witnessed one, or a close
+tag moved or gone, is REWRITTEN; that clone stays exactly as it was and the others go on. A branch
+that fails (server down, a login missing) never stops the others either.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from partywork.errors import DataError, PwError, UsageError
+from partywork.i18n import t
+from partywork.model.periods import CLOSE_PREFIX
+from partywork.storage import desk, witness
+from partywork.storage.git import gitio
+from partywork.storage.git.gitio import Git
+
+WORKERS = 8  # fetches wait on servers more than on the cores
+# what a branch's sync came to; REWRITTEN and FAILED make `pw fleet sync` exit 1
+CLONED, UPDATED, UNCHANGED, REWRITTEN, FAILED = (
+    "cloned",
+    "updated",
+    "unchanged",
+    "REWRITTEN",
+    "failed",
+)
+
+
+@dataclass(repr=False)
+class Outcome:
+    name: str
+    state: str
+    detail: str = ""
+    new: int = 0  # commits brought in
+
+
+def init(folder: Path) -> None:
+    desk.create(folder)
+
+
+def add(folder: Path, name: str, url: str) -> desk.Branch:
+    branches = desk.load(folder)
+    branch = desk.check(name, url, "pw fleet add")
+    if any(b.name.casefold() == name.casefold() for b in branches):
+        raise UsageError(t("desk.twice", name=name))
+    desk.save(folder, [*branches, branch])
+    return branch
+
+
+def remove(folder: Path, name: str) -> None:
+    """Take a branch off the list and delete its clone (the witness keeps what was seen)."""
+    branches = desk.load(folder)
+    kept = [b for b in branches if b.name != name]
+    if len(kept) == len(branches):
+        raise UsageError(t("desk.unknown", name=name))
+    desk.save(folder, kept)
+    clone = desk.clone_path(folder, name)
+    if clone.is_dir() and not clone.is_symlink():
+        shutil.rmtree(clone)
+
+
+def sync(folder: Path, progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Every branch brought up to date (in fleet.yaml's order); what each came to."""
+    branches = desk.load(folder)
+    (folder / desk.CLONES).mkdir(exist_ok=True)
+    outcomes: list[Outcome] = []
+    with ThreadPoolExecutor(max_workers=max(1, min(WORKERS, len(branches)))) as pool:
+        for outcome in pool.map(lambda b: _sync_one(folder, b), branches):
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome)
+    status = {o.name: {"state": o.state, "detail": o.detail} for o in outcomes}
+    desk.save_status(folder, status)
+    return outcomes
+
+
+def _sync_one(folder: Path, branch: desk.Branch) -> Outcome:
+    try:
+        return _bring(folder, branch)
+    except Rewritten as refused:
+        return Outcome(branch.name, REWRITTEN, refused.message)
+    except PwError as error:
+        return Outcome(branch.name, FAILED, error.message)
+    except Exception as error:  # one branch's surprise is that branch's failure, never the rest's
+        return Outcome(branch.name, FAILED, f"{type(error).__name__}: {error}")
+
+
+class Rewritten(PwError):
+    pass
+
+
+def _bring(folder: Path, branch: desk.Branch) -> Outcome:
+    clone = desk.clone_path(folder, branch.name)
+    if clone.is_symlink() or (clone.exists() and not (clone / ".git").is_dir()):
+        raise DataError(t("desk.not_clone", path=clone))
+    if not clone.exists():
+        return _first_clone(clone, branch)
+    git = Git.at(clone)
+    head, current = git.head(), gitio.current_branch(git)
+    first = gitio.first_parent_root(git)
+    if head is None or current is None or first is None:
+        raise DataError(t("desk.not_clone", path=clone))
+    fetched = {}
+    try:
+        fetched = gitio.fetch_for_desk(git, branch.url, current, f"{CLOSE_PREFIX}*")
+        tip = fetched.get(gitio.DESK_INCOMING)
+        if tip is None:
+            raise Rewritten(t("desk.rewritten_head", last=head[:10], now="—"))
+        size = len(gitio.DESK_TAGS)
+        tags = {ref[size:]: oid for ref, oid in fetched.items() if ref.startswith(gitio.DESK_TAGS)}
+        local = _check(git, first, branch.url, tip, tags)
+        if head != tip and not gitio.is_ancestor(git, head, tip):
+            raise Rewritten(t("desk.rewritten_head", last=head[:10], now=tip[:10]))
+        new_tags = {name: oid for name, oid in tags.items() if name not in local}
+        new = gitio.count_commits(git, f"{head}..{tip}") if head != tip else 0
+        if new or new_tags:
+            gitio.desk_advance(git, tip, new_tags, f"refs/remotes/origin/{current}")
+    finally:
+        gitio.drop_desk_refs(git, list(fetched))
+    witness.remember_desk(first, branch.url, tip, tags)
+    return Outcome(branch.name, UPDATED if new or new_tags else UNCHANGED, new=new)
+
+
+def _first_clone(clone: Path, branch: desk.Branch) -> Outcome:
+    try:
+        git = gitio.clone_repository(branch.url, clone, f"{CLOSE_PREFIX}*")
+    except BaseException:  # no half-made clone: the next sync starts afresh
+        shutil.rmtree(clone, ignore_errors=True)
+        raise
+    tip, first = git.head(), gitio.first_parent_root(git)
+    if tip is None or first is None:
+        raise DataError(t("desk.empty", url=branch.url))
+    tags = gitio.tag_ids(git, f"{CLOSE_PREFIX}*")
+    _check(git, first, branch.url, tip, tags)  # a clone made again answers to what was seen before
+    witness.remember_desk(first, branch.url, tip, tags)
+    return Outcome(branch.name, CLONED, new=gitio.count_commits(git, tip))
+
+
+def _check(git: Git, first: str, url: str, tip: str, tags: dict[str, str]) -> dict[str, str]:
+    """What the server shows now against what was witnessed there, and against the clone; the
+    clone's own close tags."""
+    last, witnessed = witness.desk_anchor(first, url)
+    if last and last != tip and not gitio.is_ancestor(git, last, tip):
+        raise Rewritten(t("desk.rewritten_head", last=last[:10], now=tip[:10]))
+    local = gitio.tag_ids(git, f"{CLOSE_PREFIX}*")
+    for name, oid in sorted({**witnessed, **local}.items()):
+        if tags.get(name) != oid:
+            key = "desk.rewritten_tag_moved" if name in tags else "desk.rewritten_tag_gone"
+            raise Rewritten(t(key, tag=name))
+    return local

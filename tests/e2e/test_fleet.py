@@ -1,0 +1,277 @@
+"""Issue 17: the supervisor's desk, `pw fleet`. Three branches, each made with `pw init` (so each
+has a history of its own) and shared through a bare repository the test makes; the supervisor
+keeps a desk of clones and is never fooled by a branch that rewrites what it already showed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import COMMITTEE_ARGS, git, ok, run_pw
+from test_sync_auth import PASSWORD, server, store_credential  # noqa: F401 (server: a fixture)
+
+NAMES = ("一支部", "二支部", "三支部")
+MEMBERS = (("王伟", "secretary"), ("李芳", "committee"), ("张强", "committee"))
+
+
+def _log(root: Path, day: str) -> str:
+    args = [a if a != "2026-07-03" else day for a in COMMITTEE_ARGS]
+    return ok(run_pw(*args, cwd=root)).stdout.strip()
+
+
+def _branch(tmp_path: Path, index: int) -> tuple[Path, Path]:
+    """A branch's own working copy, with one meeting, pushed to its bare remote by pw sync."""
+    name = NAMES[index]
+    root = tmp_path / f"work{index}"
+    ok(run_pw("init", str(root), "--branch", f"第{index + 1}项目部党支部", cwd=tmp_path))
+    for member, role in MEMBERS:
+        ok(run_pw("member", "add", member, "--joined", "2024-01-01", "--role", role, cwd=root))
+    _log(root, "2026-07-03")
+    remote = tmp_path / f"{name}.git"
+    git("init", "-q", "--bare", str(remote), cwd=tmp_path)
+    git("remote", "add", "origin", str(remote), cwd=root)
+    ok(run_pw("sync", cwd=root))
+    return root, remote
+
+
+@pytest.fixture
+def desk(tmp_path) -> tuple[Path, list[Path], list[Path]]:
+    """A desk with the three branches added and synced."""
+    made = [_branch(tmp_path, i) for i in range(3)]
+    folder = tmp_path / "desk"
+    ok(run_pw("fleet", "init", "--dir", str(folder), cwd=tmp_path))
+    for name, (_root, remote) in zip(NAMES, made, strict=True):
+        ok(run_pw("fleet", "add", name, str(remote), cwd=folder))
+    synced = ok(run_pw("fleet", "sync", cwd=folder))
+    assert all(name in synced.stdout for name in NAMES)
+    return folder, [m[0] for m in made], [m[1] for m in made]
+
+
+def _clone(folder: Path, index: int) -> Path:
+    return folder / "branches" / NAMES[index]
+
+
+def _report(folder: Path, *extra: str) -> dict:
+    args = ("fleet", "report", "quarter", "2026Q3", "--format", "json", *extra)
+    return json.loads(ok(run_pw(*args, cwd=folder)).stdout)
+
+
+def test_three_branches_synced_reported_and_verified(desk, tmp_path):
+    folder, _roots, _remotes = desk
+    data = _report(folder)
+    assert data["schema"] == "pw.fleet/1" and data["period"]["label"] == "2026Q3"
+    assert sorted(b["branch"] for b in data["branches"]) == sorted(NAMES)
+    for entry in data["branches"]:
+        held = next(r for r in entry["report"]["compliance"] if r["rule"] == "committee")["held"]
+        assert held == 1  # each clone holds its branch's meeting
+    for fmt, marker in (("md", "| 二支部 |"), ("csv", "branch,repo,rules_met"), ("html", "<svg")):
+        text = ok(run_pw("fleet", "report", "quarter", "2026Q3", "--format", fmt, cwd=folder))
+        assert marker in text.stdout and all(name in text.stdout for name in NAMES)
+    verified = run_pw("fleet", "verify", cwd=folder)
+    assert verified.returncode == 0, verified.stderr
+    assert all(name in verified.stdout for name in NAMES)
+    assert ok(run_pw("fleet", "audit", cwd=folder)).stdout.count("支部") >= 3
+    # the second run (kept reports) says the same
+    assert _report(folder) == data
+
+
+def test_a_static_site_with_a_page_per_branch(desk, tmp_path):
+    folder, _roots, _remotes = desk
+    site = tmp_path / "site"
+    ok(run_pw("fleet", "report", "quarter", "2026Q3", "-o", f"{site}/", cwd=folder))
+    index = (site / "index.html").read_text(encoding="utf-8")
+    pages = sorted((site / "branches").glob("*.html"))
+    assert len(pages) == 3
+    for page in pages:
+        assert f'href="branches/{page.name}"' in index
+        assert "<svg" in page.read_text(encoding="utf-8")
+
+
+def test_a_force_push_is_refused_and_the_others_still_come(desk, tmp_path):
+    folder, roots, remotes = desk
+    first = _log(roots[0], "2026-08-03")
+    ok(run_pw("sync", cwd=roots[0]))
+    ok(run_pw("fleet", "sync", cwd=folder))
+    witnessed = git("rev-parse", "HEAD", cwd=_clone(folder, 0))
+    assert (_clone(folder, 0) / "records" / "2026" / f"{first}.yaml").is_file()
+    # the first branch takes back what the supervisor saw; the second logs a new meeting
+    git("reset", "-q", "--hard", "HEAD~1", cwd=roots[0])
+    git("push", "-q", "--force", "origin", "HEAD:main", cwd=roots[0])
+    second = _log(roots[1], "2026-08-10")
+    ok(run_pw("sync", cwd=roots[1]))
+
+    result = run_pw("fleet", "sync", cwd=folder)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith(NAMES[0]))
+    assert "REWRITTEN" in line
+    assert git("rev-parse", "HEAD", cwd=_clone(folder, 0)) == witnessed  # kept as it was
+    assert git("status", "--porcelain", cwd=_clone(folder, 0)) == ""
+    assert (_clone(folder, 0) / "records" / "2026" / f"{first}.yaml").is_file()
+    assert (_clone(folder, 1) / "records" / "2026" / f"{second}.yaml").is_file()
+
+    data = _report(folder)
+    assert data["branches"][0]["branch"] == NAMES[0]  # worst first
+    assert data["branches"][0]["state"] == "REWRITTEN"
+    held = next(r for r in data["branches"][0]["report"]["compliance"] if r["rule"] == "committee")
+    assert held["held"] == 2  # its witnessed records, not the rewritten server's
+    text = ok(run_pw("fleet", "report", "quarter", "2026Q3", "--format", "md", cwd=folder)).stdout
+    assert "REWRITTEN" in text
+    verified = run_pw("fleet", "verify", cwd=folder)
+    assert verified.returncode == 1
+    assert "REWRITTEN" in next(x for x in verified.stdout.splitlines() if NAMES[0] in x)
+    # refused again next time: the witness does not forget
+    assert run_pw("fleet", "sync", cwd=folder).returncode == 1
+
+
+def test_a_close_tag_deleted_upstream_is_caught(desk, tmp_path):
+    folder, roots, remotes = desk
+    assert ok(run_pw("close", "2026Q3", cwd=roots[2])).stdout.strip() == "pw/closed/2026Q3"
+    ok(run_pw("sync", cwd=roots[2]))
+    ok(run_pw("fleet", "sync", cwd=folder))
+    assert git("tag", "-l", "pw/closed/*", cwd=_clone(folder, 2)).split() == ["pw/closed/2026Q3"]
+    git("tag", "-d", "pw/closed/2026Q3", cwd=remotes[2])
+
+    result = run_pw("fleet", "sync", cwd=folder)
+    assert result.returncode == 1
+    line = next(x for x in result.stdout.splitlines() if x.startswith(NAMES[2]))
+    assert "REWRITTEN" in line and "pw/closed/2026Q3" in line
+    assert git("tag", "-l", "pw/closed/*", cwd=_clone(folder, 2)).split() == ["pw/closed/2026Q3"]
+    assert run_pw("fleet", "verify", cwd=folder).returncode == 1
+
+
+def test_a_moved_close_tag_is_caught(desk, tmp_path):
+    folder, roots, remotes = desk
+    ok(run_pw("close", "2026Q3", cwd=roots[2]))
+    ok(run_pw("sync", cwd=roots[2]))
+    ok(run_pw("fleet", "sync", cwd=folder))
+    git("tag", "-f", "-a", "-m", "moved", "pw/closed/2026Q3", "HEAD~1", cwd=remotes[2])
+    result = run_pw("fleet", "sync", cwd=folder)
+    assert result.returncode == 1 and "REWRITTEN" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"name": "../x", "url": "/srv/git/a.git"},
+        {"name": "a/b", "url": "/srv/git/a.git"},
+        {"name": ".git", "url": "/srv/git/a.git"},
+        {"name": "甲", "url": "ext::sh -c touch% {marker}"},
+        {"name": "乙", "url": "--upload-pack=touch {marker}"},
+        {"name": "丙", "url": "-u touch {marker}"},
+        {"name": "丁", "url": "fd::3"},
+    ],
+)
+def test_a_hostile_fleet_yaml_is_refused(tmp_path, entry):
+    folder = tmp_path / "desk"
+    ok(run_pw("fleet", "init", "--dir", str(folder), cwd=tmp_path))
+    marker = tmp_path / "pwned"
+    shown = {"name": entry["name"], "url": entry["url"].format(marker=marker)}
+    (folder / "fleet.yaml").write_text(
+        f"branches:\n  - name: {json.dumps(shown['name'])}\n    url: {json.dumps(shown['url'])}\n",
+        encoding="utf-8",
+    )
+    for command in (("fleet", "sync"), ("fleet", "list"), ("fleet", "report", "quarter")):
+        result = run_pw(*command, cwd=folder)
+        assert result.returncode == 65, (command, result.stderr)
+        assert "fleet.yaml" in result.stderr and "Traceback" not in result.stderr
+    added = run_pw("fleet", "add", "--", shown["name"], shown["url"], cwd=folder)
+    assert added.returncode == 65
+    assert not marker.exists() and not (tmp_path / "x").exists()
+    assert sorted(p.name for p in folder.iterdir()) == ["fleet.yaml"]
+
+
+def test_a_branch_that_cannot_be_reached_never_stops_the_others(desk, tmp_path):
+    folder, roots, _remotes = desk
+    ok(run_pw("fleet", "add", "四支部", str(tmp_path / "nowhere.git"), cwd=folder))
+    new = _log(roots[1], "2026-08-10")
+    ok(run_pw("sync", cwd=roots[1]))
+    result = run_pw("fleet", "sync", cwd=folder)
+    assert result.returncode == 1 and "四支部" in result.stdout
+    assert (_clone(folder, 1) / "records" / "2026" / f"{new}.yaml").is_file()
+    data = _report(folder)
+    assert data["branches"][0]["branch"] == "四支部" and "error" in data["branches"][0]
+    ok(run_pw("fleet", "remove", "四支部", cwd=folder))
+    assert ok(run_pw("fleet", "sync", cwd=folder)).returncode == 0
+
+
+def test_report_takes_repo_after_the_subcommand(desk, tmp_path):
+    _folder, roots, _remotes = desk
+    after = ["report", "quarter", "2026Q3", "--format", "json"]
+    after += ["--repo", str(roots[0]), "--repo", str(roots[1])]
+    before = ["--repo", str(roots[0]), "--repo", str(roots[1])]
+    before += ["report", "quarter", "2026Q3", "--format", "json"]
+    given_after = ok(run_pw(*after, cwd=tmp_path)).stdout
+    assert given_after == ok(run_pw(*before, cwd=tmp_path)).stdout
+    assert [b["branch"] for b in json.loads(given_after)["branches"]] == [
+        "第1项目部党支部",
+        "第2项目部党支部",
+    ]
+
+
+def test_branches_from_one_template_stay_apart(branch_template, tmp_path):
+    """Branches copied from one template share their first commit: each is still witnessed on its
+    own server, so an honest desk verifies clean however often it is synced and verified. (The
+    branches work on their own computers: their pw keeps its own state.)"""
+    elsewhere = {"XDG_STATE_HOME": str(tmp_path / "branches-state")}
+    folder = tmp_path / "desk"
+    ok(run_pw("fleet", "init", "--dir", str(folder), cwd=tmp_path))
+    roots = []
+    for index, name in enumerate(NAMES[:2]):
+        root = tmp_path / f"copy{index}"
+        shutil.copytree(branch_template, root, symlinks=True)
+        _log(root, f"2026-07-0{index + 3}")
+        remote = tmp_path / f"copy{index}.git"
+        git("init", "-q", "--bare", str(remote), cwd=tmp_path)
+        git("remote", "add", "origin", str(remote), cwd=root)
+        ok(run_pw("sync", cwd=root, env=elsewhere))
+        ok(run_pw("fleet", "add", name, str(remote), cwd=folder))
+        roots.append(root)
+    for _ in range(2):
+        ok(run_pw("fleet", "sync", cwd=folder))
+        ok(run_pw("fleet", "verify", cwd=folder))
+    _log(roots[1], "2026-08-10")
+    ok(run_pw("sync", cwd=roots[1], env=elsewhere))
+    ok(run_pw("fleet", "sync", cwd=folder))
+    ok(run_pw("fleet", "verify", cwd=folder))
+
+
+def test_a_close_tag_deleted_in_the_clone_fails_verify(desk, tmp_path):
+    folder, roots, _remotes = desk
+    ok(run_pw("close", "2026Q3", cwd=roots[0]))
+    ok(run_pw("sync", cwd=roots[0]))
+    ok(run_pw("fleet", "sync", cwd=folder))
+    ok(run_pw("fleet", "verify", cwd=folder))
+    git("tag", "-d", "pw/closed/2026Q3", cwd=_clone(folder, 0))
+    verified = run_pw("fleet", "verify", cwd=folder)
+    assert verified.returncode == 1
+    assert "REWRITTEN" in next(x for x in verified.stdout.splitlines() if NAMES[0] in x)
+
+
+def test_a_branch_behind_a_login(branch, server, tmp_path):  # noqa: F811 (the fixture)
+    """pw fleet sync fetches through pw sync's login handling (test_sync_auth's lighttpd): with a
+    stored credential the branch is cloned; without one, and no terminal, that branch fails at
+    once with the login named, never a hang."""
+    import time
+
+    url = server
+    git("remote", "add", "origin", url, cwd=branch)
+    store_credential(url, PASSWORD)
+    ok(run_pw("sync", cwd=branch))
+    folder = tmp_path / "desk"
+    ok(run_pw("fleet", "init", "--dir", str(folder), cwd=tmp_path))
+    ok(run_pw("fleet", "add", "登录支部", url, cwd=folder))
+    ok(run_pw("fleet", "sync", cwd=folder))
+    assert (folder / "branches" / "登录支部" / "records" / "pw.yaml").is_file()
+    (Path(os.environ["HOME"]) / ".git-credentials").unlink()
+    shutil.rmtree(folder / "branches" / "登录支部")
+    started = time.monotonic()
+    result = run_pw("fleet", "sync", cwd=folder, timeout=30)
+    assert result.returncode == 1 and time.monotonic() - started < 15
+    line = next(x for x in result.stdout.splitlines() if x.startswith("登录支部"))
+    assert "REWRITTEN" not in line and "127.0.0.1" in line and "Traceback" not in result.stderr
+    assert "terminal prompts disabled" not in result.stdout
+    assert not (folder / "branches" / "登录支部").exists()  # no half-made clone left
