@@ -1306,6 +1306,8 @@ def folder_trees(git: Git, rev: str, folder: str) -> dict[str, str]:
         if len(parts) == 3 and parts[1] == "tree":
             trees[path.rsplit("/", 1)[-1]] = parts[2]
     return trees
+
+
 # -- the supervisor's desk (pw fleet): cloning and bringing branch clones up to date -------------
 
 # While pw fleet brings a clone up to date no hook runs (a ref update alone runs
