@@ -785,3 +785,204 @@ def test_a_resolve_trailer_that_puts_back_an_earlier_version_is_not_forged(branc
         "Pw-Reason: 以支部书记为准",
     )
     assert [f for f in above_info(audit(root, env), "FORGED") if f["record"] == rid] == []
+
+
+# -- renames, resolves and promotions (fixaudit H2–H5) ---------------------------------------------
+
+
+def rename_li_fang(root: Path, env: dict) -> None:
+    at(
+        "2026-11-26",
+        root,
+        env,
+        "member",
+        "edit",
+        "李芳",
+        "--set",
+        "name=李方",
+        "--reason",
+        "错别字更正",
+    )
+
+
+def _without_former_names(text: str) -> tuple[str, str]:
+    """The roster text without 李方's former_names block, and that block."""
+    start = text.rindex("\n", 0, text.index("former_names:")) + 1
+    end = text.index("\n", text.index("until:", start)) + 1
+    return text[:start] + text[end:], text[start:end]
+
+
+def move_former_name_to_zhang(root: Path) -> None:
+    roster = root / "records" / "members.yaml"
+    text, block = _without_former_names(roster.read_text(encoding="utf-8"))
+    head = text.index("- name: 张强\n") + len("- name: 张强\n")
+    roster.write_text(text[:head] + block + text[head:], encoding="utf-8")
+    assert "李芳" in roster.read_text(encoding="utf-8")
+
+
+def test_a_former_name_moved_to_another_member_under_pw_trailers_is_forged(branch):
+    """H2: 李芳's old records credited to 张强 by moving the former name that the (genuine)
+    rename left, committed with forged member-edit trailers."""
+    root, env, ids = branch
+    rename_li_fang(root, env)
+    move_former_name_to_zhang(root)
+    assert pw(root, env, "member", "list").returncode == 0  # the roster still reads
+    hand_commit(
+        root,
+        env,
+        "修改党员 李方",
+        "Pw-Action: member-edit",
+        "Pw-Reason: 更正",
+        "Pw-Version: 0.3.0",
+        when="2026-11-26T21:00:00+00:00",
+    )
+    findings = audit(root, env)
+    forged = above_info(findings, "FORGED")
+    assert forged and "former_names" in forged[0]["message"]
+    retro = above_info(findings, "RETROACTIVE")
+    assert retro and all(f["severity"] == "error" for f in retro)
+    message = " ".join(f["message"] for f in retro)
+    assert "张强" in message and "李芳" in message and ids["committee-07"] in message
+    assert "曾用名" in message and "former_names" not in message
+    fails_verify(root, env, "FORGED")
+
+
+def test_the_same_move_by_hand_is_a_retroactive_error(branch):
+    root, env, ids = branch
+    rename_li_fang(root, env)
+    move_former_name_to_zhang(root)
+    hand_commit(root, env, "更新花名册", when="2026-11-26T21:00:00+00:00")
+    retro = above_info(audit(root, env), "RETROACTIVE")
+    assert retro and {f["severity"] for f in retro} == {"error"}
+    assert ids["committee-07"] in retro[0]["message"]
+    fails_verify(root, env, "RETROACTIVE")
+
+
+def test_an_honest_rename_and_rename_back_stay_clean(branch):
+    root, env, _ids = branch
+    rename_li_fang(root, env)
+    at("2026-11-27", root, env, "member", "edit", "李方", "--set", "name=李芳", "--reason", "改回")
+    findings = audit(root, env)
+    assert [f for f in findings if f["severity"] != "info"] == []
+    status, data = verify(root, env)
+    assert status == 0, data
+
+
+def test_a_newcomer_with_a_former_name_takes_no_old_record(branch):
+    """H3: 李芳 renamed 李方, then a new 李芳 joins: the July–September records naming 李芳 still
+    mean 李方 (the report credits him), the newcomer is expected at none of them; the variant, a
+    member named in no record renamed to 李芳, the same."""
+    root, env, ids = branch
+    rename_li_fang(root, env)
+    at("2026-11-26", root, env, "member", "add", "李芳", "--group", "g1", "--joined", "2026-11-26")
+
+    def q3() -> dict[str, dict]:
+        result = pw(root, env, "report", "quarter", "2026Q3", "--format", "json")
+        assert result.returncode == 0, result.stderr
+        return {r["member"]: r for r in json.loads(result.stdout)["attendance"]}
+
+    rows = q3()
+    assert "李芳" not in rows and rows["李方"]["attended"] == rows["李方"]["expected"] == 6
+    listed = pw(root, env, "list", "--member", "李方", "--format", "json")
+    assert ids["committee-07"] in {r["id"] for r in json.loads(listed.stdout)["records"]}
+    assert [f for f in audit(root, env) if f["severity"] != "info"] == []
+
+    at("2026-11-27", root, env, "member", "remove", "李芳", "--reason", "误加", check=False)
+    at("2026-11-27", root, env, "member", "add", "赵敏", "--group", "g1", "--joined", "2026-11-27")
+    at("2026-11-27", root, env, "member", "edit", "赵敏", "--set", "name=李芳", "--reason", "更正")
+    rows = q3()
+    assert "李芳" not in rows and rows["李方"]["attended"] == 6
+
+
+def test_remove_reads_the_names_the_roster_once_gave(branch):
+    """H4: after the former name is dropped by hand, remove still sees 李方 named in records."""
+    root, env, _ids = branch
+    rename_li_fang(root, env)
+    roster = root / "records" / "members.yaml"
+    roster.write_text(_without_former_names(roster.read_text(encoding="utf-8"))[0], "utf-8")
+    hand_commit(root, env, "整理花名册", when="2026-11-26T21:00:00+00:00")
+    removed = pw(root, env, "member", "remove", "李方", "--reason", "误加")
+    assert removed.returncode != 0 and "2026-07" in removed.stderr
+    assert "name: 李方" in roster.read_text(encoding="utf-8")
+
+
+def test_a_resolve_trailer_that_takes_back_a_void_is_forged(branch):
+    """H5: the version before `pw void` put back under `Pw-Action: resolve`."""
+    root, env, ids = branch
+    rid = ids["committee-09"]
+    path = record_file(root, rid)
+    before = path.read_text(encoding="utf-8")
+    at("2026-10-10", root, env, "void", rid, "--reason", "重复录入")
+    path.write_text(before, encoding="utf-8")
+    hand_commit(
+        root,
+        env,
+        f"解决同步冲突 {rid}：保留远程版本",
+        "Pw-Action: resolve",
+        f"Pw-Record: {rid}",
+        "Pw-Reason: 以支部书记为准",
+    )
+    forged = above_info(audit(root, env), "FORGED")
+    assert [f["record"] for f in forged] == [rid] and "voided" in forged[0]["message"]
+    fails_verify(root, env, "FORGED")
+
+
+def test_a_resolve_cannot_bring_back_what_an_earlier_resolve_set_aside(branch):
+    root, env, _ids = branch
+    rid = with_unexcused_absence(root, env)
+    path = record_file(root, rid)
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("项目部会议室", "党员活动室"), encoding="utf-8")
+    hand_commit(root, env, "更正地点", "Pw-Action: edit", f"Pw-Record: {rid}", "Pw-Reason: 更正")
+    resolve = ("Pw-Action: resolve", f"Pw-Record: {rid}", "Pw-Reason: 以支部书记为准")
+    path.write_text(original, encoding="utf-8")
+    hand_commit(root, env, "解决同步冲突", *resolve)
+    assert [f for f in above_info(audit(root, env), "FORGED") if f["record"] == rid] == []
+    path.write_text(original.replace("项目部会议室", "党员活动室"), encoding="utf-8")
+    hand_commit(root, env, "解决同步冲突", *resolve, when="2026-10-21T20:00:00+00:00")
+    assert [f["record"] for f in above_info(audit(root, env), "FORGED")] == [rid]
+
+
+def test_a_promotion_after_the_records_is_silent_and_speaks_chinese(tmp_path):
+    """转正 dated after every record changes none of them; dated before some, it names them with
+    the catalogue's labels (no English field names, no ∅)."""
+    env = isolated_env(tmp_path / "home")
+    env.update(
+        {k: v for k, v in os.environ.items() if k.startswith(("PATH", "PYTHON", "VIRTUAL_ENV"))}
+    )
+    root = tmp_path / "branch"
+    at("2026-06-30", tmp_path, env, "init", str(root), "--branch", "转正测试党支部")
+    at("2026-06-30", root, env, "group", "add", "g1", "--name", "第一党小组")
+    for name, extra in (
+        ("王伟", ["--role", "secretary"]),
+        ("李芳", ["--role", "committee"]),
+        ("吴涛", ["--status", "probationary"]),
+    ):
+        at(
+            "2026-06-30",
+            root,
+            env,
+            "member",
+            "add",
+            name,
+            "--group",
+            "g1",
+            "--joined",
+            "2026-01-01",
+            *extra,
+        )
+    first = at("2026-07-10", root, env, *meeting("2026-07-10", "group")).stdout.strip()
+    at("2026-08-12", root, env, *meeting("2026-08-12", "group"))
+    at("2026-11-25", root, env, "member", "promote", "吴涛", "--on", "2026-11-25")
+    assert found(audit(root, env), "RETROACTIVE") == []
+    status, data = verify(root, env)
+    assert status == 0, data
+
+    roster = root / "records" / "members.yaml"
+    text = roster.read_text(encoding="utf-8")
+    roster.write_text(text.replace("full_since: 2026-11-25", "full_since: 2026-07-01"), "utf-8")
+    hand_commit(root, env, "更正转正日期", when="2026-11-26T20:00:00+00:00")
+    retro = found(audit(root, env), "RETROACTIVE")
+    assert len(retro) == 1 and first in retro[0]["message"]
+    message = retro[0]["message"]
+    assert "转正日期" in message and "full_since" not in message and "∅" not in message

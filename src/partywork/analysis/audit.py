@@ -225,12 +225,10 @@ def _unproven(versions: dict[str, list[Version]]) -> set[str]:
     for history in versions.values():
         seen: set[str] = set()
         for version in history:
-            if (
-                version.commit.action == "resolve"
-                and version.status == "M"
-                and version.blob not in seen
-            ):
-                out.add(version.commit.hash)
+            if version.commit.action == "resolve" and version.status == "M":
+                if version.blob not in seen:
+                    out.add(version.commit.hash)
+                seen = set()  # a conflict settled: what it set aside never comes back
             seen.add(version.blob)
     return out
 
@@ -700,8 +698,27 @@ def _touched_files(trail: Trail, change: Change) -> list[tuple[str, str]]:
 def _roster_moves(change: Change) -> dict[str, list[tuple[str, str, str]]]:
     moves: dict[str, list[tuple[str, str, str]]] = {}
     for member, name, before, after, start, end in change.verdict.get("roster", []):
-        moves.setdefault(member, []).append((start, end, f"{name}: {before} → {after}"))
+        shown = f"{_field_label(name)}: {_roster_value(before)} → {_roster_value(after)}"
+        moves.setdefault(member, []).append((start, end, shown))
     return moves
+
+
+def _field_label(name: str) -> str:
+    """A roster field by its label in the user's language (label.<field>), else as written."""
+    label = t(f"label.{name}")
+    return name if label == f"label.{name}" else label
+
+
+def _roster_value(value: str) -> str:
+    """An empty field, a status and a yes/no as the user's language says them."""
+    key = {
+        "∅": "audit.roster_unset",
+        "full": "status.full",
+        "probationary": "status.probationary",
+        "true": "label.yes",
+        "false": "label.no",
+    }.get(value.lower() if value in ("True", "False") else value)
+    return t(key) if key else value
 
 
 def _weakened(trail: Trail) -> list[dict]:

@@ -132,7 +132,7 @@ def judge(change: Change, contents: dict[str, bytes], bulk: int) -> dict[str, An
             if fields:
                 verdict["rewrites"].append([verdict["records"][path], fields])
     if change.action is not None:
-        verdict["forged"] = forged(change, versions)
+        verdict["forged"] = forged(change, versions, verdict["roster"])
     # kept for every commit of the history: only what is not obvious from the paths
     verdict["records"] = {p: rid for p, rid in verdict["records"].items() if rid != path_id(p)}
     return {key: value for key, value in verdict.items() if value or key == "settings"}
@@ -179,7 +179,11 @@ def _show(value: Any) -> str:
 # -- the claim -----------------------------------------------------------------------------------
 
 
-def forged(change: Change, versions: dict[str, tuple[dict | None, dict | None]]) -> list[list]:
+def forged(
+    change: Change,
+    versions: dict[str, tuple[dict | None, dict | None]],
+    moves: list[list] | None = None,
+) -> list[list]:
     """Why this change cannot have come from the pw action its trailers name ([] when it can)."""
     action = change.action or ""
     if change.is_merge:
@@ -189,12 +193,19 @@ def forged(change: Change, versions: dict[str, tuple[dict | None, dict | None]])
     if action in ("log", "edit", "void", "action-done", "action-drop", "resolve"):
         return _record_claim(change, action, record, touched, versions)
     if action in ROSTER_ACTIONS:
-        return _only(touched, {ROSTER}, ("A", "M"), action)
+        return _only(touched, {ROSTER}, ("A", "M"), action) or _roster_claim(action, moves)
     if action == "config":
         return _only(touched, {SETTINGS}, ("M",), action)
     if action == "init":
         return _only(touched, {SETTINGS, ROSTER}, ("A", "M"), action)
     return [["audit.forged_action", {"action": _show(action)}]]
+
+
+def _roster_claim(action: str, moves: list[list] | None) -> list[list]:
+    """pw changes former names only by a rename (roster_moves leaves those out)."""
+    if moves and former_names_moved(moves):
+        return [["audit.forged_change", {"action": action, "what": "former_names"}]]
+    return []
 
 
 def _only(
@@ -247,6 +258,8 @@ def _record_claim(
 
 def _shape(action: str, before: dict, after: dict) -> str | None:
     """What, in the change from before to after, the action could not have done (None: nothing)."""
+    if "voided" in before and before.get("voided") != after.get("voided"):
+        return "voided"  # a void is for good: no pw action takes it back or rewrites it (H5)
     if action == "void":
         if "voided" in before or not isinstance(after.get("voided"), dict):
             return "voided"
@@ -420,8 +433,10 @@ def roster_moves(before: dict | None, after: dict | None) -> list[list]:
     """[member, field, old, new, from, to] for each roster change that alters who was expected, or
     in which role, between two dates: a record dated between them already counted otherwise."""
     old, new = _members(before), _members(after)
+    was_of = {}
     for was, now in _renames(old, new).items():  # a rename is the same person: compared as one
         old[now] = old.pop(was)
+        was_of[now] = was
     out = []
     for name in dict.fromkeys([*old, *new]):
         a, b = old.get(name), new.get(name)
@@ -437,30 +452,119 @@ def roster_moves(before: dict | None, after: dict | None) -> list[list]:
                     *span,
                 ]
             )
+            out += _former_moves(name, a or {}, b or {}, None)
             continue
-        for key, missing in (("joined", EARLY), ("left", FAR), ("full_since", FAR)):
+        for key, missing in (("joined", EARLY), ("left", FAR)):
             if _day(a.get(key), missing) != _day(b.get(key), missing):
                 ends = sorted([_day(a.get(key), missing), _day(b.get(key), missing)])
                 out.append([name, key, _show(a.get(key)), _show(b.get(key)), *ends])
-        span = [_day(b.get("joined"), EARLY), _day(b.get("left"), FAR)]
-        for key in ("group", "status", "voting"):
-            if a.get(key) != b.get(key):
-                out.append([name, key, _show(a.get(key)), _show(b.get(key)), *span])
+        out += _standing_moves(name, a, b)
+        if a.get("group") != b.get("group"):
+            span = [_day(b.get("joined"), EARLY), _day(b.get("left"), FAR)]
+            out.append([name, "group", _show(a.get("group")), _show(b.get("group")), *span])
         out += _role_moves(name, a.get("roles"), b.get("roles"))
+        out += _former_moves(name, a, b, was_of.get(name))
     return out
+
+
+def former_names_moved(moves: list[list]) -> bool:
+    """A change of former names other than a rename's own: pw never makes one (H2)."""
+    return any(move[1] == "former_names" for move in moves)
 
 
 def _renames(old: dict[str, dict], new: dict[str, dict]) -> dict[str, str]:
-    """{former name: new name} for each member renamed between the two rosters (pw member edit
-    --set name= keeps the old name in former_names)."""
-    out = {}
-    for name, member in new.items():
-        formers = member.get("former_names")
-        for former in formers if isinstance(formers, list) else []:
-            was = former.get("name") if isinstance(former, dict) else None
-            if isinstance(was, str) and was in old and was not in new and name not in old:
-                out[was] = name
+    """{former name: new name} for each member renamed between the two rosters: `pw member edit
+    --set name=` keeps the old name in former_names, a rename back drops the new name from them."""
+    out: dict[str, str] = {}
+    for now in (n for n in new if n not in old):
+        for was in (w for w in old if w not in new and w not in out):
+            if was in _formers(new[now]) or now in _formers(old[was]):
+                out[was] = now
+                break
     return out
+
+
+def _formers(member: dict) -> dict[str, str]:
+    """{former name: until} as written (an entry without a name is kept under its text)."""
+    formers = member.get("former_names")
+    out: dict[str, str] = {}
+    for former in formers if isinstance(formers, list) else []:
+        if isinstance(former, dict):
+            out.setdefault(str(former.get("name")), _day(former.get("until"), EARLY))
+        else:
+            out.setdefault(_show(former), EARLY)
+    return out
+
+
+def _former_moves(name: str, before: dict, after: dict, was: str | None) -> list[list]:
+    """A former name decides whom a record dated up to its `until` means: adding, dropping or
+    moving one changes those records (H2). A rename's own entry (the old name gained, or on a
+    rename back the new name dropped) is the same person and changes nothing."""
+    old, new = _formers(before), _formers(after)
+    if was is not None:
+        new.pop(was, None)
+        old.pop(name, None)
+    out = []
+    for former in dict.fromkeys([*old, *new]):
+        if old.get(former) != new.get(former):
+            end = max(old.get(former, EARLY), new.get(former, EARLY))
+            shown = [f"{former} ≤ {old[former]}" if former in old else "∅"]
+            shown.append(f"{former} ≤ {new[former]}" if former in new else "∅")
+            out.append([name, "former_names", *shown, EARLY, end])
+    return out
+
+
+def _standing_moves(name: str, before: dict, after: dict) -> list[list]:
+    """status, full_since and voting decide from which day a member counts as full and votes:
+    a change alters only the records between the old day and the new (a promotion dated D changes
+    nothing before D)."""
+    fields = [
+        key
+        for key in ("status", "full_since", "voting")
+        if _show(before.get(key)) != _show(after.get(key))
+    ]
+    spans = [
+        _between(_full_from(before), _full_from(after)),
+        _between(_vote_from(before), _vote_from(after)),
+    ]
+    found = [span for span in spans if span is not None]
+    if not fields or not found:
+        return []
+    start, end = min(s[0] for s in found), max(s[1] for s in found)
+    return [
+        [name, key, _show(before.get(key)), _show(after.get(key)), start, end] for key in fields
+    ]
+
+
+def _full_from(member: dict) -> str:
+    """The first day the member counts as full (model/roster.Member.full_on); FAR: never."""
+    since = member.get("full_since")
+    if since not in (None, "", "null"):
+        return str(since)
+    return EARLY if str(member.get("status") or "full") == "full" else FAR
+
+
+def _vote_from(member: dict) -> str:
+    voting = str(member.get("voting", True)).lower() not in ("false", "no", "off", "0")
+    return _full_from(member) if voting else FAR
+
+
+def _between(first: str, second: str) -> list[str] | None:
+    """The days on which 'from first' and 'from second' disagree: [earlier, the day before the
+    later]."""
+    if first == second:
+        return None
+    early, late = sorted([first, second])
+    return [early, late if late == FAR else _day_before(late)]
+
+
+def _day_before(day: str) -> str:
+    import datetime as dt
+
+    try:
+        return (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
+    except ValueError:
+        return day
 
 
 def _members(roster: dict | None) -> dict[str, dict]:

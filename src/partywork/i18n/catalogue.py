@@ -640,7 +640,7 @@ ZH: dict[str, str] = {
     # -- daily: a member's former names (a rename reaches no old record) --
     "roster.former_name_twice": "曾用名 '{name}' 重复，或与现名相同",
     "roster.former_name_shared": "曾用名 '{name}' 已属于 '{first}'：一个曾用名只能指一名党员",
-    "roster.former_name_current": "'{member}' 的曾用名 '{name}' 与花名册中现有党员同名：记录里的 '{name}' 都按现有的这名党员计",
+    "roster.former_name_current": "'{member}' 的曾用名 '{name}' 与花名册中现有党员同名：记录里的 '{name}' 日期不晚于 {until} 的按 '{member}' 计，之后的按现有的这名党员计",
     "schema.former_name": "'{name}' 已于 {until} 改名为 '{now}'，新记录请写现名",
     "schema.former_name.hint": "把 '{name}' 改成 '{now}'；旧记录保留原来的写法",
     # issue 16: the printable binder (pw binder)
@@ -891,6 +891,13 @@ ZH: dict[str, str] = {
     "fleet.check.ok": "{total} 个支部全部通过",
     "fleet.check.pass": "通过",
     "fleet.check.fail": "未通过",
+    # -- fixaudit: renames, resolves and promotions in the audit --
+    "label.full_since": "转正日期",
+    "label.voting": "表决权",
+    "label.former_names": "曾用名",
+    "audit.roster_unset": "未填",
+    "resolve.unvoid": "保留这一方会撤销记录 {record} 的作废：作废不能撤销",
+    "resolve.unvoid.hint": "用 --keep mine 保留已作废的版本；需要的内容请另行记录",
 }
 
 EN: dict[str, str] = {
@@ -1520,7 +1527,7 @@ EN: dict[str, str] = {
     # -- daily: a member's former names (a rename reaches no old record) --
     "roster.former_name_twice": "former name '{name}' is listed twice, or is the current name",
     "roster.former_name_shared": "former name '{name}' already belongs to '{first}': a former name means one member",
-    "roster.former_name_current": "{member}'s former name '{name}' is the name of a current member: records naming '{name}' count as that member",
+    "roster.former_name_current": "{member}'s former name '{name}' is the name of a current member: records naming '{name}' dated up to {until} count as {member}, later ones as that member",
     "schema.former_name": "'{name}' was renamed '{now}' on {until}; a new record uses the current name",
     "schema.former_name.hint": "write '{now}' instead of '{name}'; old records keep the old spelling",
     # issue 16: the printable binder (pw binder)
@@ -1771,4 +1778,11 @@ EN: dict[str, str] = {
     "fleet.check.ok": "all {total} branches passed",
     "fleet.check.pass": "passed",
     "fleet.check.fail": "failed",
+    # -- fixaudit: renames, resolves and promotions in the audit --
+    "label.full_since": "full since",
+    "label.voting": "vote",
+    "label.former_names": "former names",
+    "audit.roster_unset": "unset",
+    "resolve.unvoid": "keeping that side would take back the void of record {record}: a void is for good",
+    "resolve.unvoid.hint": "keep the voided version with --keep mine; record what is needed anew",
 }

@@ -160,15 +160,14 @@ class Roster:
         return suggest(name, self.members)
 
     def named(self, name: str, day: dt.date | None) -> Member | None:
-        """The member a record dated `day` means by this name: the current name, or a former one
-        the record is not later than."""
-        member = self.members.get(name)
-        if member is not None or day is None:
-            return member
-        for candidate in self.members.values():
-            if any(f.name == name and day <= f.until for f in candidate.former_names):
-                return candidate
-        return None
+        """The member a record dated `day` means by this name: the one who bore it as a former
+        name the record is not later than (a namesake who took the name since takes no old
+        record, H3), else the member of that name now."""
+        if day is not None and self.has_renames():
+            for candidate in self.members.values():
+                if any(f.name == name and day <= f.until for f in candidate.former_names):
+                    return candidate
+        return self.members.get(name)
 
     def renamed(self, name: str) -> tuple[Member, FormerName] | None:
         """The member who was called `name` before a rename (None when it is a current name)."""
@@ -237,7 +236,12 @@ def _check_former_unique(check: Checker, roster: Roster) -> None:
                 check.warn(
                     ("members", i, "former_names", j, "name"),
                     "BAD-NAME",
-                    t("roster.former_name_current", name=former.name, member=member.name),
+                    t(
+                        "roster.former_name_current",
+                        name=former.name,
+                        member=member.name,
+                        until=former.until,
+                    ),
                 )
             elif first != member.name:
                 check.add(

@@ -370,8 +370,8 @@ def as_now(record: dict, roster: Roster) -> dict:
     day = day if isinstance(day, dt.date) else parse_date(str(day))
     renames = {}
     for _path, name in member_names(record):
-        member = None if name in roster.members else roster.named(name, day)
-        if member is not None:
+        member = roster.named(name, day)
+        if member is not None and member.name != name:
             renames[name] = member.name
     if not renames:
         return record

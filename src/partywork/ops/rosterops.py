@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from partywork.errors import DataError, NotFound, UsageError
+from partywork.errors import DataError, NotFound, PwError, UsageError
 from partywork.i18n import t
 from partywork.model import settings as settings_mod
 from partywork.model.problems import Problem
@@ -131,6 +131,67 @@ def records_naming(repo: Repo, names: set[str]) -> dict[str, str]:
     return found
 
 
+def records_meaning(repo: Repo, roster: Roster, member: Member) -> dict[str, str]:
+    """For each name the member bore (now, as a former name, or in any committed roster), the
+    first record that names it and means this member, or no one: a record dated before a
+    namesake took the name over means the one who bore it then (Roster.named)."""
+    from partywork.model.fields import parse_date
+    from partywork.model.schema import member_names
+    from partywork.storage.store import read_document, record_files
+
+    names = {member.name, *(f.name for f in member.former_names)} | names_borne(repo, member.name)
+    found: dict[str, str] = {}
+    for path in record_files(repo.root):
+        doc, _problems = read_document(path, path.name)
+        if doc is None or not isinstance(doc.data, dict):
+            continue
+        day = parse_date(str(doc.data.get("date")))
+        for _where, name in member_names(doc.data):
+            if isinstance(name, str) and name in names:
+                meant = roster.named(name, day)
+                if meant is None or meant is member:
+                    found.setdefault(name, path.stem)
+    return found
+
+
+def names_borne(repo: Repo, name: str) -> set[str]:
+    """Every name the member now called `name` bore in any committed version of the roster: a
+    former name dropped since (by hand) still names the member in old records (H4)."""
+    from partywork.analysis import changes, claims
+    from partywork.storage.yamlio import parse
+
+    blobs = {f[3] for c in changes.walk(repo.git) for f in c.files if f[1] == claims.ROSTER}
+    rosters = []
+    for text in gitio.blobs(repo.git, sorted(b for b in blobs if b.strip("0"))):
+        doc = parse(text, MEMBERS)[0] if text is not None else None
+        members = doc.data.get("members") if doc is not None and isinstance(doc.data, dict) else []
+        rosters.append([m for m in members or [] if isinstance(m, dict)])
+    names = {name}
+    grown = True
+    while grown:
+        before = len(names)
+        for members in rosters:
+            for member in members:
+                formers = member.get("former_names")
+                borne = {
+                    str(f.get("name"))
+                    for f in (formers if isinstance(formers, list) else [])
+                    if isinstance(f, dict)
+                }
+                if str(member.get("name")) in names:
+                    names |= borne
+        grown = len(names) > before
+    return names
+
+
+def _former_of_someone(repo: Repo, name: str) -> bool:
+    try:
+        roster = repo.roster
+    except PwError:
+        return False
+    return any(f.name == name for m in roster.members.values() for f in m.former_names)
+
+
 def valid_name(name: str) -> str:
     """A member's or a group's name as typed, in its one spelling; refused when it could not be
     told apart from another, or could not be named in --attendees, --absent or --action."""
@@ -221,7 +282,9 @@ def add_member(
             _lead(roster, member)
         return member, t("member.added", name=name)
 
-    return _change(repo, mutate)
+    # a name someone bore before a rename: old records keep meaning them (Roster.named), later
+    # ones the newcomer, so the records are checked against the new roster first (H3)
+    return _change(repo, mutate, recheck=_former_of_someone(repo, name))
 
 
 def _group_list(roster: Roster) -> str:
@@ -445,7 +508,7 @@ def remove_member(repo: Repo, name: str, reason: str) -> Member:
 
     def mutate(roster: Roster) -> tuple[Member, str]:
         member = _member(roster, name)
-        named = records_naming(repo, {name, *(f.name for f in member.former_names)})
+        named = records_meaning(repo, roster, member)
         if named:
             raise DataError(
                 t("member.remove_named", name=name, record=next(iter(named.values()))),

@@ -303,6 +303,7 @@ def resolve(repo: Repo, ident: str, keep: str, reason: str) -> str:
             raise DataError(t("resolve.same", record=rid), t("resolve.nothing.hint"))
         chosen = mine if keep == "mine" else theirs
         kept = gitio.blobs(git, [chosen])[0] if chosen else None
+        _no_unvoid(git, mine if keep == "theirs" else theirs, kept, rid)
 
         def settle(conflicted: str) -> int | None:
             # my steps are replayed as they were on top of theirs, so both versions are in the
@@ -330,6 +331,20 @@ def resolve(repo: Repo, ident: str, keep: str, reason: str) -> str:
     if not wrote:
         raise DataError(t("resolve.same", record=rid), t("resolve.nothing.hint"))
     return rid
+
+
+def _no_unvoid(git: Git, other: str | None, kept: bytes | None, rid: str) -> None:
+    """A void is for good: keeping the side that lacks it would take it back, which the audit
+    calls FORGED under any claim (H5)."""
+    from partywork.storage.yamlio import parse
+
+    def voided(text: bytes | None) -> object:
+        doc = parse(text, rid)[0] if text is not None else None
+        return doc.data.get("voided") if doc is not None and isinstance(doc.data, dict) else None
+
+    dropped = voided(gitio.blobs(git, [other])[0] if other else None)
+    if dropped is not None and voided(kept) != dropped:
+        raise DataError(t("resolve.unvoid", record=rid), t("resolve.unvoid.hint"))
 
 
 def _resolved(
