@@ -197,3 +197,64 @@ def test_policy_reads_only_what_it_enforces():
         "recorders": ["a@x"],
     }
     assert claims.policy({"signing": "require "}) == {"signing": "off", "recorders": []}
+
+
+# -- renames, promotions and voids (fixaudit) ------------------------------------------------------
+
+LI = {"name": "李芳", "status": "full", "joined": "2026-01-01", "voting": "true"}
+ZHANG = {"name": "张强", "status": "full", "joined": "2026-01-01", "voting": "true"}
+FORMER = [{"name": "李芳", "until": "2026-11-26"}]
+
+
+def roster(*members: dict) -> dict:
+    return {"groups": [], "members": list(members)}
+
+
+def test_a_rename_and_a_rename_back_move_nothing():
+    renamed = {**LI, "name": "李方", "former_names": FORMER}
+    assert claims.roster_moves(roster(LI, ZHANG), roster(renamed, ZHANG)) == []
+    assert claims.roster_moves(roster(renamed, ZHANG), roster(LI, ZHANG)) == []
+
+
+def test_a_former_name_moved_to_another_member_moves_the_records_up_to_until():
+    renamed = {**LI, "name": "李方", "former_names": FORMER}
+    moved = claims.roster_moves(
+        roster(renamed, ZHANG), roster({**LI, "name": "李方"}, {**ZHANG, "former_names": FORMER})
+    )
+    assert {(m[0], m[1], m[4], m[5]) for m in moved} == {
+        ("李方", "former_names", claims.EARLY, "2026-11-26"),
+        ("张强", "former_names", claims.EARLY, "2026-11-26"),
+    }
+
+
+def _roster_change(before: dict, after: dict, action: str = "member-edit") -> dict:
+    old, new = "a" * 40, "b" * 40
+    contents = {old: dump(before).encode("utf-8"), new: dump(after).encode("utf-8")}
+    trailers = {"Pw-Action": action, "Pw-Reason": "更正"}
+    return claims.judge(change(trailers, [["M", claims.ROSTER, old, new]]), contents, bulk=200)
+
+
+def test_former_names_changed_outside_a_rename_are_forged_under_a_roster_claim():
+    renamed = {**LI, "name": "李方", "former_names": FORMER}
+    assert "forged" not in _roster_change(roster(LI, ZHANG), roster(renamed, ZHANG))
+    verdict = _roster_change(roster(renamed, ZHANG), roster({**LI, "name": "李方"}, ZHANG))
+    assert verdict["forged"] == [
+        ["audit.forged_change", {"action": "member-edit", "what": "former_names"}]
+    ]
+
+
+def test_a_promotion_moves_only_the_days_from_its_date():
+    probationary = {**LI, "status": "probationary", "voting": "false"}
+    promoted = {**LI, "full_since": "2026-11-25"}
+    moves = claims.roster_moves(roster(probationary), roster(promoted))
+    assert {m[1] for m in moves} == {"status", "full_since", "voting"}
+    assert {(m[4], m[5]) for m in moves} == {("2026-11-25", claims.FAR)}
+    earlier = claims.roster_moves(roster(promoted), roster({**LI, "full_since": "2026-07-01"}))
+    assert [(m[1], m[4], m[5]) for m in earlier] == [("full_since", "2026-07-01", "2026-11-24")]
+
+
+def test_taking_a_void_back_is_forged_under_every_claim():
+    voided = with_(RECORD, voided={"on": "2026-07-05", "reason": "重复"})
+    for action in ("resolve", "edit", "action-done"):
+        verdict = judged({"Pw-Action": action, "Pw-Record": RID, "Pw-Reason": "x"}, voided, RECORD)
+        assert verdict["forged"][0][0] == "audit.forged_change", action

@@ -106,3 +106,19 @@ def test_resolve_without_a_conflict_is_refused(pair, tmp_path):
     before = git("rev-parse", "HEAD", cwd=first)
     result = run_pw("resolve", record, "--keep", "mine", "--reason", "x", cwd=first)
     assert result.returncode in (2, 65) and git("rev-parse", "HEAD", cwd=first) == before
+
+
+def test_resolve_never_takes_back_a_void(pair, tmp_path):
+    """H5: one clone voided the record, the other edited it. Keeping the edited side would un-void
+    it (FORGED under any claim), so pw refuses and writes nothing; keeping the void is clean."""
+    first, second, record = _diverge(pair, tmp_path)
+    ok(run_pw("edit", record, "--set", "place=三号会议室", "--reason", "更正地点", cwd=second))
+    ok(run_pw("void", record, "--reason", "重复录入", cwd=second))
+    assert run_pw("sync", cwd=second).returncode == 65
+    before = git("rev-parse", "HEAD", cwd=second)
+    refused = run_pw("resolve", record, "--keep", "theirs", "--reason", "以对方为准", cwd=second)
+    assert refused.returncode == 65 and "作废" in refused.stderr
+    assert git("rev-parse", "HEAD", cwd=second) == before
+    ok(run_pw("resolve", record, "--keep", "mine", "--reason", "确认作废", cwd=second))
+    assert "voided:" in _place(second, record)
+    _resolve_is_honest(second, record)
