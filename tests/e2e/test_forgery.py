@@ -886,8 +886,10 @@ def test_a_newcomer_with_a_former_name_takes_no_old_record(branch):
     listed = pw(root, env, "list", "--member", "李方", "--format", "json")
     assert ids["committee-07"] in {r["id"] for r in json.loads(listed.stdout)["records"]}
     assert [f for f in audit(root, env) if f["severity"] != "info"] == []
+    strict = pw(root, env, "check", "--strict")
+    assert strict.returncode == 0, strict.stdout + strict.stderr  # no namesake warning either
 
-    at("2026-11-27", root, env, "member", "remove", "李芳", "--reason", "误加", check=False)
+    at("2026-11-27", root, env, "member", "remove", "李芳", "--reason", "误加")
     at("2026-11-27", root, env, "member", "add", "赵敏", "--group", "g1", "--joined", "2026-11-27")
     at("2026-11-27", root, env, "member", "edit", "赵敏", "--set", "name=李芳", "--reason", "更正")
     rows = q3()

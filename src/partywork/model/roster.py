@@ -232,7 +232,10 @@ def _check_former_unique(check: Checker, roster: Roster) -> None:
     for i, member in enumerate(roster.members.values()):
         for j, former in enumerate(member.former_names):
             first = owner.setdefault(former.name, member.name)
-            if former.name in roster.members:  # a namesake joined later: records mean them
+            namesake = roster.members.get(former.name)
+            # a namesake who joined after the rename is plain: old records mean the one who bore
+            # the name then (Roster.named); one who was there before makes old records unclear
+            if namesake is not None and (namesake.joined is None or namesake.joined < former.until):
                 check.warn(
                     ("members", i, "former_names", j, "name"),
                     "BAD-NAME",
