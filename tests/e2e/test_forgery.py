@@ -849,12 +849,16 @@ def test_a_former_name_moved_to_another_member_under_pw_trailers_is_forged(branc
 
 def test_the_same_move_by_hand_is_a_retroactive_error(branch):
     root, env, ids = branch
+    args = meeting("2026-09-25", "lecture", "--lecturer", "王伟")
+    args[args.index("--recorder") + 1], args[args.index("--attendees") + 1] = "王伟", "王伟,张强"
+    without = at("2026-09-25", root, env, *args)  # a record that does not name 李芳
     rename_li_fang(root, env)
     move_former_name_to_zhang(root)
     hand_commit(root, env, "更新花名册", when="2026-11-26T21:00:00+00:00")
     retro = above_info(audit(root, env), "RETROACTIVE")
     assert retro and {f["severity"] for f in retro} == {"error"}
     assert ids["committee-07"] in retro[0]["message"]
+    assert without.stdout.strip() and all("已有的 6 条记录" in f["message"] for f in retro)
     fails_verify(root, env, "RETROACTIVE")
 
 

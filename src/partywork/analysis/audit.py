@@ -656,8 +656,8 @@ def _retroactive(trail: Trail) -> list[dict]:
                 {
                     rid
                     for rid, day in existing.items()
-                    for start, end, _text in moves
-                    if start <= day <= end
+                    for start, end, _text, name in moves
+                    if start <= day <= end and (name is None or _names(trail, rid, name))
                 }
             )
             if not hit:
@@ -666,7 +666,7 @@ def _retroactive(trail: Trail) -> list[dict]:
             shown = "、".join(hit[:5]) + (
                 t("audit.and_more", count=len(hit) - 5) if len(hit) > 5 else ""
             )
-            what = "；".join(text for start, end, text in moves)
+            what = "；".join(text for _start, _end, text, _name in moves)
             out.append(
                 finding(
                     "RETROACTIVE",
@@ -695,12 +695,21 @@ def _touched_files(trail: Trail, change: Change) -> list[tuple[str, str]]:
     return trail.index.touched.get(change.hash, [])
 
 
-def _roster_moves(change: Change) -> dict[str, list[tuple[str, str, str]]]:
-    moves: dict[str, list[tuple[str, str, str]]] = {}
-    for member, name, before, after, start, end in change.verdict.get("roster", []):
+def _roster_moves(change: Change) -> dict[str, list[tuple[str, str, str, str | None]]]:
+    """member → (from, to, what changed, the one name a record must hold to be changed)."""
+    moves: dict[str, list[tuple[str, str, str, str | None]]] = {}
+    for member, name, before, after, start, end, *named in change.verdict.get("roster", []):
         shown = f"{_field_label(name)}: {_roster_value(before)} → {_roster_value(after)}"
-        moves.setdefault(member, []).append((start, end, shown))
+        moves.setdefault(member, []).append((start, end, shown, named[0] if named else None))
     return moves
+
+
+def _names(trail: Trail, rid: str, name: str) -> bool:
+    """Whether the record names this person (as it is now; a record not read here may)."""
+    from partywork.model.schema import member_names
+
+    record = trail.records.get(rid)
+    return record is None or any(n == name for _path, n in member_names(record))
 
 
 def _field_label(name: str) -> str:

@@ -431,7 +431,8 @@ EARLY = "0000-01-01"
 
 def roster_moves(before: dict | None, after: dict | None) -> list[list]:
     """[member, field, old, new, from, to] for each roster change that alters who was expected, or
-    in which role, between two dates: a record dated between them already counted otherwise."""
+    in which role, between two dates: a record dated between them already counted otherwise. A
+    former name's move carries the name as a seventh item: only records naming it change."""
     old, new = _members(before), _members(after)
     was_of = {}
     for was, now in _renames(old, new).items():  # a rename is the same person: compared as one
@@ -510,7 +511,7 @@ def _former_moves(name: str, before: dict, after: dict, was: str | None) -> list
             end = max(old.get(former, EARLY), new.get(former, EARLY))
             shown = [f"{former} ≤ {old[former]}" if former in old else "∅"]
             shown.append(f"{former} ≤ {new[former]}" if former in new else "∅")
-            out.append([name, "former_names", *shown, EARLY, end])
+            out.append([name, "former_names", *shown, EARLY, end, former])
     return out
 
 
