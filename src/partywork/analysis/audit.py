@@ -220,7 +220,8 @@ def _unproven(versions: dict[str, list[Version]]) -> set[str]:
     """Commits claiming `resolve` that leave a record as it never was before. pw's resolve keeps
     one side's version, and both sides' versions are in the history before it (the other side's
     steps are replayed onto the fetched tip first); a third version is made up (issue 11's rule:
-    what a change does, not what it says)."""
+    what a change does, not what it says). A resolve settles a conflict for good: a version it
+    set aside does not come back under a later one."""
     out = set()
     for history in versions.values():
         seen: set[str] = set()

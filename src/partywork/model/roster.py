@@ -140,6 +140,7 @@ class Group:
 class Roster:
     groups: dict[str, Group] = field(default_factory=dict)
     members: dict[str, Member] = field(default_factory=dict)
+    _formers: dict[str, tuple[Member, FormerName]] | None = field(default=None, init=False)
 
     def group_named(self, text: str) -> str | None:
         """A group's id from its id or its name (第一党小组), as a recorder types it."""
@@ -163,11 +164,20 @@ class Roster:
         """The member a record dated `day` means by this name: the one who bore it as a former
         name the record is not later than (a namesake who took the name since takes no old
         record, H3), else the member of that name now."""
-        if day is not None and self.has_renames():
-            for candidate in self.members.values():
-                if any(f.name == name and day <= f.until for f in candidate.former_names):
-                    return candidate
+        bore = self._former_index().get(name) if day is not None else None
+        if bore is not None and day is not None and day <= bore[1].until:
+            return bore[0]
         return self.members.get(name)
+
+    def _former_index(self) -> dict[str, tuple[Member, FormerName]]:
+        """former name → its bearer, built once: named() is asked for every name of every record
+        (a roster is read, never changed, once records are read against it)."""
+        if self._formers is None:
+            self._formers = {}
+            for member in self.members.values():
+                for former in member.former_names:
+                    self._formers.setdefault(former.name, (member, former))
+        return self._formers
 
     def renamed(self, name: str) -> tuple[Member, FormerName] | None:
         """The member who was called `name` before a rename (None when it is a current name)."""
