@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 
 from partywork.app.common import err, problem_lines
-from partywork.errors import InvalidRecords, PwError, UsageError
+from partywork.errors import DataError, InvalidRecords, PwError, UsageError
 from partywork.i18n import t
 from partywork.model.templates import error_notes, today_stamp
 from partywork.storage.yamlio import Document, parse
@@ -106,7 +106,8 @@ def edit_until_valid(
             err(t("editor.draft_kept", path=label))
             raise KeyboardInterrupt from None
         if not again:
-            raise PwError(t("editor.draft_kept", path=label), retry_hint.format(path=label))
+            # the record was refused as invalid data (65), not an internal failure of pw
+            raise DataError(t("editor.draft_kept", path=label), retry_hint.format(path=label))
 
 
 def _wants_reopen() -> bool:
@@ -132,4 +133,7 @@ def _submit(draft: Path, label: str, submit: Callable[[Document, str], object]) 
         submit(doc, label)
     except InvalidRecords as error:
         return error.problems
+    except PwError:  # refused otherwise (a sealed period …): the typed text is still on disk
+        err(t("editor.draft_kept", path=label))
+        raise
     return None

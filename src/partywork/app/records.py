@@ -85,6 +85,7 @@ class LogRequest:
     late_reason: str | None
     from_file: str | None
     edit: bool | None
+    after_close: bool
     all_present: bool
     minutes_file: Path | None
     attendee: list[str]
@@ -121,6 +122,13 @@ _CONTROL = (
         None,
         ("--edit/--no-edit",),
         "Open $EDITOR on the record (default: when fields are missing on a terminal).",
+    ),
+    (
+        "after_close",
+        bool,
+        False,
+        ("--after-close",),
+        "Add a record to a closed period (needs --late-reason; the audit shows it).",
     ),
 )
 _WITH_ATTENDEES = (
@@ -160,8 +168,9 @@ def _signature(typ: str) -> inspect.Signature:
         )
     # kind, date, title first; then the type's own; --late-reason, --from, --edit last
     order = [p.name for p in params[:1]] + [c[0] for c in control[:3]]
-    order += [o.param for o in _type_options(typ)] + [c[0] for c in control[6:]]
-    order += [c[0] for c in control[3:6]]
+    last = len(_CONTROL)
+    order += [o.param for o in _type_options(typ)] + [c[0] for c in control[last:]]
+    order += [c[0] for c in control[3:last]]
     for name, annotation, default, flags, help_text in control:
         helped = _kind_help(typ) if name == "kind" else help_text
         params.append(
@@ -192,6 +201,7 @@ def _request(typ: str, values: dict[str, Any]) -> LogRequest:
         late_reason=values["late_reason"],
         from_file=values["from_file"],
         edit=values["edit"],
+        after_close=bool(values.get("after_close")),
         all_present=bool(values.get("all_present")),
         minutes_file=values.get("minutes_file"),
         attendee=list(values.get("attendee") or []),
@@ -380,15 +390,16 @@ def _log(state: State, typ: str, request: LogRequest) -> None:
     missing = missing_fields(typ, data)
     use_editor = request.edit is True or (request.edit is None and missing and sys.stdin.isatty())
     if use_editor:
-        _log_in_editor(repo, typ, data)
+        _log_in_editor(repo, typ, data, request.after_close)
         return
     if missing:
         raise DataError(t("log.missing", fields=_fields_said(missing)), t("log.missing.hint"))
     label = request.from_file if source and request.from_file else "pw log"
     marks = source.marks if source and not given else None
-    check_new(repo, typ, data, label, marks)  # a record pw would refuse is not asked about lateness
+    # a record pw would refuse (or a sealed period) is not asked about lateness
+    check_new(repo, typ, data, label, marks, request.after_close)
     data = _late_reason(repo, data)
-    written = log_record(repo, typ, data, label, marks)
+    written = log_record(repo, typ, data, label, marks, request.after_close)
     if source and request.from_file:
         from partywork.ops.drafts import submitted
 
@@ -436,7 +447,7 @@ def _written(written: Any) -> None:
     out(written.id)
 
 
-def _log_in_editor(repo: Any, typ: str, data: dict) -> None:
+def _log_in_editor(repo: Any, typ: str, data: dict, after_close: bool) -> None:
     from partywork.app.editing import draft_path, edit_until_valid
     from partywork.i18n import lang, t
     from partywork.model.templates import fill, strip_empty, template_text
@@ -447,7 +458,7 @@ def _log_in_editor(repo: Any, typ: str, data: dict) -> None:
 
     def submit(doc: Any, label: str) -> None:
         fields = complete(repo, typ, _kind_in_file(strip_empty(doc.data), typ))
-        written.append(log_record(repo, typ, fields, label, doc.marks))
+        written.append(log_record(repo, typ, fields, label, doc.marks, after_close))
 
     draft = draft_path(repo.root, typ)
     hint = t("editor.draft_kept.hint", type=typ, path="{path}")

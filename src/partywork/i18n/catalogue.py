@@ -898,6 +898,11 @@ ZH: dict[str, str] = {
     "audit.roster_unset": "未填",
     "resolve.unvoid": "保留这一方会撤销记录 {record} 的作废：作废不能撤销",
     "resolve.unvoid.hint": "用 --keep mine 保留已作废的版本；需要的内容请另行记录",
+    # fixux: dead ends a new branch recorder hit
+    "sealed.log_refused": "{date} 所在时期已封存（{tag}），拒绝补记",
+    "sealed.log_refused.hint": "确需补记时加 --after-close 并用 --late-reason 写明理由；审计会以 CLOSED-EDIT 警告显示",
+    "sealed.log_needs_reason": "补记到已封存时期（{tag}）须写明理由",
+    "sealed.log_needs_reason.hint": "加 --late-reason 理由（审计的 CLOSED-EDIT 警告会显示它）",
 }
 
 EN: dict[str, str] = {
@@ -1785,4 +1790,9 @@ EN: dict[str, str] = {
     "audit.roster_unset": "unset",
     "resolve.unvoid": "keeping that side would take back the void of record {record}: a void is for good",
     "resolve.unvoid.hint": "keep the voided version with --keep mine; record what is needed anew",
+    # fixux: dead ends a new branch recorder hit
+    "sealed.log_refused": "{date} is in a closed period ({tag}); refused",
+    "sealed.log_refused.hint": "if it must be recorded, add --after-close and say why with --late-reason; the audit shows it as a CLOSED-EDIT warning",
+    "sealed.log_needs_reason": "a record added to a closed period ({tag}) needs a reason",
+    "sealed.log_needs_reason.hint": "add --late-reason REASON (the audit's CLOSED-EDIT warning shows it)",
 }

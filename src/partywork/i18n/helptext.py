@@ -198,6 +198,8 @@ ZH = {
     "Write to this file; a folder (DIR/) gets a static site.": "写入此文件；给出文件夹（DIR/）时生成静态网站。",
     "The compliance report of a quarter, every branch on the desk.": "督查台上各支部的季度组织生活报告。",
     "The compliance report of a year, every branch on the desk.": "督查台上各支部的年度组织生活报告。",
+    # fixux: dead ends a new branch recorder hit
+    "Add a record to a closed period (needs --late-reason; the audit shows it).": "补记到已封存的时期（须写 --late-reason；审计中会显示）。",
 }
 
 

@@ -17,7 +17,7 @@ from partywork.model.fields import parse_date
 from partywork.model.periods import Period
 from partywork.model.problems import ERROR, WARNING, Problem
 from partywork.model.types import TYPES
-from partywork.ops.sealing import sealed
+from partywork.ops.sealing import sealed, sealed_for_log
 from partywork.render.textsafe import clean_name
 from partywork.storage import txn
 from partywork.storage.repo import Repo
@@ -192,21 +192,34 @@ def _former_names(repo: Repo, doc: Document, label: str) -> list[Problem]:
 
 
 def check_new(
-    repo: Repo, typ: str, data: dict, label: str = "pw log", marks: dict | None = None
+    repo: Repo,
+    typ: str,
+    data: dict,
+    label: str = "pw log",
+    marks: dict | None = None,
+    after_close: bool = False,
 ) -> None:
     """Refuse a new record pw would not write, before anything is asked about it."""
     repo.require_valid_settings()
     repo.require_valid_roster()
-    _raise_on_errors(validate_new(repo, typ, data, label, marks)[1])
+    record, problems = validate_new(repo, typ, data, label, marks)
+    _raise_on_errors(problems)
+    sealed_for_log(repo, {**record, "late_reason": "-"}, after_close)  # the reason may be asked
 
 
 def log_record(
-    repo: Repo, typ: str, data: dict, label: str = "pw log", marks: dict | None = None
+    repo: Repo,
+    typ: str,
+    data: dict,
+    label: str = "pw log",
+    marks: dict | None = None,
+    after_close: bool = False,
 ) -> Written:
     repo.require_valid_settings()
     repo.require_valid_roster()
     record, problems = validate_new(repo, typ, data, label, marks)
     _raise_on_errors(problems)
+    tag = sealed_for_log(repo, record, after_close)
     path = schema.record_path(record["id"])
     from partywork.analysis.check import duplicate_problem, same_records
 
@@ -217,7 +230,9 @@ def log_record(
         "commit.log", kind=t("kind." + record["kind"]), date=record["date"], title=record["title"]
     )
     txn.commit_files(
-        repo.git, {path: dump(record).encode("utf-8")}, txn.message(subject, "log", record["id"])
+        repo.git,
+        {path: dump(record).encode("utf-8")},
+        txn.message(subject, "log", record["id"], record.get("late_reason") if tag else None, tag),
     )
     return Written(record["id"], path, problems + _across(repo, typ, path))
 

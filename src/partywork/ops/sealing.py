@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from partywork import __version__
 from partywork.analysis.check import check_repo
 from partywork.errors import DataError, UsageError
@@ -43,18 +45,41 @@ def close_period(repo: Repo, text: str) -> tuple[str, str]:
 def sealed(repo: Repo, record_id: str, after_close: bool) -> str | None:
     """The close tag whose period covers this record's date (None when none does). A change to a
     sealed record is refused unless `--after-close` says it is meant (issue 14 scope 9)."""
-    from partywork.analysis.audit import record_day, tag_period
+    from partywork.analysis.audit import record_day
 
     day = record_day(record_id)
-    if day is None:
+    tag = _covering(repo, day) if day is not None else None
+    if tag is not None and not after_close:
+        raise DataError(t("sealed.refused", id=record_id, tag=tag), t("sealed.refused.hint"))
+    return tag
+
+
+def sealed_for_log(repo: Repo, record: dict, after_close: bool) -> str | None:
+    """The close tag a new record falls in, refused as an edit is: the audit judges a record
+    added after the close as CLOSED-EDIT, so `pw log` must not write one silently. With
+    `--after-close` the late reason is the reason the audit shows."""
+    from partywork.analysis.audit import record_day
+
+    record_id = str(record.get("id") or "")
+    day = record_day(record_id)
+    tag = _covering(repo, day) if day is not None else None
+    if tag is None:
         return None
+    if not after_close:
+        raise DataError(
+            t("sealed.log_refused", date=record.get("date"), tag=tag), t("sealed.log_refused.hint")
+        )
+    if not str(record.get("late_reason") or "").strip():
+        raise UsageError(t("sealed.log_needs_reason", tag=tag), t("sealed.log_needs_reason.hint"))
+    return tag
+
+
+def _covering(repo: Repo, day: dt.date) -> str | None:
+    from partywork.analysis.audit import tag_period
+
     first_month = repo.settings.year_start_month
     for tag, (_commit, text) in sorted(gitio.tags(repo.git, CLOSE_PREFIX + "*").items()):
         period = tag_period(tag, text, repo.today, first_month)
         if period is not None and period.contains(day):
-            if not after_close:
-                raise DataError(
-                    t("sealed.refused", id=record_id, tag=tag), t("sealed.refused.hint")
-                )
             return tag
     return None

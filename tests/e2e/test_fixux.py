@@ -1,0 +1,111 @@
+"""Dead ends a new branch recorder hit in a quarter of work with pw, each through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import commits, git, log_committee, ok, run_pw, trailers
+from test_editor import editor_script
+
+LATE_MEETING = (
+    "log",
+    "meeting",
+    "--kind",
+    "group",
+    "--group",
+    "g1",
+    "--date",
+    "2026-09-29",
+    "--place",
+    "项目部会议室",
+    "--host",
+    "王伟",
+    "--recorder",
+    "李芳",
+    "--attendees",
+    "王伟,李芳,刘洋",
+    "--topic",
+    "学习安全生产规定",
+    "--minutes",
+    "王伟：传达文件。",
+)
+
+
+def _closed(branch: Path) -> None:
+    log_committee(branch)
+    ok(run_pw("close", "2026Q3", cwd=branch))
+
+
+def _closed_edits(root: Path) -> list[dict]:
+    data = json.loads(ok(run_pw("audit", "--format", "json", cwd=root)).stdout)
+    return [f for f in data["findings"] if f["code"] == "CLOSED-EDIT"]
+
+
+def test_log_into_a_closed_period_is_refused_naming_the_tag(branch):
+    _closed(branch)
+    before = commits(branch)
+    result = run_pw(*LATE_MEETING, "--late-reason", "漏记", cwd=branch)
+    assert result.returncode == 65, result.stderr
+    assert "pw/closed/2026Q3" in result.stderr and "--after-close" in result.stderr
+    assert "已封存" in result.stderr
+    assert commits(branch) == before
+    assert git("status", "--porcelain", cwd=branch) == ""
+    assert ok(run_pw("verify", cwd=branch)).returncode == 0
+
+
+def test_log_after_close_needs_a_reason_and_is_a_warning_carrying_it(branch):
+    _closed(branch)
+    before = commits(branch)
+    result = run_pw(*LATE_MEETING, "--after-close", cwd=branch)
+    assert result.returncode == 2 and "--late-reason" in result.stderr
+    assert commits(branch) == before
+    record = ok(
+        run_pw(*LATE_MEETING, "--late-reason", "漏记", "--after-close", cwd=branch)
+    ).stdout.strip()
+    assert trailers(branch, "HEAD")["Pw-After-Close"] == "pw/closed/2026Q3"
+    edits = _closed_edits(branch)
+    assert [(f["severity"], f["record"]) for f in edits] == [("warning", record)]
+    assert "漏记" in edits[0]["message"]
+    assert ok(run_pw("verify", cwd=branch)).returncode == 0
+    # voiding it again after the close is a second warning carrying its own reason
+    ok(run_pw("void", record, "--reason", "重复录入", "--after-close", cwd=branch))
+    edits = _closed_edits(branch)
+    assert [f["severity"] for f in edits] == ["warning", "warning"]
+    messages = " ".join(f["message"] for f in edits)
+    assert "漏记" in messages and "重复录入" in messages
+    assert ok(run_pw("verify", cwd=branch)).returncode == 0
+
+
+def test_a_log_outside_the_closed_period_is_not_touched(branch):
+    _closed(branch)
+    ok(run_pw(*LATE_MEETING[:7], "2026-10-09", *LATE_MEETING[8:], cwd=branch))
+    assert "Pw-After-Close" not in trailers(branch, "HEAD")
+
+
+INVALID = """
+text = text.replace("place:\\n", "place: 我输入的会议室\\n", 1)
+text = text.replace("attendees:\\n", "attendees: [不在花名册的人]\\n", 1)
+path.write_text(text, encoding="utf-8")
+"""
+
+
+def test_an_abandoned_draft_is_a_data_error_naming_the_draft(branch, tmp_path):
+    before = commits(branch)
+    result = run_pw(
+        "log",
+        "meeting",
+        "--kind",
+        "group",
+        "--group",
+        "g2",
+        "--edit",
+        cwd=branch,
+        env={"EDITOR": editor_script(tmp_path, INVALID), "PW_REOPEN": "0"},
+    )
+    assert result.returncode == 65, result.stderr
+    assert "内部错误" not in result.stderr and "Traceback" not in result.stderr
+    drafts = list((branch / ".pw" / "drafts").glob("meeting-*.yaml"))
+    assert len(drafts) == 1 and "我输入的会议室" in drafts[0].read_text(encoding="utf-8")
+    assert f".pw/drafts/{drafts[0].name}" in result.stderr
+    assert commits(branch) == before
