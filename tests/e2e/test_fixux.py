@@ -7,6 +7,9 @@ from pathlib import Path
 
 from conftest import commits, git, log_committee, ok, run_pw, trailers
 from test_editor import editor_script
+from test_sync import bare, clone
+
+__all__ = ["bare"]  # the fixture, used by name
 
 LATE_MEETING = (
     "log",
@@ -109,3 +112,41 @@ def test_an_abandoned_draft_is_a_data_error_naming_the_draft(branch, tmp_path):
     assert len(drafts) == 1 and "我输入的会议室" in drafts[0].read_text(encoding="utf-8")
     assert f".pw/drafts/{drafts[0].name}" in result.stderr
     assert commits(branch) == before
+
+
+def _october(root: Path) -> str:
+    args = [a if a != "2026-09-29" else "2026-10-09" for a in LATE_MEETING]
+    return ok(run_pw(*args, "--late-reason", "补录", cwd=root)).stdout.strip()
+
+
+def test_sync_brings_down_the_close_tags_another_clone_pushed(bare, tmp_path):
+    first, remote = bare
+    october = _october(first)
+    ok(run_pw("sync", cwd=first))
+    second = clone(str(remote), tmp_path / "second")
+    ok(run_pw("close", "2026-10", cwd=first))
+    ok(run_pw("sync", cwd=first))
+    result = ok(run_pw("sync", cwd=second))
+    assert "pw/closed/2026-10" in result.stderr
+    tag = "refs/tags/pw/closed/2026-10"
+    assert git("rev-parse", tag, cwd=second) == git("rev-parse", tag, cwd=first)
+    edited = run_pw("edit", october, "--set", "place=别处", "--reason", "更正", cwd=second)
+    assert edited.returncode == 65 and "pw/closed/2026-10" in edited.stderr
+    # the supervisor's verify, with the witness that saw the tag pushed, finds nothing wrong
+    verified = run_pw("verify", cwd=second)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "REWRITTEN" not in verified.stdout + verified.stderr
+
+
+def test_sync_never_overwrites_a_local_close_tag_that_differs(bare, tmp_path):
+    first, remote = bare
+    _october(first)
+    ok(run_pw("sync", cwd=first))
+    second = clone(str(remote), tmp_path / "second")
+    ok(run_pw("close", "2026-10", cwd=first))
+    ok(run_pw("sync", cwd=first))
+    git("tag", "-a", "pw/closed/2026-10", "-m", "另一个封存", cwd=second)
+    mine = git("rev-parse", "refs/tags/pw/closed/2026-10", cwd=second)
+    result = run_pw("sync", cwd=second)
+    assert result.returncode == 1 and "REWRITTEN" in result.stderr
+    assert git("rev-parse", "refs/tags/pw/closed/2026-10", cwd=second) == mine

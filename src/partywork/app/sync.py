@@ -25,6 +25,8 @@ def sync(ctx: typer.Context) -> None:
     )
     if result.tags:
         err(t("sync.tags", tags=", ".join(result.tags)))
+    if result.fetched_tags:
+        err(t("sync.tags_fetched", tags=", ".join(result.fetched_tags)))
 
 
 @app.command()

@@ -903,6 +903,7 @@ ZH: dict[str, str] = {
     "sealed.log_refused.hint": "确需补记时加 --after-close 并用 --late-reason 写明理由；审计会以 CLOSED-EDIT 警告显示",
     "sealed.log_needs_reason": "补记到已封存时期（{tag}）须写明理由",
     "sealed.log_needs_reason.hint": "加 --late-reason 理由（审计的 CLOSED-EDIT 警告会显示它）",
+    "sync.tags_fetched": "已取回封存标签：{tags}",
 }
 
 EN: dict[str, str] = {
@@ -1795,4 +1796,5 @@ EN: dict[str, str] = {
     "sealed.log_refused.hint": "if it must be recorded, add --after-close and say why with --late-reason; the audit shows it as a CLOSED-EDIT warning",
     "sealed.log_needs_reason": "a record added to a closed period ({tag}) needs a reason",
     "sealed.log_needs_reason.hint": "add --late-reason REASON (the audit's CLOSED-EDIT warning shows it)",
+    "sync.tags_fetched": "close tags fetched: {tags}",
 }

@@ -48,6 +48,7 @@ class SyncResult:
     pulled: int = 0
     pushed: int = 0
     tags: list[str] = field(default_factory=list)
+    fetched_tags: list[str] = field(default_factory=list)
 
 
 def _remote(git: Git) -> str:
@@ -207,6 +208,7 @@ def sync(repo: Repo) -> SyncResult:
             result.pushed = gitio.count_commits(git, revs)
             _push(git, remote, f"{head}:refs/heads/{branch}")
         result.tags = _push_tags(git, remote, tags)
+        result.fetched_tags = _fetch_tags(git, remote, tags)
         _confirm(git, remote, branch, head)
         seen = {**tags, **{n: gitio.tag_id(git, n) or "" for n in result.tags}}
         _witness(git).remember(
@@ -232,6 +234,15 @@ def _push_tags(git: Git, remote: str, remote_tags: dict[str, str]) -> list[str]:
     for name in local:
         _push(git, remote, f"refs/tags/{name}:refs/tags/{name}")
     return local
+
+
+def _fetch_tags(git: Git, remote: str, remote_tags: dict[str, str]) -> list[str]:
+    """The close tags another clone pushed: without them this clone would let its own edits of
+    the sealed period through, and a verify here would take the tag for deleted. A local tag
+    that differs was refused above as REWRITTEN; it is never overwritten."""
+    missing = sorted(n for n in remote_tags if gitio.tag_id(git, n) is None)
+    gitio.fetch_tags(git, remote, missing)
+    return missing
 
 
 def _confirm(git: Git, remote: str, branch: str, head: str | None) -> None:

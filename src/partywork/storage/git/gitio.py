@@ -1155,6 +1155,14 @@ def fetch_branch(git: Git, remote: str, branch: str, into: str) -> str:
     return git.out("rev-parse", into).strip()
 
 
+def fetch_tags(git: Git, remote: str, names: list[str]) -> None:
+    """Fetch these tags from the remote as they are there. Never forced: a local tag of the same
+    name that differs stays, and git refuses (the caller has already called that REWRITTEN)."""
+    if names:
+        refspecs = [f"refs/tags/{name}:refs/tags/{name}" for name in names]
+        _remote(git, remote, "fetch", UPLOAD_PACK, "-q", "--no-tags", remote, *refspecs)
+
+
 def commit_empty(git: Git, message: str) -> None:
     """A commit that changes no file (pw resolve keeping the version the history already ends
     on), through porcelain `git commit` so hooks and signing apply as to any pw commit."""
