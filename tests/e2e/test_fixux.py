@@ -150,3 +150,42 @@ def test_sync_never_overwrites_a_local_close_tag_that_differs(bare, tmp_path):
     result = run_pw("sync", cwd=second)
     assert result.returncode == 1 and "REWRITTEN" in result.stderr
     assert git("rev-parse", "refs/tags/pw/closed/2026-10", cwd=second) == mine
+
+
+def _import(branch: Path, tmp_path: Path, rows: list[list[str]], *options: str):
+    path = tmp_path / "名单.csv"
+    path.write_text("\r\n".join(",".join(r) for r in rows) + "\r\n", encoding="utf-8")
+    members = (branch / "records" / "members.yaml").read_bytes()
+    before = commits(branch)
+    result = run_pw("member", "import", str(path), *options, cwd=branch)
+    unchanged = commits(branch) == before
+    assert unchanged == ((branch / "records" / "members.yaml").read_bytes() == members)
+    return result, unchanged
+
+
+def test_import_refuses_columns_it_does_not_read(branch, tmp_path):
+    rows = [["姓名", "党小组", "类别", "入党日期"], ["孙丽", "g1", "正式党员", "2010-07-01"]]
+    result, unchanged = _import(branch, tmp_path, rows)
+    assert result.returncode == 65 and unchanged
+    assert "入党日期" in result.stderr
+    for column in ("姓名", "党小组", "类别", "加入本支部日期", "职务", "邮箱", "joined"):
+        assert column in result.stderr
+    assert "不是加入本支部日期" in result.stderr
+
+
+def test_import_without_the_join_date_says_so_or_takes_joined(branch, tmp_path):
+    rows = [["姓名", "党小组", "类别"], ["孙丽", "g1", "正式党员"]]
+    result, unchanged = _import(branch, tmp_path, rows)
+    assert result.returncode == 65 and unchanged
+    assert "加入本支部日期" in result.stderr and "--joined" in result.stderr
+    result, unchanged = _import(branch, tmp_path, rows, "--joined", "2024-03-01")
+    assert result.returncode == 0 and not unchanged, result.stderr
+    members = (branch / "records" / "members.yaml").read_text(encoding="utf-8")
+    assert "孙丽" in members and "2024-03-01" in members
+
+
+def test_import_an_empty_join_date_cell_is_a_row_error(branch, tmp_path):
+    rows = [["姓名", "党小组", "加入本支部日期"], ["孙丽", "g1", ""], ["周敏", "g2", "2024-03-01"]]
+    result, unchanged = _import(branch, tmp_path, rows)
+    assert result.returncode == 65 and unchanged
+    assert "第 2 行" in result.stderr and "孙丽" in result.stderr

@@ -308,10 +308,15 @@ def member_import(
     file: Path = typer.Argument(
         ..., help="A .csv (UTF-8 or GBK) or .xlsx: 姓名, 党小组, 类别, 加入本支部日期, 职务, 邮箱."
     ),
+    joined: str | None = typer.Option(
+        None,
+        "--joined",
+        help="Date joined this branch for rows without one (default: such rows are refused).",
+    ),
 ) -> None:
     """Add the members of a spreadsheet: every row checked, all or nothing, one commit."""
     from partywork.i18n import t
     from partywork.ops.importing import import_members
 
-    members = import_members(open_repo(ctx.obj), file)
+    members = import_members(open_repo(ctx.obj), file, _date(joined, "--joined"))
     err(t("import.done", count=len(members), file=file.name))

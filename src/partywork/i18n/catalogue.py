@@ -904,6 +904,13 @@ ZH: dict[str, str] = {
     "sealed.log_needs_reason": "补记到已封存时期（{tag}）须写明理由",
     "sealed.log_needs_reason.hint": "加 --late-reason 理由（审计的 CLOSED-EDIT 警告会显示它）",
     "sync.tags_fetched": "已取回封存标签：{tags}",
+    "import.unknown_columns": "{file} 有 pw 不认识的列：{columns}，没有导入任何党员。",
+    "import.read_columns": "pw 读取的列：{columns}",
+    "import.unknown_columns.hint": "删除这些列或把列名改成上面的一个后重新导入",
+    "import.party_date.hint": "入党日期（加入中国共产党的日期）不是加入本支部日期（转入本支部的日期）：pw 要的是后者。请把该列换成“加入本支部日期”，或删去该列并用 --joined 日期 给出",
+    "import.no_joined_column": "{file} 没有“加入本支部日期”列；没有导入任何党员",
+    "import.no_joined_column.hint": "加上“加入本支部日期”列；若所有人都是同一天加入本支部，用 --joined 日期（如 --joined 2024-03-01）",
+    "import.no_joined": "'{name}' 的加入本支部日期为空（可用 --joined 日期 给出没有填写的人的日期）",
 }
 
 EN: dict[str, str] = {
@@ -1797,4 +1804,11 @@ EN: dict[str, str] = {
     "sealed.log_needs_reason": "a record added to a closed period ({tag}) needs a reason",
     "sealed.log_needs_reason.hint": "add --late-reason REASON (the audit's CLOSED-EDIT warning shows it)",
     "sync.tags_fetched": "close tags fetched: {tags}",
+    "import.unknown_columns": "{file} has columns pw does not read: {columns}; no member imported. ",
+    "import.read_columns": "pw reads: {columns}",
+    "import.unknown_columns.hint": "remove these columns or rename them to one of the above, then import again",
+    "import.party_date.hint": "入党日期 (the date of joining the Party) is not 加入本支部日期 (the date of joining this branch), which pw needs: replace the column with 加入本支部日期, or remove it and give the date with --joined DATE",
+    "import.no_joined_column": "{file} has no 加入本支部日期 (joined) column; no member imported",
+    "import.no_joined_column.hint": "add a 加入本支部日期 column; if everyone joined this branch on one day, give it with --joined DATE (e.g. --joined 2024-03-01)",
+    "import.no_joined": "'{name}' has no date of joining this branch (--joined DATE gives it for rows without one)",
 }

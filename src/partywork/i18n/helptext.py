@@ -200,6 +200,7 @@ ZH = {
     "The compliance report of a year, every branch on the desk.": "督查台上各支部的年度组织生活报告。",
     # fixux: dead ends a new branch recorder hit
     "Add a record to a closed period (needs --late-reason; the audit shows it).": "补记到已封存的时期（须写 --late-reason；审计中会显示）。",
+    "Date joined this branch for rows without one (default: such rows are refused).": "没有填写加入本支部日期的人所用的日期（不给则拒绝这些行）。",
 }
 
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from partywork.errors import InvalidRecords, NotFound, UsageError
+from partywork.errors import DataError, InvalidRecords, NotFound, UsageError
 from partywork.i18n import t
 from partywork.model.problems import Problem
 from partywork.model.roster import ROLE_NAMES, STATUS_NAMES, Member, Role, Roster
@@ -92,26 +92,51 @@ def _date(cell: Any) -> dt.date | None:
         return None
 
 
-def _header(row: list[Any], file: str) -> dict[str, int]:
+def _header(row: list[Any], file: str, joined: dt.date | None) -> dict[str, int]:
     where: dict[str, int] = {}
+    unknown: list[str] = []
     for index, cell in enumerate(row):
         word = _text(cell).lower()
-        for column, names in COLUMNS.items():
-            if word in names and column not in where:
-                where[column] = index
+        column = next((c for c, names in COLUMNS.items() if word in names), None)
+        if column is not None and column not in where:
+            where[column] = index
+        elif word and column is None:
+            unknown.append(_text(cell))
     if "name" not in where:
         raise UsageError(
             t("import.no_name_column", file=file),
             t("import.columns.hint", columns="、".join(n[0] for n in COLUMNS.values())),
         )
+    if unknown:
+        # a column pw does not read would be dropped without a word (入党日期 taken for none)
+        party_date = any("入党" in word or "party" in word.lower() for word in unknown)
+        raise DataError(
+            t("import.unknown_columns", file=file, columns="、".join(map(clean_name, unknown)))
+            + t("import.read_columns", columns=_columns_read()),
+            t("import.party_date.hint") if party_date else t("import.unknown_columns.hint"),
+        )
+    if "joined" not in where and joined is None:
+        raise DataError(t("import.no_joined_column", file=file), t("import.no_joined_column.hint"))
     return where
 
 
-def plan(rows: list[list[Any]], roster: Roster, file: str) -> tuple[list[Member], list[Problem]]:
-    """The members the rows add, and every problem found, each with its row number."""
+def _columns_read() -> str:
+    return (
+        "、".join(n[0] for n in COLUMNS.values())
+        + "（"
+        + ", ".join(n[-1] for n in COLUMNS.values())
+        + "）"
+    )
+
+
+def plan(
+    rows: list[list[Any]], roster: Roster, file: str, joined_default: dt.date | None = None
+) -> tuple[list[Member], list[Problem]]:
+    """The members the rows add, and every problem found, each with its row number. A member
+    without a join date takes `joined_default` (`--joined`); without one that is an error."""
     if not rows:
         raise UsageError(t("import.empty", file=file))
-    where = _header(rows[0], file)
+    where = _header(rows[0], file, joined_default)
     members: list[Member] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
@@ -158,6 +183,9 @@ def plan(rows: list[list[Any]], roster: Roster, file: str) -> tuple[list[Member]
         joined = _date(joined_cell)
         if _text(joined_cell) and joined is None:
             bad("import.bad_date", value=_text(joined_cell))
+        elif joined is None and joined_default is None:
+            bad("import.no_joined", name=name)
+        joined = joined or joined_default
         role_text = _text(cells.get("role"))
         roles = []
         for word in re.split(r"[、,，/;；\s]+", role_text):
@@ -189,7 +217,7 @@ def plan(rows: list[list[Any]], roster: Roster, file: str) -> tuple[list[Member]
     return members, problems
 
 
-def import_members(repo: Repo, path: Path) -> list[Member]:
+def import_members(repo: Repo, path: Path, joined: dt.date | None = None) -> list[Member]:
     rows = read_table(path)
     file = path.name
     added: list[Member] = []
@@ -199,7 +227,7 @@ def import_members(repo: Repo, path: Path) -> list[Member]:
 
         repo.reload()
         roster = repo.require_valid_roster()
-        members, problems = plan(rows, roster, file)
+        members, problems = plan(rows, roster, file, joined)
         if problems:
             raise InvalidRecords(
                 t("import.invalid", count=len(problems), file=file),
@@ -207,7 +235,7 @@ def import_members(repo: Repo, path: Path) -> list[Member]:
                 t("import.invalid.hint"),
             )
         for member in members:
-            member.joined = member.joined or repo.today
+            member.joined = member.joined or joined or repo.today  # plan refused it missing
             for role in member.roles:
                 role.start = role.start or member.joined
                 group = roster.groups.get(member.group or "")
