@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import commits, git, log_committee, ok, run_pw, trailers
+from conftest import COMMITTEE_ARGS, commits, git, log_committee, ok, run_pw, trailers
 from test_editor import editor_script
 from test_sync import bare, clone
 
@@ -189,3 +189,18 @@ def test_import_an_empty_join_date_cell_is_a_row_error(branch, tmp_path):
     result, unchanged = _import(branch, tmp_path, rows)
     assert result.returncode == 65 and unchanged
     assert "第 2 行" in result.stderr and "孙丽" in result.stderr
+
+
+def test_an_inactive_member_hint_names_the_pw_command_not_members_yaml(branch):
+    args = [a if a != "王伟,李芳" else "王伟,李芳,赵磊" for a in COMMITTEE_ARGS]
+    result = run_pw(*args, cwd=branch)
+    assert result.returncode == 65 and "赵磊" in result.stderr
+    assert "members.yaml" not in result.stderr
+    assert "pw member edit 赵磊 --set joined=" in result.stderr
+    # the hint, followed, is the way out
+    ok(
+        run_pw(
+            "member", "edit", "赵磊", "--set", "joined=2026-06-01", "--reason", "录错", cwd=branch
+        )
+    )
+    ok(run_pw(*args, cwd=branch))

@@ -422,7 +422,7 @@ def _check_people(check: Checker, record: dict, roster: Roster) -> None:
                     joined=member.joined or "—",
                     left=member.left or "—",
                 ),
-                t("schema.inactive_member.hint"),
+                t("schema.inactive_member.hint", name=name),
             )
     record = as_now(record, roster)
     attendees = [n for n in _list(record, "attendees") if isinstance(n, str)]
