@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
-from conftest import COMMITTEE_ARGS, commits, git, log_committee, ok, run_pw, trailers
+import pytest
+
+from conftest import COMMITTEE_ARGS, commits, git, log_committee, ok, pw_argv, run_pw, trailers
 from test_editor import editor_script
 from test_sync import bare, clone
 
@@ -204,3 +210,41 @@ def test_an_inactive_member_hint_names_the_pw_command_not_members_yaml(branch):
         )
     )
     ok(run_pw(*args, cwd=branch))
+
+
+def _binder_on(root: Path, day: str, target: Path) -> bytes:
+    """`pw binder` run on another day of the clock (faketime), without --today."""
+    command = [
+        "faketime",
+        f"{day} 10:00:00",
+        *pw_argv("binder", "2026Q3", "-o", str(target), today=None),
+    ]
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return target.read_bytes()
+
+
+def _pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.mark.skipif(
+    not (shutil.which("faketime") and shutil.which("pdftotext")), reason="faketime, pdftotext"
+)
+def test_the_binder_is_the_same_bytes_whichever_day_it_is_made(branch, tmp_path):
+    log_committee(branch)  # its action is due 2026-08-31: overdue or not depends on the day
+    before_due = _binder_on(branch, "2026-08-20", tmp_path / "a.pdf")
+    after_due = _binder_on(branch, "2027-03-01", tmp_path / "b.pdf")
+    assert before_due == after_due
+    made = subprocess.run(
+        ["git", "log", "-1", "--format=%cI"], cwd=branch, capture_output=True, text=True
+    ).stdout.strip()
+    day = dt.datetime.fromisoformat(made).astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    text = re.sub(r"\s+", "", _pdf_text(tmp_path / "a.pdf"))
+    assert f"{day.isoformat()}（提交日期，北京时间" in text and "北京时间（UTC+8）" in text
+    # --today still names the day overdue is judged on, and the cover says so
+    given = tmp_path / "given.pdf"
+    ok(run_pw("binder", "2026Q3", "-o", str(given), cwd=branch, today="2026-08-20"))
+    assert "2026-08-20（由--today指定）" in re.sub(r"\s+", "", _pdf_text(given))

@@ -11,7 +11,7 @@ import datetime as dt
 from partywork.analysis.reporting import build_report
 from partywork.model import periods, schema
 from partywork.model.roster import Roster
-from partywork.render.binder.data import Binder, BinderRecord, RosterRow
+from partywork.render.binder.data import BEIJING, Binder, BinderRecord, RosterRow
 from partywork.storage.cache import DocumentCache
 from partywork.storage.git.gitio import log_raw
 from partywork.storage.repo import Repo
@@ -26,12 +26,17 @@ def binder_period(repo: Repo, text: str | None) -> periods.Period:
     return periods.parse(text, unit, repo.today, repo.require_valid_settings().year_start_month)
 
 
-def gather(repo: Repo, text: str | None) -> Binder:
+def gather(repo: Repo, text: str | None, today_given: bool = False) -> Binder:
+    """The binder as of the commit's day (Beijing time), so it prints the same bytes whenever it
+    is made from the same commit; as of repo.today only when --today named a day."""
     settings = repo.require_valid_settings()
+    commit = repo.git.head()
+    made = _commit_time(repo, commit)
+    if made is not None and not today_given:
+        repo.today = made.astimezone(BEIJING).date() if made.tzinfo else made.date()
     period = binder_period(repo, text)
     unit = "year" if not text or text.strip() in ("this", "last") else periods.unit_of(text)
     report = build_report(repo, unit, text)
-    commit = repo.git.head()
     binder = Binder(
         branch=settings.branch,
         parent=settings.parent or "",
@@ -39,8 +44,10 @@ def gather(repo: Repo, text: str | None) -> Binder:
         start=period.start,
         end=period.end,
         commit=commit,
-        made=_commit_time(repo, commit),
+        made=made,
         report=report,
+        as_of=repo.today,
+        as_of_given=today_given,
         groups={g.id: g.name for g in repo.roster.groups.values()},
         leaders={g.id: g.leader for g in repo.roster.groups.values() if g.leader},
     )

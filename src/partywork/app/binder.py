@@ -36,7 +36,8 @@ def binder(
             t("binder.extension.hint", extensions=known),
         )
     _check_output(ctx, output)
-    laid_out = book(gather(open_repo(ctx.obj), period), lang())
+    today_given = ctx.find_root().params.get("today") is not None
+    laid_out = book(gather(open_repo(ctx.obj), period, today_given), lang())
     if suffix == ".pdf":
         from partywork.render.binder.pdf import pdf
 

@@ -911,6 +911,11 @@ ZH: dict[str, str] = {
     "import.no_joined_column": "{file} 没有“加入本支部日期”列；没有导入任何党员",
     "import.no_joined_column.hint": "加上“加入本支部日期”列；若所有人都是同一天加入本支部，用 --joined 日期（如 --joined 2024-03-01）",
     "import.no_joined": "'{name}' 的加入本支部日期为空（可用 --joined 日期 给出没有填写的人的日期）",
+    "binder.beijing_time": "北京时间（UTC+8）",
+    "binder.as_of": "统计截至（逾期等以此日判断）",
+    "binder.as_of_commit": "{date}（提交日期，北京时间；同一提交任何一天生成都相同）",
+    "binder.as_of_given": "{date}（由 --today 指定）",
+    "binder.as_of_today": "{date}（今天：尚无提交）",
 }
 
 EN: dict[str, str] = {
@@ -1811,4 +1816,9 @@ EN: dict[str, str] = {
     "import.no_joined_column": "{file} has no 加入本支部日期 (joined) column; no member imported",
     "import.no_joined_column.hint": "add a 加入本支部日期 column; if everyone joined this branch on one day, give it with --joined DATE (e.g. --joined 2024-03-01)",
     "import.no_joined": "'{name}' has no date of joining this branch (--joined DATE gives it for rows without one)",
+    "binder.beijing_time": "Beijing time (UTC+8)",
+    "binder.as_of": "As of (overdue is judged on this day)",
+    "binder.as_of_commit": "{date} (the commit's date in Beijing time: the same whichever day it is made)",
+    "binder.as_of_given": "{date} (given by --today)",
+    "binder.as_of_today": "{date} (today: nothing committed yet)",
 }

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any, TypedDict
 
 from partywork.i18n import t
-from partywork.render.binder.data import Binder, BinderRecord
+from partywork.render.binder.data import BEIJING, Binder, BinderRecord
 from partywork.render.binder.forms import Row, form_rows
 from partywork.render.textsafe import shown
 
@@ -62,7 +62,8 @@ def book(binder: Binder, lang: str) -> Book:
         [t("binder.period"), f"{binder.period}（{binder.start} — {binder.end}）"],
         [t("binder.records"), str(len(binder.records))],
         [t("binder.commit"), binder.commit or t("binder.no_commit")],
-        [t("binder.made"), made.strftime("%Y-%m-%d %H:%M UTC") if binder.made else "—"],
+        [t("binder.made"), _beijing(binder.made) if binder.made else "—"],
+        [t("binder.as_of"), _as_of(binder)],
     ]
     if binder.report.get("uncommitted"):
         cover.append([t("binder.uncommitted"), t("binder.uncommitted_note")])
@@ -87,6 +88,25 @@ def book(binder: Binder, lang: str) -> Book:
         "sections": sections,
     }
     return _safe(out)  # type: ignore[no-any-return]
+
+
+def _beijing(made: dt.datetime) -> str:
+    """The commit's time on the cover in Beijing time (UTC+8), the clock its readers keep."""
+    local = made.astimezone(BEIJING) if made.tzinfo else made
+    return local.strftime("%Y-%m-%d %H:%M ") + t("binder.beijing_time")
+
+
+def _as_of(binder: Binder) -> str:
+    if binder.as_of is None:
+        return "—"
+    key = (
+        "binder.as_of_given"
+        if binder.as_of_given
+        else "binder.as_of_commit"
+        if binder.made
+        else "binder.as_of_today"
+    )
+    return t(key, date=binder.as_of.isoformat())
 
 
 def _section(heading: str, subheading: str = "") -> Section:

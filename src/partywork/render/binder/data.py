@@ -23,6 +23,9 @@ class BinderRecord:
     expected: int | None  # 应到 on the record's date, where the kind has an expected list
 
 
+BEIJING = dt.timezone(dt.timedelta(hours=8))  # pw's users are in China: the day is theirs
+
+
 @dataclass(repr=False, eq=False)
 class Binder:
     branch: str
@@ -33,6 +36,8 @@ class Binder:
     commit: str | None
     made: dt.datetime | None  # the commit's date: the binder is the repository's, not the clock's
     report: dict
+    as_of: dt.date | None = None  # the day overdue is judged on: the commit's, in Beijing time
+    as_of_given: bool = False  # … or the day --today named
     records: list[BinderRecord] = field(default_factory=list)
     roster: list[RosterRow] = field(default_factory=list)
     groups: dict[str, str] = field(default_factory=dict)  # group id → name
