@@ -248,3 +248,29 @@ def test_the_binder_is_the_same_bytes_whichever_day_it_is_made(branch, tmp_path)
     given = tmp_path / "given.pdf"
     ok(run_pw("binder", "2026Q3", "-o", str(given), cwd=branch, today="2026-08-20"))
     assert "2026-08-20（由--today指定）" in re.sub(r"\s+", "", _pdf_text(given))
+
+
+def _group_meeting(root: Path, group: str, day: str) -> str:
+    people = ("王伟", "李芳", "王伟,李芳,刘洋") if group == "g1" else ("张强", "陈静", "张强,陈静")
+    args = ["log", "meeting", "--kind", "group", "--group", group, "--date", day]
+    args += ["--place", "项目部会议室", "--host", people[0], "--recorder", people[1]]
+    args += ["--attendees", people[2], "--topic", "学习", "--minutes", "按议程进行。"]
+    return ok(run_pw(*args, "--late-reason", "补录", cwd=root)).stdout.strip()
+
+
+def _title(root: Path, record: str) -> str:
+    return json.loads(ok(run_pw("show", record, "--format", "json", cwd=root)).stdout)["title"]
+
+
+def test_default_titles_count_each_groups_live_meetings(branch):
+    first = _group_meeting(branch, "g1", "2026-07-10")
+    other = _group_meeting(branch, "g2", "2026-07-15")
+    second = _group_meeting(branch, "g1", "2026-07-20")
+    assert [_title(branch, r) for r in (first, other, second)] == [
+        "2026年第1次党小组会",
+        "2026年第1次党小组会",
+        "2026年第2次党小组会",
+    ]
+    ok(run_pw("void", second, "--reason", "误录", cwd=branch))
+    again = _group_meeting(branch, "g1", "2026-08-10")
+    assert _title(branch, again) == "2026年第2次党小组会"

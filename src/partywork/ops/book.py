@@ -97,14 +97,32 @@ def missing_fields(typ: str, data: dict) -> list[str]:
     return [f for f in needed if data.get(f) in (None, "", [])]
 
 
-def default_title(repo: Repo, kind: str, day: dt.date) -> str:
-    """2026年第11次支委会: the next number among this year's records of the kind."""
+def default_title(repo: Repo, kind: str, day: dt.date, group: object = None) -> str:
+    """2026年第11次支委会: the next number among this year's live records of the kind (of the
+    same party group, for a group's own meetings): a voided record was not held, and each group
+    counts its own meetings."""
     folder = repo.root / "records" / str(day.year)
     marker = f"-{kind}-"
-    count = sum(1 for name in os.listdir(folder) if marker in name) if folder.is_dir() else 0
+    names = [n for n in os.listdir(folder) if marker in n] if folder.is_dir() else []
+    count = _live_count(repo, [f"records/{day.year}/{n}" for n in names], group) if names else 0
     if repo.settings.lang == "en":
         return f"{t('kind.' + kind)} no. {count + 1}, {day.year}"
     return f"{day.year}年第{count + 1}次{t('kind.' + kind)}"
+
+
+def _live_count(repo: Repo, paths: list[str], group: object) -> int:
+    from partywork.storage.cache import DocumentCache
+
+    documents = DocumentCache(repo.git, [paths[0].split("/")[1]])
+    found = documents.documents(paths).values()
+    documents.save()
+    return sum(
+        1
+        for data in found
+        if isinstance(data, dict)
+        and not data.get("voided")
+        and (group is None or data.get("group") == group)
+    )
 
 
 def complete(repo: Repo, typ: str, data: dict) -> dict:
@@ -121,7 +139,7 @@ def complete(repo: Repo, typ: str, data: dict) -> dict:
         data = rtype.complete(data)
     kind, day = data.get("kind"), parse_date(str(data.get("date")))
     if kind in schema.TYPE_OF_KIND and day and "title" not in data:
-        data["title"] = default_title(repo, kind, day)
+        data["title"] = default_title(repo, kind, day, data.get("group"))
     return data
 
 
