@@ -544,7 +544,7 @@ def test_history_field_by_field(branch):
     assert {c["field"] for c in middle["changes"]} == {"attendees", "absent"}
     assert set(newest) >= {"commit", "author", "email", "date", "action", "reason", "changes"}
     text = pw(root, env, "history", record[:-2]).stdout  # a unique prefix, as pw show takes
-    assert "attendees: −张强" in text and "minutes: " in text and "行改动" in text
+    assert "实到: −张强" in text and "记录: " in text and "行改动" in text
 
 
 def test_history_of_a_deleted_record(branch):

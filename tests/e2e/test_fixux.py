@@ -274,3 +274,19 @@ def test_default_titles_count_each_groups_live_meetings(branch):
     ok(run_pw("void", second, "--reason", "误录", cwd=branch))
     again = _group_meeting(branch, "g1", "2026-08-10")
     assert _title(branch, again) == "2026年第2次党小组会"
+
+
+def test_history_names_actions_and_fields_in_chinese(branch):
+    record = log_committee(branch)
+    ok(run_pw("action", "done", f"{record}#1", "--evidence", "清单已印发", cwd=branch))
+    ok(run_pw("edit", record, "--set", "place=党员活动室", "--reason", "更正地点", cwd=branch))
+    text = ok(run_pw("history", record, cwd=branch)).stdout
+    lines = text.splitlines()
+    assert "修改 — 更正地点" in lines[0] and "地点: 项目部会议室 → 党员活动室" in text
+    assert "整改完成" in text and "议定/整改事项#1.状态: open → done" in text
+    assert "录入" in lines[-2] and "新建" in lines[-1]
+    for english in (" edit", " log", "action-done", "actions#", "place:"):
+        assert english not in text
+    # the JSON keeps pw's own words for programs
+    data = json.loads(ok(run_pw("history", record, "--format", "json", cwd=branch)).stdout)
+    assert [v["action"] for v in data["versions"]] == ["edit", "action-done", "log"]

@@ -377,7 +377,7 @@ def test_a_grade_or_a_payment_changed_afterwards_is_amended_in_the_audit(branch)
     changed.write_text(stored.replace("amount: 80", "amount: 100"), encoding="utf-8")
     _later(branch, "edit", dues, "--from", str(changed), "--reason", "更正金额")
     history = ok(run_pw("history", appraisal, cwd=branch)).stdout
-    assert "更正等次" in history and "grades" in history
+    assert "更正等次" in history and "评定等次" in history
     audit = json.loads(ok(run_pw("audit", "--format", "json", cwd=branch)).stdout)["findings"]
     amended = {f["record"]: f for f in audit if f["code"] == "AMENDED"}
     # both changed weeks after the day they record: the rewrite of grades and payments is named

@@ -120,10 +120,11 @@ def _item_changes(field: str, before: list, after: list) -> list[dict]:
     return out
 
 
-def describe(change: dict) -> str:
+def describe(change: dict, shown_as: str | None = None) -> str:
     """One line for a terminal: `attendees: +李芳 −张强`, `minutes: 3 lines changed`, `place: a →
-    b`."""
+    b`; the field named `shown_as` when given (its label in the user's language)."""
     before, after = change["before"], change["after"]
+    change = {**change, "field": shown_as or change["field"]}
     if isinstance(before, list) or isinstance(after, list):
         old, new = [_short(x) for x in before or []], [_short(x) for x in after or []]
         added = [f"+{x}" for x in new if x not in old]
@@ -148,3 +149,27 @@ def _short(value: Any) -> str:
         )
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+# what a version's action is called on a terminal (JSON keeps pw's own words)
+ACTIONS = ("log", "edit", "void", "action-done", "action-drop", "resolve", "deleted", "merge")
+
+
+def action_label(action: str) -> str:
+    return t("history.action." + action) if action in ACTIONS + ("outside-pw",) else action
+
+
+def field_label(path: str) -> str:
+    """`actions#2.status` as the user reads it: 议定/整改事项#2.状态."""
+    head, _, inner = path.partition(".")
+    key, hash_, number = head.partition("#")
+    shown = _label(key, "label.") + hash_ + number
+    return shown + ("." + (_label(inner, "history.item.", "label.")) if inner else "")
+
+
+def _label(key: str, *prefixes: str) -> str:
+    for prefix in prefixes:
+        text = t(prefix + key)
+        if text != prefix + key:
+            return text
+    return key

@@ -37,7 +37,7 @@ def history(
     fmt: str = typer.Option("text", "--format", help="text | json."),
 ) -> None:
     """Every version of a record, newest first: who, when, why, what changed."""
-    from partywork.analysis.history import describe, record_history
+    from partywork.analysis.history import action_label, describe, field_label, record_history
     from partywork.errors import PwError
     from partywork.i18n import t
     from partywork.render.textsafe import one_line
@@ -58,14 +58,14 @@ def history(
         out(
             f"{one_line(version['commit'][:10])}  {one_line(version['date'])}  "
             f"{one_line(version['author'])} <{one_line(version['email'])}>  "
-            f"{one_line(version['action'])}{reason}"
+            f"{one_line(action_label(version['action']))}{reason}"
         )
         changes = version["changes"] or []
         if not changes:
             deleted = version["action"] == "deleted"
             out(f"    {t('history.deleted' if deleted else 'history.created')}")
         for change in changes:
-            out(f"    {one_line(describe(change))}")
+            out(f"    {one_line(describe(change, field_label(change['field'])))}")
 
 
 @app.command()
