@@ -251,7 +251,7 @@ def _make_report(unit: str) -> Callable[..., None]:
         repos: list[str] | None = typer.Option(
             None,
             "--repo",
-            help="A branch's repository; several for a report across branches (SPEC §10).",
+            help="A branch's repository; several for a report across branches.",
         ),
     ) -> None:
         if repos:  # `pw report quarter --repo A --repo B`: as the global --repo would say

@@ -180,7 +180,7 @@ ZH = {
     "Record a meeting, study session, review, appraisal, talk or dues collection (one commit).": "记录一次会议、学习、检讨会、民主评议党员、谈心谈话或党费收缴（一次提交）。",
     "meeting | study | review | appraisal | talk | dues.": "meeting（会议）| study（学习）| review（检讨会）| appraisal（民主评议党员）| talk（谈心谈话）| dues（党费）。",
     # -- pw fleet: the supervisor's desk (issue 17) --
-    "A branch's repository; several for a report across branches (SPEC §10).": "支部的台账仓库；给出多个时生成各支部汇总报表（SPEC §10）。",
+    "A branch's repository; several for a report across branches.": "支部的台账仓库；给出多个时生成各支部汇总报表。",
     "The supervisor's desk: a folder of branch clones (fleet.yaml), kept and reported on.": "督查台：存放各支部台账克隆的文件夹（fleet.yaml），用于同步、汇总和核验。",
     "Make this folder (or --dir) a desk: an empty fleet.yaml.": "把当前文件夹（或 --dir）设为督查台：新建空的 fleet.yaml。",
     "The desk's folder, holding fleet.yaml (default: the current folder).": "督查台文件夹，其中有 fleet.yaml（默认：当前文件夹）。",
