@@ -327,3 +327,15 @@ def test_an_impossible_date_is_named_as_such(branch):
         and "Traceback" not in result.stderr
     )
     assert not list((branch / "records").rglob("*2026-13-40*"))
+
+
+def test_a_misspelt_kind_gets_a_suggestion_and_list_items_count_from_one(branch):
+    """What a new recorder typed wrong is named as they count it: the third action is #3 (the
+    committee meeting of COMMITTEE_ARGS already has one)."""
+    typo = run_pw("log", "meeting", "--kind", "committe", "--date", "2026-07-03", cwd=branch)
+    assert typo.returncode == 2 and "是否想写 'committee'" in typo.stderr
+    args = [*COMMITTEE_ARGS, "--action", "整理台账|张强|2026-08-31"]
+    args += ["--action", "补齐物资|张强|2026-13-40"]
+    wrong = run_pw(*args, cwd=branch)
+    assert wrong.returncode == 65 and "actions#3.due" in wrong.stderr
+    assert "[1]" not in wrong.stderr

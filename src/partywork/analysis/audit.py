@@ -731,12 +731,25 @@ def _roster_value(value: str) -> str:
     return t(key) if key else value
 
 
+def _setting_value(value: object) -> str:
+    """A setting as the recorder wrote it: 3 days, not 3.0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _weakened(trail: Trail) -> list[dict]:
     return [
         finding(
             "WEAKENED",
             "warning",
-            t("audit.weakened", setting=name, before=before, after=after, who=_who(change)),
+            t(
+                "audit.weakened",
+                setting=name,
+                before=_setting_value(before),
+                after=_setting_value(after),
+                who=_who(change),
+            ),
             None,
             change.hash,
         )

@@ -299,15 +299,20 @@ def _kind_option(value: str, typ: str | None) -> str:
     usage error naming the valid ones."""
     from partywork.errors import UsageError
     from partywork.i18n import t
-    from partywork.model.schema import kind_choices, kind_named
+    from partywork.model.fields import suggest
+    from partywork.model.schema import KIND_NAMES_ZH, kind_choices, kind_named
+    from partywork.model.types import TYPE_OF_KIND, kinds_of
     from partywork.render.textsafe import one_line
 
     kind = kind_named(value, typ)
     if kind is None:
-        raise UsageError(
-            t("kind.unknown", kind=one_line(value), type=typ or _type_names()),
-            t("kind.unknown.hint", choices=kind_choices(typ)),
-        )
+        kinds = kinds_of(typ) if typ else tuple(TYPE_OF_KIND)
+        words = {**{k: k for k in kinds}, **{n: k for k in kinds for n in KIND_NAMES_ZH[k]}}
+        near = suggest(value.strip(), words)
+        hint = t("kind.unknown.hint", choices=kind_choices(typ))
+        if near:
+            hint = t("kind.unknown.suggest", kind=near) + " " + hint
+        raise UsageError(t("kind.unknown", kind=one_line(value), type=typ or _type_names()), hint)
     return kind
 
 

@@ -50,9 +50,11 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
 
 
 def label(path: tuple) -> str:
+    """A field's path as a recorder counts: list items from 1 (actions#2.due), as action ids and
+    pw history number them."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += f"#{part + 1}" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 
