@@ -67,3 +67,11 @@ def test_a_hand_edit_of_a_sealed_record_is_an_error(branch):
     edits = _closed_edits(branch)
     assert [f["severity"] for f in edits] == ["error"]
     assert run_pw("verify", cwd=branch).returncode == 1
+
+
+def test_closing_a_period_with_no_record_says_so(branch):
+    log_committee(branch)  # 2026-07-03: Q3 holds a record, October none
+    quiet = ok(run_pw("close", "2026Q3", cwd=branch))
+    assert "没有任何记录" not in quiet.stderr
+    empty = ok(run_pw("close", "2026-10", cwd=branch))
+    assert "2026-10 没有任何记录就封存了" in empty.stderr and "--after-close" in empty.stderr

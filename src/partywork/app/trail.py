@@ -109,11 +109,13 @@ def close(
 ) -> None:
     """Seal a period: annotated tag pw/closed/<label>, signed when signing is on."""
     from partywork.i18n import t
-    from partywork.ops.sealing import close_period
+    from partywork.ops.sealing import close_period, empty_period
 
     repo = open_repo(ctx.obj)
     label, tag = close_period(repo, period)
     err(t("close.done", label=label, tag=tag))
+    if empty_period(repo, period):  # sealed as it is; the recorder may have meant another period
+        err(t("close.empty", label=label))
     out(tag)
 
 

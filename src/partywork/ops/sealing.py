@@ -17,6 +17,15 @@ from partywork.storage.repo import Repo
 from partywork.storage.txn import LOCK, lock_timeout, one_line
 
 
+def empty_period(repo: Repo, text: str) -> bool:
+    """Whether a period holds no record file at all: sealing it says nothing was held."""
+    from partywork.storage.store import record_files
+
+    settings = repo.require_valid_settings()
+    period = periods.parse(text, periods.unit_of(text), repo.today, settings.year_start_month)
+    return next(record_files(repo.root, period.start, period.end), None) is None
+
+
 def close_period(repo: Repo, text: str) -> tuple[str, str]:
     settings = repo.require_valid_settings()
     if ".." in text:
