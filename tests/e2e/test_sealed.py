@@ -75,3 +75,14 @@ def test_closing_a_period_with_no_record_says_so(branch):
     assert "没有任何记录" not in quiet.stderr
     empty = ok(run_pw("close", "2026-10", cwd=branch))
     assert "2026-10 没有任何记录就封存了" in empty.stderr and "--after-close" in empty.stderr
+
+
+def test_an_item_finished_after_the_close_carries_its_reason(branch):
+    """Q3's rectification items are often finished in Q4: done --after-close --reason says why."""
+    record = _closed(branch)
+    args = ["action", "done", f"{record}#1", "--evidence", "已印发", "--after-close"]
+    ok(run_pw(*args, "--reason", "整改在四季度完成", cwd=branch))
+    assert trailers(branch, "HEAD")["Pw-Reason"] == "整改在四季度完成"
+    edits = _closed_edits(branch)
+    assert [f["severity"] for f in edits] == ["warning"] and "整改在四季度完成" in edits[0]["message"]
+    assert ok(run_pw("verify", cwd=branch)).returncode == 0

@@ -319,6 +319,9 @@ def action_done(
     after_close: bool = typer.Option(
         False, "--after-close", help="Change a record of a closed period (the audit shows it)."
     ),
+    reason: str | None = typer.Option(
+        None, "--reason", help="Why, kept in the commit (after a close, the audit shows it)."
+    ),
 ) -> None:
     """Mark an item done, with its evidence (one commit)."""
     from partywork.app.roster import _date
@@ -326,7 +329,7 @@ def action_done(
     from partywork.ops.actions import mark_done
 
     repo = open_repo(ctx.obj)
-    written = mark_done(repo, action_id, evidence, _date(on, "--on"), after_close)
+    written = mark_done(repo, action_id, evidence, _date(on, "--on"), after_close, reason)
     err(t("action.marked_done", id=written.id))
     out(written.id)
 

@@ -52,6 +52,7 @@ ZH = {
     "A draft under .pw/drafts/.": ".pw/drafts/ 下的一份草稿。",
     "Delete a kept draft (nothing is committed; records are never touched).": "删除一份草稿（不做提交，不动任何记录）。",
     "Change a record of a closed period (the audit shows it).": "修改已封存时期的记录（审计中会显示）。",
+    "Why, kept in the commit (after a close, the audit shows it).": "原因，写入提交（封存之后修改时，审计会显示它）。",
     "Settle a sync conflict on one record: keep mine or theirs (one commit); then pw sync.": "解决一条记录的同步冲突：保留本地版本（mine）或远程版本（theirs），一次提交；之后再 pw sync。",
     "The record the refused sync named.": "同步被拒绝时点名的那条记录。",
     "mine | theirs: which version stands.": "mine（本地版本）| theirs（远程版本）：以哪个为准。",

@@ -85,13 +85,19 @@ def _change(
 
 
 def mark_done(
-    repo: Repo, action_id: str, evidence: str, on: dt.date | None, after_close: bool = False
+    repo: Repo,
+    action_id: str,
+    evidence: str,
+    on: dt.date | None,
+    after_close: bool = False,
+    reason: str | None = None,
 ) -> Written:
+    """Done, with its evidence; a reason (why after the close, say) goes into the commit."""
     return _change(
         repo,
         action_id,
         "action-done",
-        None,
+        txn.one_line(reason) if reason and reason.strip() else None,
         {"status": "done", "done_on": on or repo.today, "evidence": txn.one_line(evidence)},
         after_close,
     )
