@@ -84,5 +84,7 @@ def test_an_item_finished_after_the_close_carries_its_reason(branch):
     ok(run_pw(*args, "--reason", "整改在四季度完成", cwd=branch))
     assert trailers(branch, "HEAD")["Pw-Reason"] == "整改在四季度完成"
     edits = _closed_edits(branch)
-    assert [f["severity"] for f in edits] == ["warning"] and "整改在四季度完成" in edits[0]["message"]
+    assert [f["severity"] for f in edits] == ["warning"] and "整改在四季度完成" in edits[0][
+        "message"
+    ]
     assert ok(run_pw("verify", cwd=branch)).returncode == 0
