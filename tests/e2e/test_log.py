@@ -339,3 +339,13 @@ def test_a_misspelt_kind_gets_a_suggestion_and_list_items_count_from_one(branch)
     wrong = run_pw(*args, cwd=branch)
     assert wrong.returncode == 65 and "actions#3.due" in wrong.stderr
     assert "[1]" not in wrong.stderr
+
+
+def test_a_date_typed_as_on_paper_is_written_as_iso(branch):
+    """--date 2026/7/3 (or 2026年7月3日), as the import takes it, is stored as 2026-07-03."""
+    args = [a if a != "2026-07-03" else "2026/7/3" for a in COMMITTEE_ARGS]
+    record = ok(run_pw(*args, cwd=branch)).stdout.strip()
+    assert record.startswith("2026-07-03-committee-")
+    text = (branch / "records" / "2026" / f"{record}.yaml").read_text(encoding="utf-8")
+    assert "date: 2026-07-03\n" in text
+    ok(run_pw("member", "add", "孙丽", "--joined", "2024年3月1日", cwd=branch))

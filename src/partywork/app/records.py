@@ -345,13 +345,15 @@ def _option_fields(typ: str, request: LogRequest) -> dict:
     from partywork.ops.book import split_names
     from partywork.render.textsafe import clean_name
 
-    _date(request.date, "--date")  # said plainly here; otherwise it surfaces as a missing title
+    day = _date(request.date, "--date")  # said plainly here, not as a missing title later
     one_name = {key for key, how in TYPES[typ].names if how == ""}
     data: dict[str, Any] = {}
     for key in ("kind", "date", "title", "late_reason"):
         value = getattr(request, key)
         if value is not None:
             data[key] = value.strip()
+    if day is not None:  # 2026/8/30 as typed, 2026-08-30 as written
+        data["date"] = day.isoformat()
     for key, value in request.fields.items():
         # names are looked up in the roster's spelling (NFKC), as --attendees are
         if key in one_name and isinstance(value, str):

@@ -24,9 +24,9 @@ def _date(value: str | None, option: str) -> dt.date | None:
 def _day(value: str, option: str) -> dt.date:
     from partywork.errors import UsageError
     from partywork.i18n import t
-    from partywork.model.fields import parse_date
+    from partywork.model.fields import parse_typed_date
 
-    day = parse_date(value)
+    day = parse_typed_date(value)
     if day is None:
         raise UsageError(t("log.bad_date", option=option, value=value), t("schema.bad_date.hint"))
     return day

@@ -31,6 +31,21 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
+# What a recorder types on the command line or in a spreadsheet: 2026/8/30, 2026.8.30, 2026年8月30日
+_TYPED_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_typed_date(text: str) -> dt.date | None:
+    """A date as typed (options, imports); files keep the one form YYYY-MM-DD."""
+    match = _TYPED_DATE.match(text.strip()) if isinstance(text, str) else None
+    if not match:
+        return None
+    try:
+        return dt.date(*map(int, match.groups()))
+    except ValueError:
+        return None
+
+
 def parse_number(text: Any) -> float | int | None:
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return text

@@ -13,6 +13,7 @@ from typing import Any
 
 from partywork.errors import DataError, InvalidRecords, NotFound, UsageError
 from partywork.i18n import t
+from partywork.model.fields import parse_typed_date
 from partywork.model.problems import Problem
 from partywork.model.roster import ROLE_NAMES, STATUS_NAMES, Member, Role, Roster
 from partywork.render.textsafe import clean_name, name_fault
@@ -30,7 +31,6 @@ COLUMNS = {
 }
 STATUS = STATUS_NAMES
 ROLE = ROLE_NAMES
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
 def read_table(path: Path) -> list[list[Any]]:
@@ -83,13 +83,7 @@ def _date(cell: Any) -> dt.date | None:
         return cell.date()
     if isinstance(cell, dt.date):
         return cell
-    match = _DATE.match(_text(cell))
-    if not match:
-        return None
-    try:
-        return dt.date(*map(int, match.groups()))
-    except ValueError:
-        return None
+    return parse_typed_date(_text(cell))
 
 
 def _header(row: list[Any], file: str, joined: dt.date | None) -> dict[str, int]:
