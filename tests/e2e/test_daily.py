@@ -331,6 +331,11 @@ def test_rename_after_records_keeps_them_and_counts_the_member_once(branch):
         listed = run_pw("list", "--member", name, "--format", "json", cwd=branch)
         found = {r["id"]: r["attendance"] for r in json.loads(ok(listed).stdout)["records"]}
         assert found == {committee: "excused", attended: "attended"}
+        # his actions, by either name, under the name he has now (as the report shows them)
+        owned = run_pw("action", "list", "--owner", name, "--format", "json", cwd=branch)
+        actions = json.loads(ok(owned).stdout)
+        actions = actions["actions"] if isinstance(actions, dict) else actions
+        assert actions and {a["owner"] for a in actions} == {"张志强"}
 
 
 def test_an_old_name_in_a_new_record_is_refused(branch):

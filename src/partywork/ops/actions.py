@@ -23,8 +23,11 @@ _ACTION_ID = re.compile(r"^(.+)#(\d{1,4})$")
 
 
 def list_actions(repo: Repo, status: str | None = None, owner: str | None = None) -> list[dict]:
+    from partywork.model.schema import as_now
+
     records, _problems = load_records(repo)
-    rows = action_rows(records, repo.today)
+    # owners as the member is called now, as the report shows them (a rename reaches no record)
+    rows = action_rows((as_now(r, repo.roster) for r in records), repo.today)
     if status == "overdue":
         rows = [r for r in rows if r["overdue"]]
     elif status:
@@ -32,7 +35,10 @@ def list_actions(repo: Repo, status: str | None = None, owner: str | None = None
     if owner:
         from partywork.render.textsafe import clean_name
 
-        rows = [r for r in rows if r["owner"] == clean_name(owner)]
+        wanted = clean_name(owner)
+        renamed = repo.roster.renamed(wanted)  # asked by the name the member had then
+        wanted = renamed[0].name if renamed else wanted
+        rows = [r for r in rows if r["owner"] == wanted]
     return [{k: v for k, v in r.items() if k != "opened"} for r in rows]
 
 
