@@ -296,3 +296,61 @@ def test_new_commits_kept_apart_from_the_history_cache_change_nothing(branch):
     assert audit() == warm
     shutil.rmtree(folder)
     assert audit() == warm
+
+
+# -- the history's index kept per period (audit._Walk) -----------------------------------------
+
+
+def _index_file(branch):
+    return next((repo_cache(branch / ".git", branch) / "v3").glob("index-*.json"))
+
+
+def _batched(report: str) -> list[str]:
+    return sorted(f["record"] for f in json.loads(report)["findings"] if f["code"] == "BATCH")
+
+
+def test_the_history_index_is_resumed_after_new_commits_and_dropped_when_history_differs(branch):
+    _older_branch(branch)  # four records of three years in a few seconds: BATCH
+    assert _batched(_cold(branch))
+    assert _index_file(branch).is_file()
+    log_committee(branch)  # resumed from the kept state: one commit more
+    _same_as_cold(branch)
+    git("commit", "-q", "--allow-empty", "-m", "手工提交", cwd=branch)
+    _same_as_cold(branch)
+    # the kept state's commits are no longer the history's beginning: walked again
+    git("reset", "-q", "--hard", "HEAD~2", cwd=branch)
+    log_committee(branch)
+    _same_as_cold(branch)
+
+
+def test_a_kept_history_index_is_believed_only_in_the_shape_pw_writes(branch):
+    _older_branch(branch)
+    cold = _cold(branch)
+    from partywork.storage.userdirs import seal, unseal
+
+    stored = json.loads(unseal(_index_file(branch).read_bytes()))
+
+    def served(value) -> str:
+        _index_file(branch).write_bytes(
+            seal(json.dumps({**stored, "value": value}).encode("utf-8"))
+        )
+        result = run_pw("report", "quarter", "2026Q3", "--format", "json", cwd=branch)
+        assert result.returncode == 0 and "Traceback" not in result.stderr
+        shutil.rmtree(repo_cache(branch / ".git", branch) / "reports", ignore_errors=True)
+        return result.stdout
+
+    # proof that the kept state is used: without the older years' first versions, no BATCH
+    assert not _batched(served({**stored["value"], "out": []}))
+    good = stored["value"]
+    for value in (
+        {**good, "n": "4"},
+        {**good, "n": 10_000},
+        {**good, "walk": "0" * 64},
+        {**good, "out": [[99, ["2024-03-05-committee-aaaa"]]]},
+        {**good, "out": [[0, [7]]]},
+        {**good, "found": {"x": [["p", "A", -1, "b"]]}},
+        {**good, "firsts": ["not-there"]},
+        {**good, "touched": "no"},
+        "not a mapping",
+    ):
+        assert served(value) == cold

@@ -12,9 +12,11 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from partywork import __version__
 from partywork.analysis import changes, claims
 from partywork.analysis.changes import Change
 from partywork.analysis.report import finding
@@ -115,7 +117,7 @@ def read_trail(
     # a resolve is judged against every version of the records it touched (_unproven), of any
     # period: then the whole history is indexed
     scope = None if any(c.action == "resolve" for c in walked) else period
-    versions, index = _indexed(walked, scope)
+    versions, index = _indexed(walked, scope, documents)
     trail = Trail(
         repo,
         walked,
@@ -168,46 +170,173 @@ def _versions(walked: list[Change]) -> dict[str, list[Version]]:
 
 
 def _indexed(
-    walked: list[Change], period: Period | None = None
+    walked: list[Change], period: Period | None = None, documents: cache.DocumentCache | None = None
 ) -> tuple[dict[str, list[Version]], Index]:
     """_versions and the Index, in one pass; with a period, versions only of the records whose
-    findings it keeps (_in_period)."""
-    found: dict[str, list[Version]] = {}
-    touched: dict[str, list[tuple[str, str]]] = {}
-    touched_any: set[str] = set()
-    firsts: list[Version] = []
-    seen: set[str] = set()
-    for change in walked:
+    findings it keeps (_in_period). A period's pass is kept in the user's cache (_Walk), so a new
+    commit costs only itself."""
+    walk = _Walk.restored(walked, period, documents) or _Walk()
+    for change in walked[walk.done :]:
+        walk.step(change, period)
+    walk.done = len(walked)
+    if period is not None and documents is not None and walk.dirty:
+        walk.keep(walked, period, documents)
+    return walk.found, Index(walk.touched, walk.touched_any, walk.firsts(walked, period), period)
+
+
+INDEX_VERSION = "i1"  # changes whenever _Walk.step or the shape _Walk.keep writes does
+
+
+class _Walk:
+    """_indexed's state after the first `done` commits of the walk. The records a period does not
+    keep are held only as ids, grouped by the commit that added them (`out`): BATCH needs just
+    those near a kept record's first commit (firsts)."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.found: dict[str, list[Version]] = {}
+        self.touched: dict[str, list[tuple[str, str]]] = {}
+        self.touched_any: set[str] = set()
+        self.kept_firsts: list[Version] = []
+        self.out: dict[int, list[str]] = {}  # walk position → ids first added there, not kept
+        self.seen: set[str] = set()
+        self.dirty = True
+
+    def step(self, change: Change, period: Period | None) -> None:
         ids = change.verdict.get("records", {})
         mine = []
         for status, path, _old, new in change.files:
             if not claims.is_record_path(path):
                 continue
-            touched_any.add(change.hash)
+            self.touched_any.add(change.hash)
             rid = ids.get(path)
             if rid:
                 name = _known(rid) or path
             else:
                 rid = name = claims.path_id(path) or path  # an id from the name is known
-            first = rid not in seen
+            first = rid not in self.seen
             if first:
-                seen.add(rid)
+                self.seen.add(rid)
             if period is not None and not _kept(rid, period):
                 if first and status == "A":
-                    firsts.append(Version(rid, path, status, change, new))
+                    self.out.setdefault(self.done, []).append(rid)
                 continue
             version = Version(rid, path, status, change, new)
             if first:
-                found[rid] = [version]
+                self.found[rid] = [version]
                 if status == "A":
-                    firsts.append(version)
+                    self.kept_firsts.append(version)
             else:
-                found[rid].append(version)
+                self.found[rid].append(version)
             mine.append((status, name))
         if mine:
-            touched[change.hash] = mine
-    dated = [v for v in firsts if record_day(v.record) is not None]
-    return found, Index(touched, touched_any, dated, period)
+            self.touched[change.hash] = mine
+        self.done += 1
+        self.dirty = True
+
+    def firsts(self, walked: list[Change], period: Period | None) -> list[Version]:
+        """The dated first versions: the kept ones, and of the others those within a day of a kept
+        one's commit (no window of _batch around a kept record reaches further)."""
+        kept = [v for v in self.kept_firsts if record_day(v.record) is not None]
+        times = sorted(v.commit.commit_time for v in kept)
+        near = []
+        for position, rids in self.out.items():
+            change = walked[position]
+            i = bisect.bisect_left(times, change.commit_time - DAY)
+            if period is None or i < len(times) and times[i] <= change.commit_time + DAY:
+                near += [Version(r, "", "A", change) for r in rids if record_day(r) is not None]
+        return kept + near
+
+    @staticmethod
+    def _name(period: Period) -> str:
+        return f"index-{period.start.isoformat()}-{period.end.isoformat()}"
+
+    @staticmethod
+    def _digest(walked: list[Change], count: int) -> str:
+        return hashlib.sha256("\n".join(c.hash for c in walked[:count]).encode()).hexdigest()
+
+    def keep(self, walked: list[Change], period: Period, documents: cache.DocumentCache) -> None:
+        position = {c.hash: i for i, c in enumerate(walked)}
+        listed = set(self.found) | {r for rids in self.out.values() for r in rids}
+        value = {
+            "n": self.done,
+            "walk": self._digest(walked, self.done),
+            "found": {
+                rid: [[v.path, v.status, position[v.commit.hash], v.blob] for v in history]
+                for rid, history in self.found.items()
+            },
+            "firsts": [v.record for v in self.kept_firsts],
+            "touched": [[position[c], [list(t) for t in ts]] for c, ts in self.touched.items()],
+            "any": sorted(position[c] for c in self.touched_any),
+            "out": [[i, rids] for i, rids in self.out.items()],
+            "seen": sorted(self.seen - listed),
+        }
+        documents.keep(self._name(period), f"{__version__}:{INDEX_VERSION}", value)
+
+    @classmethod
+    def restored(
+        cls, walked: list[Change], period: Period | None, documents: cache.DocumentCache | None
+    ) -> _Walk | None:
+        """The kept state, when it was made from a beginning of this very walk and has exactly the
+        shape keep() writes (the cache folder is only data)."""
+        if period is None or documents is None:
+            return None
+        value = documents.kept(cls._name(period), f"{__version__}:{INDEX_VERSION}")
+        try:
+            return cls._from(walked, value) if value is not None else None
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            return None
+
+    @classmethod
+    def _from(cls, walked: list[Change], value: dict) -> _Walk | None:
+        done = value["n"]
+        if type(done) is not int or not 0 < done <= len(walked):
+            return None
+        if value["walk"] != cls._digest(walked, done):
+            return None
+        walk = cls()
+        walk.done = done
+        for rid, history in _mapping(value["found"]).items():
+            walk.found[rid] = [
+                Version(rid, _text(p), _text(s), walked[_position(i, done)], _text(b))
+                for p, s, i, b in _listed(history)
+            ]
+        walk.kept_firsts = [walk.found[_text(r)][0] for r in _listed(value["firsts"])]
+        for i, ts in _listed(value["touched"]):
+            walk.touched[walked[_position(i, done)].hash] = [
+                (_text(s), _text(n)) for s, n in _listed(ts)
+            ]
+        walk.touched_any = {walked[_position(i, done)].hash for i in _listed(value["any"])}
+        for i, rids in _listed(value["out"]):
+            walk.out[_position(i, done)] = [_text(r) for r in _listed(rids)]
+        walk.seen = set(walk.found) | {_text(r) for r in _listed(value["seen"])}
+        walk.seen.update(r for rids in walk.out.values() for r in rids)
+        walk.dirty = False
+        return walk
+
+
+def _mapping(value: object) -> dict:
+    if not isinstance(value, dict):
+        raise TypeError
+    return value
+
+
+def _listed(value: object) -> list:
+    if not isinstance(value, list):
+        raise TypeError
+    return value
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError
+    return value
+
+
+def _position(value: object, done: int) -> int:
+    if type(value) is not int or not 0 <= value < done:
+        raise ValueError
+    return value
 
 
 def _kept(rid: str, period: Period) -> bool:
