@@ -13,6 +13,7 @@ import bisect
 import datetime as dt
 import functools
 import hashlib
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,7 +92,9 @@ class Index:
     # commit → (status, record id or, when it has none, path) of each record file it touched
     touched: dict[str, list[tuple[str, str]]]
     touched_any: set[str]  # the commits that touched a record file, kept or not
-    firsts: list[Version]  # every record's first version, when it added the record (_batch)
+    firsts: list[Version]  # every kept record's first version, when it added the record (_batch)
+    # the others added (their ids are dated, or they would be kept): commit time → their months
+    others: list[tuple[int, list[str]]]
     period: Period | None  # a period's audit: only its findings are kept
 
     @property
@@ -181,7 +184,9 @@ def _indexed(
     walk.done = len(walked)
     if period is not None and documents is not None and walk.dirty:
         walk.keep(walked, period, documents)
-    return walk.found, Index(walk.touched, walk.touched_any, walk.firsts(walked, period), period)
+    others = [(walked[i].commit_time, [r[:7] for r in rids]) for i, rids in walk.out.items()]
+    firsts = [v for v in walk.kept_firsts if record_day(v.record) is not None]
+    return walk.found, Index(walk.touched, walk.touched_any, firsts, others, period)
 
 
 INDEX_VERSION = "i1"  # changes whenever _Walk.step or the shape _Walk.keep writes does
@@ -189,8 +194,8 @@ INDEX_VERSION = "i1"  # changes whenever _Walk.step or the shape _Walk.keep writ
 
 class _Walk:
     """_indexed's state after the first `done` commits of the walk. The records a period does not
-    keep are held only as ids, grouped by the commit that added them (`out`): BATCH needs just
-    those near a kept record's first commit (firsts)."""
+    keep are held only as ids, grouped by the commit that added them (`out`): BATCH needs only
+    their commit's time and their months."""
 
     def __init__(self) -> None:
         self.done = 0
@@ -198,7 +203,8 @@ class _Walk:
         self.touched: dict[str, list[tuple[str, str]]] = {}
         self.touched_any: set[str] = set()
         self.kept_firsts: list[Version] = []
-        self.out: dict[int, list[str]] = {}  # walk position → ids first added there, not kept
+        # walk position → the ids first added there that the period does not keep
+        self.out: dict[int, list[str]] = {}
         self.seen: set[str] = set()
         self.dirty = True
 
@@ -233,19 +239,6 @@ class _Walk:
             self.touched[change.hash] = mine
         self.done += 1
         self.dirty = True
-
-    def firsts(self, walked: list[Change], period: Period | None) -> list[Version]:
-        """The dated first versions: the kept ones, and of the others those within a day of a kept
-        one's commit (no window of _batch around a kept record reaches further)."""
-        kept = [v for v in self.kept_firsts if record_day(v.record) is not None]
-        times = sorted(v.commit.commit_time for v in kept)
-        near = []
-        for position, rids in self.out.items():
-            change = walked[position]
-            i = bisect.bisect_left(times, change.commit_time - DAY)
-            if period is None or i < len(times) and times[i] <= change.commit_time + DAY:
-                near += [Version(r, "", "A", change) for r in rids if record_day(r) is not None]
-        return kept + near
 
     @staticmethod
     def _name(period: Period) -> str:
@@ -511,43 +504,67 @@ def _late(trail: Trail) -> list[dict]:
 
 
 def _batch(trail: Trail) -> list[dict]:
-    """Three or more records of two or more months first committed within 24 hours. Linear: a
-    sliding window with a count of months, and each record marked once."""
+    """Three or more records of two or more months first committed within 24 hours. Over the
+    distinct commit times (a history adds its records in few commits): a sliding window with a
+    count of months finds the times that end such a day; a record is marked when one lies within
+    the day after its own first commit."""
     assert trail.index is not None
     wanted = trail.index.wanted
-    firsts = sorted(_first_versions(trail), key=lambda v: (v.commit.commit_time, v.record))
-    times = [v.commit.commit_time for v in firsts]
+    stamps: dict[int, list[str]] = {}
+    for version in _first_versions(trail):
+        stamps.setdefault(version.commit.commit_time, []).append(version.record[:7])
+    for time, months in trail.index.others:
+        stamps.setdefault(time, []).extend(months)
+    times = sorted(stamps)
+    upto = list(itertools.accumulate(len(stamps[t]) for t in times))
+    ends = _batch_ends(stamps, times)
+    out = []
+    for version in _first_versions(trail):
+        if trail.scoped and version.record not in trail.records or not wanted(version.record):
+            continue
+        at = version.commit.commit_time
+        i = bisect.bisect_left(ends, at)
+        if i < len(ends) and ends[i] <= at + DAY:
+            out.append(
+                finding(
+                    "BATCH",
+                    "warning",
+                    t("audit.batch", count=_neighbours(times, upto, at), day=version.commit.day),
+                    version.record,
+                    version.commit.hash,
+                )
+            )
+    return out
+
+
+def _batch_ends(stamps: dict[int, list[str]], times: list[int]) -> list[int]:
+    """The commit times T at which the first versions of [T - 24 h, T] are three or more, of two
+    or more months."""
     months: dict[str, int] = {}
-    flagged_to = -1
-    start = 0
-    out: list[int] = []
-    for end, version in enumerate(firsts):
-        months[version.record[:7]] = months.get(version.record[:7], 0) + 1
-        while times[end] - times[start] > DAY:
-            month = firsts[start].record[:7]
-            months[month] -= 1
-            if not months[month]:
-                del months[month]
+    start = size = 0
+    ends = []
+    for time in times:
+        for month in stamps[time]:
+            months[month] = months.get(month, 0) + 1
+        size += len(stamps[time])
+        while time - times[start] > DAY:
+            for month in stamps[times[start]]:
+                months[month] -= 1
+                if not months[month]:
+                    del months[month]
+            size -= len(stamps[times[start]])
             start += 1
-        if end - start + 1 >= 3 and len(months) >= 2:
-            out.extend(range(max(start, flagged_to + 1), end + 1))
-            flagged_to = end
-    return [
-        finding(
-            "BATCH",
-            "warning",
-            t("audit.batch", count=_neighbours(times, i), day=firsts[i].commit.day),
-            firsts[i].record,
-            firsts[i].commit.hash,
-        )
-        for i in out
-        if (not trail.scoped or firsts[i].record in trail.records) and wanted(firsts[i].record)
-    ]
+        if size >= 3 and len(months) >= 2:
+            ends.append(time)
+    return ends
 
 
-def _neighbours(times: list[int], i: int) -> int:
-    """How many first commits lie within a day either side of this one."""
-    return bisect.bisect_right(times, times[i] + DAY) - bisect.bisect_left(times, times[i] - DAY)
+def _neighbours(times: list[int], upto: list[int], at: int) -> int:
+    """How many first versions lie within a day either side of this time (upto: how many lie at
+    or before each of the times)."""
+    hi = bisect.bisect_right(times, at + DAY)
+    lo = bisect.bisect_left(times, at - DAY)
+    return (upto[hi - 1] if hi else 0) - (upto[lo - 1] if lo else 0)
 
 
 def _backdate(trail: Trail) -> list[dict]:
