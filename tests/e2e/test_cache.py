@@ -354,3 +354,36 @@ def test_a_kept_history_index_is_believed_only_in_the_shape_pw_writes(branch):
         "not a mapping",
     ):
         assert served(value) == cold
+
+
+# -- copy detection's samples kept per text (audit._kept_samples) ------------------------------
+
+
+def test_kept_samples_give_the_cold_copies_and_only_their_shape_is_believed(branch):
+    first = log_committee(branch)
+    second = log_committee(branch)
+    _set_minutes(branch, first, COPY)
+    _set_minutes(branch, second, COPY)
+    git("commit", "-qam", "抄写", cwd=branch)
+    assert similar(branch) == [max(first, second)]
+    samples = repo_cache(branch / ".git", branch) / "v3" / "samples.json"
+    assert samples.is_file()
+    third = log_committee(branch)  # new texts beside the kept ones
+    warm = similar(branch)
+    shutil.rmtree(repo_cache(branch / ".git", branch))
+    assert similar(branch) == warm == [max(first, second)]
+    from partywork.storage.userdirs import seal, unseal
+
+    stored = json.loads(unseal(samples.read_bytes()))
+
+    def planted(lines: dict) -> list[str]:
+        samples.write_bytes(seal(json.dumps({**stored, "value": lines}).encode("utf-8")))
+        (repo_cache(branch / ".git", branch) / "v3" / "memos.json").unlink(missing_ok=True)
+        return similar(branch)
+
+    # proof that kept samples are used: the copied text's sample emptied hides the copy
+    digest = next(d for d, line in stored["value"].items() if line and "临时用电" in line)
+    assert planted({**stored["value"], digest: ""}) == []
+    for wrong in (7, "短", "甲乙丙丁 甲乙丙丁", "乙乙乙乙 甲甲甲甲", ["甲乙丙丁"]):
+        assert planted({**stored["value"], digest: wrong}) == warm
+    assert third not in warm

@@ -21,7 +21,7 @@ from partywork import __version__
 from partywork.analysis import changes, claims
 from partywork.analysis.changes import Change
 from partywork.analysis.report import finding
-from partywork.analysis.similar import similar_pairs
+from partywork.analysis.similar import SHINGLE, sample_of, similar_pairs
 from partywork.errors import ConfigError
 from partywork.i18n import t
 from partywork.model import periods
@@ -970,7 +970,10 @@ def _similar(trail: Trail) -> list[dict]:
     }
     threshold = trail.repo.settings.similarity_threshold
     pairs = trail.cache.memo(
-        "similar", str(threshold), lambda: similar_pairs(texts, threshold), _are_pairs
+        "similar",
+        str(threshold),
+        lambda: similar_pairs(texts, threshold, lambda t: _kept_samples(trail.cache, t)),
+        _are_pairs,
     )
     out = []
     for a, b, score in pairs:
@@ -981,6 +984,44 @@ def _similar(trail: Trail) -> list[dict]:
             )
         )
     return out
+
+
+SAMPLES_VERSION = "m1"  # changes whenever similar.sample_of does
+
+
+def _kept_samples(
+    documents: cache.DocumentCache, texts: dict[str, str]
+) -> dict[str, list[str] | None]:
+    """similar.sample_of of each text, kept in the user's cache under the text's SHA-256 (so never
+    stale), as one line of shingles each; what is read back is used only in the shape written."""
+    stored = documents.kept("samples", SAMPLES_VERSION) or {}
+    out: dict[str, list[str] | None] = {}
+    kept: dict[str, str | None] = {}
+    for key, text in texts.items():
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        line = stored.get(digest, False)
+        valid, sample = _sample_line(line)
+        if not valid:
+            sample = sample_of(text)
+            line = None if sample is None else " ".join(sample)
+        out[key] = sample
+        kept[digest] = line
+    if kept != stored:
+        documents.keep("samples", SAMPLES_VERSION, kept)
+    return out
+
+
+def _sample_line(line: object) -> tuple[bool, list[str] | None]:
+    """Whether a kept line holds a sample in the shape sample_of gives, and that sample."""
+    if line is None:
+        return True, None
+    if not isinstance(line, str):
+        return False, None
+    sample = line.split(" ") if line else []
+    valid = all(len(s) == SHINGLE for s in sample) and all(
+        a < b for a, b in zip(sample, sample[1:], strict=False)
+    )
+    return valid, sample
 
 
 def _are_pairs(value: object) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 SHINGLE = 4
 MIN_SHINGLES = 12  # "按议程进行。" twice is not copying: too short to judge
@@ -35,14 +36,21 @@ def _sample(clean: str) -> set[str]:
     }
 
 
-def similar_pairs(texts: dict[str, str], threshold: float) -> list[tuple[str, str, float]]:
-    """(a, b, score) for each pair of keys whose texts are at least `threshold` alike, a < b."""
-    cleaned = {
-        key: c
-        for key, text in texts.items()
-        if len(c := _clean(text)) - SHINGLE + 1 >= MIN_SHINGLES
-    }
-    samples = {key: _sample(c) for key, c in cleaned.items()}
+def sample_of(text: str) -> list[str] | None:
+    """The text's sampled shingles (distinct, sorted), None when it is too short to judge."""
+    clean = _clean(text)
+    return sorted(_sample(clean)) if len(clean) - SHINGLE + 1 >= MIN_SHINGLES else None
+
+
+def similar_pairs(
+    texts: dict[str, str],
+    threshold: float,
+    samples_of: Callable[[dict[str, str]], dict[str, list[str] | None]] | None = None,
+) -> list[tuple[str, str, float]]:
+    """(a, b, score) for each pair of keys whose texts are at least `threshold` alike, a < b.
+    `samples_of`: each key's sample_of its text, when kept somewhere."""
+    found = (samples_of or _samples)(texts)
+    samples = {key: sample for key, sample in found.items() if sample is not None}
     index: dict[str, list[str]] = {}
     for key in sorted(samples):
         for shingle in samples[key]:
@@ -65,3 +73,7 @@ def similar_pairs(texts: dict[str, str], threshold: float) -> list[tuple[str, st
         if score >= threshold:
             pairs.append((a, b, round(score, 3)))
     return pairs
+
+
+def _samples(texts: dict[str, str]) -> dict[str, list[str] | None]:
+    return {key: sample_of(text) for key, text in texts.items()}
