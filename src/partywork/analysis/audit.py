@@ -1018,9 +1018,8 @@ def _sample_line(line: object) -> tuple[bool, list[str] | None]:
     if not isinstance(line, str):
         return False, None
     sample = line.split(" ") if line else []
-    valid = all(len(s) == SHINGLE for s in sample) and all(
-        a < b for a, b in zip(sample, sample[1:], strict=False)
-    )
+    # distinct, sorted and each of SHINGLE characters, checked without a loop in Python
+    valid = set(map(len, sample)) <= {SHINGLE} and sample == sorted(set(sample))
     return valid, sample
 
 
