@@ -224,16 +224,39 @@ def _grouped(report: Report, width: int) -> list[RenderableType]:
 
 
 def _at_most(items: list[str], lines: int, width: int, indent: int) -> list[RenderableType]:
-    """Record ids in at most `lines` lines, the last ending with how many there are in all."""
-    shown = len(items)
-    while True:
-        kept = items[:shown]
-        if shown < len(items):
-            kept = [*kept, t("report.records_more", count=len(items))]
-        wrapped = _wrapped(kept, " ", width, indent)
-        if len(wrapped) <= lines or shown <= 1:
-            return wrapped
-        shown -= 1
+    """Record ids in at most `lines` lines, the last ending with how many there are in all (a
+    year's BATCH names thousands: filled once, in one pass)."""
+    from rich.cells import cell_len
+
+    filled = _fill(items, " ", width - indent)
+    if len(filled) > lines:
+        more = t("report.records_more", count=len(items))
+        filled = filled[:lines]
+        last = filled[-1].split(" ")
+        while len(last) > 1 and cell_len(" ".join([*last, more])) > width - indent:
+            last.pop()
+        filled[-1] = " ".join([*last, more])
+    return _padded(filled, width, indent)
+
+
+def _fill(items: list[str], sep: str, room: int) -> list[str]:
+    """Items joined by sep into lines of `room` cells, broken only between items."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    for item in (one_line(i) for i in items):
+        if lines and cell_len(lines[-1] + sep + item) <= room:
+            lines[-1] += sep + item
+        else:
+            lines.append(item)
+    return lines
+
+
+def _padded(lines: list[str], width: int, indent: int, style: str = "") -> list[RenderableType]:
+    from rich.padding import Padding
+    from rich.text import Text
+
+    return [Padding(Text(line, style=style), (0, 0, 0, indent)) for line in lines]
 
 
 def _wrapped(
@@ -241,17 +264,7 @@ def _wrapped(
 ) -> list[RenderableType]:
     """Items joined by sep into lines of `width` cells, broken only between items: an id, a date
     or a count is never cut in two. An item wider than a line is left to rich to fold."""
-    from rich.cells import cell_len
-    from rich.padding import Padding
-    from rich.text import Text
-
-    lines: list[str] = []
-    for item in (one_line(i) for i in items):
-        if lines and cell_len(lines[-1] + sep + item) + indent <= width:
-            lines[-1] += sep + item
-        else:
-            lines.append(item)
-    return [Padding(Text(line, style=style), (0, 0, 0, indent)) for line in lines]
+    return _padded(_fill(items, sep, width - indent), width, indent, style)
 
 
 def _table(section: Section) -> RenderableType:
