@@ -275,3 +275,27 @@ def test_a_branch_behind_a_login(branch, server, tmp_path):  # noqa: F811 (the f
     assert "REWRITTEN" not in line and "127.0.0.1" in line and "Traceback" not in result.stderr
     assert "terminal prompts disabled" not in result.stdout
     assert not (folder / "branches" / "登录支部").exists()  # no half-made clone left
+
+
+def test_a_linked_branches_folder_touches_nothing_elsewhere(tmp_path):
+    """A desk folder handed over with `branches` linked to the supervisor's own repositories:
+    fleet sync must not fast-forward them, nor fleet remove delete them."""
+    _root, remote = _branch(tmp_path, 0)
+    victim = tmp_path / "mine"
+    mine = victim / NAMES[0]
+    git("init", "-q", str(mine), cwd=tmp_path)
+    (mine / "a.txt").write_text("mine\n", encoding="utf-8")
+    git("add", "a.txt", cwd=mine)
+    git("commit", "-qm", "v1", cwd=mine)
+    before = git("rev-parse", "HEAD", cwd=mine).strip()
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    (folder / "branches").symlink_to(victim)
+    (folder / "fleet.yaml").write_text(
+        f"branches:\n- name: {NAMES[0]}\n  url: {remote}\n", encoding="utf-8"
+    )
+    synced = run_pw("fleet", "sync", cwd=folder)
+    assert synced.returncode != 0 and "符号链接" in synced.stdout + synced.stderr
+    assert git("rev-parse", "HEAD", cwd=mine).strip() == before
+    removed = run_pw("fleet", "remove", NAMES[0], cwd=folder)
+    assert removed.returncode != 0 and (mine / "a.txt").exists()

@@ -62,8 +62,8 @@ def remove(folder: Path, name: str) -> None:
     kept = [b for b in branches if b.name != name]
     if len(kept) == len(branches):
         raise UsageError(t("desk.unknown", name=name))
+    clone = desk.clone_path(folder, name)  # refused through a link: nothing elsewhere is deleted
     desk.save(folder, kept)
-    clone = desk.clone_path(folder, name)
     if clone.is_dir() and not clone.is_symlink():
         shutil.rmtree(clone)
 

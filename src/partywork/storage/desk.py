@@ -87,6 +87,8 @@ def find(given: str | None) -> Path:
 def load(folder: Path) -> list[Branch]:
     """The branches fleet.yaml lists, every one checked; a single bad entry refuses the file."""
     path = folder / FILE
+    if path.is_symlink():  # the desk's list is the desk's own file, not one kept elsewhere
+        raise DataError(t("desk.linked", path=path), t("desk.linked.hint"))
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -123,7 +125,14 @@ def create(folder: Path) -> None:
 
 
 def clone_path(folder: Path, name: str) -> Path:
-    return folder / CLONES / name
+    """The branch's clone under the desk: refused when `branches/` or the clone is a link, which
+    would make fleet sync fast-forward, and fleet remove delete, a repository elsewhere."""
+    from partywork.storage.fsutil import no_link_between
+
+    path = folder / CLONES / name
+    if not no_link_between(folder, path):
+        raise DataError(t("desk.linked", path=path), t("desk.linked.hint"))
+    return path
 
 
 # -- what the last sync came to, per branch (the user's state folder) ---------------------------
