@@ -254,3 +254,20 @@ def test_the_head_start_reads_a_config_as_git_does_or_looks_again(tmp_path, text
 
     (tmp_path / "config").write_text(text, encoding="utf-8")
     assert config_may_name_programs(str(tmp_path)) is needs_a_look
+
+
+@pytest.mark.parametrize("where", ["included", "config"])
+def test_a_config_that_is_a_fifo_is_refused_not_waited_on(branch, where):
+    """A folder whose .git/config, or a file it includes, is a FIFO would make git (and pw's own
+    reading of the config) wait for ever: refused at once, exit 78, naming the file."""
+    dot_git = branch / ".git"
+    if where == "included":
+        os.mkfifo(dot_git / "fifo")
+        with open(dot_git / "config", "a", encoding="utf-8") as config:
+            config.write("[include]\n\tpath = fifo\n")
+    else:
+        (dot_git / "config").rename(dot_git / "config.kept")
+        os.mkfifo(dot_git / "config")
+    for command in (["report", "quarter", "2026Q3"], ["status"], ["audit"]):
+        result = run_pw(*command, cwd=branch, timeout=20)
+        assert result.returncode == 78 and "不是普通文件" in result.stderr, command

@@ -398,11 +398,65 @@ def inert(key: str) -> bool:
     return f"{section}.*.{variable}" in INERT if dot and sub else f"{section}.{rest}" in INERT
 
 
+def irregular_config(git_dir: str) -> str | None:
+    """A config file of the repository, or a file its [include]/[includeIf] sections name, that
+    is not a regular file (a FIFO, /dev/tty): git would wait on it for ever, so pw refuses the
+    folder before git reads it. stat() never waits; git ignores an include that does not exist."""
+    import stat
+
+    common = git_dir
+    try:
+        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as handle:
+            common = os.path.join(git_dir, handle.read().strip())
+    except OSError:
+        pass
+    pending = [os.path.join(common, "config"), os.path.join(git_dir, "config.worktree")]
+    seen: set[str] = set()
+    while pending and len(seen) < 32:  # git itself stops following includes at depth 10
+        path = pending.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            return path
+        pending += _includes(path)
+    return None
+
+
+def _includes(path: str) -> list[str]:
+    """The paths a config file's include sections name, resolved as git resolves them."""
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read(1 << 20).decode("utf-8", "replace")
+    except OSError:
+        return []
+    found, section = [], ""
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if line.startswith("["):
+            section = line[1:].split("]", 1)[0].split(" ", 1)[0].split(".", 1)[0].lower()
+            line = line.split("]", 1)[1].strip() if "]" in line else ""
+        if section in ("include", "includeif") and "=" in line:
+            key, value = (part.strip() for part in line.split("=", 1))
+            if key.lower() == "path" and value:
+                value = os.path.expanduser(value.strip('"'))
+                found.append(
+                    value if os.path.isabs(value) else os.path.join(os.path.dirname(path), value)
+                )
+    return found
+
+
 def config_may_name_programs(git_dir: str) -> bool:
     """Whether the repository's own config files (common and per-worktree) might set any key
     not on the allowlist. A cheap reading of the file's section headers and key names, which errs
     only towards a second look (one `git config --list`, then gitio.neutralised): continuation
     lines, includes and anything it cannot read plainly all count as such."""
+    if irregular_config(git_dir):  # never opened: a FIFO would block the open itself
+        return True
     common = git_dir
     try:
         with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as handle:

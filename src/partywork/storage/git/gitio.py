@@ -124,6 +124,11 @@ class Git:
                 t(f"git.outside.{kind}", folder=work_tree, path=where),
                 t(f"git.outside.{kind}.hint"),
             )
+        waiting = early.irregular_config(git_dir)
+        if waiting:
+            raise ConfigError(
+                t("git.config_irregular", path=waiting), t("git.config_irregular.hint")
+            )
         owned = early.owned(work_tree, git_dir)
         if owned and not early.config_may_name_programs(git_dir):
             return
