@@ -299,3 +299,30 @@ def test_a_linked_branches_folder_touches_nothing_elsewhere(tmp_path):
     assert git("rev-parse", "HEAD", cwd=mine).strip() == before
     removed = run_pw("fleet", "remove", NAMES[0], cwd=folder)
     assert removed.returncode != 0 and (mine / "a.txt").exists()
+
+
+def test_a_server_that_never_answers_stops_no_one(tmp_path):
+    """A branch's server accepts the connection and says nothing: after PW_NETWORK_TIMEOUT that
+    branch has failed, and the others were brought as usual."""
+    import socket
+    import threading
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    held: list = []
+    threading.Thread(target=lambda: [held.append(listener.accept()) for _ in range(8)],
+                     daemon=True).start()  # fmt: skip
+    _root, remote = _branch(tmp_path, 0)
+    folder = tmp_path / "desk"
+    ok(run_pw("fleet", "init", "--dir", str(folder), cwd=tmp_path))
+    port = listener.getsockname()[1]
+    ok(run_pw("fleet", "add", NAMES[1], f"git://127.0.0.1:{port}/x.git", cwd=folder))
+    ok(run_pw("fleet", "add", NAMES[0], str(remote), cwd=folder))
+    started = time.monotonic()
+    synced = run_pw("fleet", "sync", cwd=folder, env={"PW_NETWORK_TIMEOUT": "3"}, timeout=60)
+    assert time.monotonic() - started < 45
+    assert synced.returncode == 1 and NAMES[1] in synced.stdout
+    assert (_clone(folder, 0) / "records" / "pw.yaml").exists()
+    listener.close()

@@ -82,6 +82,7 @@ class Git:
         check: bool = True,
         extra_env: dict[str, str] | None = None,
         hooks: bool = False,
+        timeout: float | None = None,
     ) -> subprocess.CompletedProcess:
         if not self._trusted:
             self._trust()
@@ -91,9 +92,12 @@ class Git:
         try:
             env = self._hooks_env() if hooks else self.env
             env = {**env, **extra_env} if extra_env else env
-            result = subprocess.run(
-                ["git", *args], cwd=self.root, env=env, input=stdin, capture_output=True
-            )
+            if timeout is not None:
+                result = _run_within(["git", *args], self.root, env, stdin, timeout)
+            else:
+                result = subprocess.run(
+                    ["git", *args], cwd=self.root, env=env, input=stdin, capture_output=True
+                )
         except FileNotFoundError:
             raise ConfigError(t("git.missing"), t("git.missing.hint")) from None
         if check and result.returncode != 0:
@@ -1085,15 +1089,67 @@ def _remote(git: Git, remote: str, *args: str) -> str:
     return result.stdout.decode("utf-8", "replace")
 
 
+def network_timeout() -> float:
+    """Seconds a server may take to answer one exchange without a terminal (PW_NETWORK_TIMEOUT,
+    else 120): a server that accepts and never answers must not hold pw sync, or a supervisor's
+    fleet sync, for ever."""
+    given = os.environ.get("PW_NETWORK_TIMEOUT", "")
+    try:
+        return max(1.0, float(given)) if given else 120.0
+    except ValueError:
+        return 120.0
+
+
+class Stalled(Exception):
+    """A server exchange that did not finish in time; its git processes were killed."""
+
+
+def _run_within(
+    command: list[str], cwd: Path, env: dict[str, str], stdin: bytes | None, seconds: float
+) -> subprocess.CompletedProcess:
+    """subprocess.run with a deadline that kills git and its helpers (remote-http, ssh) too:
+    they run in a session of their own, killed as a group."""
+    import signal
+
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=hasattr(os, "killpg"),
+    )
+    try:
+        out, err = process.communicate(stdin, timeout=seconds)
+    except subprocess.TimeoutExpired:
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # Windows: no process groups; git's own child ends with its pipe
+            process.kill()
+        process.communicate()
+        raise Stalled(seconds) from None
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
 def _exchange(git: Git, *args: str) -> subprocess.CompletedProcess:
     """A git call that talks to a server. On a terminal git may ask for a login there (its own
     prompt, on /dev/tty), once per pw run: the answer is kept by git's credential-cache in a
     private socket until pw exits. Without a terminal git must not ask (it would wait on
     nothing): it fails at once and pw says what to do."""
-    if not _on_a_terminal():
-        return git.run(*args, check=False)
-    helper = f"credential.helper=cache --timeout=900 --socket={shlex.quote(_login_socket())}"
-    return git.run("-c", helper, *args, check=False, extra_env={"GIT_TERMINAL_PROMPT": "1"})
+    terminal = _on_a_terminal()
+    try:
+        if not terminal:
+            return git.run(*args, check=False, timeout=network_timeout())
+        helper = f"credential.helper=cache --timeout=900 --socket={shlex.quote(_login_socket())}"
+        prompt = {"GIT_TERMINAL_PROMPT": "1"}
+        # no deadline here: git asks for a login on the terminal (a session of its own would lose
+        # it), and the person at the terminal can press Ctrl-C
+        return git.run("-c", helper, *args, check=False, extra_env=prompt)
+    except Stalled as stalled:
+        raise RemoteError(
+            t("sync.stalled", seconds=int(stalled.args[0])), t("sync.stalled.hint")
+        ) from None
 
 
 def _on_a_terminal() -> bool:
