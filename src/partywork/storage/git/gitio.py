@@ -809,14 +809,22 @@ def tags(git: Git, pattern: str) -> dict[str, tuple[str, str]]:
         "--format=%(refname:strip=2)%00%(*objectname)%(objectname)%00%(contents)%1e",
         f"refs/tags/{pattern}",
     ).stdout.decode("utf-8", "replace")
-    found = {}
+    messages = {}
     for entry in out.split("\x1e"):
         parts = entry.strip("\n").split("\0")
         if len(parts) >= 3 and parts[0]:
-            found[parts[0]] = (
-                git.out("rev-parse", "--verify", "-q", f"{parts[0]}^{{commit}}").strip(),
-                parts[2],
-            )
+            messages[parts[0]] = parts[2]
+    if not messages:
+        return {}
+    # every tag's commit in one process (a branch may push thousands of tags: one git each cost
+    # 1.6 ms apiece in every report)
+    names = list(messages)
+    asked = "".join(f"refs/tags/{name}^{{commit}}\n" for name in names).encode("utf-8")
+    lines = git.run("cat-file", "--batch-check", stdin=asked).stdout.decode().splitlines()
+    found = {}
+    for name, line in zip(names, lines, strict=False):
+        oid, _space, kind = line.partition(" ")
+        found[name] = (oid if kind.startswith("commit") else "", messages[name])
     return found
 
 
