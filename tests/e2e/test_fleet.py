@@ -326,3 +326,113 @@ def test_a_server_that_never_answers_stops_no_one(tmp_path):
     assert synced.returncode == 1 and NAMES[1] in synced.stdout
     assert (_clone(folder, 0) / "records" / "pw.yaml").exists()
     listener.close()
+# -- H1: a clone made again answers to what the desk witnessed under that name and url -------------
+
+
+def _amend_and_retag(root: Path) -> None:
+    """The attacker's repro: the last record's commit amended, the close tag re-made on it, both
+    force-pushed."""
+    git("commit", "-q", "--amend", "--allow-empty", "-m", "改过的记录", cwd=root)
+    git("tag", "-f", "-a", "-m", "moved", "pw/closed/2026-07", "HEAD", cwd=root)
+    git("push", "-q", "--force", "origin", "HEAD:main", cwd=root)
+    git("push", "-q", "--force", "origin", "--tags", cwd=root)
+
+
+def _new_root(tmp_path: Path, remote: Path) -> None:
+    """A whole new history (another first commit) force-pushed over the branch's server."""
+    fresh = tmp_path / "fresh"
+    ok(run_pw("init", str(fresh), "--branch", "第1项目部党支部", cwd=tmp_path))
+    for member, role in MEMBERS:
+        ok(run_pw("member", "add", member, "--joined", "2024-01-01", "--role", role, cwd=fresh))
+    _log(fresh, "2026-07-05")
+    git("push", "-q", "--force", str(remote), "HEAD:main", cwd=fresh)
+    for tag in git("tag", "-l", "pw/closed/*", cwd=remote).split():
+        git("tag", "-d", tag, cwd=remote)
+
+
+@pytest.mark.parametrize(
+    ("how", "url", "attack"),
+    [
+        ("re-added", "{remote}", "new-root"),
+        ("re-added", "{remote}/", "amend"),
+        ("re-added", "file://{remote}", "amend"),
+        ("re-added", "{remote}//", "new-root"),
+        ("clone-deleted", "{remote}", "new-root"),
+        ("clone-deleted", "{remote}", "amend"),
+    ],
+)
+def test_a_fresh_clone_of_a_witnessed_branch_is_checked(desk, tmp_path, how, url, attack):
+    folder, roots, remotes = desk
+    assert ok(run_pw("close", "2026-07", cwd=roots[0])).stdout.strip() == "pw/closed/2026-07"
+    ok(run_pw("sync", cwd=roots[0]))
+    ok(run_pw("fleet", "sync", cwd=folder))
+    witnessed = git("rev-parse", "HEAD", cwd=_clone(folder, 0))
+    if attack == "amend":
+        _amend_and_retag(roots[0])
+    else:
+        _new_root(tmp_path, remotes[0])
+    refused = run_pw("fleet", "sync", cwd=folder)
+    assert refused.returncode == 1 and "REWRITTEN" in refused.stdout
+
+    if how == "re-added":
+        ok(run_pw("fleet", "remove", NAMES[0], cwd=folder))
+        given = url.format(remote=remotes[0])
+        ok(run_pw("fleet", "add", NAMES[0], given, cwd=folder))
+    else:
+        shutil.rmtree(_clone(folder, 0))
+    result = run_pw("fleet", "sync", cwd=folder)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith(NAMES[0]))
+    assert "REWRITTEN" in line
+    assert not _clone(folder, 0).exists()  # the rewritten clone is not kept
+    listed = json.loads(ok(run_pw("fleet", "list", "--format", "json", cwd=folder)).stdout)
+    assert next(b for b in listed["branches"] if b["name"] == NAMES[0])["last_sync"] == "REWRITTEN"
+    assert run_pw("fleet", "verify", cwd=folder).returncode == 1
+    assert run_pw("fleet", "audit", cwd=folder).returncode == 1
+    # refused every time, not only once
+    assert run_pw("fleet", "sync", cwd=folder).returncode == 1
+    assert witnessed  # what was seen is what the refusal held it to
+
+
+def test_a_new_name_for_a_witnessed_url_is_checked(desk, tmp_path):
+    """The url alone (written any way) is remembered too: the same server added under another name
+    still answers to what was seen there."""
+    folder, _roots, remotes = desk
+    _new_root(tmp_path, remotes[0])
+    ok(run_pw("fleet", "remove", NAMES[0], cwd=folder))
+    ok(run_pw("fleet", "add", "别名支部", f"file://{remotes[0]}/", cwd=folder))
+    result = run_pw("fleet", "sync", cwd=folder)
+    assert result.returncode == 1
+    assert "REWRITTEN" in next(x for x in result.stdout.splitlines() if x.startswith("别名支部"))
+
+
+def test_an_honest_branch_re_added_stays_clean(desk, tmp_path):
+    folder, roots, remotes = desk
+    ok(run_pw("close", "2026-07", cwd=roots[0]))
+    ok(run_pw("sync", cwd=roots[0]))
+    ok(run_pw("fleet", "sync", cwd=folder))
+    _log(roots[0], "2026-08-03")
+    ok(run_pw("sync", cwd=roots[0]))
+    ok(run_pw("fleet", "remove", NAMES[0], cwd=folder))
+    ok(run_pw("fleet", "add", NAMES[0], f"{remotes[0]}/", cwd=folder))
+    synced = ok(run_pw("fleet", "sync", cwd=folder))
+    assert "REWRITTEN" not in synced.stdout
+    ok(run_pw("fleet", "verify", cwd=folder))
+    ok(run_pw("fleet", "sync", cwd=folder))
+
+
+def test_remove_forget_accepts_a_rewritten_branch(desk, tmp_path):
+    """A supervisor who means to accept a rewritten branch says so: remove --forget."""
+    folder, _roots, remotes = desk
+    _new_root(tmp_path, remotes[0])
+    assert run_pw("fleet", "sync", cwd=folder).returncode == 1
+    ok(run_pw("fleet", "remove", NAMES[0], cwd=folder))
+    ok(run_pw("fleet", "add", NAMES[0], str(remotes[0]), cwd=folder))
+    assert run_pw("fleet", "sync", cwd=folder).returncode == 1
+    help_text = ok(run_pw("fleet", "remove", "--help", cwd=folder)).stdout
+    assert "--forget" in help_text
+    ok(run_pw("fleet", "remove", NAMES[0], "--forget", cwd=folder))
+    ok(run_pw("fleet", "add", NAMES[0], f"{remotes[0]}/", cwd=folder))
+    synced = ok(run_pw("fleet", "sync", cwd=folder))
+    assert "REWRITTEN" not in synced.stdout
+    ok(run_pw("fleet", "verify", cwd=folder))

@@ -106,23 +106,29 @@ def branch_report(job: tuple[str, str, str, str | None, str, str, str, str, Rend
     return row
 
 
-def _desk_findings(repo: Repo, url: str) -> list[dict]:
-    """The clone against what the desk witnessed on its server: its HEAD still descends from the
-    tip seen, and every close tag seen is still there, unmoved."""
+def _desk_findings(repo: Repo, url: str, name: str, clone: str) -> list[dict]:
+    """The clone against what the desk witnessed on its server and under its name: its HEAD
+    still descends from every tip seen, and every close tag seen is still there, unmoved."""
+    from pathlib import Path
+
     from partywork.analysis.report import finding
     from partywork.i18n import t
     from partywork.model.periods import CLOSE_PREFIX
-    from partywork.storage import witness
+    from partywork.storage import userdirs, witness
     from partywork.storage.git import gitio
 
     git = repo.git
     roots = gitio.root_commits(git)
-    head, tags = witness.desk_anchor(roots[0] if roots else "", url)
+    desk_key = userdirs.folder_key(Path(clone).parent.parent)  # branches/<name> in the desk
+    seen = witness.desk_anchors(roots[0] if roots else "", url, desk_key, name)
     now = git.head()
     out = []
-    if head and (now is None or not gitio.is_ancestor(git, head, now)):
-        message = t("desk.rewritten_head", last=head[:10], now=(now or "—")[:10])
-        out.append(finding("REWRITTEN", "error", message, None, head))
+    tags: dict[str, str] = {}
+    for head, seen_tags in seen:
+        tags.update(seen_tags)
+        if head and (now is None or not gitio.is_ancestor(git, head, now)):
+            message = t("desk.rewritten_head", last=head[:10], now=(now or "—")[:10])
+            out.append(finding("REWRITTEN", "error", message, None, head))
     local = witness.close_tag_ids(git, CLOSE_PREFIX)
     for name, oid in sorted(tags.items()):
         if local.get(name) != oid:
@@ -144,7 +150,7 @@ def branch_check(job: tuple[str, str, str, str | None, str, str, str]) -> dict:
         repo = _open(root, today, lang)
         if kind == "verify":
             ok, findings = audit_mod.verify(repo, remember_seen=False)
-            findings += _desk_findings(repo, url)
+            findings += _desk_findings(repo, url, name, root)
             failing = [f for f in findings if f["code"] not in audit_mod.VERIFY_SHOWN]
             ok = not failing
         else:
@@ -153,7 +159,7 @@ def branch_check(job: tuple[str, str, str, str | None, str, str, str]) -> dict:
                 if period_text
                 else None
             )
-            findings = audit_mod.audit(repo, chosen) + _desk_findings(repo, url)
+            findings = audit_mod.audit(repo, chosen) + _desk_findings(repo, url, name, root)
             failing = [f for f in findings if f["severity"] == "error"]
             ok = not failing
         return {"branch": name, "ok": ok, "failing": len(failing), "findings": findings}

@@ -21,6 +21,11 @@ app.add_typer(fleet_app, name="fleet")
 fleet_app.add_typer(report_app, name="report")
 
 DIR_HELP = "The desk's folder, holding fleet.yaml (default: the current folder)."
+FORGET_HELP = (
+    "Also forget what the desk witnessed of this branch (its name and url), so a rewritten"
+    " history is accepted when it is added again. Without it, a branch added back is still held"
+    " to what was seen (REWRITTEN)."
+)
 
 
 def _dir(value: str | None) -> Path:
@@ -60,12 +65,13 @@ def fleet_add(
 def fleet_remove(
     name: str = typer.Argument(..., help="The branch's name on the desk."),
     directory: str | None = typer.Option(None, "--dir", help=DIR_HELP),
+    forget: bool = typer.Option(False, "--forget", help=FORGET_HELP),
 ) -> None:
     """Take a branch off the desk and delete its clone."""
     from partywork.i18n import t
     from partywork.ops import fleet
 
-    fleet.remove(_dir(directory), name)
+    fleet.remove(_dir(directory), name, forget)
     err(t("desk.removed", name=name))
 
 

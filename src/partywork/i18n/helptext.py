@@ -202,6 +202,8 @@ ZH = {
     # fixux: dead ends a new branch recorder hit
     "Add a record to a closed period (needs --late-reason; the audit shows it).": "补记到已封存的时期（须写 --late-reason；审计中会显示）。",
     "Date joined this branch for rows without one (default: such rows are refused).": "没有填写加入本支部日期的人所用的日期（不给则拒绝这些行）。",
+    # fixfleet: pw fleet remove --forget (H1)
+    "Also forget what the desk witnessed of this branch (its name and url), so a rewritten history is accepted when it is added again. Without it, a branch added back is still held to what was seen (REWRITTEN).": "同时忘记督查台对该支部（按名称和地址）见证过的历史，再次添加时接受被改写的历史。不加此项时，重新添加的支部仍要与曾见到的历史一致，否则为 REWRITTEN。",
 }
 
 

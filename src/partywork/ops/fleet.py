@@ -20,7 +20,7 @@ from pathlib import Path
 from partywork.errors import DataError, PwError, UsageError
 from partywork.i18n import t
 from partywork.model.periods import CLOSE_PREFIX
-from partywork.storage import desk, witness
+from partywork.storage import desk, userdirs, witness
 from partywork.storage.git import gitio
 from partywork.storage.git.gitio import Git
 
@@ -56,13 +56,22 @@ def add(folder: Path, name: str, url: str) -> desk.Branch:
     return branch
 
 
-def remove(folder: Path, name: str) -> None:
-    """Take a branch off the list and delete its clone (the witness keeps what was seen)."""
+def remove(folder: Path, name: str, forget: bool = False) -> None:
+    """Take a branch off the list and delete its clone. The witness keeps what was seen (under
+    the name and the url), so adding it back answers to it, unless `forget`: the supervisor's
+    explicit word that whatever the server shows next is accepted."""
     branches = desk.load(folder)
     kept = [b for b in branches if b.name != name]
     if len(kept) == len(branches):
         raise UsageError(t("desk.unknown", name=name))
     clone = desk.clone_path(folder, name)  # refused through a link: nothing elsewhere is deleted
+    if forget:
+        first = None
+        if (clone / ".git").is_dir() and not clone.is_symlink():
+            first = gitio.first_parent_root(Git.at(clone))
+        for branch in branches:
+            if branch.name == name:
+                witness.forget_desk(first, branch.url, _desk_key(folder), name)
     desk.save(folder, kept)
     if clone.is_dir() and not clone.is_symlink():
         shutil.rmtree(clone)
@@ -103,7 +112,7 @@ def _bring(folder: Path, branch: desk.Branch) -> Outcome:
     if clone.is_symlink() or (clone.exists() and not (clone / ".git").is_dir()):
         raise DataError(t("desk.not_clone", path=clone))
     if not clone.exists():
-        return _first_clone(clone, branch)
+        return _first_clone(folder, clone, branch)
     git = Git.at(clone)
     head, current = git.head(), gitio.current_branch(git)
     first = gitio.first_parent_root(git)
@@ -117,7 +126,7 @@ def _bring(folder: Path, branch: desk.Branch) -> Outcome:
             raise Rewritten(t("desk.rewritten_head", last=head[:10], now="—"))
         size = len(gitio.DESK_TAGS)
         tags = {ref[size:]: oid for ref, oid in fetched.items() if ref.startswith(gitio.DESK_TAGS)}
-        local = _check(git, first, branch.url, tip, tags)
+        local = _check(git, first, _seen(folder, branch, first), tip, tags)
         if head != tip and not gitio.is_ancestor(git, head, tip):
             raise Rewritten(t("desk.rewritten_head", last=head[:10], now=tip[:10]))
         new_tags = {name: oid for name, oid in tags.items() if name not in local}
@@ -126,31 +135,46 @@ def _bring(folder: Path, branch: desk.Branch) -> Outcome:
             gitio.desk_advance(git, tip, new_tags, f"refs/remotes/origin/{current}")
     finally:
         gitio.drop_desk_refs(git, list(fetched))
-    witness.remember_desk(first, branch.url, tip, tags)
+    witness.remember_desk(first, branch.url, tip, tags, _desk_key(folder), branch.name)
     return Outcome(branch.name, UPDATED if new or new_tags else UNCHANGED, new=new)
 
 
-def _first_clone(clone: Path, branch: desk.Branch) -> Outcome:
+def _first_clone(folder: Path, clone: Path, branch: desk.Branch) -> Outcome:
     try:
         git = gitio.clone_repository(branch.url, clone, f"{CLOSE_PREFIX}*")
-    except BaseException:  # no half-made clone: the next sync starts afresh
+        tip, first = git.head(), gitio.first_parent_root(git)
+        if tip is None or first is None:
+            raise DataError(t("desk.empty", url=branch.url))
+        tags = gitio.tag_ids(git, f"{CLOSE_PREFIX}*")
+        # a clone made again (removed and added, its folder deleted, its url written another
+        # way) answers to what was witnessed under its name and its server before
+        _check(git, first, _seen(folder, branch, first), tip, tags)
+    except BaseException:  # no half-made or rewritten clone: the next sync starts afresh
         shutil.rmtree(clone, ignore_errors=True)
         raise
-    tip, first = git.head(), gitio.first_parent_root(git)
-    if tip is None or first is None:
-        raise DataError(t("desk.empty", url=branch.url))
-    tags = gitio.tag_ids(git, f"{CLOSE_PREFIX}*")
-    _check(git, first, branch.url, tip, tags)  # a clone made again answers to what was seen before
-    witness.remember_desk(first, branch.url, tip, tags)
+    witness.remember_desk(first, branch.url, tip, tags, _desk_key(folder), branch.name)
     return Outcome(branch.name, CLONED, new=gitio.count_commits(git, tip))
 
 
-def _check(git: Git, first: str, url: str, tip: str, tags: dict[str, str]) -> dict[str, str]:
-    """What the server shows now against what was witnessed there, and against the clone; the
-    clone's own close tags."""
-    last, witnessed = witness.desk_anchor(first, url)
-    if last and last != tip and not gitio.is_ancestor(git, last, tip):
-        raise Rewritten(t("desk.rewritten_head", last=last[:10], now=tip[:10]))
+def _desk_key(folder: Path) -> str:
+    return userdirs.folder_key(folder)
+
+
+def _seen(folder: Path, branch: desk.Branch, first: str) -> list[tuple[str, dict[str, str]]]:
+    return witness.desk_anchors(first, branch.url, _desk_key(folder), branch.name)
+
+
+def _check(
+    git: Git, first: str, seen: list[tuple[str, dict[str, str]]], tip: str, tags: dict[str, str]
+) -> dict[str, str]:
+    """What the server shows now against everything witnessed of this branch, and against the
+    clone; the clone's own close tags. A witnessed tip the new history lacks is not its
+    ancestor (is_ancestor is false for a commit git does not have)."""
+    witnessed: dict[str, str] = {}
+    for last, last_tags in seen:
+        if last and last != tip and not gitio.is_ancestor(git, last, tip):
+            raise Rewritten(t("desk.rewritten_head", last=last[:10], now=tip[:10]))
+        witnessed.update(last_tags)
     local = gitio.tag_ids(git, f"{CLOSE_PREFIX}*")
     for name, oid in sorted({**witnessed, **local}.items()):
         if tags.get(name) != oid:

@@ -12,6 +12,7 @@ Deleting the state folder forgets what was seen: it is a witness, not a cache.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -148,17 +149,85 @@ def _desk_file(first: str, url: str) -> str:
     return str(userdirs.witness_file(key))
 
 
-def desk_anchor(first: str, url: str) -> tuple[str | None, dict[str, str]]:
-    """The tip and close tags (name → id) last witnessed on this branch's server."""
-    data = _read(_desk_file(first, url)).get("desk")
+def desk_url(url: str) -> str:
+    """One spelling for every way of writing the same server (`/x.git`, `/x.git/`, `file:///x`):
+    a url written differently must not be a branch the desk never saw. Merging two real servers
+    here can only cost a false REWRITTEN, never a false pass."""
+    text = url.strip()
+    if text.startswith("file://"):
+        text = text[len("file://") :]
+    scheme, sep, rest = text.partition("://")
+    head, body = ("", text)
+    if sep:
+        host, _slash, path = rest.partition("/")
+        head, body = f"{scheme.lower()}://{host.lower()}/", path
+    while "//" in body:
+        body = body.replace("//", "/")
+    body = body.rstrip("/")
+    return head + body.removesuffix(".git").rstrip("/")
+
+
+def _desk_url_file(url: str) -> str:
+    """The server however its history now begins: a whole new first commit is not a new branch."""
+    return _desk_file("url", desk_url(url))
+
+
+def _desk_name_file(desk_key: str, name: str) -> str:
+    """The branch under its name on this desk, whatever url it is added with next."""
+    return _desk_file(f"name\0{desk_key}", name.casefold())
+
+
+def _anchor_at(path: str) -> tuple[str | None, dict[str, str]]:
+    data = _read(path).get("desk")
     data = data if isinstance(data, dict) else {}
     head, tags = data.get("head"), data.get("tags")
     tags = {k: v for k, v in tags.items() if _is_id(v)} if isinstance(tags, dict) else {}
     return (head if _is_id(head) else None), tags
 
 
-def remember_desk(first: str, url: str, head: str, tags: dict[str, str]) -> None:
+def _files(first: str, url: str, desk_key: str | None, name: str | None) -> list[str]:
+    files = [_desk_file(first, url)] if first else []  # as kept before urls were normalised
+    files.append(_desk_url_file(url))
+    if desk_key and name:
+        files.append(_desk_name_file(desk_key, name))
+    return files
+
+
+def desk_anchors(
+    first: str, url: str, desk_key: str | None = None, name: str | None = None
+) -> list[tuple[str, dict[str, str]]]:
+    """Every tip (with its close tags) witnessed for this branch: on its server (by first commit
+    and url, and by the url alone, however written) and under its name on this desk."""
+    out = []
+    for path in _files(first, url, desk_key, name):
+        head, tags = _anchor_at(path)
+        if head or tags:
+            out.append((head or "", tags))
+    return out
+
+
+def desk_anchor(first: str, url: str) -> tuple[str | None, dict[str, str]]:
+    """The tip and close tags (name → id) last witnessed on this branch's server."""
+    return _anchor_at(_desk_file(first, url))
+
+
+def remember_desk(
+    first: str,
+    url: str,
+    head: str,
+    tags: dict[str, str],
+    desk_key: str | None = None,
+    name: str | None = None,
+) -> None:
     """What the server showed now (a sync refused as REWRITTEN never comes here)."""
-    if desk_anchor(first, url) == (head, tags):
-        return  # unchanged: the witness folder (and every kept report that stats it) stays as is
-    _write(_desk_file(first, url), {"desk": {"url": url, "head": head, "tags": tags}})
+    for path in _files(first, url, desk_key, name):
+        if _anchor_at(path) != (head, tags):
+            # unchanged files stay as they are (every kept report that stats them too)
+            _write(path, {"desk": {"url": url, "head": head, "tags": tags}})
+
+
+def forget_desk(first: str | None, url: str, desk_key: str, name: str) -> None:
+    """`pw fleet remove --forget`: the supervisor accepts whatever the server shows next."""
+    for path in _files(first or "", url, desk_key, name):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
