@@ -436,3 +436,22 @@ def test_remove_forget_accepts_a_rewritten_branch(desk, tmp_path):
     synced = ok(run_pw("fleet", "sync", cwd=folder))
     assert "REWRITTEN" not in synced.stdout
     ok(run_pw("fleet", "verify", cwd=folder))
+
+
+def test_remove_forget_after_a_refused_amend(desk, tmp_path):
+    """--forget works when the refused clone is already gone (the amend keeps the first commit)."""
+    folder, roots, remotes = desk
+    ok(run_pw("close", "2026-07", cwd=roots[0]))
+    ok(run_pw("sync", cwd=roots[0]))
+    ok(run_pw("fleet", "sync", cwd=folder))
+    _amend_and_retag(roots[0])
+    shutil.rmtree(_clone(folder, 0))
+    assert run_pw("fleet", "sync", cwd=folder).returncode == 1
+    assert not _clone(folder, 0).exists()
+    ok(run_pw("fleet", "remove", NAMES[0], "--forget", cwd=folder))
+    ok(run_pw("fleet", "add", NAMES[0], str(remotes[0]), cwd=folder))
+    synced = ok(run_pw("fleet", "sync", cwd=folder))
+    assert "REWRITTEN" not in synced.stdout
+    assert git("rev-parse", "HEAD", cwd=_clone(folder, 0)) == git("rev-parse", "HEAD", cwd=roots[0])
+    # (fleet verify would still flag it here: the branch's own pw sync ran on this machine and
+    # its witness, shared by every clone of that first commit, saw the tag before it moved)

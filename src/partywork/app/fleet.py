@@ -72,7 +72,7 @@ def fleet_remove(
     from partywork.ops import fleet
 
     fleet.remove(_dir(directory), name, forget)
-    err(t("desk.removed", name=name))
+    err(t("desk.forgotten" if forget else "desk.removed", name=name))
 
 
 @fleet_app.command("list")

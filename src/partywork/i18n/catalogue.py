@@ -938,6 +938,8 @@ ZH: dict[str, str] = {
     "history.item.done_on": "完成日期",
     "history.item.evidence": "完成依据",
     "history.item.text": "内容",
+    # fixfleet: pw fleet remove --forget (H1)
+    "desk.forgotten": "已移除支部 {name} 及其克隆，并忘记了督查台对它的见证：再次添加时接受其服务器上现有的历史",
 }
 
 EN: dict[str, str] = {
@@ -1865,4 +1867,6 @@ EN: dict[str, str] = {
     "history.item.done_on": "done on",
     "history.item.evidence": "evidence",
     "history.item.text": "text",
+    # fixfleet: pw fleet remove --forget (H1)
+    "desk.forgotten": "Removed branch {name} and its clone, and forgot what the desk witnessed of it: added again, whatever its server then shows is accepted",
 }

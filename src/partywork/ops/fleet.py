@@ -4,8 +4,11 @@
 is a git process of its own, so threads spread them over the cores and the network). A clone only
 ever fast-forwards: pw fleet makes no commit, no merge, no change of its own. Before anything is
 changed, what the server now shows is held against what the supervisor witnessed there before
-(witness.py, keyed by the url): a tip that no longer descends from the witnessed one, or a close
-tag moved or gone, is REWRITTEN; that clone stays exactly as it was and the others go on. A branch
+(witness.py: under the first commit and url, under the url however written, and under the
+branch's name on this desk): a tip that no longer descends from a witnessed one, or a close tag
+moved or gone, is REWRITTEN; that clone stays exactly as it was and the others go on. A clone made
+afresh (after remove and add, its folder deleted, its url spelt anew) answers to the same witness
+and is deleted if refused; only `pw fleet remove --forget` lets the desk forget. A branch
 that fails (server down, a login missing) never stops the others either.
 """
 

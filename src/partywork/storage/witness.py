@@ -223,11 +223,18 @@ def remember_desk(
     for path in _files(first, url, desk_key, name):
         if _anchor_at(path) != (head, tags):
             # unchanged files stay as they are (every kept report that stats them too)
-            _write(path, {"desk": {"url": url, "head": head, "tags": tags}})
+            _write(path, {"desk": {"url": url, "head": head, "tags": tags, "first": first}})
 
 
 def forget_desk(first: str | None, url: str, desk_key: str, name: str) -> None:
     """`pw fleet remove --forget`: the supervisor accepts whatever the server shows next."""
-    for path in _files(first or "", url, desk_key, name):
+    kept = _files("", url, desk_key, name)
+    # the clone may be gone (a refused one is deleted): the first commits seen are kept with it
+    firsts = {first} if first else set()
+    for path in kept:
+        seen = _read(path).get("desk")
+        if isinstance(seen, dict) and _is_id(seen.get("first")):
+            firsts.add(seen["first"])
+    for path in [*kept, *(_desk_file(f, url) for f in firsts)]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
