@@ -326,6 +326,8 @@ def test_a_server_that_never_answers_stops_no_one(tmp_path):
     assert synced.returncode == 1 and NAMES[1] in synced.stdout
     assert (_clone(folder, 0) / "records" / "pw.yaml").exists()
     listener.close()
+
+
 # -- H1: a clone made again answers to what the desk witnessed under that name and url -------------
 
 
