@@ -108,6 +108,21 @@ class RecordType:
 
 HEAD = ("schema", "id", "type", "kind", "title", "date")
 TAIL = ("decisions", "actions", "late_reason", "voided")
+# the common `pw log` flags of a type held as a meeting is (host, recorder, who came, what was said)
+GATHERING_OPTIONS = (
+    "start",
+    "end",
+    "place",
+    "mode",
+    "host",
+    "recorder",
+    "attendees",
+    "absent",
+    "topics",
+    "minutes",
+    "decisions",
+    "actions",
+)
 MEETING_REQUIRED = (
     "schema",
     "id",
