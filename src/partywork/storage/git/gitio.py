@@ -1116,8 +1116,10 @@ def _run_within(
     command: list[str], cwd: Path, env: dict[str, str], stdin: bytes | None, seconds: float
 ) -> subprocess.CompletedProcess:
     """subprocess.run with a deadline that kills git and its helpers (remote-http, ssh) too:
-    they run in a session of their own, killed as a group."""
+    they run in a session of their own, killed as a group by a watchdog thread. (Not
+    communicate(timeout=…): its polling sleep fails under a faked clock, as the tests' faketime.)"""
     import signal
+    import threading
 
     process = subprocess.Popen(
         command,
@@ -1128,15 +1130,25 @@ def _run_within(
         stderr=subprocess.PIPE,
         start_new_session=hasattr(os, "killpg"),
     )
+    stalled: list[bool] = []
+
+    def stop() -> None:
+        if process.poll() is None:
+            stalled.append(True)
+            if hasattr(os, "killpg"):
+                os.killpg(process.pid, signal.SIGKILL)
+            else:  # Windows: no process groups; git's own child ends with its pipe
+                process.kill()
+
+    watchdog = threading.Timer(seconds, stop)
+    watchdog.daemon = True
+    watchdog.start()
     try:
-        out, err = process.communicate(stdin, timeout=seconds)
-    except subprocess.TimeoutExpired:
-        if hasattr(os, "killpg"):
-            os.killpg(process.pid, signal.SIGKILL)
-        else:  # Windows: no process groups; git's own child ends with its pipe
-            process.kill()
-        process.communicate()
-        raise Stalled(seconds) from None
+        out, err = process.communicate(stdin)
+    finally:
+        watchdog.cancel()
+    if stalled:
+        raise Stalled(seconds)
     return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
