@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -210,3 +211,20 @@ def install_hook(root: Path, name: str, script: str) -> None:
     hook.parent.mkdir(exist_ok=True)
     hook.write_text("#!/bin/sh\n" + script, encoding="utf-8")
     hook.chmod(0o755)
+
+
+def each_record_listed_or_counted(text: str, findings: list) -> bool:
+    """An error names every record; a warning or a note lists its records, or the first two lines
+    of them and how many there are in all (--all lists every one)."""
+    words = set(re.findall(r"\S+", text))
+    by_code: dict = {}
+    for f in findings:
+        if f["record"]:
+            by_code.setdefault((f["code"], f["severity"]), []).append(f["record"])
+    for (_code, severity), records in by_code.items():
+        unique = list(dict.fromkeys(records))
+        if all(r in words for r in unique):
+            continue
+        if severity == "error" or f"共 {len(unique)} 条记录" not in text:
+            return False
+    return True

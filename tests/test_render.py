@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from rich.cells import cell_len
 
+from conftest import each_record_listed_or_counted
 from partywork.i18n import set_lang
 from partywork.model.reportdata import Finding, Report
 from partywork.render import report_html, report_text, report_xlsx, sections
@@ -167,7 +168,7 @@ def test_the_terminal_text_at_80_columns_keeps_ids_and_dates_whole(monkeypatch):
     assert text == report_text.table_text(report, 80, color=False)
     assert all(cell_len(line) <= 80 for line in text.splitlines())
     words = set(re.findall(r"\S+", text))
-    assert words and _each_record_listed_or_counted(text, report["findings"])
+    assert words and each_record_listed_or_counted(text, report["findings"])
     assert "第一党小组" in text.split("会议", 1)[1]  # the meetings table names the group
     assert "\x1b" not in text
     monkeypatch.delenv("NO_COLOR", raising=False)  # NO_COLOR is honoured: the tests set it
@@ -250,20 +251,3 @@ def test_the_verdict_stays_one_screen_with_many_errors():
     assert sum(1 for text in texts if text.startswith("QUORUM")) == sections.ERRORS_SHOWN
     grouped = sections.grouped_findings(report)
     assert len(grouped.rows) == 1 and grouped.rows[0][2] == 20
-
-
-def _each_record_listed_or_counted(text: str, findings: list) -> bool:
-    """An error names every record; a warning or a note lists its records, or the first two lines
-    of them and how many there are in all (--all lists every one)."""
-    words = set(re.findall(r"\S+", text))
-    by_code: dict = {}
-    for f in findings:
-        if f["record"]:
-            by_code.setdefault((f["code"], f["severity"]), []).append(f["record"])
-    for (_code, severity), records in by_code.items():
-        unique = list(dict.fromkeys(records))
-        if all(r in words for r in unique):
-            continue
-        if severity == "error" or f"共 {len(unique)} 条记录" not in text:
-            return False
-    return True

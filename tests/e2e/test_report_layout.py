@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from rich.cells import cell_len
 
-from conftest import ok, run_pw
+from conftest import each_record_listed_or_counted, ok, run_pw
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 QUARTER = ("report", "quarter", "2026Q3")
@@ -60,7 +60,7 @@ def test_nothing_is_cut_in_two_at_80_columns(sample_json):
         assert meeting["date"] in text
     for action in sample_json["actions"]:
         assert action["id"] in words and action["due"] in text
-    assert words and _each_record_listed_or_counted(text, sample_json["findings"])
+    assert words and each_record_listed_or_counted(text, sample_json["findings"])
     assert not re.search(r"\d{4}-\d{2}\s*\n\s*-\d{2}", text)
     every = _sample("--format", "table", "--all", columns=80)
     assert all(cell_len(line) <= 80 for line in every.splitlines())
@@ -188,20 +188,3 @@ def test_the_html_shows_the_verdict_first_in_chromium(tmp_path):
     assert "SIMILAR 记录内容雷同 43" in box
     assert dom.count("<details") >= 5  # one folded line per code
     assert "<th>法定人数</th>" in dom and "<th>人数</th>" not in dom
-
-
-def _each_record_listed_or_counted(text: str, findings: list) -> bool:
-    """An error names every record; a warning or a note lists its records, or the first two lines
-    of them and how many there are in all (--all lists every one)."""
-    words = set(re.findall(r"\S+", text))
-    by_code: dict = {}
-    for f in findings:
-        if f["record"]:
-            by_code.setdefault((f["code"], f["severity"]), []).append(f["record"])
-    for (_code, severity), records in by_code.items():
-        unique = list(dict.fromkeys(records))
-        if all(r in words for r in unique):
-            continue
-        if severity == "error" or f"共 {len(unique)} 条记录" not in text:
-            return False
-    return True
