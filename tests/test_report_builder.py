@@ -101,3 +101,43 @@ def test_a_year_not_over_is_pending_not_met():
 def test_same_inputs_same_report():
     records = [_meeting("2026-07-10", "g1", ["王伟"])]
     assert _build(records) == _build(records)
+
+
+def _streak_inputs(period: str, as_of: str, records: list[dict]) -> report.Inputs:
+    set_lang("zh")
+    return report.Inputs(
+        settings=_parsed(SETTINGS, settings_model.parse),
+        roster=_parsed(ROSTER, roster_model.parse),
+        records=records,
+        period=periods.parse(period, "quarter", dt.date.fromisoformat(as_of), 1),
+        as_of=dt.date.fromisoformat(as_of),
+    )
+
+
+def test_six_months_absent_across_the_new_year_is_an_error_and_the_window_holds_them():
+    """张强 came to none of his group's meetings from October 2025 to March 2026: the 2026Q1
+    report, made at the end of March, names six months (an error); made mid-February, the six
+    months end in February. The window (what the report reads) holds exactly those months."""
+    months = ["2025-09", "2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03"]
+    records = [_meeting(f"{m}-12", "g2", ["张强"] if m == "2025-09" else []) for m in months]
+    for as_of, months_absent, first_read in (
+        ("2026-03-31", 6, "2025-10-01"),
+        ("2026-02-15", 5, "2025-09-01"),
+    ):
+        inputs = _streak_inputs("2026Q1", as_of, records)
+        start, _end = report.window(inputs.period, 1, inputs.as_of)
+        assert start.isoformat() == first_read
+        inputs.records = [r for r in records if r["date"] >= start]
+        built = report.build(inputs)
+        entry = next(e for e in built["attendance"] if e["member"] == "张强")
+        assert entry["months_absent"] == months_absent
+        absent = [f for f in built["findings"] if f["code"] == "ABSENT-MONTHS"]
+        assert [f["severity"] for f in absent] == ["error" if months_absent == 6 else "warning"]
+        assert "张强" in absent[0]["message"]
+
+
+def test_a_quarter_late_in_the_year_reads_only_its_year():
+    """Six months back from June lie within the year: a 2026Q2 report reads nothing of 2025 but
+    its actions (SPEC §11: the cost comes from the period, not from history)."""
+    period = periods.parse("2026Q2", "quarter", dt.date(2026, 6, 30), 1)
+    assert report.window(period, 1, dt.date(2026, 6, 30))[0] == dt.date(2026, 1, 1)

@@ -21,8 +21,8 @@ def similar(branch) -> list[str]:
     return sorted(f["record"] for f in data["findings"] if f["code"] == "SIMILAR")
 
 
-def _set_minutes(branch, record_id, text):
-    path = branch / "records" / "2026" / f"{record_id}.yaml"
+def _set_minutes(branch, record_id, text, year="2026"):
+    path = branch / "records" / year / f"{record_id}.yaml"
     content = path.read_text(encoding="utf-8")
     start = content.index("minutes:")
     end = content.index("actions:")
@@ -228,7 +228,14 @@ def test_a_summary_is_served_and_a_change_to_its_year_is_noticed(branch):
 
     def plant() -> None:
         stored = json.loads(unseal(_summary(branch, "2025").read_bytes()))
-        stored["value"]["open_due"], stored["value"]["open_count"] = ["2000-01-01"], [40]
+        stored["value"]["months"] = {
+            "2025-01": {
+                "earliest": "2025-01-02",
+                "marks": [],
+                "open_due": ["2000-01-01"],
+                "open_count": [40],
+            }
+        }
         _summary(branch, "2025").write_bytes(seal(json.dumps(stored).encode("utf-8")))
 
     plant()
@@ -254,17 +261,48 @@ def test_a_summary_is_served_and_a_change_to_its_year_is_noticed(branch):
     assert json.loads(_report(branch))["overdue_before"] == 1  # the year's tree changed
 
 
+def test_a_quiet_folder_is_believed_by_its_mtime_and_a_file_added_later_is_seen(branch):
+    """A year folder summed up after it had been quiet is believed while its mtime holds, without
+    listing it (10,000 files take a while); a file added changes the mtime and is counted."""
+    import os
+
+    ids = _older_branch(branch)
+    folder = branch / "records" / "2025"
+    old = folder.stat().st_mtime_ns - 60 * 10**9
+    os.utime(folder, ns=(old, old))
+    assert json.loads(_cold(branch))["overdue_before"] == 2
+    assert json.loads(unseal_summary(branch, "2025"))["value"]["quiet"] is True
+    assert json.loads(_report(branch))["overdue_before"] == 2
+    text = (folder / f"{ids['2025-05-20']}.yaml").read_text(encoding="utf-8")
+    extra = folder / "2025-08-08-committee-zz77.yaml"
+    extra.write_text(text.replace(ids["2025-05-20"], "2025-08-08-committee-zz77"), "utf-8")
+    assert json.loads(_report(branch))["overdue_before"] == 3  # as in a cold run
+    assert json.loads(_cold(branch))["overdue_before"] == 3
+
+
+def unseal_summary(branch, year: str) -> bytes:
+    from partywork.storage.userdirs import unseal
+
+    return unseal(_summary(branch, year).read_bytes()) or b""
+
+
 def test_a_planted_summary_of_the_wrong_shape_is_ignored(branch):
     _older_branch(branch)
     cold = _cold(branch)
     from partywork.storage.userdirs import seal, unseal
 
     stored = json.loads(unseal(_summary(branch, "2025").read_bytes()))
+    good = stored["value"]
+    month = {"earliest": "2025-01-02", "marks": [], "open_due": ["2000-01-01"], "open_count": [1]}
     for value in (
-        {"latest": "", "marks": ["b", "a"], "open_due": [], "open_count": []},  # unsorted
-        {"latest": "", "marks": [], "open_due": ["2000-01-01"], "open_count": [-5]},
-        {"latest": 7, "marks": [], "open_due": [], "open_count": []},
-        {"latest": "", "marks": [], "open_due": ["2000-01-01"], "open_count": [1, 2]},
+        {**good, "months": {"2025-01": {**month, "marks": ["b", "a"]}}},  # unsorted
+        {**good, "months": {"2025-01": {**month, "open_count": [-5]}}},
+        {**good, "months": {"2025-01": {**month, "earliest": 7}}},
+        {**good, "months": {"2025-01": {**month, "open_count": [1, 2]}}},
+        {**good, "months": {"2025-01": "not a mapping"}},
+        {**good, "count": "3"},
+        {**good, "quiet": 1},
+        {**good, "months": []},
         "not a mapping",
     ):
         stored["value"] = value
@@ -285,7 +323,7 @@ def test_new_commits_kept_apart_from_the_history_cache_change_nothing(branch):
     log_committee(branch)
     audit()
     folder = repo_cache(branch / ".git", branch)
-    large = next(p for p in folder.glob("changes-v*.json") if "recent" not in p.name)
+    large = next(p for p in folder.glob("changes-v*.json") if p.name.count("-") == 1)
     before = large.stat().st_mtime_ns
     log_committee(branch)
     git("commit", "-q", "--allow-empty", "-m", "手工提交", cwd=branch)
@@ -293,6 +331,17 @@ def test_new_commits_kept_apart_from_the_history_cache_change_nothing(branch):
     assert large.stat().st_mtime_ns == before  # the large file was not written again
     recent = next(folder.glob("changes-v*-recent.json"))
     recent.write_text('{"pw": "x", "commits": {"0": [1]}}', encoding="utf-8")
+    assert audit() == warm
+    # the files of each commit are kept apart (read only when asked for): a file of them missing
+    # a commit, or damaged, sends pw back to git for that commit, never to an empty change
+    files = next(folder.glob("changes-v*-files.json"))
+    kept = json.loads(files.read_text(encoding="utf-8"))
+    dropped = next(iter(kept["commits"]))
+    files.write_text(
+        json.dumps({"commits": {**kept["commits"], dropped: [], "x": 1}}), encoding="utf-8"
+    )
+    assert audit() == warm
+    files.write_text("{", encoding="utf-8")
     assert audit() == warm
     shutil.rmtree(folder)
     assert audit() == warm
@@ -356,7 +405,11 @@ def test_a_kept_history_index_is_believed_only_in_the_shape_pw_writes(branch):
         assert served(value) == cold
 
 
-# -- copy detection's samples kept per text (audit._kept_samples) ------------------------------
+# -- copy detection's samples kept per file (audit._similar, DocumentCache.made) ------------------
+
+
+def _samples_file(branch, month: str):
+    return next((repo_cache(branch / ".git", branch) / "v3").glob(f"samples-*-{month}.json"))
 
 
 def test_kept_samples_give_the_cold_copies_and_only_their_shape_is_believed(branch):
@@ -366,8 +419,7 @@ def test_kept_samples_give_the_cold_copies_and_only_their_shape_is_believed(bran
     _set_minutes(branch, second, COPY)
     git("commit", "-qam", "抄写", cwd=branch)
     assert similar(branch) == [max(first, second)]
-    samples = repo_cache(branch / ".git", branch) / "v3" / "samples.json"
-    assert samples.is_file()
+    samples = _samples_file(branch, "2026-07")
     third = log_committee(branch)  # new texts beside the kept ones
     warm = similar(branch)
     shutil.rmtree(repo_cache(branch / ".git", branch))
@@ -377,13 +429,37 @@ def test_kept_samples_give_the_cold_copies_and_only_their_shape_is_believed(bran
     stored = json.loads(unseal(samples.read_bytes()))
 
     def planted(lines: dict) -> list[str]:
-        samples.write_bytes(seal(json.dumps({**stored, "value": lines}).encode("utf-8")))
+        samples.write_bytes(seal(json.dumps({"values": lines}).encode("utf-8")))
         (repo_cache(branch / ".git", branch) / "v3" / "memos.json").unlink(missing_ok=True)
         return similar(branch)
 
     # proof that kept samples are used: the copied text's sample emptied hides the copy
-    digest = next(d for d, line in stored["value"].items() if line and "临时用电" in line)
-    assert planted({**stored["value"], digest: ""}) == []
-    for wrong in (7, "短", "甲乙丙丁 甲乙丙丁", "乙乙乙乙 甲甲甲甲", ["甲乙丙丁"]):
-        assert planted({**stored["value"], digest: wrong}) == warm
+    blob = next(b for b, line in stored["values"].items() if line and "临时用电" in line)
+    assert planted({**stored["values"], blob: ""}) == []
+    for wrong in (7, "短", "甲乙丙丁 甲乙丙丁", "甲甲甲甲 乙乙乙乙", ["甲乙丙丁"]):
+        assert planted({**stored["values"], blob: wrong}) == warm, wrong
     assert third not in warm
+
+
+def _logged_on(branch, day: str) -> str:
+    args = [day if a == "2026-07-03" else a for a in COMMITTEE_ARGS]
+    return ok(run_pw(*args, cwd=branch)).stdout.strip()
+
+
+def test_a_period_is_compared_with_the_year_before_and_last_year_not_judged_again(branch):
+    """A period's report reads only the minutes of the year before it (kept per file): a copy of
+    last year's minutes is found, a copy made within last year is last year's finding, and the
+    report is the one made with nothing cached, before and after a new record."""
+    autumn, winter = _logged_on(branch, "2025-09-05"), _logged_on(branch, "2025-10-10")
+    now = log_committee(branch)
+    for rid, year in ((autumn, "2025"), (winter, "2025"), (now, "2026")):
+        _set_minutes(branch, rid, COPY, year)
+    git("commit", "-qam", "抄写", cwd=branch)
+    report = _same_as_cold(branch)
+    copies = [f for f in report["findings"] if f["code"] == "SIMILAR"]
+    assert [f["record"] for f in copies] == [now, now]  # one finding per earlier copy, named
+    assert sorted(autumn in f["message"] for f in copies) == [False, True]
+    assert sorted(winter in f["message"] for f in copies) == [False, True]
+    assert similar(branch) == sorted([winter, now, now])  # the whole history judges 2025 too
+    log_committee(branch)
+    _same_as_cold(branch)

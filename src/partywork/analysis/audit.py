@@ -21,7 +21,7 @@ from partywork import __version__
 from partywork.analysis import changes, claims
 from partywork.analysis.changes import Change
 from partywork.analysis.report import finding
-from partywork.analysis.similar import SHINGLE, sample_of, similar_pairs
+from partywork.analysis.similar import pairs_among, read_line, sample_line
 from partywork.errors import ConfigError
 from partywork.i18n import t
 from partywork.model import periods
@@ -75,6 +75,9 @@ class Trail:
     records: dict[str, dict]
     cache: cache.DocumentCache
     scoped: bool = False  # records holds only some months (a period's audit)
+    paths: dict[str, str] = field(default_factory=dict)  # record id → its file, of records
+    # a period's audit: the files of the year before it, whose minutes the period's may copy
+    earlier: list[str] = field(default_factory=list)
     closed: dict[str, tuple[str, Period]] = field(default_factory=dict)  # tag → (commit, period)
     witness: witness.Witness | None = None
     unproven: set[str] = field(default_factory=set)  # resolves that kept no side (_unproven)
@@ -111,9 +114,11 @@ def read_trail(
     months: set[str] | None = None,
     documents: cache.DocumentCache | None = None,
     period: Period | None = None,
+    earlier: set[str] | None = None,
 ) -> Trail:
     """The history, and the records now (of these months only, when given); with a period, the
-    history's records indexed only as far as that period's findings need (Index)."""
+    history's records indexed only as far as that period's findings need (Index); `earlier`: the
+    months whose files only copy detection reads (Trail.earlier)."""
     git = repo.git
     walked = changes.walk(git)
     documents = documents or cache.DocumentCache(git)
@@ -121,15 +126,18 @@ def read_trail(
     # period: then the whole history is indexed
     scope = None if any(c.action == "resolve" for c in walked) else period
     versions, index = _indexed(walked, scope, documents)
+    records, paths = _current(repo, documents, months)
     trail = Trail(
         repo,
         walked,
         {c.hash: c.commit_time for c in walked},
         _policies(walked),
         versions,
-        _current(repo, documents, months),
+        records,
         documents,
         scoped=months is not None,
+        paths=paths,
+        earlier=record_paths(repo.root, earlier) if earlier else [],
         index=index,
     )
     first_month = repo.settings.year_start_month
@@ -178,11 +186,15 @@ def _indexed(
     """_versions and the Index, in one pass; with a period, versions only of the records whose
     findings it keeps (_in_period). A period's pass is kept in the user's cache (_Walk), so a new
     commit costs only itself."""
-    walk = _Walk.restored(walked, period, documents) or _Walk()
+    restored = _Walk.restored(walked, period, documents)
+    walk = restored or _Walk()
+    since = len(walked) - walk.done
     for change in walked[walk.done :]:
         walk.step(change, period)
     walk.done = len(walked)
-    if period is not None and documents is not None and walk.dirty:
+    # a few commits past the kept state are walked again next time rather than the index (some
+    # megabytes on a large history) written again after every `pw log`
+    if period is not None and documents is not None and (not restored or since >= KEEP_EVERY):
         walk.keep(walked, period, documents)
     others = [(walked[i].commit_time, [r[:7] for r in rids]) for i, rids in walk.out.items()]
     firsts = [v for v in walk.kept_firsts if record_day(v.record) is not None]
@@ -190,6 +202,7 @@ def _indexed(
 
 
 INDEX_VERSION = "i1"  # changes whenever _Walk.step or the shape _Walk.keep writes does
+KEEP_EVERY = 64
 
 
 class _Walk:
@@ -206,7 +219,6 @@ class _Walk:
         # walk position → the ids first added there that the period does not keep
         self.out: dict[int, list[str]] = {}
         self.seen: set[str] = set()
-        self.dirty = True
 
     def step(self, change: Change, period: Period | None) -> None:
         ids = change.verdict.get("records", {})
@@ -238,7 +250,6 @@ class _Walk:
         if mine:
             self.touched[change.hash] = mine
         self.done += 1
-        self.dirty = True
 
     @staticmethod
     def _name(period: Period) -> str:
@@ -304,7 +315,6 @@ class _Walk:
             walk.out[_position(i, done)] = [_text(r) for r in _listed(rids)]
         walk.seen = set(walk.found) | {_text(r) for r in _listed(value["seen"])}
         walk.seen.update(r for rids in walk.out.values() for r in rids)
-        walk.dirty = False
         return walk
 
 
@@ -381,15 +391,16 @@ def _tag_period(tag: str, message: str, today: dt.date, first_month: int) -> Per
 
 def _current(
     repo: Repo, documents: cache.DocumentCache, months: set[str] | None
-) -> dict[str, dict]:
-    """record id → its mapping as it is now (raw text values: the audit needs no typing)."""
-    paths = record_paths(repo.root, months)
-    out = {}
-    for path, data in documents.documents(paths).items():
+) -> tuple[dict[str, dict], dict[str, str]]:
+    """record id → its mapping as it is now (raw text values: the audit needs no typing), and
+    record id → its file."""
+    out, paths = {}, {}
+    for path, data in documents.documents(record_paths(repo.root, months)).items():
         rid = claims.path_id(path)
         if rid and isinstance(data, dict):
             out[rid] = data
-    return out
+            paths[rid] = path
+    return out, paths
 
 
 @functools.cache  # asked for every record by several checks, and for every finding
@@ -407,12 +418,16 @@ def audit(
 ) -> list[dict]:
     """Findings for the whole history, or for the records of a period (then copies are looked for
     among the records of the period and the year before it)."""
-    months = (
+    months = set(period.months()) if period else None
+    # copies are looked for in the year before the period too; those records' findings are not
+    # the period's, so only their minutes are read
+    earlier = (
         set(periods.Period("", period.start - dt.timedelta(days=366), period.end).months())
+        - set(period.months())
         if period
         else None
     )
-    trail = read_trail(repo, months, documents, period)
+    trail = read_trail(repo, months, documents, period, earlier)
     findings: list[dict] = []
     for check in (
         _late,
@@ -574,7 +589,7 @@ def _backdate(trail: Trail) -> list[dict]:
     skew = trail.repo.settings.clock_skew_minutes * 60
     out = []
     for change in trail.changes:
-        if not change.files:
+        if not change.file_count:
             continue
         earlier = [p for p in change.parents if p in known and change.commit_time < known[p] - skew]
         apart = abs(change.author_time - change.commit_time) > DAY
@@ -622,7 +637,7 @@ def _finding(
 def _outside(trail: Trail) -> list[dict]:
     out = []
     for change in trail.changes:
-        if change.by_pw or not change.files:
+        if change.by_pw or not change.file_count:
             continue
         key = "audit.outside_merge" if change.is_merge else "audit.outside"
         records = [r for r in _records_of(trail, change) if not trail.scoped or r in trail.versions]
@@ -631,7 +646,7 @@ def _outside(trail: Trail) -> list[dict]:
         # SPEC §4 allows editing the roster (and settings by hand): seen, not failed; a merge is no
         # hand edit
         for path in sorted(
-            {f[1] for f in change.files if f[1] in (claims.ROSTER, claims.SETTINGS)}
+            {f[1] for f in change.others if f[1] in (claims.ROSTER, claims.SETTINGS)}
         ):
             out.append(
                 finding(
@@ -644,7 +659,7 @@ def _outside(trail: Trail) -> list[dict]:
             )
     for change in trail.changes:
         for path in sorted(
-            {f[1] for f in change.files if f[1].rsplit("/", 1)[-1] == ".gitattributes"}
+            {f[1] for f in change.others if f[1].rsplit("/", 1)[-1] == ".gitattributes"}
         ):
             out.append(
                 finding(
@@ -965,16 +980,28 @@ def _voided(trail: Trail) -> list[dict]:
 
 
 def _similar(trail: Trail) -> list[dict]:
-    texts = {
-        rid: r["minutes"] for rid, r in trail.records.items() if isinstance(r.get("minutes"), str)
-    }
+    """Minutes copied: the records read now against each other and the year before them."""
     threshold = trail.repo.settings.similarity_threshold
-    pairs = trail.cache.memo(
-        "similar",
-        str(threshold),
-        lambda: similar_pairs(texts, threshold, lambda t: _kept_samples(trail.cache, t)),
-        _are_pairs,
-    )
+    files = {rid: p for p in trail.earlier if (rid := claims.path_id(p))} | trail.paths
+    kind = f"samples-{SAMPLES_VERSION}"
+    found = trail.cache.made(kind, sorted(files.values()), _minutes_line, read_line)
+    samples = {rid: found[path] for rid, path in files.items()}
+    focus = set(trail.paths)
+
+    def text_of(rid: str) -> str:
+        record = trail.records.get(rid) or trail.cache.documents([files[rid]])[files[rid]] or {}
+        minutes = record.get("minutes")
+        return minutes if isinstance(minutes, str) else ""
+
+    def compute() -> list:
+        return pairs_among(samples, text_of, threshold, focus)
+
+    marked = [f"{path}{' *' if rid in focus else ''}" for rid, path in files.items()]
+    key = trail.cache.key_of(list(files.values()), "\n".join(sorted(marked)))
+    if key is None:
+        pairs = compute()
+    else:
+        pairs = trail.cache.memo("similar", str(threshold), compute, _are_pairs, key)
     out = []
     for a, b, score in pairs:
         later, earlier = (b, a) if b > a else (a, b)
@@ -986,41 +1013,11 @@ def _similar(trail: Trail) -> list[dict]:
     return out
 
 
-SAMPLES_VERSION = "m1"  # changes whenever similar.sample_of does
+SAMPLES_VERSION = "m2"  # changes whenever similar.sample_of does (the name of the kept files)
 
 
-def _kept_samples(
-    documents: cache.DocumentCache, texts: dict[str, str]
-) -> dict[str, list[str] | None]:
-    """similar.sample_of of each text, kept in the user's cache under the text's SHA-256 (so never
-    stale), as one line of shingles each; what is read back is used only in the shape written."""
-    stored = documents.kept("samples", SAMPLES_VERSION) or {}
-    out: dict[str, list[str] | None] = {}
-    kept: dict[str, str | None] = {}
-    for key, text in texts.items():
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        line = stored.get(digest, False)
-        valid, sample = _sample_line(line)
-        if not valid:
-            sample = sample_of(text)
-            line = None if sample is None else " ".join(sample)
-        out[key] = sample
-        kept[digest] = line
-    if kept != stored:
-        documents.keep("samples", SAMPLES_VERSION, kept)
-    return out
-
-
-def _sample_line(line: object) -> tuple[bool, list[str] | None]:
-    """Whether a kept line holds a sample in the shape sample_of gives, and that sample."""
-    if line is None:
-        return True, None
-    if not isinstance(line, str):
-        return False, None
-    sample = line.split(" ") if line else []
-    # distinct, sorted and each of SHINGLE characters, checked without a loop in Python
-    valid = set(map(len, sample)) <= {SHINGLE} and sample == sorted(set(sample))
-    return valid, sample
+def _minutes_line(record: dict | None) -> str | None:
+    return sample_line(record.get("minutes")) if isinstance(record, dict) else None
 
 
 def _are_pairs(value: object) -> bool:
@@ -1035,7 +1032,7 @@ def _unknown_author(trail: Trail) -> list[dict]:
     out = []
     for change in trail.changes:
         allowed = set(trail.policies[change.hash]["recorders"])
-        if not allowed or not change.files:
+        if not allowed or not change.file_count:
             continue
         # both: a recorder's name as author does not make the one who committed it a recorder
         strangers = [

@@ -18,9 +18,9 @@ import json
 import os
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from partywork import __version__
 from partywork.analysis import claims
@@ -32,7 +32,7 @@ from partywork.storage.git import gitio
 from partywork.storage.git.gitio import Git, objects, records_prefix
 from partywork.storage.yamlio import MAX_BYTES
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5  # 5: the files kept apart from the rest (_Files)
 # New commits are kept in a small second file until there are more than this many (or a tenth of
 # the large file's): a commit on a history of 100,000 files must not rewrite all of it (SPEC §11,
 # the report right after `pw log`).
@@ -77,8 +77,33 @@ class Change:
     )
     subject: str
     trailers: dict[str, str]
-    files: list[list[str]]  # [status A|M|D|T, path, old blob, new blob]
+    # [status A|M|D|T, path, old blob, new blob] of each file; None while only in the cache's
+    # second file (_Files): a history that adds 100,000 record files holds megabytes of them,
+    # which a period's audit does not need (its index of record files is kept on its own)
+    _files: list[list[str]] | None
     verdict: dict[str, Any]  # claims.judge's findings about this change alone
+    others: list[list[str]] = field(default_factory=list)  # the files that are no record files
+    file_count: int = 0
+    _store: _Files | None = None
+
+    def __post_init__(self) -> None:
+        if self._files is not None:
+            self._counted()
+
+    def _counted(self) -> None:
+        files = self._files or []
+        self.others = [f for f in files if not claims.is_record_path(f[1])]
+        self.file_count = len(files)
+
+    @property
+    def files(self) -> list[list[str]]:
+        if self._files is None:
+            self._files = self._store.files_of(self) if self._store is not None else []
+        return self._files
+
+    def add_files(self, entries: list[list[str]]) -> None:
+        self.files.extend(entries)
+        self._counted()
 
     @property
     def action(self) -> str | None:
@@ -99,6 +124,7 @@ class Change:
         return self.action is not None and not self.is_merge
 
     def as_json(self) -> list:
+        """Everything but the files (kept apart: _Files)."""
         return [
             self.parents,
             self.author,
@@ -111,13 +137,64 @@ class Change:
             self.commit_date,
             self.subject,
             self.trailers,
-            self.files,
+            self.others,
+            self.file_count,
             self.verdict,
         ]
 
     @classmethod
-    def from_json(cls, commit: str, value: list) -> Change:
-        return cls(commit, *value)
+    def from_json(cls, commit: str, value: list, store: _Files) -> Change:
+        (parents, author, author_email, author_time, author_date) = value[:5]
+        (committer, committer_email, commit_time, commit_date, subject) = value[5:10]
+        trailers, others, count, verdict = value[10:]
+        if not isinstance(others, list) or type(count) is not int or not isinstance(verdict, dict):
+            raise TypeError
+        return cls(
+            commit,
+            parents,
+            author,
+            author_email,
+            author_time,
+            author_date,
+            committer,
+            committer_email,
+            commit_time,
+            commit_date,
+            subject,
+            trailers,
+            None,
+            verdict,
+            others,
+            count,
+            store,
+        )
+
+
+class _Files:
+    """The files of the commits read from the cache, loaded when first asked for; a commit the
+    file does not hold (or holds in another shape) is read from git again."""
+
+    def __init__(self, git: Git, part: str) -> None:
+        self.git = git
+        self.part = part
+        self.loaded: dict[str, list] | None = None
+
+    def files_of(self, change: Change) -> list[list[str]]:
+        if self.loaded is None:
+            self.loaded = _load_files(self.git, self.part)
+        files = self.loaded.get(change.hash)
+        if _are_entries(files) and len(files) == change.file_count:
+            return files
+        again = _parse_log(self.git, [change.hash])[0]
+        if again.is_merge:
+            _add_other_parents(self.git, again)
+        return again.files
+
+
+def _are_entries(value: object) -> TypeGuard[list[list[str]]]:
+    return isinstance(value, list) and all(
+        isinstance(f, list) and len(f) == 4 and all(isinstance(x, str) for x in f) for f in value
+    )
 
 
 def walk(git: Git) -> list[Change]:
@@ -163,8 +240,10 @@ def _load(git: Git, part: str = "") -> dict[str, Change]:
             data = json.load(handle)
         if data.get("pw") != __version__ or data.get("prefix") != records_prefix(git):
             return {}
+        store = _Files(git, part)
         return {
-            commit: Change.from_json(commit, value) for commit, value in data["commits"].items()
+            commit: Change.from_json(commit, value, store)
+            for commit, value in data["commits"].items()
         }
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}  # never there, or not pw's: computed again
@@ -172,13 +251,35 @@ def _load(git: Git, part: str = "") -> dict[str, Change]:
         gc.enable()
 
 
+def _load_files(git: Git, part: str) -> dict[str, list]:
+    gc.disable()
+    try:
+        with open(_cache_file(git, part + "-files"), encoding="utf-8") as handle:
+            data = json.load(handle)
+        commits = data.get("commits") if isinstance(data, dict) else None
+        return commits if isinstance(commits, dict) else {}
+    except (OSError, ValueError, RecursionError):
+        return {}
+    finally:
+        gc.enable()
+
+
 def _save(git: Git, changes: dict[str, Change], part: str = "") -> None:
+    """The files first: a commit whose files are missing is read from git again, never empty."""
+    _write(git, part + "-files", {"commits": {c: ch.files for c, ch in changes.items()}})
+    _write(
+        git,
+        part,
+        {
+            "pw": __version__,
+            "prefix": records_prefix(git),
+            "commits": {c: ch.as_json() for c, ch in changes.items()},
+        },
+    )
+
+
+def _write(git: Git, part: str, data: dict) -> None:
     path = _cache_file(git, part)
-    data = {
-        "pw": __version__,
-        "prefix": records_prefix(git),
-        "commits": {c: ch.as_json() for c, ch in changes.items()},
-    }
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         write_atomic(
@@ -267,13 +368,15 @@ def _add_other_parents(git: Git, merge: Change) -> None:
     only are added, as that parent sees them."""
     records, root = _watched(git)
     seen = {f[1] for f in merge.files}
+    added: list[list[str]] = []
     for parent in merge.parents[1:]:
         raw = gitio.diff_raw(git, parent, merge.hash).decode("utf-8", "surrogateescape")
         for status, path, old, new in _raw_entries(raw):
             local = path[len(root) :]
             if _keep(path, records, root) and local not in seen:
                 seen.add(local)
-                merge.files.append([status, local, old, new])
+                added.append([status, local, old, new])
+    merge.add_files(added)
 
 
 def _int(value: str) -> int:

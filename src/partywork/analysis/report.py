@@ -53,12 +53,13 @@ class Inputs:
 
 
 def window(period: Period, first_month: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
-    """The dates any section but actions looks at: six months of months-absent history before the
-    period (six is the error threshold), to the end of the reporting year that holds it (a
-    quarterly rule in a month's report is judged over its whole quarter). Older history costs
-    nothing, except its actions."""
-    back = period.start.replace(day=1)
-    for _ in range(STREAK_ERROR):
+    """The dates any section but actions looks at: the months the absence streak looks back over
+    (_months_without: six, the error threshold, back from the period's last begun month), and the
+    reporting year that holds the period (a quarterly rule in a month's report is judged over its
+    whole quarter). Older history costs nothing, except its actions."""
+    last = min(period.end, as_of)
+    back = last.replace(day=1)
+    for _ in range(STREAK_ERROR - 1):
         back = (back - dt.timedelta(days=1)).replace(day=1)
     start = min(periods.containing(period.start, "year", first_month).start, back)
     end = max(min(periods.containing(period.end, "year", first_month).end, as_of), period.end)

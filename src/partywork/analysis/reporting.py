@@ -12,6 +12,8 @@ import bisect
 import datetime as dt
 import gc
 import os
+import time
+from pathlib import Path
 from typing import Any, TypedDict
 
 from partywork.analysis import report
@@ -78,19 +80,31 @@ def _typed(data: Any, path: str) -> dict | None:
     )
 
 
-SUMMARY_VERSION = "s1"  # changes whenever _summary does
+SUMMARY_VERSION = "s2"  # changes whenever _summary does
+QUIET_NS = 2_000_000_000  # a folder unchanged this long when summed up: its mtime is believed
 
 
-class YearSummary(TypedDict):
-    """What a year folder's records contribute to any later report, without reading them: the
-    latest record date, every due and done date of their actions (sorted), and the due dates of
-    their open actions with how many fall on each (sorted). Voided records and records without an
-    id are left out, as _older_actions leaves them out."""
+class MonthSummary(TypedDict):
+    """What one month's records of a year folder contribute to any later report, without reading
+    them: their earliest date, every due and done date of their actions (sorted), and the due
+    dates of their open actions with how many fall on each (sorted). Voided records and records
+    without an id are left out, as _older_actions leaves them out."""
 
-    latest: str
+    earliest: str
     marks: list[str]
     open_due: list[str]
     open_count: list[int]
+
+
+class YearSummary(TypedDict):
+    """A year folder summed up per month (by the first seven characters of each record's date),
+    and what it held: its number of record files, its mtime then, and whether it had been quiet
+    (unchanged for QUIET_NS) — then an unchanged mtime proves no file came or went since."""
+
+    count: int
+    stamp: int
+    quiet: bool
+    months: dict[str, MonthSummary]
 
 
 def _older_actions(
@@ -103,27 +117,53 @@ def _older_actions(
     relevant: list[dict] = []
     carried = 0
     for folder in year_folders(repo.root):
-        if int(folder.name) > start.year:
-            continue
-        count = sum(1 for n in os.listdir(folder) if n.endswith(".yaml") and not n.startswith("."))
-        key = documents.year_key(folder.name, count)
+        if (int(folder.name), 1, 1) >= (start.year, start.month, start.day):
+            continue  # a year of the window: the report reads its records itself
+        key = documents.year_key(folder.name)
         key = f"{SUMMARY_VERSION}:{key}" if key else None
         summary = _kept_summary(documents, folder.name, key) if key else None
-        if summary is not None and _untouched(summary, start.isoformat(), first, last):
-            carried += _open_before(summary, min(first, today))
-            continue
-        paths = record_paths_in(folder)  # the same files as counted, unless some just came
+        if summary is not None and _still(summary, folder):
+            count = _carried(summary, start.isoformat(), first, last, min(first, today))
+            if count is not None:
+                carried += count
+                continue
+        stamp = os.stat(folder).st_mtime_ns
+        paths = record_paths_in(folder)
         entries = [
             e
             for e in documents.actions(folder.name, paths)
             if not e.get("voided") and isinstance(e.get("id"), str)
         ]
-        if key and summary is None and len(paths) == count and documents.year_fresh(paths):
-            documents.keep(f"{folder.name}.summary", key, dict(_summary(entries)))
+        if key and summary is None and documents.year_fresh(paths):
+            made = _summary(entries, len(paths), stamp)
+            documents.keep(f"{folder.name}.summary", key, dict(made))
         found, count = _scan(entries, start.isoformat(), first, last, today)
         relevant += found
         carried += count
     return relevant, carried
+
+
+def _still(summary: YearSummary, folder: os.PathLike) -> bool:
+    """The folder holds the files it held when summed up (their content is the key's business):
+    its mtime unchanged since a quiet moment, else the same number of record files."""
+    if summary["quiet"] and os.stat(folder).st_mtime_ns == summary["stamp"]:
+        return True
+    return len(record_paths_in(Path(folder))) == summary["count"]
+
+
+def _carried(summary: YearSummary, start: str, first: str, last: str, cutoff: str) -> int | None:
+    """The open actions due before the cutoff of the year's records before the window start,
+    when none of those records has an action due or done in the period (None: read the year)."""
+    carried = 0
+    for month, part in summary["months"].items():
+        if month > start[:7] or (month == start[:7] and part["earliest"] >= start):
+            continue  # records of the window: the report reads them itself
+        marks = part["marks"]
+        i = bisect.bisect_left(marks, first)
+        if month == start[:7] or (i < len(marks) and marks[i] <= last):
+            return None
+        carried += sum(part["open_count"][: bisect.bisect_left(part["open_due"], cutoff)])
+    return carried
 
 
 def _scan(
@@ -160,7 +200,16 @@ def _scan(
     return relevant, carried
 
 
-def _summary(entries: list[dict]) -> YearSummary:
+def _summary(entries: list[dict], count: int, stamp: int) -> YearSummary:
+    by_month: dict[str, list[dict]] = {}
+    for entry in entries:
+        by_month.setdefault(str(entry.get("date"))[:7], []).append(entry)
+    quiet = time.time_ns() - stamp > QUIET_NS
+    months = {month: _month_summary(part) for month, part in sorted(by_month.items())}
+    return {"count": count, "stamp": stamp, "quiet": quiet, "months": months}
+
+
+def _month_summary(entries: list[dict]) -> MonthSummary:
     marks: set[str] = set()
     open_due: dict[str, int] = {}
     for entry in entries:
@@ -171,7 +220,7 @@ def _summary(entries: list[dict]) -> YearSummary:
                 open_due[due] = open_due.get(due, 0) + 1
     dues = sorted(open_due)
     return {
-        "latest": max((str(e.get("date")) for e in entries), default=""),
+        "earliest": min(str(e.get("date")) for e in entries),
         "marks": sorted(marks),
         "open_due": dues,
         "open_count": [open_due[d] for d in dues],
@@ -184,20 +233,31 @@ def _kept_summary(documents: DocumentCache, year: str, key: str) -> YearSummary 
     value = documents.kept(f"{year}.summary", key)
     if value is None:
         return None
-    latest, marks = value.get("latest"), value.get("marks")
+    count, stamp, quiet, months = (value.get(k) for k in ("count", "stamp", "quiet", "months"))
+    if type(count) is not int or type(stamp) is not int or type(quiet) is not bool:
+        return None
+    if not isinstance(months, dict):
+        return None
+    parts = {month: _month_part(part) for month, part in months.items()}
+    if not all(parts.values()):
+        return None
+    return {"count": count, "stamp": stamp, "quiet": quiet, "months": months}
+
+
+def _month_part(value: object) -> bool:
+    if not isinstance(value, dict):
+        return False
+    earliest, marks = value.get("earliest"), value.get("marks")
     dues, counts = value.get("open_due"), value.get("open_count")
-    if (
-        isinstance(latest, str)
+    return (
+        isinstance(earliest, str)
         and _sorted_texts(marks)
         and _sorted_texts(dues)
-        and isinstance(marks, list)
         and isinstance(dues, list)
         and isinstance(counts, list)
         and len(counts) == len(dues)
         and all(type(c) is int and c > 0 for c in counts)
-    ):
-        return {"latest": latest, "marks": marks, "open_due": dues, "open_count": counts}
-    return None
+    )
 
 
 def _sorted_texts(value: object) -> bool:
@@ -206,18 +266,6 @@ def _sorted_texts(value: object) -> bool:
         and all(isinstance(v, str) for v in value)
         and all(a < b for a, b in zip(value, value[1:], strict=False))
     )
-
-
-def _untouched(summary: YearSummary, start: str, first: str, last: str) -> bool:
-    """No record of the year lies in the window, and no action is due or done in the period: then
-    the year adds only its count of open actions (_open_before)."""
-    marks = summary["marks"]
-    i = bisect.bisect_left(marks, first)
-    return summary["latest"] < start and not (i < len(marks) and marks[i] <= last)
-
-
-def _open_before(summary: YearSummary, cutoff: str) -> int:
-    return sum(summary["open_count"][: bisect.bisect_left(summary["open_due"], cutoff)])
 
 
 def _typed_action(action: dict) -> dict:

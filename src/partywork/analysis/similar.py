@@ -42,38 +42,67 @@ def sample_of(text: str) -> list[str] | None:
     return sorted(_sample(clean)) if len(clean) - SHINGLE + 1 >= MIN_SHINGLES else None
 
 
-def similar_pairs(
-    texts: dict[str, str],
+def similar_pairs(texts: dict[str, str], threshold: float) -> list[tuple[str, str, float]]:
+    """(a, b, score) for each pair of keys whose texts are at least `threshold` alike, a < b."""
+    samples = {key: sample_of(text) for key, text in texts.items()}
+    return pairs_among(samples, texts.__getitem__, threshold)
+
+
+def pairs_among(
+    samples: dict[str, list[str] | None],
+    text_of: Callable[[str], str],
     threshold: float,
-    samples_of: Callable[[dict[str, str]], dict[str, list[str] | None]] | None = None,
+    focus: set[str] | None = None,
 ) -> list[tuple[str, str, float]]:
-    """(a, b, score) for each pair of keys whose texts are at least `threshold` alike, a < b.
-    `samples_of`: each key's sample_of its text, when kept somewhere."""
-    found = (samples_of or _samples)(texts)
-    samples = {key: sample for key, sample in found.items() if sample is not None}
+    """similar_pairs from each key's sample_of (kept somewhere), the text read only for the pairs
+    worth scoring; with a focus, only the pairs whose later key (the greater) is in it: a period's
+    minutes against the year before, never last year's among themselves."""
+    usable = {key: sample for key, sample in samples.items() if sample is not None}
+    later = sorted(usable if focus is None else focus & usable.keys())
+    wanted = None if focus is None else {s for key in later for s in usable[key]}
     index: dict[str, list[str]] = {}
-    for key in sorted(samples):
-        for shingle in samples[key]:
+    for key in sorted(usable):
+        for shingle in usable[key] if wanted is None else wanted.intersection(usable[key]):
             index.setdefault(shingle, []).append(key)
     shared: Counter = Counter()
-    for keys in index.values():
-        if 1 < len(keys) <= COMMON:
-            for i, a in enumerate(keys):
-                for b in keys[i + 1 :]:
+    for b in later:
+        for shingle in usable[b]:
+            keys = index[shingle]
+            if 1 < len(keys) <= COMMON:
+                for a in keys:
+                    if a >= b:
+                        break
                     shared[(a, b)] += 1
     full: dict[str, set[str]] = {}
     pairs = []
     for (a, b), count in sorted(shared.items()):
         # rare shared shingles make a pair plausible; only plausible pairs are scored exactly
-        if count < threshold * min(len(samples[a]), len(samples[b])) / 2:
+        if count < threshold * min(len(usable[a]), len(usable[b])) / 2:
             continue
-        sa = full.setdefault(a, shingles(texts[a]))
-        sb = full.setdefault(b, shingles(texts[b]))
+        sa = full.setdefault(a, shingles(text_of(a)))
+        sb = full.setdefault(b, shingles(text_of(b)))
         score = len(sa & sb) / len(sa | sb)
         if score >= threshold:
             pairs.append((a, b, round(score, 3)))
     return pairs
 
 
-def _samples(texts: dict[str, str]) -> dict[str, list[str] | None]:
-    return {key: sample_of(text) for key, text in texts.items()}
+def sample_line(text: object) -> str | None:
+    """sample_of as one line to keep (None: not a text, or too short to judge)."""
+    sample = sample_of(text) if isinstance(text, str) else None
+    return None if sample is None else " ".join(sample)
+
+
+_LINE = re.compile(rf"(?:[^ ]{{{SHINGLE}}} )*[^ ]{{{SHINGLE}}}")
+
+
+def read_line(line: object) -> tuple[bool, list[str] | None]:
+    """Whether a kept line holds a sample in the shape sample_line gives, and that sample."""
+    if line is None or line == "":
+        return True, None if line is None else []
+    if not isinstance(line, str) or not _LINE.fullmatch(line):
+        return False, None
+    # sorted and distinct, checked without a loop in Python: a sample is read for every record
+    # of the year before a period (SPEC §11)
+    sample = line.split(" ")
+    return sample == sorted(sample) and len(set(sample)) == len(sample), sample

@@ -160,7 +160,7 @@ def names_borne(repo: Repo, name: str) -> set[str]:
     from partywork.analysis import changes, claims
     from partywork.storage.yamlio import parse
 
-    blobs = {f[3] for c in changes.walk(repo.git) for f in c.files if f[1] == claims.ROSTER}
+    blobs = {f[3] for c in changes.walk(repo.git) for f in c.others if f[1] == claims.ROSTER}
     rosters = []
     for text in gitio.blobs(repo.git, sorted(b for b in blobs if b.strip("0"))):
         doc = parse(text, MEMBERS)[0] if text is not None else None

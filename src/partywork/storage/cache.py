@@ -71,6 +71,7 @@ class DocumentCache:
         self._years = None if years is None else set(years)
         self.untracked: set[str] = set()  # record files seen on disk that the index does not have
         self.buckets: dict[str, dict] = {}
+        self.derived: dict[str, dict] = {}  # (kind-month) → blob id → a value made from the file
         self.changed: set[str] = set()
         self.fingerprint: str | None = None
         self.folder = userdirs.repo_cache(git.git_dir, git.root) / f"v{VERSION}"
@@ -102,19 +103,18 @@ class DocumentCache:
             self._staged = {p for p in self.git.staged_paths() if p.startswith("records/")}
         return self._staged
 
-    def year_key(self, year: str, count: int) -> str | None:
-        """What a year folder holds, as a key: its tree id at HEAD and its number of record files,
-        while nothing in it differs from HEAD (nothing modified or staged: a tracked file gone from
-        disk is modified, so a file added is seen in the count); None otherwise. A summary kept
-        under this key was made only when every one of those files was in the index (year_fresh),
-        so the same key means the same files."""
+    def year_key(self, year: str) -> str | None:
+        """What a year folder holds, as a key: its tree id at HEAD, while nothing in it differs
+        from HEAD (nothing modified or staged: a tracked file gone from disk is modified); None
+        otherwise. A summary kept under this key was made only when every file of the folder was
+        in the index (year_fresh); a file added since is the summary's to notice (its count)."""
         if self._trees is None:
             self._trees = gitio.folder_trees(self.git, "HEAD", "records")
         tree = self._trees.get(year)
         folder = f"records/{year}/"
         if tree is None or any(p.startswith(folder) for p in self.dirty | self.staged()):
             return None
-        return f"{tree}:{count}"
+        return tree
 
     def year_fresh(self, paths: list[str]) -> bool:
         """Every one of these files is in the index and as the index has it."""
@@ -198,13 +198,64 @@ class DocumentCache:
             self._write(f"{year}.actions", {"key": key, "records": found})
         return found
 
+    def made(
+        self,
+        kind: str,
+        paths: list[str],
+        make: Callable[[dict | None], Any],
+        parse: Callable[[Any], tuple[bool, Any]],
+    ) -> dict[str, Any]:
+        """path → parse(make(the file's parsed mapping)), make's value kept per month under the
+        file's blob id (so never stale): a later run reads the small value, not the record. A kept
+        value is used only when parse finds it in the shape make gives."""
+        out: dict[str, Any] = {}
+        by_month: dict[str, list[str]] = {}
+        for path in paths:
+            by_month.setdefault(month_of(path), []).append(path)
+        for month, some in by_month.items():
+            name = f"{kind}-{month}"
+            kept = self._derived(name)
+            for path in some:
+                blob = None if path in self.dirty else self.blob(path)
+                if blob is not None and blob in kept:
+                    valid, out[path] = parse(kept[blob])
+                    if valid:
+                        continue
+                value = make(self.documents([path])[path])
+                out[path] = parse(value)[1]
+                if blob is not None:
+                    kept[blob] = value
+                    self.changed.add(name)
+        return out
+
+    def _derived(self, name: str) -> dict:
+        if name not in self.derived:
+            stored = self._read(name).get("values")
+            self.derived[name] = stored if isinstance(stored, dict) else {}
+        return self.derived[name]
+
+    def key_of(self, paths: list[str], extra: str = "") -> str | None:
+        """What these files hold, as a key (their paths and blob ids); None when one of them is not
+        as the index has it."""
+        if not all(self._cacheable(p) for p in paths):
+            return None
+        lines = "\n".join(f"{p} {self.blobs[p]}" for p in sorted(paths))
+        return hashlib.sha256(f"{extra}\n{lines}".encode()).hexdigest()
+
     def memo(
-        self, name: str, key: str, compute: Callable[[], Any], check: Callable[[Any], bool]
+        self,
+        name: str,
+        key: str,
+        compute: Callable[[], Any],
+        check: Callable[[Any], bool],
+        fingerprint: str | None = None,
     ) -> Any:
-        """A result computed from the documents, reused while the same files give the same key."""
-        if self.fingerprint is None:
+        """A result computed from the documents, reused while the same files give the same key
+        (those of the last documents() call, unless a fingerprint of others is given)."""
+        fingerprint = fingerprint or self.fingerprint
+        if fingerprint is None:
             return compute()
-        full_key = f"{self.fingerprint}:{key}"
+        full_key = f"{fingerprint}:{key}"
         entry = self.memos.get(name)
         if isinstance(entry, dict) and entry.get("key") == full_key and check(entry.get("value")):
             return entry["value"]
@@ -218,6 +269,9 @@ class DocumentCache:
         for name in sorted(self.changed):
             if name == "memos":
                 self._write("memos", {"memos": self.memos})
+            elif name in self.derived:
+                values = {b: v for b, v in self.derived[name].items() if b in live}
+                self._write(name, {"values": values})
             else:
                 kept = self.buckets[name]
                 if name != "other" or self._years is None:  # "other" may hold any year's files
