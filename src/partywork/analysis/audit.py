@@ -312,9 +312,11 @@ class _Walk:
             ]
         walk.touched_any = {walked[_position(i, done)].hash for i in _listed(value["any"])}
         for i, rids in _listed(value["out"]):
-            walk.out[_position(i, done)] = [_text(r) for r in _listed(rids)]
-        walk.seen = set(walk.found) | {_text(r) for r in _listed(value["seen"])}
-        walk.seen.update(r for rids in walk.out.values() for r in rids)
+            walk.out[_position(i, done)] = _texts(rids)
+        walk.seen = set(walk.found)
+        walk.seen.update(_texts(value["seen"]))
+        for rids in walk.out.values():
+            walk.seen.update(rids)
         return walk
 
 
@@ -332,6 +334,13 @@ def _listed(value: object) -> list:
 
 def _text(value: object) -> str:
     if not isinstance(value, str):
+        raise TypeError
+    return value
+
+
+def _texts(value: object) -> list[str]:
+    """A list of texts, checked at C speed: the ids of a history's 100,000 records."""
+    if not isinstance(value, list) or not set(map(type, value)) <= {str}:
         raise TypeError
     return value
 
@@ -691,7 +700,7 @@ def _uncommitted(trail: Trail) -> list[str]:
     cache already knows about; for the whole history, what `git status` says."""
     if not trail.scoped:
         return trail.repo.git.changed(["records"])
-    staged = trail.repo.git.staged_paths()
+    staged = trail.cache.staged()  # asked once per run: each asking reads git's whole index
     paths = {claims.canonical_path(rid) for rid in trail.records}
     new = {p for p in trail.cache.untracked if p in paths or claims.path_id(p) is None}
     return sorted((trail.cache.dirty | staged | new) & (paths | new))

@@ -59,20 +59,21 @@ def pairs_among(
     minutes against the year before, never last year's among themselves."""
     usable = {key: sample for key, sample in samples.items() if sample is not None}
     later = sorted(usable if focus is None else focus & usable.keys())
-    wanted = None if focus is None else {s for key in later for s in usable[key]}
+    uses: Counter = Counter()
+    for sample in usable.values():
+        uses.update(sample)  # counted in C: most shingles are in a few texts, or in very many
+    rare = {s for key in later for s in usable[key] if 1 < uses[s] <= COMMON}
     index: dict[str, list[str]] = {}
     for key in sorted(usable):
-        for shingle in usable[key] if wanted is None else wanted.intersection(usable[key]):
+        for shingle in rare.intersection(usable[key]):
             index.setdefault(shingle, []).append(key)
     shared: Counter = Counter()
     for b in later:
-        for shingle in usable[b]:
-            keys = index[shingle]
-            if 1 < len(keys) <= COMMON:
-                for a in keys:
-                    if a >= b:
-                        break
-                    shared[(a, b)] += 1
+        for shingle in rare.intersection(usable[b]):
+            for a in index[shingle]:
+                if a >= b:
+                    break
+                shared[(a, b)] += 1
     full: dict[str, set[str]] = {}
     pairs = []
     for (a, b), count in sorted(shared.items()):
