@@ -176,6 +176,36 @@ def test_the_terminal_text_at_80_columns_keeps_ids_and_dates_whole(monkeypatch):
     assert "\x1b[31m" in coloured  # the missing meeting in red on a terminal
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_tables_laid_out_by_pw_read_exactly_as_rich_lays_them_out(monkeypatch, lang):
+    """A table that fits is laid out by pw itself (thousands of rows; rich takes a millisecond
+    each): the same text as rich's, at every width, and rich still lays out what must wrap."""
+    from partywork.render import console
+
+    set_lang(lang)
+    report = _report()
+    laid_out = console.laid_out
+    for width in (50, 60, 80, 100, 1000):
+        for every in (False, True):
+            ours = report_text.table_text(report, width, color=False, every_finding=every)
+            monkeypatch.setattr(console, "laid_out", lambda *args: None)
+            theirs = report_text.table_text(report, width, color=False, every_finding=every)
+            monkeypatch.setattr(console, "laid_out", laid_out)
+            assert ours == theirs, (width, every)
+    grid = console.Grid(
+        "会议",
+        ["日期", "标题"],
+        [[console.Cell("2026-07-03"), console.Cell("甲" * 30)]],
+        [True, False],
+    )
+    assert console.laid_out(grid, 80, False) == [
+        "会议",
+        " 日期       标题",
+        " 2026-07-03 " + "甲" * 30,
+    ]
+    assert console.laid_out(grid, 60, False) is None  # 73 cells: rich wraps the title column
+
+
 def test_record_text_cannot_drive_the_terminal_or_become_markup():
     report = _report()
     report["meetings"][0]["title"] = "[red]假[/red]\x1b[2J"

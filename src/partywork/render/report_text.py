@@ -102,10 +102,12 @@ def table_text(report: Report, width: int, color: bool, every_finding: bool = Fa
     return console.draw(_renderables(report, every_finding, width), width, color)
 
 
-def _renderables(report: Report, every_finding: bool, width: int) -> list[RenderableType]:
+def _renderables(
+    report: Report, every_finding: bool, width: int
+) -> list[RenderableType | console.Grid]:
     from rich.text import Text
 
-    out: list[RenderableType] = [Text(one_line(title(report)), style="bold")]
+    out: list[RenderableType | console.Grid] = [Text(one_line(title(report)), style="bold")]
     out += [Text(f"  {one_line(label)}: {one_line(value)}") for label, value in summary(report)]
     out += _verdict(report, width)
     for section in sections(report, every_finding):
@@ -267,35 +269,19 @@ def _wrapped(
     return _padded(_fill(items, sep, width - indent), width, indent, style)
 
 
-def _table(section: Section) -> RenderableType:
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(
-        title=Text(section.title, style="bold"),
-        title_justify="left",
-        box=None,
-        show_edge=False,
-        collapse_padding=True,
-    )
+def _table(section: Section) -> console.Grid:
     kinds = section.kinds or ["text"] * len(section.header)
-    for name, kind in zip(section.header, kinds, strict=True):
-        table.add_column(name, no_wrap=kind in _NO_WRAP, overflow="fold")
-    for row in section.rows:
-        table.add_row(*(_styled(section.key, v) for v in row))
+    rows = [[_styled(section.key, v) for v in row] for row in section.rows]
     if not section.rows:
-        table.add_row(t("report.none"), *[""] * (len(section.header) - 1))
-    return table
+        rows = [[console.Cell(t("report.none"))] + [console.Cell("")] * (len(section.header) - 1)]
+    return console.Grid(section.title, section.header, rows, [k in _NO_WRAP for k in kinds])
 
 
-def _styled(section: str, value: Value) -> RenderableType:
-    from rich.text import Text
-
+def _styled(section: str, value: Value) -> console.Cell:
     text = one_line("" if value is None else value)
     bad = (
         (section == "compliance" and text.startswith(t("report.not_ok")))
         or (section == "meetings" and text == t("report.quorum_bad"))
         or (section == "findings" and text == t("severity.error"))
     )
-    # Text, not markup: a cell holding "[red]" is shown, not obeyed
-    return Text(text, style="red" if bad else "")
+    return console.Cell(text, "red" if bad else "")
