@@ -940,6 +940,8 @@ ZH: dict[str, str] = {
     "history.item.text": "内容",
     # fixfleet: pw fleet remove --forget (H1)
     "desk.forgotten": "已移除支部 {name} 及其克隆，并忘记了督查台对它的见证：再次添加时接受其服务器上现有的历史",
+    # report speed: a code counted under a severity other than warning says which
+    "report.verdict.severity_note": "（{severity}）",
 }
 
 EN: dict[str, str] = {
@@ -1869,4 +1871,6 @@ EN: dict[str, str] = {
     "history.item.text": "text",
     # fixfleet: pw fleet remove --forget (H1)
     "desk.forgotten": "Removed branch {name} and its clone, and forgot what the desk witnessed of it: added again, whatever its server then shows is accepted",
+    # report speed: a code counted under a severity other than warning says which
+    "report.verdict.severity_note": " ({severity})",
 }

@@ -153,10 +153,18 @@ def verdict_lines(report: Report) -> list[tuple[int, str, bool]]:
     if len(v.errors) > ERRORS_SHOWN:  # the verdict stays one screen; the findings list them all
         lines.append((2, t("report.findings_more", count=len(v.errors)), True))
     lines.append((1, t("report.verdict.others") if v.others else t("report.verdict.none"), False))
-    counts = [f"{code_label(g.code)} {len(g.findings)}" for g in v.others]
+    counts = [f"{code_label(g.code)} {len(g.findings)}{_unless_warning(g)}" for g in v.others]
     if counts:
         lines.append((2, " · ".join(counts), False))
     return lines
+
+
+def _unless_warning(group: FindingGroup) -> str:
+    """A count of notes says so: the same code may be counted twice (OUTSIDE: a record changed by
+    hand is a warning, the roster changed by hand a note)."""
+    if group.severity == "warning":
+        return ""
+    return t("report.verdict.severity_note", severity=t(f"severity.{group.severity}"))
 
 
 # -- the tables ----------------------------------------------------------------------------------
