@@ -941,7 +941,7 @@ ZH: dict[str, str] = {
     # fixfleet: pw fleet remove --forget (H1)
     "desk.forgotten": "已移除支部 {name} 及其克隆，并忘记了督查台对它的见证：再次添加时接受其服务器上现有的历史",
     # report speed: a code counted under a severity other than warning says which
-    "report.verdict.severity_note": "（{severity}）",
+    "report.verdict.severity_note": "（均为{severity}）",
 }
 
 EN: dict[str, str] = {
@@ -1872,5 +1872,5 @@ EN: dict[str, str] = {
     # fixfleet: pw fleet remove --forget (H1)
     "desk.forgotten": "Removed branch {name} and its clone, and forgot what the desk witnessed of it: added again, whatever its server then shows is accepted",
     # report speed: a code counted under a severity other than warning says which
-    "report.verdict.severity_note": " ({severity})",
+    "report.verdict.severity_note": " (all {severity})",
 }
