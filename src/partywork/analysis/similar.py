@@ -98,12 +98,11 @@ _LINE = re.compile(rf"(?:[^ ]{{{SHINGLE}}} )*[^ ]{{{SHINGLE}}}")
 
 
 def read_line(line: object) -> tuple[bool, list[str] | None]:
-    """Whether a kept line holds a sample in the shape sample_line gives, and that sample."""
+    """Whether a kept line holds a sample in the shape sample_line gives, and that sample. Read for
+    every record of the year before a period (SPEC §11): checked without a loop in Python."""
+    if type(line) is str and _LINE.fullmatch(line):
+        sample = line.split(" ")
+        return sample == sorted(sample) and len(set(sample)) == len(sample), sample  # distinct
     if line is None or line == "":
         return True, None if line is None else []
-    if not isinstance(line, str) or not _LINE.fullmatch(line):
-        return False, None
-    # sorted and distinct, checked without a loop in Python: a sample is read for every record
-    # of the year before a period (SPEC §11)
-    sample = line.split(" ")
-    return sample == sorted(sample) and len(set(sample)) == len(sample), sample
+    return False, None
