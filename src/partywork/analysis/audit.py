@@ -14,6 +14,8 @@ import datetime as dt
 import functools
 import hashlib
 import itertools
+import operator
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,7 +99,7 @@ class Index:
     touched_any: set[str]  # the commits that touched a record file, kept or not
     firsts: list[Version]  # every kept record's first version, when it added the record (_batch)
     # the others added (their ids are dated, or they would be kept): commit time → their months
-    others: list[tuple[int, list[str]]]
+    others: list[tuple[int, Counter[str]]]
     period: Period | None  # a period's audit: only its findings are kept
 
     @property
@@ -196,11 +198,13 @@ def _indexed(
     # megabytes on a large history) written again after every `pw log`
     if period is not None and documents is not None and (not restored or since >= KEEP_EVERY):
         walk.keep(walked, period, documents)
-    others = [(walked[i].commit_time, [r[:7] for r in rids]) for i, rids in walk.out.items()]
+    # counted in C: a history's import adds 100,000 records in a few commits
+    others = [(walked[i].commit_time, Counter(map(_MONTH, rids))) for i, rids in walk.out.items()]
     firsts = [v for v in walk.kept_firsts if record_day(v.record) is not None]
     return walk.found, Index(walk.touched, walk.touched_any, firsts, others, period)
 
 
+_MONTH = operator.itemgetter(slice(0, 7))  # a dated record id's month
 INDEX_VERSION = "i1"  # changes whenever _Walk.step or the shape _Walk.keep writes does
 KEEP_EVERY = 64
 
@@ -534,14 +538,15 @@ def _batch(trail: Trail) -> list[dict]:
     the day after its own first commit."""
     assert trail.index is not None
     wanted = trail.index.wanted
-    stamps: dict[int, list[str]] = {}
+    stamps: dict[int, Counter[str]] = {}
     for version in _first_versions(trail):
-        stamps.setdefault(version.commit.commit_time, []).append(version.record[:7])
+        stamps.setdefault(version.commit.commit_time, Counter())[version.record[:7]] += 1
     for time, months in trail.index.others:
-        stamps.setdefault(time, []).extend(months)
+        stamps.setdefault(time, Counter()).update(months)
     times = sorted(stamps)
-    upto = list(itertools.accumulate(len(stamps[t]) for t in times))
-    ends = _batch_ends(stamps, times)
+    sizes = [stamps[t].total() for t in times]
+    upto = list(itertools.accumulate(sizes))
+    ends = _batch_ends([stamps[t] for t in times], times, sizes)
     out = []
     for version in _first_versions(trail):
         if trail.scoped and version.record not in trail.records or not wanted(version.record):
@@ -561,22 +566,21 @@ def _batch(trail: Trail) -> list[dict]:
     return out
 
 
-def _batch_ends(stamps: dict[int, list[str]], times: list[int]) -> list[int]:
+def _batch_ends(months_at: list[Counter[str]], times: list[int], sizes: list[int]) -> list[int]:
     """The commit times T at which the first versions of [T - 24 h, T] are three or more, of two
-    or more months."""
-    months: dict[str, int] = {}
+    or more months (months_at, sizes: the months of the first versions at each time, how many)."""
+    months: Counter[str] = Counter()
     start = size = 0
     ends = []
-    for time in times:
-        for month in stamps[time]:
-            months[month] = months.get(month, 0) + 1
-        size += len(stamps[time])
+    for i, time in enumerate(times):
+        months.update(months_at[i])
+        size += sizes[i]
         while time - times[start] > DAY:
-            for month in stamps[times[start]]:
-                months[month] -= 1
+            months.subtract(months_at[start])
+            for month in months_at[start]:
                 if not months[month]:
                     del months[month]
-            size -= len(stamps[times[start]])
+            size -= sizes[start]
             start += 1
         if size >= 3 and len(months) >= 2:
             ends.append(time)
