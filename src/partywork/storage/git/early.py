@@ -82,6 +82,7 @@ SAFE_CONFIG = (
     ("status.submoduleSummary", "false"),
     ("submodule.recurse", "false"),
     ("fetch.recurseSubmodules", "false"),
+    ("push.recurseSubmodules", "no"),
     ("core.checkStat", "default"),
     ("core.trustctime", "true"),
     ("core.splitIndex", "false"),
@@ -326,12 +327,19 @@ INERT = frozenset(
                 "prunetags",
             )
         ),
-        "branch.*",
+        "remote.pushdefault",
+        *(f"branch.{v}" for v in ("autosetupmerge", "autosetuprebase", "sort")),
+        *(
+            f"branch.*.{v}"
+            for v in ("remote", "merge", "rebase", "pushremote", "description", "mergeoptions")
+        ),
         "user.name",
         "user.email",
         "user.signingkey",
-        "author.*",
-        "committer.*",
+        "author.name",
+        "author.email",
+        "committer.name",
+        "committer.email",
         "gpg.format",
         "commit.gpgsign",
         "tag.gpgsign",
@@ -357,30 +365,173 @@ INERT = frozenset(
                 "getanyfile",
             )
         ),
+        # Sections whose every value is a colour, a yes/no or a layout word: nothing git could
+        # open, run or fetch, whatever a newer git adds to them.
+        *(f"{section}.*" for section in ("color", "advice", "column")),
+        # Everywhere else, the keys git 2.39 documents (`git help --config`), each judged: a key a
+        # newer git or git-lfs adds (gc.recentObjectsHook runs a command, fetch.bundleURI and
+        # transfer.bundleURI fetch from another server, lfs.customtransfer.*.path runs a program
+        # in the user's own git-lfs filter) is refused by name until someone has judged it.
         *(
-            f"{section}.*"
-            for section in (
-                "color",
-                "i18n",
-                "gc",
-                "pack",
-                "pull",
-                "push",
-                "fetch",
-                "rebase",
-                "status",
-                "advice",
-                "feature",
-                "index",
-                "receive",
-                "transfer",
-                "rerere",
-                "maintenance",
-                "column",
-                "lfs",
-                "protocol",
+            f"gc.{v}"
+            for v in (
+                "aggressivedepth",
+                "aggressivewindow",
+                "auto",
+                "autodetach",
+                "autopacklimit",
+                "bigpackthreshold",
+                "cruftpacks",
+                "logexpiry",
+                "packrefs",
+                "pruneexpire",
+                "reflogexpire",
+                "reflogexpireunreachable",
+                "rerereresolved",
+                "rerereunresolved",
+                "worktreepruneexpire",
+                "writecommitgraph",
+                "*.reflogexpire",
+                "*.reflogexpireunreachable",
             )
         ),
+        "i18n.commitencoding",
+        "i18n.logoutputencoding",
+        *(
+            f"pack.{v}"
+            for v in (
+                "allowpackreuse",
+                "compression",
+                "deltacachelimit",
+                "deltacachesize",
+                "depth",
+                "indexversion",
+                "island",
+                "islandcore",
+                "packsizelimit",
+                "preferbitmaptips",
+                "threads",
+                "usebitmaps",
+                "usesparse",
+                "window",
+                "windowmemory",
+                "writebitmaphashcache",
+                "writebitmaplookuptable",
+                "writereverseindex",
+            )
+        ),
+        *(f"pull.{v}" for v in ("ff", "octopus", "rebase", "twohead")),
+        *(
+            f"push.{v}"
+            for v in (
+                "autosetupremote",
+                "default",
+                "followtags",
+                "gpgsign",
+                "negotiate",
+                "pushoption",
+                "usebitmaps",
+                "useforceifincludes",
+            )
+        ),
+        # not fetch.fsck.*: skipList names a file to read, and a message id set to "ignore"
+        # lets a malformed object in
+        *(
+            f"fetch.{v}"
+            for v in (
+                "fsckobjects",
+                "negotiationalgorithm",
+                "output",
+                "parallel",
+                "prune",
+                "prunetags",
+                "showforcedupdates",
+                "unpacklimit",
+                "writecommitgraph",
+            )
+        ),
+        *(
+            f"rebase.{v}"
+            for v in (
+                "abbreviatecommands",
+                "autosquash",
+                "autostash",
+                "backend",
+                "forkpoint",
+                "instructionformat",
+                "missingcommitscheck",
+                "reschedulefailedexec",
+                "stat",
+                "updaterefs",
+            )
+        ),
+        *(
+            f"status.{v}"
+            for v in (
+                "aheadbehind",
+                "branch",
+                "displaycommentprefix",
+                "relativepaths",
+                "renamelimit",
+                "renames",
+                "short",
+                "showstash",
+                "showuntrackedfiles",
+            )
+        ),
+        *(
+            f"index.{v}"
+            for v in (
+                "recordendofindexentries",
+                "recordoffsettable",
+                "sparse",
+                "threads",
+                "version",
+            )
+        ),
+        "feature.experimental",
+        "feature.manyfiles",
+        # read by git-receive-pack only, when this repository is pushed to (git init --shared
+        # writes denyNonFastforwards); pw never serves a repository
+        *(
+            f"receive.{v}"
+            for v in (
+                "advertiseatomic",
+                "advertisepushoptions",
+                "autogc",
+                "denycurrentbranch",
+                "denydeletecurrent",
+                "denydeletes",
+                "denynonfastforwards",
+                "fsckobjects",
+                "hiderefs",
+                "keepalive",
+                "maxinputsize",
+                "shallowupdate",
+                "unpacklimit",
+                "updateserverinfo",
+            )
+        ),
+        *(
+            f"transfer.{v}"
+            for v in ("advertisesid", "credentialsinurl", "fsckobjects", "hiderefs", "unpacklimit")
+        ),
+        "rerere.autoupdate",
+        "rerere.enabled",
+        # what `git maintenance register` writes; maintenance.<task>.enabled|schedule|auto
+        "maintenance.auto",
+        "maintenance.strategy",
+        "maintenance.*.enabled",
+        "maintenance.*.schedule",
+        "maintenance.*.auto",
+        # what git-lfs writes in a repository by itself; lfs.url, custom transfer agents and
+        # extensions would be obeyed by the user's own git-lfs filter
+        "lfs.repositoryformatversion",
+        "lfs.locksverify",
+        "lfs.*.access",
+        "lfs.*.locksverify",
+        # protocol.allow and protocol.<name>.allow let git speak transports it refuses by default
+        "protocol.version",
         "merge.conflictstyle",
         "merge.ff",
         "diff.renames",
