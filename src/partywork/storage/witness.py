@@ -15,6 +15,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import posixpath
+import re
+import unicodedata
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -150,21 +154,55 @@ def _desk_file(first: str, url: str) -> str:
 
 
 def desk_url(url: str) -> str:
-    """One spelling for every way of writing the same server (`/x.git`, `/x.git/`, `file:///x`):
-    a url written differently must not be a branch the desk never saw. Merging two real servers
-    here can only cost a false REWRITTEN, never a false pass."""
-    text = url.strip()
+    """One spelling for every way of writing the same server, so that a url written differently is
+    never a branch the witness has not seen (a force-push hidden by adding the branch again):
+    `/x.git`, `/x.git/`, `/x/.git`, `file:///x` and a symlink to it; `https://host/x.git`,
+    `http://user@HOST:443/x`, `ssh://git@host/x`, `git@host:x` (the scp form) — transport,
+    login and port set aside, the host in one case and encoding, the path decoded, in one Unicode
+    form and case (the big forges' paths ignore case). Merging two real servers here can only cost
+    a false REWRITTEN (which `pw fleet remove --forget` answers), never a false pass."""
+    text = unicodedata.normalize("NFC", url.strip())
     if text.startswith("file://"):
         text = text[len("file://") :]
+        if not text.startswith("/"):  # file://host/path: the host is this machine
+            text = "/" + text.partition("/")[2]
     scheme, sep, rest = text.partition("://")
-    head, body = ("", text)
     if sep:
         host, _slash, path = rest.partition("/")
-        head, body = f"{scheme.lower()}://{host.lower()}/", path
-    while "//" in body:
-        body = body.replace("//", "/")
-    body = body.rstrip("/")
-    return head + body.removesuffix(".git").rstrip("/")
+    elif _SCP.fullmatch(text):
+        host, _colon, path = text.partition(":")
+    else:  # a folder on this machine: every spelling of it resolves to one place
+        return _trimmed(os.path.realpath(text) if os.path.isabs(text) else text)
+    host = host.rpartition("@")[2]  # the login is not part of where the server is
+    # the port too: a server answering on two ports is one server (a lost REWRITTEN costs more
+    # than a false one)
+    host = host.partition("]")[0] + "]" if host.startswith("[") else host.partition(":")[0]
+    path = urllib.parse.unquote(path).lstrip("/")
+    path = path[2:] if path.startswith("~/") else path
+    return f"//{_host(host)}/" + _trimmed(posixpath.normpath("/" + path).lstrip("/")).casefold()
+
+
+_SCP = re.compile(r"[^/:@]+@[^/:]+:.*|[^/:]+:[^/].*")
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
+
+
+def _host(host: str) -> str:
+    name = host.lower().rstrip(".")
+    if name in _LOOPBACK:
+        return "localhost"
+    try:
+        return name.encode("idna").decode("ascii")  # 例子.中国 and xn--fsqu00a.xn--fiqs8s
+    except UnicodeError:
+        return name
+
+
+def _trimmed(path: str) -> str:
+    while "//" in path:
+        path = path.replace("//", "/")
+    path = path.rstrip("/")
+    for suffix in ("/.git", ".git"):
+        path = path.removesuffix(suffix).rstrip("/")
+    return path
 
 
 def _desk_url_file(url: str) -> str:
