@@ -32,7 +32,7 @@ from partywork.storage.git.gitio import Git, records_prefix
 from partywork.storage.repo import Repo
 from partywork.storage.store import find_record, relative
 from partywork.storage.txn import LOCK, commit_change, lock_timeout, message, recover
-from partywork.storage.witness import Witness
+from partywork.storage.witness import Witness, desk_url
 
 INCOMING = "refs/pw/incoming"
 
@@ -70,9 +70,13 @@ def _witness(git: Git) -> Witness:
     return Witness(git, roots[0] if roots else None)
 
 
-def _remote_key(git: Git, remote: str) -> str:
-    """A remote is known by its address: the same name pointed elsewhere is another witness."""
-    return gitio.remote_url(git, remote) or remote
+def _remote_keys(git: Git, remote: str) -> list[str]:
+    """A remote is known by its address: the same name pointed elsewhere is another witness, and
+    the same server however its url is written is one (witness.desk_url), so that a rewritten
+    server is not met afresh after `git remote set-url` to another spelling of it. The url as
+    written is the key kept before urls were normalised: read, never written."""
+    url = gitio.remote_url(git, remote)
+    return [desk_url(url), url] if url else [remote]
 
 
 def _fetch(git: Git, remote: str, branch: str) -> str | None:
@@ -83,8 +87,22 @@ def _fetch(git: Git, remote: str, branch: str) -> str | None:
 
 
 def _check_rewritten(git: Git, remote: str, incoming: str | None, tags: dict[str, str]) -> None:
-    anchor = _witness(git).remotes.get(_remote_key(git, remote), {})
-    anchor = anchor if isinstance(anchor, dict) else {}
+    remotes = _witness(git).remotes
+    for key in _remote_keys(git, remote):
+        anchor = remotes.get(key)
+        if isinstance(anchor, dict):
+            _check_anchor(git, remote, anchor, incoming, tags)
+    for name, sha in tags.items():
+        local = gitio.tag_id(git, name)
+        if local and local != sha:
+            raise Rewritten(
+                t("sync.rewritten_tag", tag=name, remote=remote), t("sync.rewritten.hint")
+            )
+
+
+def _check_anchor(
+    git: Git, remote: str, anchor: dict, incoming: str | None, tags: dict[str, str]
+) -> None:
     last = anchor.get("head")
     if last and (incoming is None or not gitio.is_ancestor(git, last, incoming)):
         raise Rewritten(
@@ -93,12 +111,6 @@ def _check_rewritten(git: Git, remote: str, incoming: str | None, tags: dict[str
         )
     for name, sha in (anchor.get("tags") or {}).items():
         if tags.get(name) != sha:
-            raise Rewritten(
-                t("sync.rewritten_tag", tag=name, remote=remote), t("sync.rewritten.hint")
-            )
-    for name, sha in tags.items():
-        local = gitio.tag_id(git, name)
-        if local and local != sha:
             raise Rewritten(
                 t("sync.rewritten_tag", tag=name, remote=remote), t("sync.rewritten.hint")
             )
@@ -214,7 +226,7 @@ def sync(repo: Repo) -> SyncResult:
         _witness(git).remember(
             seen,
             [(head, branch)] if head else [],
-            _remote_key(git, remote),
+            _remote_keys(git, remote)[0],
             {"head": head or "", "tags": seen},
         )
     return result

@@ -182,7 +182,8 @@ def desk_url(url: str) -> str:
     return f"//{_host(host)}/" + _trimmed(posixpath.normpath("/" + path).lstrip("/")).casefold()
 
 
-_SCP = re.compile(r"[^/:@]+@[^/:]+:.*|[^/:]+:[^/].*")
+# [user@]host:path, the scp form git reads as ssh (a one-letter host is a Windows drive, C:\x)
+_SCP = re.compile(r"[^/:@]+@[^/:]+:.*|[^/:]{2,}:[^/].*")
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
 
 

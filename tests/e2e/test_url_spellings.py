@@ -1,8 +1,9 @@
-"""pw fleet: one server, however its url is written, is one witness (trust gaps, item 3). The desk
-remembers what it saw on a branch's server under the url; a branch that force-pushed could have
-the supervisor add it again under another name and another spelling of the same url (a login in
-it, `localhost` for 127.0.0.1, the ssh and scp forms of one address …) and start a witness afresh.
-A real server: test_sync_auth's lighttpd serving git http-backend."""
+"""One server, however its url is written, is one witness (trust gaps, item 3). The desk remembers
+what it saw on a branch's server under the url; a branch that force-pushed could have the
+supervisor add it again under another name and another spelling of the same url (a login in it,
+`localhost` for 127.0.0.1, the ssh and scp forms of one address …) and start a witness afresh; and
+pw sync's own witness of a remote was lost with `git remote set-url` to another spelling. A real
+server: test_sync_auth's lighttpd serving git http-backend."""
 
 from __future__ import annotations
 
@@ -76,6 +77,44 @@ def test_an_honest_branch_added_under_another_spelling_stays_clean(branch, serve
     synced = ok(run_pw("fleet", "sync", cwd=folder, timeout=60))
     assert "REWRITTEN" not in synced.stdout
     ok(run_pw("fleet", "verify", cwd=folder))
+
+
+def _rewritten_elsewhere(bare: Path, tmp_path: Path) -> None:
+    """Someone with the server's keys amends its last commit and force-pushes."""
+    other = tmp_path / "other"
+    git("clone", "-q", str(bare), str(other), cwd=tmp_path)
+    git("commit", "-q", "--amend", "--allow-empty", "-m", "改过的记录", cwd=other)
+    git("push", "-q", "--force", "origin", "HEAD:main", cwd=other)
+
+
+@pytest.mark.parametrize("spelling", ["file://{bare}/", "{bare}/../server.git", "{bare}/"])
+def test_pw_sync_knows_a_rewritten_remote_under_another_spelling(branch, tmp_path, spelling):
+    bare = tmp_path / "server.git"
+    git("init", "-q", "--bare", str(bare), cwd=tmp_path)
+    git("remote", "add", "origin", str(bare), cwd=branch)
+    log_committee(branch)
+    ok(run_pw("sync", cwd=branch))
+    witnessed = git("rev-parse", "HEAD", cwd=branch).strip()
+    _rewritten_elsewhere(bare, tmp_path)
+    git("remote", "set-url", "origin", spelling.format(bare=bare), cwd=branch)
+    result = run_pw("sync", cwd=branch)
+    assert result.returncode == 1 and "REWRITTEN" in result.stderr, result.stderr
+    assert witnessed[:10] in result.stderr
+    assert git("rev-parse", "HEAD", cwd=branch).strip() == witnessed
+
+
+def test_pw_sync_under_another_spelling_of_an_honest_remote(branch, tmp_path):
+    bare = tmp_path / "server.git"
+    git("init", "-q", "--bare", str(bare), cwd=tmp_path)
+    git("remote", "add", "origin", str(bare), cwd=branch)
+    log_committee(branch)
+    ok(run_pw("sync", cwd=branch))
+    git("remote", "set-url", "origin", f"file://{bare}/", cwd=branch)
+    august = [a if a != "2026-07-03" else "2026-08-03" for a in COMMITTEE_ARGS]
+    ok(run_pw(*august, cwd=branch))
+    ok(run_pw("sync", cwd=branch))
+    ok(run_pw("sync", cwd=branch))
+    ok(run_pw("verify", cwd=branch))
 
 
 @pytest.mark.parametrize(
