@@ -30,6 +30,7 @@ from partywork.model import periods
 from partywork.model.periods import CLOSE_PREFIX, Period
 from partywork.model.problems import Severity, severity_rank
 from partywork.model.schema import ID_PATTERN
+from partywork.render.textsafe import spelled
 from partywork.storage import cache, witness
 from partywork.storage.git import gitio
 from partywork.storage.repo import Repo
@@ -1079,8 +1080,19 @@ def _rewritten(trail: Trail) -> list[dict]:
         if now.get(tag) != oid:
             key = "audit.rewritten_tag_moved" if tag in now else "audit.rewritten_tag_gone"
             out.append(finding("REWRITTEN", "error", t(key, tag=tag), None, oid))
+    names = gitio.branch_names(git)
+    for group in witness.twins(names):
+        out.append(
+            finding(
+                "REWRITTEN",
+                "error",
+                t("audit.rewritten_twins", names="、".join(spelled(n) for n in group)),
+                None,
+                None,
+            )
+        )
     for tip, branch in seen.tips:
-        if not _still_holds(git, tip, branch):
+        if not _still_holds(git, tip, branch, names):
             out.append(
                 finding(
                     "REWRITTEN", "error", t("audit.rewritten_shared", commit=tip[:10]), None, tip
@@ -1103,11 +1115,13 @@ def _rewritten(trail: Trail) -> list[dict]:
 # -- signatures ----------------------------------------------------------------------------------
 
 
-def _still_holds(git: gitio.Git, tip: str, branch: str | None) -> bool:
+def _still_holds(git: gitio.Git, tip: str, branch: str | None, names: list[str]) -> bool:
     """The branch that was shared must still descend from what was seen on it (another branch
-    keeping the old commits proves nothing); a branch since removed, some branch at all."""
-    if branch and gitio.branch_exists(git, branch):
-        return gitio.is_ancestor(git, tip, f"refs/heads/{branch}")
+    keeping the old commits proves nothing), and so must a branch whose name only prints like it
+    (witness.lookalikes: `é` composed or not); a branch since removed, some branch at all."""
+    same = witness.lookalikes(branch, names) if branch else []
+    if same:
+        return all(gitio.is_ancestor(git, tip, f"refs/heads/{name}") for name in same)
     return gitio.on_a_branch(git, tip)
 
 

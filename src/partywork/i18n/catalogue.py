@@ -942,6 +942,10 @@ ZH: dict[str, str] = {
     "desk.forgotten": "已移除支部 {name} 及其克隆，并忘记了督查台对它的见证：再次添加时接受其服务器上现有的历史",
     # report speed: a code counted under a severity other than warning says which
     "report.verdict.severity_note": "（均为{severity}）",
+    # trustgaps: branch names that print alike (Unicode NFC), item 2
+    "audit.rewritten_twins": "仓库里有名字看起来相同、写法不同的分支：{names}；一个可以冒充另一个，藏起被改写的共享历史",
+    "sync.twin_branch": "REWRITTEN：远程仓库 {remote} 上的分支 {other} 与本地分支 {branch} 名字看起来相同、写法不同：拒绝同步，以免记录推送到别人不看的分支，或把冒名的历史当作共享历史",
+    "sync.twin_branch.hint": "请上级党委检查远程仓库，删除冒名的分支；若只是本地分支名的写法不同，用 git branch -m 改成远程仓库上的写法",
 }
 
 EN: dict[str, str] = {
@@ -1873,4 +1877,8 @@ EN: dict[str, str] = {
     "desk.forgotten": "Removed branch {name} and its clone, and forgot what the desk witnessed of it: added again, whatever its server then shows is accepted",
     # report speed: a code counted under a severity other than warning says which
     "report.verdict.severity_note": " (all {severity})",
+    # trustgaps: branch names that print alike (Unicode NFC), item 2
+    "audit.rewritten_twins": "the repository has branches whose names print alike but are spelt differently: {names}; one can pass for the other and hide a rewritten shared history",
+    "sync.twin_branch": "REWRITTEN: branch {other} on remote {remote} prints like your branch {branch} but is spelt differently: sync refused, so that records are not pushed where the others do not look, nor a look-alike history taken for the shared one",
+    "sync.twin_branch.hint": "ask the supervising committee to examine the remote and delete the look-alike branch; if only your own branch's name is spelt differently, rename it to the remote's spelling with git branch -m",
 }

@@ -123,7 +123,7 @@ def _bring(folder: Path, branch: desk.Branch) -> Outcome:
         raise DataError(t("desk.not_clone", path=clone))
     fetched = {}
     try:
-        fetched = gitio.fetch_for_desk(git, branch.url, current, f"{CLOSE_PREFIX}*")
+        fetched = _fetch(git, branch.url, current, head)
         tip = fetched.get(gitio.DESK_INCOMING)
         if tip is None:
             raise Rewritten(t("desk.rewritten_head", last=head[:10], now="—"))
@@ -140,6 +140,22 @@ def _bring(folder: Path, branch: desk.Branch) -> Outcome:
         gitio.drop_desk_refs(git, list(fetched))
     witness.remember_desk(first, branch.url, tip, tags, _desk_key(folder), branch.name)
     return Outcome(branch.name, UPDATED if new or new_tags else UNCHANGED, new=new)
+
+
+def _fetch(git: Git, url: str, current: str, head: str) -> dict[str, str]:
+    """fetch_for_desk; a server that answers but no longer has the branch the clone follows
+    (deleted, or replaced by one whose name only prints like it) has dropped what was witnessed
+    there: REWRITTEN, not a server that cannot be reached."""
+    try:
+        return gitio.fetch_for_desk(git, url, current, f"{CLOSE_PREFIX}*")
+    except PwError:
+        try:
+            gone = current not in gitio.remote_heads(git, url)
+        except PwError:
+            gone = False
+        if gone:
+            raise Rewritten(t("desk.rewritten_head", last=head[:10], now="—")) from None
+        raise
 
 
 def _first_clone(folder: Path, clone: Path, branch: desk.Branch) -> Outcome:

@@ -26,13 +26,14 @@ from partywork.errors import (
 from partywork.i18n import t
 from partywork.model.periods import CLOSE_PREFIX
 from partywork.ops import drafts
+from partywork.render.textsafe import spelled
 from partywork.storage.fsutil import exclusive_lock
 from partywork.storage.git import gitio
 from partywork.storage.git.gitio import Git, records_prefix
 from partywork.storage.repo import Repo
 from partywork.storage.store import find_record, relative
 from partywork.storage.txn import LOCK, commit_change, lock_timeout, message, recover
-from partywork.storage.witness import Witness, desk_url
+from partywork.storage.witness import Witness, desk_url, lookalikes
 
 INCOMING = "refs/pw/incoming"
 
@@ -80,8 +81,18 @@ def _remote_keys(git: Git, remote: str) -> list[str]:
 
 
 def _fetch(git: Git, remote: str, branch: str) -> str | None:
-    """The remote branch's tip fetched into a private ref (tags and tracking refs untouched)."""
-    if gitio.remote_head(git, remote, branch) is None:
+    """The remote branch's tip fetched into a private ref (tags and tracking refs untouched).
+    A branch on the remote whose name only prints like this one (`é` composed or decomposed)
+    is refused: the records pushed would go where the others do not look, or a rewritten
+    history could pass under the name the members know."""
+    heads = gitio.remote_heads(git, remote)
+    others = [name for name in lookalikes(branch, list(heads)) if name != branch]
+    if others:
+        raise Rewritten(
+            t("sync.twin_branch", remote=remote, branch=spelled(branch), other=spelled(others[0])),
+            t("sync.twin_branch.hint"),
+        )
+    if branch not in heads:
         return None
     return gitio.fetch_branch(git, remote, branch, INCOMING)
 

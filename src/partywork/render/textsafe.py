@@ -164,3 +164,10 @@ def name_fault(name: str) -> tuple[str, str] | None:
         if category == "Zs" and char != " ":
             return "name.invisible", f"U+{ord(char):04X}"
     return None
+
+
+def spelled(name: str) -> str:
+    """A name with the code points of its non-ASCII characters, so that two names that print
+    alike (a composed and a decomposed é) can be told apart in a message."""
+    points = " ".join(f"U+{ord(c):04X}" for c in name if ord(c) > 127)
+    return f"{shown(name)} ({points})" if points else shown(name)

@@ -128,6 +128,23 @@ def _is_id(value: Any) -> bool:
     return isinstance(value, str) and len(value) in (40, 64) and set(value) <= _HEX
 
 
+def lookalikes(name: str, names: list[str]) -> list[str]:
+    """The names that are this one after Unicode normalisation (NFC), this one included: `é` as
+    one character or as e and a combining accent, a CJK compatibility ideograph and its unified
+    twin. git keeps each as a branch of its own, and they print alike: what pw saw shared on one
+    must hold on every one of them."""
+    wanted = unicodedata.normalize("NFC", name)
+    return [other for other in names if unicodedata.normalize("NFC", other) == wanted]
+
+
+def twins(names: list[str]) -> list[list[str]]:
+    """The groups of two or more names that print alike (equal after NFC)."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(unicodedata.normalize("NFC", name), []).append(name)
+    return [group for group in groups.values() if len(group) > 1]
+
+
 def close_tag_ids(git: Git, prefix: str) -> dict[str, str]:
     """Close tag name → the tag object (or commit) it is now: moving a tag changes it."""
     return gitio.tag_ids(git, f"{prefix}*")

@@ -946,6 +946,13 @@ def branch_exists(git: Git, branch: str) -> bool:
     return result.returncode == 0
 
 
+def branch_names(git: Git) -> list[str]:
+    """Every local branch's name, as git keeps it (no Unicode normalisation)."""
+    out = git.run("for-each-ref", "--format=%(refname)", "refs/heads/", check=False).stdout
+    names = out.decode("utf-8", "surrogateescape").splitlines()
+    return [name[len("refs/heads/") :] for name in names if name.startswith("refs/heads/")]
+
+
 def upstream_tip(git: Git) -> str | None:
     """The commit the current branch's upstream points to, as last fetched."""
     result = git.run("rev-parse", "--verify", "-q", "@{upstream}", check=False)
@@ -1226,6 +1233,18 @@ def remote_head(git: Git, remote: str, branch: str) -> str | None:
         git, remote, "ls-remote", UPLOAD_PACK, "--heads", remote, f"refs/heads/{branch}"
     ).split()
     return heads[0] if heads else None
+
+
+def remote_heads(git: Git, remote: str) -> dict[str, str]:
+    """Every branch on the remote (name → tip), as the remote says now: one exchange, like
+    remote_head's."""
+    out = _remote(git, remote, "ls-remote", UPLOAD_PACK, "--heads", remote)
+    heads = {}
+    for line in out.splitlines():
+        sha, _tab, ref = line.partition("\t")
+        if ref.startswith("refs/heads/"):
+            heads[ref[len("refs/heads/") :]] = sha
+    return heads
 
 
 def fetch_branch(git: Git, remote: str, branch: str, into: str) -> str:
