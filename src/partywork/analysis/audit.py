@@ -1086,7 +1086,7 @@ def _rewritten(trail: Trail) -> list[dict]:
             finding(
                 "REWRITTEN",
                 "error",
-                t("audit.rewritten_twins", names="、".join(spelled(n) for n in group)),
+                t("audit.rewritten_twins", names=" / ".join(spelled(n) for n in group)),
                 None,
                 None,
             )
