@@ -182,5 +182,12 @@ def test_the_allowlist_names_keys_not_sections():
     assert not any(inert(key) for key in unjudged), [k for k in unjudged if inert(k)]
     entries = [("local", key, "x") for key in [*judged, *unjudged]]
     assert refused(entries) == unjudged
+    # never inert, and never obeyed: pw sets them over on every git call (fsmonitor off; hooks
+    # off but for pw's own commits and tags, SPEC §7), as test_untrusted.py and
+    # test_untrusted_borrowed.py show by running what the folder names
+    from partywork.storage.git.early import NO_HOOKS, SAFE_CONFIG
+
+    assert not inert("core.fsmonitor") and not inert("core.hookspath")
+    assert ("core.fsmonitor", "false") in SAFE_CONFIG and NO_HOOKS[0][0] == "core.hooksPath"
     # the user's own settings are never judged
     assert refused([("global", key, "x") for key in unjudged]) == []
