@@ -56,6 +56,28 @@ def test_a_rewritten_history_under_a_lookalike_name_fails_verify(branch, tmp_pat
         assert "U+0301" in result.stdout and "U+00E9" in result.stdout
 
 
+def test_a_rewritten_history_under_a_new_name_fails_verify(branch, tmp_path):
+    """The same cheat with a name that does not even look alike: the shared branch deleted, its
+    commits parked on a side branch, a rewritten history checked out under another name."""
+    _shared(branch, tmp_path)
+    witnessed = git("rev-parse", "HEAD", cwd=branch).strip()
+    git("branch", "旧稿", COMPOSED, cwd=branch)
+    git("checkout", "-q", "-b", "台账", cwd=branch)
+    git("reset", "-q", "--hard", "HEAD~1", cwd=branch)
+    ok(run_pw(*AUGUST, cwd=branch))
+    git("branch", "-D", COMPOSED, cwd=branch)
+    result = run_pw("verify", cwd=branch)
+    assert result.returncode == 1 and witnessed[:10] in result.stdout, result.stdout
+
+
+def test_an_honest_rename_of_the_branch_stays_clean(branch, tmp_path):
+    _shared(branch, tmp_path)
+    git("branch", "-m", "台账", cwd=branch)
+    git("branch", "旧稿", "HEAD~1", cwd=branch)  # an older side branch harms nothing
+    ok(run_pw(*AUGUST, cwd=branch))
+    ok(run_pw("verify", cwd=branch))
+
+
 @pytest.mark.parametrize("name", [COMPOSED, DECOMPOSED, "主分支"])
 def test_an_honest_branch_with_such_a_name_stays_clean(branch, tmp_path, name):
     _shared(branch, tmp_path, name)

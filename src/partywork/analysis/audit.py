@@ -1118,10 +1118,15 @@ def _rewritten(trail: Trail) -> list[dict]:
 def _still_holds(git: gitio.Git, tip: str, branch: str | None, names: list[str]) -> bool:
     """The branch that was shared must still descend from what was seen on it (another branch
     keeping the old commits proves nothing), and so must a branch whose name only prints like it
-    (witness.lookalikes: `é` composed or not); a branch since removed, some branch at all."""
+    (witness.lookalikes: `é` composed or not). A branch since removed or renamed: the branch
+    checked out now (the old commits parked on a side branch while a rewritten history is shown
+    under a new name prove nothing either); detached, some branch at all."""
     same = witness.lookalikes(branch, names) if branch else []
     if same:
         return all(gitio.is_ancestor(git, tip, f"refs/heads/{name}") for name in same)
+    current = gitio.current_branch(git)
+    if current and current in names:
+        return gitio.is_ancestor(git, tip, f"refs/heads/{current}")
     return gitio.on_a_branch(git, tip)
 
 
