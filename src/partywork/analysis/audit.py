@@ -31,10 +31,11 @@ from partywork.model.periods import CLOSE_PREFIX, Period
 from partywork.model.problems import Severity, severity_rank
 from partywork.model.schema import ID_PATTERN
 from partywork.render.textsafe import spelled
-from partywork.storage import cache, witness
+from partywork.storage import cache, store, witness
 from partywork.storage.git import gitio
 from partywork.storage.repo import Repo
 from partywork.storage.store import record_paths
+from partywork.storage.yamlio import MAX_BYTES
 
 DAY = 86400
 VERIFY_CODES = (
@@ -445,6 +446,7 @@ def audit(
     findings: list[dict] = []
     for check in (
         _late,
+        _before_held,
         _batch,
         _backdate,
         _outside,
@@ -453,6 +455,7 @@ def audit(
         _amended,
         _retroactive,
         _weakened,
+        _weakened_now,
         _closed_edit,
         _deleted,
         _voided,
@@ -530,6 +533,43 @@ def _late(trail: Trail) -> list[dict]:
                 )
             )
     return out
+
+
+# The earliest moment any clock on earth shows a given day: 00:00 at UTC+14
+EARLIEST_OFFSET = 14 * 3600
+
+
+def _before_held(trail: Trail) -> list[dict]:
+    """A record first committed before the day it says it was held, in every time zone: minutes
+    written in advance (`pw --today` a week ahead), or a clock set back. pw log refuses a date in
+    the future, so only a lying clock or a pretended today gets there."""
+    assert trail.index is not None
+    out = []
+    for first in _first_versions(trail):
+        if not trail.index.wanted(first.record):
+            continue
+        held = record_day(first.record)
+        assert held is not None
+        start = dt.datetime.combine(held, dt.time(), dt.timezone.utc).timestamp()
+        if first.commit.commit_time < start - EARLIEST_OFFSET:
+            written = _commit_day(first.commit)
+            out.append(
+                finding(
+                    "BACKDATE",
+                    "warning",
+                    t("audit.before_held", held=held, written=written, days=(held - written).days),
+                    first.record,
+                    first.commit.hash,
+                )
+            )
+    return out
+
+
+def _commit_day(change: Change) -> dt.date:
+    try:
+        return dt.date.fromisoformat(change.day)
+    except ValueError:
+        return dt.date(1970, 1, 1)
 
 
 def _batch(trail: Trail) -> list[dict]:
@@ -702,11 +742,14 @@ def _outside(trail: Trail) -> list[dict]:
 
 def _uncommitted(trail: Trail) -> list[str]:
     """Files under records/ that differ from HEAD: in a period's audit, only its records', which the
-    cache already knows about; for the whole history, what `git status` says."""
+    cache already knows about; for the whole history, what `git status` says and what an ignore rule
+    keeps from it."""
     if not trail.scoped:
-        return trail.repo.git.changed(["records"])
+        return store.uncommitted(trail.repo.git)
     staged = trail.cache.staged()  # asked once per run: each asking reads git's whole index
-    paths = {claims.canonical_path(rid) for rid in trail.records}
+    # the settings and roster judge every record of the period: changed and not committed, the
+    # report would otherwise read them as if they were the branch's
+    paths = {claims.canonical_path(rid) for rid in trail.records} | {claims.SETTINGS, claims.ROSTER}
     new = {p for p in trail.cache.untracked if p in paths or claims.path_id(p) is None}
     return sorted((trail.cache.dirty | staged | new) & (paths | new))
 
@@ -933,6 +976,37 @@ def _weakened(trail: Trail) -> list[dict]:
     ]
 
 
+def _weakened_now(trail: Trail) -> list[dict]:
+    """Settings weakened in the work tree and not committed: the report and the audit apply the
+    file as it is now, so an uncommitted `late_after_days: 400` would silence LATE unseen."""
+    git = trail.repo.git
+    path = claims.SETTINGS
+    changed = trail.cache.dirty | trail.cache.staged() if trail.scoped else set(git.changed([path]))
+    if path not in changed:
+        return []
+    head = gitio.objects(git, [f"HEAD:{gitio.records_prefix(git)}{path}"], MAX_BYTES)[0]
+    before = claims.parse_mapping(head[2], path) if head and head[1] == "blob" else None
+    document, _problems = store.read_document(trail.repo.root / path, path)
+    after = document.data if document is not None and isinstance(document.data, dict) else None
+    if before is None or after is None:
+        return []
+    who = t("audit.weakened_uncommitted")
+    return [
+        finding(
+            "WEAKENED",
+            "warning",
+            t(
+                "audit.weakened",
+                setting=name,
+                before=_setting_value(old),
+                after=_setting_value(new),
+                who=who,
+            ),
+        )
+        for name, old, new in claims.weakened(before, after)
+    ]
+
+
 def _closed_edit(trail: Trail) -> list[dict]:
     out = []
     for tag, (commit, period) in trail.closed.items():
@@ -1015,7 +1089,9 @@ def _similar(trail: Trail) -> list[dict]:
     if key is None:
         pairs = compute()
     else:
-        pairs = trail.cache.memo("similar", str(threshold), compute, _are_pairs, key)
+        pairs = trail.cache.memo(
+            "similar", f"{threshold}:{SAMPLES_VERSION}", compute, _are_pairs, key
+        )
     out = []
     for a, b, score in pairs:
         later, earlier = (b, a) if b > a else (a, b)
@@ -1027,7 +1103,9 @@ def _similar(trail: Trail) -> list[dict]:
     return out
 
 
-SAMPLES_VERSION = "m2"  # changes whenever similar.sample_of does (the name of the kept files)
+SAMPLES_VERSION = (
+    "m3"  # changes whenever similar.sample_of does (the name of the kept files; m3: NFKC)
+)
 
 
 def _minutes_line(record: dict | None) -> str | None:
@@ -1072,6 +1150,10 @@ def _rewritten(trail: Trail) -> list[dict]:
         for tag, (commit, _period) in trail.closed.items()
         if not gitio.is_ancestor(git, commit)
     ]
+    cut = gitio.shallow_boundary(git)
+    if cut:  # what came before the cut is hidden, and the cut looks like a first commit
+        shown = "、".join(c[:10] for c in cut[:3]) + ("…" if len(cut) > 3 else "")
+        out.append(finding("REWRITTEN", "error", t("audit.shallow", commits=shown), None, None))
     seen = trail.witness
     if seen is None:
         return out
@@ -1177,11 +1259,24 @@ def verify(repo: Repo, remember_seen: bool = True) -> tuple[bool, list[dict]]:
             or (f["code"] in VERIFY_ERRORS and f["severity"] == "error")
         )
     ]
+    findings += _disguised(repo, findings)
     findings += [finding("FSCK", "error", line) for line in gitio.fsck(repo.git)]
     failing = [f for f in findings if f["code"] not in VERIFY_SHOWN]
     if remember_seen:
         remember(repo)  # first seen wins (witness.py): a failing history cannot teach it anything
     return not failing, findings
+
+
+def _disguised(repo: Repo, findings: list[dict]) -> list[dict]:
+    """Record files whose content differs from the index though git status shows them clean (a
+    forged index): read in full by verify only, as fsck reads every object."""
+    named = {f["message"] for f in findings if f["code"] == "OUTSIDE"}
+    out = []
+    for path in repo.git.differs_from_index(["records"]):
+        message = t("audit.uncommitted", path=path)
+        if message not in named:
+            out.append(_finding("OUTSIDE", "warning", message, claims.path_id(path), None))
+    return out
 
 
 def remember(repo: Repo) -> None:

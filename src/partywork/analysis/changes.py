@@ -13,6 +13,7 @@ simply ignored.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import json
 import os
@@ -334,12 +335,10 @@ def _parse_log(git: Git, commits: list[str]) -> list[Change]:
                 values[1].split(),
                 values[2],
                 values[3],
-                _int(values[4]),
-                values[5],
+                *_when(values[4], values[5]),
                 values[6],
                 values[7],
-                _int(values[8]),
-                values[9],
+                *_when(values[8], values[9]),
                 values[10],
                 _trailers(values[11]),
                 [[status, path[len(root) :], old, new] for status, path, old, new in files],
@@ -377,6 +376,24 @@ def _add_other_parents(git: Git, merge: Change) -> None:
                 seen.add(local)
                 added.append([status, local, old, new])
     merge.add_files(added)
+
+
+# A commit's date is whatever its maker wrote: one git cannot read (a negative or overflowing
+# timestamp, text) is shown by git as nothing or as 1970, and would otherwise crash the audit or
+# slip past LATE. It is taken as 1970-01-01, which BACKDATE (earlier than its parent, or than the
+# day its record was held) then names.
+_EPOCH = "1970-01-01 00:00:00 +0000"
+_LAST_TIME = 253402300799  # 9999-12-31 23:59:59 UTC
+
+
+def _when(stamp: str, iso: str) -> tuple[int, str]:
+    """(seconds, ISO date) of a commit's author or committer date, each readable or the epoch."""
+    seconds = _int(stamp)
+    try:
+        dt.date.fromisoformat(iso[:10])
+    except ValueError:
+        return 0, _EPOCH
+    return (seconds, iso) if 0 <= seconds <= _LAST_TIME else (0, _EPOCH)
 
 
 def _int(value: str) -> int:

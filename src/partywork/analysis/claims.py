@@ -94,6 +94,12 @@ def blobs_wanted(changes: list[Change], bulk: int) -> set[str]:
     return wanted
 
 
+def parse_mapping(content: bytes, path: str) -> dict | None:
+    """A settings, roster or record file's mapping, None when it does not read as one."""
+    doc, _problems = parse(content, path)
+    return doc.data if doc is not None and isinstance(doc.data, dict) else None
+
+
 def _doc(contents: dict[str, bytes], blob: str, path: str) -> dict | None:
     if ZERO.match(blob) or blob not in contents:
         return None
@@ -118,8 +124,10 @@ def judge(change: Change, contents: dict[str, bytes], bulk: int) -> dict[str, An
         if path == SETTINGS:
             before, after = _doc(contents, old, path), _doc(contents, new, path)
             verdict["settings"] = policy(after) if status != "D" else policy(None)
-            if status != "A":  # an unreadable version holds nothing: pw would apply no rule of it
-                verdict["weakened"] = weakened(before or {}, after or {})
+            # an unreadable version holds nothing: pw would apply no rule of it. A pw.yaml that
+            # comes into being is judged against the defaults pw init writes: a book begun by hand
+            # with the rules off would otherwise never show them weakened
+            verdict["weakened"] = weakened(before or {}, after or {}, begun=status == "A")
         elif path == ROSTER:
             verdict["roster"] = roster_moves(_doc(contents, old, path), _doc(contents, new, path))
         elif is_record_path(path):
@@ -337,8 +345,10 @@ def policy(settings: dict | None) -> dict:
     }
 
 
-def weakened(before: dict, after: dict) -> list[list]:
-    """[setting, old, new] for each change that lets more through (issue 11 scope 4)."""
+def weakened(before: dict, after: dict, begun: bool = False) -> list[list]:
+    """[setting, old, new] for each change that lets more through (issue 11 scope 4); `begun`:
+    the settings are new, and the branch's own choices at `pw init` (since, type, the first month
+    of its year) are no weakening."""
     out = []
     old_sign, new_sign = policy(before)["signing"], policy(after)["signing"]
     if SIGNING_RANK[new_sign] < SIGNING_RANK[old_sign]:
@@ -352,7 +362,8 @@ def weakened(before: dict, after: dict) -> list[list]:
         old, new = _number(before.get(key), default), _number(after.get(key), default)
         if old is not None and new is not None and (new - old) * weaker > 0:
             out.append([key, _show(old), _show(new)])
-    for name, fallback in (("since", None), ("year_start_month", "1"), ("type", "formal")):
+    chosen = () if begun else (("since", None), ("year_start_month", "1"), ("type", "formal"))
+    for name, fallback in chosen:
         if str(before.get(name, fallback)) != str(after.get(name, fallback)):
             out.append([name, _show(before.get(name, fallback)), _show(after.get(name, fallback))])
     out += _lower_hours(before.get("study_hours"), after.get("study_hours"))

@@ -100,11 +100,33 @@ def build(inputs: Inputs) -> dict:
         "actions": _actions(inputs, everything, findings),
         **yearly.sections(_scope(inputs, live), findings),
     }
+    _duplicates(in_period, findings)
     report["overdue_before"] = inputs.overdue_before
     report["findings"] = sorted(
         findings + inputs.findings, key=lambda f: severity_rank(f["severity"])
     )
     return report
+
+
+def _duplicates(in_period: list[dict], findings: list[dict]) -> None:
+    """Live records of one event — type, kind, day, group and the same people — each count
+    toward attendance, study hours and the rules: one meeting logged twice (or three times)
+    multiplies its hours unseen unless the report names it (`pw check` only warns the writer)."""
+    first: dict[tuple, str] = {}
+    for record in sorted(in_period, key=lambda r: r["id"]):
+        people = record.get("attendees")
+        key = (
+            record.get("type"),
+            record.get("kind"),
+            record["date"],
+            str(record.get("group") or ""),
+            tuple(sorted(str(n) for n in people)) if isinstance(people, list) else (),
+        )
+        if key in first:
+            message = t("report.duplicate", other=first[key])
+            findings.append(finding("DUPLICATE", "warning", message, record["id"]))
+        else:
+            first[key] = record["id"]
 
 
 def _scope(inputs: Inputs, live: list[dict]) -> yearly.Scope:

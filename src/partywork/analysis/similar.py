@@ -10,6 +10,7 @@ skipped.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 
@@ -20,7 +21,9 @@ _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
 def _clean(text: str) -> str:
-    return _NOISE.sub("", text)
+    # NFKC: a copy with some characters swapped for look-alikes that print the same (⽣ for 生, the
+    # Kangxi radicals and CJK compatibility ideographs; ２ for 2) shares no shingle otherwise
+    return _NOISE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def shingles(text: str) -> set[str]:

@@ -946,6 +946,15 @@ ZH: dict[str, str] = {
     "audit.rewritten_twins": "仓库里有名字看起来相同、写法不同的分支：{names}；一个可以冒充另一个，藏起被改写的共享历史",
     "sync.twin_branch": "REWRITTEN：远程仓库 {remote} 上的分支 {other} 与本地分支 {branch} 名字看起来相同、写法不同：拒绝同步，以免记录推送到别人不看的分支，或把冒名的历史当作共享历史",
     "sync.twin_branch.hint": "请上级党委检查远程仓库，删除冒名的分支；若只是本地分支名的写法不同，用 git branch -m 改成远程仓库上的写法",
+    # attack3: what the third attack round found
+    "audit.before_held": "首次提交于 {written}，比记录的会议日期 {held} 还早 {days} 天：会议记录是事先写好的，或提交时的时钟被调过",
+    "report.duplicate": "与 {other} 是同一天、同一类别、同一批人的记录：两条都计入了出勤、学时和开会次数；若是同一次活动录入了两次，就是重复计数",
+    "git.data_irregular": "仓库中的 {path} 不是普通文件（管道、设备或指向它们的链接）：git 读它时会一直等下去，pw 不打开这个仓库",
+    "git.data_irregular.hint": "要审阅别人交来的仓库，请克隆一份副本：git clone --no-local 仓库文件夹 新文件夹",
+    "audit.shallow": "这是浅克隆（.git/shallow）：提交 {commits} 之前的历史不在这里，无从审计，这些提交看上去像是第一次提交；请用完整克隆审阅",
+    "audit.weakened_uncommitted": "未提交的修改",
+    "desk.too_large": "支部的新历史里有过大的文件：{path}（{size} MiB；检出总量已达 {total} MiB），没有检出到督查台",
+    "desk.too_large.hint": "台账记录每条不超过 1 MiB；请该支部删除这个文件后重新推送，再运行 pw fleet sync",
 }
 
 EN: dict[str, str] = {
@@ -1881,4 +1890,13 @@ EN: dict[str, str] = {
     "audit.rewritten_twins": "the repository has branches whose names print alike but are spelt differently: {names}; one can pass for the other and hide a rewritten shared history",
     "sync.twin_branch": "REWRITTEN: branch {other} on remote {remote} prints like your branch {branch} but is spelt differently: sync refused, so that records are not pushed where the others do not look, nor a look-alike history taken for the shared one",
     "sync.twin_branch.hint": "ask the supervising committee to examine the remote and delete the look-alike branch; if only your own branch's name is spelt differently, rename it to the remote's spelling with git branch -m",
+    # attack3: what the third attack round found
+    "audit.before_held": "first committed on {written}, {days} days before the day it says it was held ({held}): written in advance, or the clock was set back",
+    "report.duplicate": "the same kind of record as {other}, on the same day with the same people: both count toward attendance, study hours and the rules; if it is one event entered twice, it is counted twice",
+    "git.data_irregular": "{path} in the repository is not a regular file (a pipe, a device, or a link to one): git would wait on it for ever, so pw does not open this repository",
+    "git.data_irregular.hint": "to review a repository someone handed over, clone a copy: git clone --no-local REPOSITORY-FOLDER NEW-FOLDER",
+    "audit.shallow": "this is a shallow clone (.git/shallow): the history before commit {commits} is not here to audit, and those commits look like first commits; review a full clone",
+    "audit.weakened_uncommitted": "an uncommitted change",
+    "desk.too_large": "the branch's new history holds a file too large to check out: {path} ({size} MiB; {total} MiB checked out in all): nothing of it was written on the desk",
+    "desk.too_large.hint": "a record is at most 1 MiB; ask the branch to remove the file and push again, then run pw fleet sync",
 }

@@ -27,6 +27,7 @@ from partywork.i18n import t
 from partywork.model.periods import CLOSE_PREFIX
 from partywork.ops import drafts
 from partywork.render.textsafe import spelled
+from partywork.storage import store
 from partywork.storage.fsutil import exclusive_lock
 from partywork.storage.git import gitio
 from partywork.storage.git.gitio import Git, records_prefix
@@ -287,7 +288,7 @@ def status(repo: Repo) -> dict:
         "branch": None,
         "unpushed": [],
         "unpulled": 0,
-        "uncommitted": git.changed(["records"]),
+        "uncommitted": store.uncommitted(git),
         "drafts": drafts.listed(repo.root),  # as `pw draft list` shows them
     }
     names = gitio.remotes(git)

@@ -15,6 +15,7 @@ from partywork.errors import DataError, NotFound
 from partywork.i18n import t
 from partywork.model.problems import ERROR, Problem
 from partywork.model.schema import ID_PATTERN
+from partywork.storage.git.gitio import Git
 from partywork.storage.yamlio import MAX_BYTES, Document, parse
 
 _YEAR = re.compile(r"^\d{4}$")
@@ -137,6 +138,26 @@ def record_paths(root: Path, months: set[str] | None = None) -> list[str]:
             if months is None or p.rsplit("/", 1)[-1][:7] in months
         ]
     return out
+
+
+def read_as_record(path: str) -> bool:
+    """Whether pw reads this file (from the records root) as a record: `records/<year>/<name>.yaml`,
+    as record_paths lists them."""
+    parts = path.split("/")
+    return (
+        len(parts) == 3
+        and parts[0] == "records"
+        and bool(_YEAR.match(parts[1]))
+        and parts[2].endswith(".yaml")
+        and not parts[2].startswith(".")
+    )
+
+
+def uncommitted(git: Git) -> list[str]:
+    """Files under records/ that differ from HEAD, as `git status` says, and the record files it
+    does not say because an ignore rule hides them: the report counts those too."""
+    found = git.changed(["records"])
+    return found + [p for p in git.ignored(["records"]) if read_as_record(p) and p not in found]
 
 
 def record_paths_in(folder: Path) -> list[str]:

@@ -188,6 +188,111 @@ def _symlinked_out(git_dir: str) -> str | None:
     return None
 
 
+# What git opens by name in a git dir besides config (irregular_config): the ref and object
+# indexes, HEAD, index, shallow, info/, logs/. A FIFO there makes the open wait for a writer that
+# never comes, and /dev/zero never ends: a folder handed over would hold pw for ever.
+_OPENED = ("refs", "worktrees", "objects", "info", "logs")
+
+
+def irregular_data(git_dir: str) -> str | None:
+    """The first file git or pw would open in the repository's data (git dir and common dir:
+    their own entries, refs/, worktrees/, info/, logs/, objects/info and objects/pack) that is
+    neither a plain file nor a folder, or a symlink to such a thing; None when there is none.
+    Loose objects are not looked at one by one (hundreds of thousands in a large book: tenths of
+    a second on every run)."""
+    found = _irregular_in(git_dir)
+    if found:
+        return found
+    try:
+        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as handle:
+            common = os.path.realpath(os.path.join(git_dir, handle.read().strip()))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return _irregular_in(common) if common != os.path.realpath(git_dir) else None
+
+
+# The files git reads in a work tree by name, in every folder it walks or a path lies in
+_PER_FOLDER = (".gitignore", ".gitattributes")
+
+
+def irregular_worktree(work_tree: str, root: str) -> str | None:
+    """The first .gitignore or .gitattributes that git would open on the way to records/ or
+    anywhere under it and that is not a plain file (a FIFO: git waits for ever). Below records/
+    a folder is listed only when its link count says it has subfolders (more than 2): a year of
+    records costs one stat, not a listing of thousands of files on every run (file systems that
+    keep no such count, btrfs and NTFS, show 1: their deeper folders go unlisted)."""
+    top, folder = os.path.realpath(work_tree), os.path.realpath(root)
+    chain = [folder]
+    while _inside(folder, top) and folder != top:
+        folder = os.path.dirname(folder)
+        chain.append(folder)
+    records = os.path.join(os.path.realpath(root), "records")
+    pending = [records]
+    for folder in chain:
+        found = _irregular_named(folder)
+        if found:
+            return found
+    while pending:
+        folder = pending.pop()
+        found = _irregular_named(folder)
+        if found:
+            return found
+        try:
+            if folder != records and os.lstat(folder).st_nlink <= 2:
+                continue  # no subfolder, or no count to tell
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        pending += [e.path for e in entries if e.is_dir(follow_symlinks=False)]
+    return None
+
+
+def _irregular_named(folder: str) -> str | None:
+    import stat
+
+    for name in _PER_FOLDER:
+        path = os.path.join(folder, name)
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            continue
+        if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):  # git opens no link here (2.32+)
+            return path
+    return None
+
+
+def _irregular_in(git_dir: str) -> str | None:
+    import stat
+
+    stack = [(git_dir, "")]
+    while stack:
+        folder, where = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                try:
+                    mode = os.stat(entry.path).st_mode
+                except OSError:
+                    continue  # dangling: git reads nothing there
+                if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                    return entry.path
+            elif entry.is_dir(follow_symlinks=False):
+                if (where or entry.name in _OPENED) and _walked_data(where, entry.name):
+                    stack.append((entry.path, os.path.join(where, entry.name)))
+            elif not entry.is_file(follow_symlinks=False):
+                return entry.path
+    return None
+
+
+def _walked_data(where: str, name: str) -> bool:
+    if not where:
+        return name in _OPENED
+    return where != "objects" or name in ("pack", "info")
+
+
 def _walked(where: str, name: str) -> bool:
     if not where:
         return name in _WALKED

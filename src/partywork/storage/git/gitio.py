@@ -121,6 +121,11 @@ class Git:
         otherwise one `git config --list`."""
         self._trusted = True
         work_tree, git_dir = str(self.work_tree), str(self.git_dir)
+        waiting = early.irregular_data(git_dir) or early.irregular_worktree(
+            work_tree, str(self.root)
+        )
+        if waiting:  # before anything there is opened, by pw (outside) or by git
+            raise ConfigError(t("git.data_irregular", path=waiting), t("git.data_irregular.hint"))
         borrowed = early.outside(work_tree, git_dir)
         if borrowed:
             kind, where = borrowed
@@ -226,6 +231,14 @@ class Git:
             if len(e) > 3 and e[2] == " "
         ]
 
+    def ignored(self, paths: list[str]) -> list[str]:
+        """Untracked files under these paths that an ignore rule keeps out of `git status`
+        (.gitignore, or .git/info/exclude, which no commit shows): pw reads a record file
+        whether git ignores it or not, so the audit names them as it names untracked ones."""
+        args = ("ls-files", "--others", "--ignored", "--exclude-standard", "-z", "--", *paths)
+        out = self.run(*args).stdout.decode("utf-8", "replace")
+        return [p for p in out.split("\0") if p]
+
     def hidden(self, paths: list[str]) -> list[str]:
         """Tracked files git was told not to look at (skip-worktree, assume-unchanged): their
         changes show in no `git status`, so pw names them instead."""
@@ -256,6 +269,20 @@ class Git:
             if output is not None:
                 return output
         return self.run(*args).stdout
+
+    def differs_from_index(self, paths: list[str]) -> list[str]:
+        """Every tracked file under these paths whose content is not the index's, whatever its
+        stat data says: an index written by hand can give an edited file its stat data and the
+        committed blob, and `git status` (which goes by stat) then shows nothing. Reads every
+        file: for pw verify, not for every run."""
+        prefix = records_prefix(self)
+        out = self.run("ls-files", "-z", "--full-name", "--", *paths).stdout
+        tracked = [
+            p[len(prefix) :]
+            for p in dict.fromkeys(out.decode("utf-8", "replace").split("\0"))
+            if p and p.startswith(prefix)
+        ]
+        return self._content_differs(tracked, paths) if tracked else []
 
     def _content_differs(self, listed: list[str], paths: list[str]) -> list[str]:
         """Those of the files diff-files listed whose content really differs from the index.
@@ -967,6 +994,20 @@ def root_commits(git: Git) -> list[str]:
     return git.out("rev-list", "--first-parent", "--max-parents=0", "HEAD").split()
 
 
+def shallow_boundary(git: Git) -> list[str]:
+    """The commits a shallow repository treats as having no parents (.git/shallow): the history
+    before them is not there to read. Empty for a whole history."""
+    answer = git.run("rev-parse", "--is-shallow-repository", check=False).stdout.decode().strip()
+    if answer != "true":
+        return []
+    common = git.out("rev-parse", "--git-common-dir").strip()
+    try:
+        text = (git.root / common / "shallow").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ["?"]
+    return [line.strip() for line in text.splitlines() if line.strip()] or ["?"]
+
+
 def commits_oldest_first(git: Git) -> list[str]:
     return git.out("rev-list", "--topo-order", "--reverse", "HEAD").split()
 
@@ -1374,6 +1415,9 @@ def log_raw(git: Git, commits: list[str], fmt: str) -> bytes:
         "--no-renames",
         "--no-abbrev",
         "-z",
+        # a gitlink (a submodule's commit) under records/ is a change like any other: the
+        # ignoreSubmodules pw sets for the work tree must not hide it from the history
+        "--ignore-submodules=none",
         f"--format={fmt}",
         "--no-ext-diff",
         "--no-textconv",
@@ -1392,6 +1436,7 @@ def diff_raw(git: Git, parent: str, commit: str) -> bytes:
         "--no-abbrev",
         "--no-ext-diff",
         "--no-textconv",
+        "--ignore-submodules=none",
         parent,
         commit,
     ).stdout
@@ -1449,6 +1494,7 @@ def clone_repository(url: str, dest: Path, tag_pattern: str) -> Git:
     specs.append(f"+refs/tags/{tag_pattern}:refs/tags/{tag_pattern}")
     args = ("fetch", UPLOAD_PACK, "-q", "--no-tags", "--no-write-fetch-head", "--", url, *specs)
     _remote(git, url, *_DESK, *args)
+    refuse_oversized(git, f"refs/remotes/origin/{branch}")
     git.run(*_DESK, "checkout", "-q", "-b", branch, "--track", f"origin/{branch}")
     return git
 
@@ -1469,6 +1515,32 @@ def fetch_for_desk(git: Git, url: str, branch: str, tag_pattern: str) -> dict[st
     return {name: oid for name, oid in pairs}
 
 
+# What a branch's checkout may write on the supervisor's disk. git compresses a file of zeros a
+# thousandfold: a server could send megabytes that check out as gigabytes. A record is at most
+# 1 MiB (yamlio.MAX_BYTES); scans kept beside the records stay far below these.
+DESK_FILE_LIMIT = 64 << 20
+DESK_TREE_LIMIT = 2 << 30
+
+
+def refuse_oversized(git: Git, rev: str) -> None:
+    """Refuse (DataError) a tree whose checkout would write a file over DESK_FILE_LIMIT, or over
+    DESK_TREE_LIMIT in all, before anything of it is written."""
+    out = git.run("ls-tree", "-r", "-l", "-z", "--full-tree", rev).stdout
+    total = 0
+    for entry in out.decode("utf-8", "replace").split("\0"):
+        meta, _tab, path = entry.partition("\t")
+        parts = meta.split()
+        if len(parts) != 4 or not parts[3].isdigit():
+            continue
+        size = int(parts[3])
+        total += size
+        if size > DESK_FILE_LIMIT or total > DESK_TREE_LIMIT:
+            raise DataError(
+                t("desk.too_large", path=path, size=size >> 20, total=total >> 20),
+                t("desk.too_large.hint"),
+            )
+
+
 def drop_desk_refs(git: Git, refs: list[str]) -> None:
     lines = "".join(f"delete {ref}\n" for ref in refs)
     if lines:
@@ -1486,6 +1558,7 @@ def desk_advance(git: Git, tip: str, tags: dict[str, str], tracking: str) -> Non
     """Bring the clone to tip (fast-forward only: a clone with anything of its own fails), add the
     new tags (name → id) and move the tracking ref, with no hook running."""
     if git.head() != tip:
+        refuse_oversized(git, tip)
         git.run(*_DESK, "merge", "-q", "--ff-only", "--no-edit", tip)
     lines = [f"create refs/tags/{name} {oid}\n" for name, oid in tags.items()]
     lines.append(f"update {tracking} {tip}\n")
