@@ -207,7 +207,7 @@ def _indexed(
 
 
 _MONTH = operator.itemgetter(slice(0, 7))  # a dated record id's month
-INDEX_VERSION = "i1"  # changes whenever _Walk.step or the shape _Walk.keep writes does
+INDEX_VERSION = "i2"  # changes whenever _Walk.step or the shape _Walk.keep writes does
 KEEP_EVERY = 64
 
 

@@ -33,7 +33,7 @@ from partywork.storage.git import gitio
 from partywork.storage.git.gitio import Git, objects, records_prefix
 from partywork.storage.yamlio import MAX_BYTES
 
-CACHE_VERSION = 5  # 5: the files kept apart from the rest (_Files)
+CACHE_VERSION = 6  # 5: the files kept apart from the rest (_Files); 6: gitlinks, unreadable dates
 # New commits are kept in a small second file until there are more than this many (or a tenth of
 # the large file's): a commit on a history of 100,000 files must not rewrite all of it (SPEC §11,
 # the report right after `pw log`).
