@@ -85,7 +85,7 @@ def test_describe_a_reordering_a_text_and_a_value():
         "after": "王伟：传达会议精神。\n李芳：汇报整改进展和下一步计划。\n张强：表态。",
     }
     assert describe(minutes) == "minutes: 3 行改动"  # one line replaced (two), one added
-    assert describe({"field": "place", "before": None, "after": "会议室"}) == "place: ∅ → 会议室"
+    assert describe({"field": "place", "before": None, "after": "会议室"}) == "place: 无 → 会议室"
     absent = {"field": "absent", "before": [], "after": [{"name": "刘洋", "reason": "出差"}]}
     assert describe(absent) == "absent: +刘洋"
 

@@ -283,7 +283,7 @@ def test_history_names_actions_and_fields_in_chinese(branch):
     text = ok(run_pw("history", record, cwd=branch)).stdout
     lines = text.splitlines()
     assert "修改 — 更正地点" in lines[0] and "地点: 项目部会议室 → 党员活动室" in text
-    assert "整改完成" in text and "议定/整改事项#1.状态: open → done" in text
+    assert "整改完成" in text and "议定/整改事项#1.状态: 进行中 → 已完成" in text
     assert "录入" in lines[-2] and "新建" in lines[-1]
     for english in (" edit", " log", "action-done", "actions#", "place:"):
         assert english not in text

@@ -188,9 +188,9 @@ def test_history_after_action_done_shows_the_fields(branch):
         )
     )
     text = ok(run_pw("history", record, cwd=branch)).stdout
-    assert "议定/整改事项#1.状态: open → done" in text
-    assert "议定/整改事项#1.完成日期: ∅ → 2026-08-20" in text
-    assert "议定/整改事项#1.完成依据: ∅ → 清单已印发" in text
+    assert "议定/整改事项#1.状态: 进行中 → 已完成" in text
+    assert "议定/整改事项#1.完成日期: 无 → 2026-08-20" in text
+    assert "议定/整改事项#1.完成依据: 无 → 清单已印发" in text
     assert "顺序调整" not in text
     data = json.loads(ok(run_pw("history", record, "--format", "json", cwd=branch)).stdout)
     fields = {c["field"] for c in data["versions"][0]["changes"]}

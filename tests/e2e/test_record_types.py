@@ -412,7 +412,7 @@ def test_in_english_too(branch):
     refused = run_pw("--lang", "en", "log", "appraisal", "--from", str(source), cwd=branch)
     assert refused.returncode == 65
     assert "'优良' is not valid" in refused.stderr or "优良" in refused.stderr
-    assert "excellent（优秀）" in refused.stderr  # the valid grades, with their Chinese
+    assert "excellent (优秀)" in refused.stderr  # the valid grades, with their Chinese
     ident = _log(branch, "appraisal", APPRAISAL)
     shown = ok(run_pw("--lang", "en", "show", ident, cwd=branch)).stdout
     assert (

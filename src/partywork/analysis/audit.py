@@ -1020,18 +1020,28 @@ def _closed_edit(trail: Trail) -> list[dict]:
                     change = version.commit
                     meant = _honest(change) and change.trailers.get("Pw-After-Close") == tag
                     reason = change.trailers.get("Pw-Reason") or change.action or "—"
+                    older = not meant and _older_pw_log(change, version, versions)
                     out.append(
                         finding(
                             "CLOSED-EDIT",
-                            "warning" if meant else "error",
+                            "warning" if meant or older else "error",
                             t("audit.closed_edit_pw", tag=tag, reason=reason)
                             if meant
+                            else t("audit.closed_log_older_pw", tag=tag)
+                            if older
                             else t("audit.closed_edit", tag=tag),
                             rid,
                             change.hash,
                         )
                     )
     return out
+
+
+def _older_pw_log(change: Change, version: Version, versions: list[Version]) -> bool:
+    """A new record that pw logged into a sealed period before it asked for --after-close: the
+    sealed records are untouched, and today's pw would have written the same with the flag (a
+    warning), so it is a warning too (README, "an older pw's log into a sealed period")."""
+    return _honest(change) and change.action == "log" and version is versions[0]
 
 
 def _deleted(trail: Trail) -> list[dict]:

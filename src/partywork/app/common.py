@@ -83,10 +83,14 @@ def hint_line(hint: str) -> str:
 
 def problem_lines(problems: Iterable[Problem]) -> list[str]:
     lines = []
+    from partywork.i18n import t
     from partywork.render.textsafe import one_line
 
     for problem in problems:  # a file name or a value from a file may hold a newline
-        lines.append(one_line(problem.render()))
+        # the severity beside the code: which of them stop pw close and pw check is plain
+        where, _, said = problem.render().partition(f" {problem.code} ")
+        severity = t("severity." + problem.severity)
+        lines.append(one_line(f"{where} {problem.code} [{severity}] {said}"))
         if problem.hint:
             lines.append(hint_line(one_line(problem.hint)))
     return lines

@@ -174,13 +174,17 @@ def _click_message(message: str) -> str:
 
 def click_text(error: ClickException) -> str:
     """What click would print for this error, in pw's language."""
+    import re
+
     from partywork.i18n import t
 
     lines = []
     ctx = getattr(error, "ctx", None) if isinstance(error, ClickUsageError) else None
     if ctx is not None:
-        usage = ctx.get_usage()
-        lines.append(t("click.usage") + usage.removeprefix("Usage:").strip())
+        usage = ctx.get_usage().removeprefix("Usage:").strip()
+        for pattern, key in _HELP_FRAME[-2:]:  # [OPTIONS], COMMAND [ARGS]... as help says them
+            usage = re.sub(pattern, t(key).replace("\\", "\\\\"), usage)
+        lines.append(t("click.usage") + usage)
         if ctx.command.get_help_option(ctx) is not None:
             command = f"{ctx.command_path} {ctx.help_option_names[0]}"
             lines.append(t("click.try_help", command=command))

@@ -294,6 +294,13 @@ def _type_names() -> str:
     return " | ".join(TYPES)
 
 
+def _type_words(typ: str) -> tuple[str, ...]:
+    from partywork.model.types import TYPES
+
+    rtype = TYPES.get(typ)
+    return rtype.zh if rtype else ()
+
+
 def _kind_option(value: str, typ: str | None) -> str:
     """--kind: the English or the Chinese name of one of the type's kinds; anything else is a
     usage error naming the valid ones."""
@@ -310,6 +317,8 @@ def _kind_option(value: str, typ: str | None) -> str:
         words = {**{k: k for k in kinds}, **{n: k for k in kinds for n in KIND_NAMES_ZH[k]}}
         near = suggest(value.strip(), words)
         hint = t("kind.unknown.hint", choices=kind_choices(typ))
+        if typ and value.strip() in _type_words(typ):  # 谈心谈话 names the type, not a kind
+            near, hint = None, t("kind.is_type", word=one_line(value.strip())) + hint
         if near:
             hint = t("kind.unknown.suggest", kind=near) + " " + hint
         raise UsageError(t("kind.unknown", kind=one_line(value), type=typ or _type_names()), hint)
@@ -449,8 +458,12 @@ def _late_reason(repo: Any, data: dict) -> dict:
 def _written(written: Any) -> None:
     from partywork.i18n import t
 
-    show_warnings(written.warnings)
+    for line in problem_lines(written.warnings):  # an error across records too (see below)
+        err(line)
     err(t("log.written", id=written.id, path=written.path))
+    errors = sum(1 for p in written.warnings if p.severity == "error")
+    if errors:  # across records (a month's dues): written, but pw check and pw close will refuse
+        err(hint_line(t("log.written_with_errors", count=errors, id=written.id)))
     out(written.id)
 
 
@@ -582,6 +595,22 @@ def list_command(
             err(t("list.none"))
     else:
         raise typer.BadParameter("table | json | csv", param_hint="--format")
+    if member and not rows:
+        _no_such_member(repo, member)
+
+
+def _no_such_member(repo: Any, name: str) -> None:
+    """No record names a member the roster has never had: say so, a typo is the likely cause."""
+    from partywork.i18n import t
+    from partywork.render.textsafe import one_line
+
+    roster = repo.roster
+    if name in roster.members or roster.renamed(name) is not None:
+        return
+    err(f"pw: {one_line(t('member.not_found', name=name))}")
+    near = roster.suggest(name)
+    if near:
+        err(hint_line(one_line(t("member.not_found.hint", suggestion=near))))
 
 
 @app.command()
@@ -600,6 +629,9 @@ def edit(
     after_close: bool = typer.Option(
         False, "--after-close", help="Change a record of a closed period (the audit shows it)."
     ),
+    in_editor: bool = typer.Option(
+        False, "--edit", help="Open the record in $EDITOR, terminal or not (as pw log --edit)."
+    ),
 ) -> None:
     """Amend a record, with a stated reason (one commit)."""
     from partywork.errors import UsageError
@@ -610,7 +642,7 @@ def edit(
     if not reason.strip():
         raise UsageError(t("record.no_change"), t("record.no_change.hint"))
     if from_file is None and not sets:
-        if not sys.stdin.isatty():
+        if not sys.stdin.isatty() and not in_editor:
             raise UsageError(t("record.no_change"), t("record.no_change.hint"))
         _edit_in_editor(repo, record_id, reason, after_close)
         return

@@ -46,7 +46,8 @@ def _output_format(fmt: str | None, output: Path) -> str | None:
     if named is None and (suffix or fmt is None):
         raise UsageError(
             t("output.bad_extension", path=output, extensions=known),
-            t("output.bad_extension.hint", extensions=known),
+            t("output.bad_extension.hint", extensions=known)
+            + (t("output.pdf.hint") if suffix in (".pdf", ".doc", ".docx") else ""),
         )
     if named and fmt and fmt != named:
         raise UsageError(
@@ -267,19 +268,33 @@ for _unit in ("month", "quarter", "year"):
     report_app.command(_unit)(_make_report(_unit))
 
 
+# --status as the table shows it (进行中, 已过期 …) or as a recorder says it
+_ACTION_STATUS = {
+    **{word: "open" for word in ("进行中", "未完成", "未办结")},
+    **{word: "overdue" for word in ("已过期", "过期", "逾期", "已逾期")},
+    **{word: "done" for word in ("已完成", "完成", "已办结")},
+    **{word: "dropped" for word in ("已撤销", "撤销")},
+}
+
+
 @action_app.command("list")
 def action_list(
     ctx: typer.Context,
-    status: str | None = typer.Option(None, "--status", help="open | overdue | done | dropped."),
+    status: str | None = typer.Option(
+        None,
+        "--status",
+        help="open | overdue | done | dropped (or 进行中, 已过期, 已完成, 已撤销).",
+    ),
     owner: str | None = typer.Option(None, "--owner", help="Only this owner's items."),
     fmt: str | None = typer.Option(None, "--format", help="table | json."),
 ) -> None:
     """List rectification and follow-up items, with overdue ones marked."""
-    from partywork.i18n import t
+    from partywork.i18n import paren, t
     from partywork.ops.actions import list_actions
 
+    status = _ACTION_STATUS.get((status or "").strip(), status)
     if status not in (None, "open", "overdue", "done", "dropped"):
-        raise typer.BadParameter("open | overdue | done | dropped", param_hint="--status")
+        raise typer.BadParameter(t("action.status_choices"), param_hint="--status")
     repo = open_repo(ctx.obj)
     rows = list_actions(repo, status, owner)
     if choose_format(fmt, "table", "table") == "json":
@@ -301,7 +316,7 @@ def action_list(
                 r["owner"],
                 r["due"],
                 t("action." + r["status"])
-                + (f"（{t('report.overdue_label')}）" if r["overdue"] else ""),
+                + (paren(t("report.overdue_label")) if r["overdue"] else ""),
             ]
             for r in rows
         ),

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import typer
 
-from partywork.app.common import choose_format, emit_json, emit_table, err, open_repo
+from partywork.app.common import choose_format, emit_json, emit_table, err, hint_line, open_repo
 from partywork.app.main import app
 
 member_app = typer.Typer(
@@ -51,6 +51,8 @@ def init(
         path, branch, parent, branch_type, ctx.obj.lang or lang(), _date(since, "--since")
     )
     err(t("init.done", path=root, branch=branch))
+    if since is None:  # later, moving `since` is WEAKENED in the audit for good
+        err(hint_line(t("init.since.hint", day=ctx.obj.today.replace(day=1).isoformat())))
 
 
 @member_app.command("add")
@@ -83,13 +85,16 @@ def member_leave(
     on: str = typer.Option(
         ..., "--on", help="The day the member left (transfer etc.), YYYY-MM-DD."
     ),
+    reason: str | None = typer.Option(
+        None, "--reason", help="Why (transferred to …, died, expelled …); kept in the history."
+    ),
 ) -> None:
     """Record that a member left the branch; open roles end that day."""
     from partywork.i18n import t
     from partywork.ops.rosterops import leave
 
     repo = open_repo(ctx.obj)
-    member = leave(repo, name, _day(on, "--on"))
+    member = leave(repo, name, _day(on, "--on"), reason)
     err(t("member.left", name=member.name, date=member.left))
 
 
@@ -182,7 +187,7 @@ def member_list(
     fmt: str | None = typer.Option(None, "--format", help="table | json."),
 ) -> None:
     """The members active on a day, with status, group and roles."""
-    from partywork.i18n import t
+    from partywork.i18n import listed, t
 
     repo = open_repo(ctx.obj)
     day = _date(on, "--on") or repo.today
@@ -222,7 +227,7 @@ def member_list(
                 m.name,
                 t("status." + ("full" if m.full_on(day) else "probationary")),
                 m.group or "",
-                "、".join(t("role." + r) for r in m.roles_on(day)),
+                listed(t("role." + r) for r in m.roles_on(day)),
                 m.joined or "",
             ]
             for m in members
@@ -269,7 +274,7 @@ def group_list(
     ctx: typer.Context, fmt: str | None = typer.Option(None, "--format", help="table | json.")
 ) -> None:
     """The party groups and their members today."""
-    from partywork.i18n import t
+    from partywork.i18n import listed, t
 
     repo = open_repo(ctx.obj)
     groups = list(repo.roster.groups.values())
@@ -295,7 +300,7 @@ def group_list(
                 g.id,
                 g.name,
                 g.leader or "",
-                "、".join(m.name for m in repo.roster.group_members(g.id, repo.today)),
+                listed(m.name for m in repo.roster.group_members(g.id, repo.today)),
             ]
             for g in groups
         ),

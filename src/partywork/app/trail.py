@@ -1,11 +1,15 @@
 """pw history | audit | close | verify: the audit trail for supervisors."""
 
 import contextlib
+from typing import TYPE_CHECKING
 
 import typer
 
 from partywork.app.common import emit_json, err, open_repo, out
 from partywork.app.main import app
+
+if TYPE_CHECKING:
+    from partywork.storage.repo import Repo
 
 
 def _finding_line(f: dict) -> str:
@@ -32,12 +36,18 @@ def _summary(findings: list[dict]) -> None:
 def history(
     ctx: typer.Context,
     record_id: str = typer.Argument(
-        ..., metavar="ID", help="The record's id (also of a deleted record)."
+        ..., metavar="ID", help="The record's id (also of a deleted record), or a member's name."
     ),
     fmt: str = typer.Option("text", "--format", help="text | json."),
 ) -> None:
     """Every version of a record, newest first: who, when, why, what changed."""
-    from partywork.analysis.history import action_label, describe, field_label, record_history
+    from partywork.analysis.history import (
+        action_label,
+        describe,
+        field_label,
+        member_history,
+        record_history,
+    )
     from partywork.errors import PwError
     from partywork.i18n import t
     from partywork.render.textsafe import one_line
@@ -48,7 +58,8 @@ def history(
         PwError
     ):  # a unique prefix, as pw show takes; a deleted record needs its full id
         record_id = find_record(repo.root, record_id).stem
-    data = record_history(repo.git, record_id)
+    names = _member_names(repo, record_id)
+    data = member_history(repo.git, names) if names else record_history(repo.git, record_id)
     if fmt == "json":
         emit_json(data)
         return
@@ -66,6 +77,18 @@ def history(
             out(f"    {t('history.deleted' if deleted else 'history.created')}")
         for change in changes:
             out(f"    {one_line(describe(change, field_label(change['field'])))}")
+
+
+def _member_names(repo: "Repo", name: str) -> set[str]:
+    """A member's current and former names when `name` is one of them (not a record id)."""
+    from partywork.model.schema import ID_PATTERN
+
+    if ID_PATTERN.match(name) or name[:1].isdigit():  # an id, or a mistyped one
+        return set()
+    member = repo.roster.members.get(name) or (repo.roster.renamed(name) or (None,))[0]
+    if member is None:  # perhaps a former name the roster did not need to keep
+        return {name}
+    return {member.name, *(f.name for f in member.former_names)}
 
 
 @app.command()

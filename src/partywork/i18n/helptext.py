@@ -38,7 +38,7 @@ ZH = {
     "The supervising committee (上级党委).": "上级党委。",
     "formal | temporary | joint.": "formal（正式）| temporary（临时）| joint（联合）。",
     "Every version of a record, newest first: who, when, why, what changed.": "一条记录的每个版本，最新的在前：谁、何时、为何、改了什么。",
-    "The record's id (also of a deleted record).": "记录编号（已删除的记录也可以）。",
+    "The record's id (also of a deleted record), or a member's name.": "记录编号（已删除的记录也可以），或党员姓名（显示其花名册的每次变动）。",
     "Integrity findings from the git history.": "从 git 历史中检查台账是否可信（补记、改写、抄袭、绕过 pw 修改等）。",
     "Only records of this period (default: the whole history).": "只看这一时期的记录（默认：全部历史）。",
     "Exit 1 on any warning or error.": "有任何警告或错误时退出码为 1。",
@@ -80,7 +80,7 @@ ZH = {
     "Read the minutes from a file.": "从文件读入会议记录正文。",
     "A decision (repeatable).": "一项决议（可重复）。",
     '"TASK|OWNER|DUE" (repeatable).': '"事项|责任人|期限"（可重复）。',
-    "Party group id (group meetings).": "党小组编号（党小组会）。",
+    "Party group id or name (group meetings).": "党小组编号或名称（党小组会）。",
     "Lecturer: a member, or 'NAME|ORG' for a guest.": "授课人：本支部党员，或用 '姓名|单位' 写外请人员。",
     "Study hours credited to each attendee.": "每名参加者计入的学时。",
     "Study material (repeatable).": "学习材料（可重复）。",
@@ -98,7 +98,7 @@ ZH = {
     "Write to this file instead of stdout.": "写入这个文件，而不是标准输出。",
     "Rectification and follow-up items (整改事项): list, done, drop.": "整改事项：列出、完成、撤销。",
     "List rectification and follow-up items, with overdue ones marked.": "列出整改事项，标出逾期的。",
-    "open | overdue | done | dropped.": "open（未完成）| overdue（逾期）| done（已完成）| dropped（已撤销）。",
+    "open | overdue | done | dropped (or 进行中, 已过期, 已完成, 已撤销).": "open 或 进行中、overdue 或 已过期、done 或 已完成、dropped 或 已撤销。",
     "Only this owner's items.": "只看这名责任人的事项。",
     "table | json.": "table | json。",
     "Mark an item done, with its evidence (one commit).": "标记事项已完成，并写明佐证（一次提交）。",
@@ -117,6 +117,7 @@ ZH = {
     "Matches the member's git commits.": "与这名党员的 git 提交邮箱对应。",
     "Record that a member left the branch; open roles end that day.": "记录党员转出本支部；其职务同日结束。",
     "The day the member left (transfer etc.), YYYY-MM-DD.": "转出（组织关系转接等）日期，YYYY-MM-DD。",
+    "Why (transferred to …, died, expelled …); kept in the history.": "原因（转往某支部、去世、出党……），记入历史（pw history 姓名 可查）。",
     "Add a term of office, or end the current one with --to.": "增加一段任职，或用 --to 结束当前任职。",
     "secretary | deputy | committee | group-leader.": "secretary（书记）| deputy（副书记）| committee（委员）| group-leader（党小组长）。",
     "First day in the role.": "任职起始日。",
@@ -204,6 +205,8 @@ ZH = {
     "Date joined this branch for rows without one (default: such rows are refused).": "没有填写加入本支部日期的人所用的日期（不给则拒绝这些行）。",
     # fixfleet: pw fleet remove --forget (H1)
     "Also forget what the desk witnessed of this branch (its name and url), so a rewritten history is accepted when it is added again. Without it, a branch added back is still held to what was seen (REWRITTEN).": "同时忘记督查台对该支部（按名称和地址）见证过的历史，再次添加时接受被改写的历史。不加此项时，重新添加的支部仍要与曾见到的历史一致，否则为 REWRITTEN。",
+    # newuser3: a new recorder's month
+    "Open the record in $EDITOR, terminal or not (as pw log --edit).": "用 $EDITOR 编辑这条记录，无论是否在终端上（同 pw log --edit）。",
 }
 
 

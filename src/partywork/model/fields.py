@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from partywork.i18n import t
+from partywork.i18n import paren, t
 from partywork.model.problems import ERROR, WARNING, Problem, Severity
 
 if TYPE_CHECKING:  # dates are parsed at start-up (--today); PyYAML is not needed for that
@@ -66,11 +66,24 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
 
 def label(path: tuple) -> str:
     """A field's path as a recorder counts: list items from 1 (actions#2.due), as action ids and
-    pw history number them."""
-    out = ""
+    pw history number them; with the names pw show prints when it has them, so a recorder who
+    typed options reads 学时（hours）, and one editing the file still finds the key."""
+    out = human = ""
     for part in path:
-        out += f"#{part + 1}" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+        if isinstance(part, int):
+            out, human = out + f"#{part + 1}", human + f"#{part + 1}"
+            continue
+        out += f".{part}" if out else str(part)
+        human += f".{_named(str(part))}" if human else _named(str(part))
+    return out if human == out else human + paren(out)
+
+
+def _named(key: str) -> str:
+    for prefix in ("label.", "history.item."):
+        said = t(prefix + key)
+        if said != prefix + key:
+            return said
+    return key
 
 
 class Checker:

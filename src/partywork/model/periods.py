@@ -80,12 +80,35 @@ def containing(day: dt.date, unit: str, first_month: int = 1) -> Period:
 
 def unit_of(text: str) -> str:
     """The unit an explicit period names: 2026-07 a month, 2026 a year, anything else a quarter."""
+    text = plain(text)
     return "month" if _MONTH.match(text) else "year" if _YEAR.match(text) else "quarter"
+
+
+# a period as a recorder says it: 2026年第三季度, 三季度, 2026年9月, 2026年度, 上季度
+_ZH_QUARTER = re.compile(r"^(?:(\d{4})\s*年\s*(?:度\s*)?)?第?\s*([1-4一二三四])\s*季度?$")
+_ZH_MONTH = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月份?$")
+_ZH_YEAR = re.compile(r"^(\d{4})\s*年度?$")
+_ZH_RELATIVE = {"本季度": "this", "本月": "this", "今年": "this", "本年度": "this"}
+_ZH_RELATIVE |= {"上季度": "last", "上个季度": "last", "上月": "last", "上个月": "last"}
+_ZH_RELATIVE |= {"去年": "last", "上年度": "last"}
+
+
+def plain(text: str) -> str:
+    """The period in pw's own spelling (2026Q3, 2026-09, 2026), or the text as it was."""
+    value = text.strip()
+    if match := _ZH_QUARTER.match(value):
+        number = "一二三四".find(match.group(2)) + 1 or int(match.group(2))
+        return f"{match.group(1) or ''}Q{number}"
+    if match := _ZH_MONTH.match(value):
+        return f"{match.group(1)}-{int(match.group(2)):02d}"
+    if match := _ZH_YEAR.match(value):
+        return match.group(1)
+    return _ZH_RELATIVE.get(value, value)
 
 
 def parse(text: str | None, unit: str, today: dt.date, first_month: int = 1) -> Period:
     """The period a user typed; nothing (or `this`) means the current one of the unit."""
-    value = (text or "this").strip()
+    value = plain(text or "this")
     if value in ("this", "last"):
         current = containing(today, unit, first_month)
         return (
@@ -95,8 +118,10 @@ def parse(text: str | None, unit: str, today: dt.date, first_month: int = 1) -> 
         )
     try:
         period = _explicit(value, today, first_month)
-    except (ValueError, OverflowError):
-        raise UsageError(t("period.bad", value=value), t("period.bad.hint")) from None
+    except (ValueError, OverflowError):  # named as the user typed it
+        raise UsageError(
+            t("period.bad", value=(text or value).strip()), t("period.bad.hint")
+        ) from None
     if period.start.year < FIRST_YEAR or period.end.year > LAST_YEAR:
         raise UsageError(
             t("period.out_of_range", value=value, first=FIRST_YEAR, last=LAST_YEAR),

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from partywork.i18n import t
+from partywork.i18n import paren, t
 from partywork.model.fields import Checker, parse_date, parse_number
 from partywork.model.problems import Problem
 from partywork.model.roster import Member, Roster
@@ -53,7 +53,7 @@ def type_named(value: str) -> str | None:
 def kind_choices(typ: str | None = None) -> str:
     """The valid kinds, each with its Chinese name: committee（支委会）, …"""
     kinds = KINDS[typ] if typ else tuple(TYPE_OF_KIND)
-    return ", ".join(f"{kind}（{KIND_NAMES_ZH[kind][0]}）" for kind in kinds)
+    return ", ".join(f"{kind}{paren(KIND_NAMES_ZH[kind][0])}" for kind in kinds)
 
 
 MODES = ("offline", "online", "hybrid")

@@ -4,6 +4,7 @@ then made as one commit through txn."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -11,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from partywork.errors import DataError, InvalidRecords, UsageError
-from partywork.i18n import t
+from partywork.i18n import listed, paren, t
 from partywork.model import schema
-from partywork.model.fields import parse_date
+from partywork.model.fields import parse_date, parse_typed_date
 from partywork.model.periods import Period
-from partywork.model.problems import ERROR, WARNING, Problem
+from partywork.model.problems import ERROR, Problem
 from partywork.model.types import TYPES
 from partywork.ops.sealing import sealed, sealed_for_log
 from partywork.render.textsafe import clean_name
@@ -79,7 +80,9 @@ def parse_action(item: str) -> dict:
     parts = [p.strip() for p in item.replace("｜", "|").split("|")]
     if len(parts) != 3 or not all(parts):
         raise UsageError(t("log.bad_action", item=item))
-    return {"task": parts[0], "owner": clean_name(parts[1]), "due": parts[2], "status": "open"}
+    typed = parse_typed_date(parts[2])  # 2026年12月15日 as in --date
+    due = typed.isoformat() if typed else parts[2]
+    return {"task": parts[0], "owner": clean_name(parts[1]), "due": due, "status": "open"}
 
 
 def parse_lecturer(text: str) -> Any:
@@ -94,7 +97,9 @@ def missing_fields(typ: str, data: dict) -> list[str]:
         for f in schema.required_fields(typ, kind if kind in schema.TYPE_OF_KIND else None)
         if f not in ("schema", "id", "type")
     ]
-    return [f for f in needed if data.get(f) in (None, "", [])]
+    missing = [f for f in needed if data.get(f) in (None, "", [])]
+    # the title follows from the kind (2026年第3次支委会): asked for only once the kind is known
+    return [f for f in missing if f != "title"] if "kind" in missing else missing
 
 
 def default_title(repo: Repo, kind: str, day: dt.date, group: object = None) -> str:
@@ -146,6 +151,8 @@ def complete(repo: Repo, typ: str, data: dict) -> dict:
         data.setdefault("kind", rtype.kinds[0].name)  # appraisal is annual, dues monthly
     if rtype is not None and rtype.complete is not None:
         data = rtype.complete(data)
+    if isinstance(data.get("group"), str):  # --group 第一党小组, as pw member add takes it
+        data["group"] = repo.roster.group_named(data["group"]) or data["group"]
     kind, day = data.get("kind"), parse_date(str(data.get("date")))
     if kind in schema.TYPE_OF_KIND and day and "title" not in data:
         data["title"] = default_title(repo, kind, day, data.get("group"))
@@ -266,16 +273,16 @@ def log_record(
 
 def _across(repo: Repo, typ: str, path: str) -> list[Problem]:
     """What pw check will say of the new record across its type's records (a member left out of
-    a month's dues), told now as warnings: the record is written, the recorder can fix it."""
-    from dataclasses import replace
-
+    a month's dues), told now with the severity pw check gives it: the record is written (it may
+    be filled in over the month), and the recorder hears that pw check and pw close will refuse
+    it until it is."""
     from partywork.analysis.check import ACROSS_RECORDS
 
     rule = ACROSS_RECORDS.get(typ)
     if rule is None:
         return []
     found = rule(repo, list(record_files(repo.root)))
-    return [replace(p, severity=WARNING) for p in found if p.file == path]
+    return [p for p in found if p.file == path]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,8 +315,12 @@ def apply_sets(data: dict, sets: list[str]) -> dict:
         field = field.strip()
         if not sep or not field:
             raise UsageError(t("record.set_syntax", item=item))
+        field = _set_labels().get(field, field)  # --set 地点=… as pw show labels it
         if field not in SETTABLE_TEXT + SETTABLE_LIST + ("absent",):
-            raise UsageError(t("record.set_field", field=field), t("record.set_field.hint"))
+            raise UsageError(
+                t("record.set_field", field=field),
+                t("record.set_field.choices", fields=_settable_said()),
+            )
         value = value.strip()
         if not value:
             data.pop(field, None)
@@ -324,6 +335,28 @@ def apply_sets(data: dict, sets: list[str]) -> dict:
         else:
             data[field] = value
     return data
+
+
+@functools.cache
+def _set_labels() -> dict[str, str]:
+    """Each settable field's label in either language (地点, Place) → the field."""
+    from partywork.i18n.catalogue import EN, ZH
+
+    out: dict[str, str] = {}
+    for field in SETTABLE_TEXT + SETTABLE_LIST + ("absent",):
+        for table in (ZH, EN):
+            label = table.get("label." + field)
+            if label:
+                out.setdefault(label, field)
+                out.setdefault(label.casefold(), field)
+    return out
+
+
+def _settable_said() -> str:
+    fields = SETTABLE_TEXT + SETTABLE_LIST + ("absent",)
+    return listed(
+        f"{t('label.' + f)}{paren(f)}" if t("label." + f) != "label." + f else f for f in fields
+    )
 
 
 def _name_fields(data: dict) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from partywork.errors import DataError, InvalidRecords, NotFound, UsageError
-from partywork.i18n import t
+from partywork.i18n import listed, paren, t
 from partywork.model.fields import parse_typed_date
 from partywork.model.problems import Problem
 from partywork.model.roster import ROLE_NAMES, STATUS_NAMES, Member, Role, Roster
@@ -99,13 +99,13 @@ def _header(row: list[Any], file: str, joined: dt.date | None) -> dict[str, int]
     if "name" not in where:
         raise UsageError(
             t("import.no_name_column", file=file),
-            t("import.columns.hint", columns="、".join(n[0] for n in COLUMNS.values())),
+            t("import.columns.hint", columns=listed(n[0] for n in COLUMNS.values())),
         )
     if unknown:
         # a column pw does not read would be dropped without a word (入党日期 taken for none)
         party_date = any("入党" in word or "party" in word.lower() for word in unknown)
         raise DataError(
-            t("import.unknown_columns", file=file, columns="、".join(map(clean_name, unknown)))
+            t("import.unknown_columns", file=file, columns=listed(map(clean_name, unknown)))
             + t("import.read_columns", columns=_columns_read()),
             t("import.party_date.hint") if party_date else t("import.unknown_columns.hint"),
         )
@@ -115,11 +115,8 @@ def _header(row: list[Any], file: str, joined: dt.date | None) -> dict[str, int]
 
 
 def _columns_read() -> str:
-    return (
-        "、".join(n[0] for n in COLUMNS.values())
-        + "（"
-        + ", ".join(n[-1] for n in COLUMNS.values())
-        + "）"
+    return listed(n[0] for n in COLUMNS.values()) + paren(
+        ", ".join(n[-1] for n in COLUMNS.values())
     )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from partywork.errors import DataError, NotFound, PwError, UsageError
-from partywork.i18n import t
+from partywork.i18n import listed, paren, t
 from partywork.model import settings as settings_mod
 from partywork.model.problems import Problem
 from partywork.model.roster import (
@@ -219,7 +219,10 @@ def _member(roster: Roster, name: str) -> Member:
 
 def add_group(repo: Repo, group_id: str, name: str, leader: str | None) -> Group:
     if not GROUP_ID.match(group_id):
-        raise UsageError(t("group.bad_id", id=group_id))
+        raise UsageError(
+            t("group.bad_id", id=group_id),
+            t("group.bad_id.hint", count=len(repo.roster.groups) + 1, name=name),
+        )
     name = valid_name(name)
     leader = clean_name(leader) if leader else leader
 
@@ -289,7 +292,7 @@ def add_member(
 
 def _group_list(roster: Roster) -> str:
     """The groups as a recorder knows them: id and name."""
-    return "、".join(f"{g.id}（{g.name}）" for g in roster.groups.values()) or "—"
+    return listed(f"{g.id}{paren(g.name)}" for g in roster.groups.values()) or "—"
 
 
 def _check_role(role: str | None) -> None:
@@ -299,7 +302,9 @@ def _check_role(role: str | None) -> None:
         )
 
 
-def leave(repo: Repo, name: str, on: dt.date) -> Member:
+def leave(repo: Repo, name: str, on: dt.date, reason: str | None = None) -> Member:
+    """`pw member leave NAME --on DATE [--reason]`: the reason goes in the commit (Pw-Reason), where
+    `pw history NAME` and the audit read it."""
     name = clean_name(name)
 
     def mutate(roster: Roster) -> tuple[Member, str]:
@@ -312,7 +317,7 @@ def leave(repo: Repo, name: str, on: dt.date) -> Member:
                 role.end = on
         return member, t("member.left", name=name, date=on)
 
-    return _change(repo, mutate, recheck=True)
+    return _change(repo, mutate, reason=reason or None, recheck=True)
 
 
 def set_role(repo: Repo, name: str, role: str, start: dt.date | None, end: dt.date | None) -> Role:

@@ -23,7 +23,7 @@ from partywork.errors import (
     PwError,
     UsageError,
 )
-from partywork.i18n import t
+from partywork.i18n import semicolon, t
 from partywork.model.periods import CLOSE_PREFIX
 from partywork.ops import drafts
 from partywork.render.textsafe import spelled
@@ -188,9 +188,34 @@ def _conflict(git: Git, head: str, incoming: str, paths: list[str]) -> None:
             paths = sorted(ours & set(gitio.changed_between(git, base, incoming)))
     named = _named(git, paths)
     first = next((record_id(_local(git, p)) for p in paths if record_id(_local(git, p))), None)
+    differs = [d for p in paths[:3] if (d := _differences(git, head, incoming, p))]
     raise DataError(
-        t("sync.conflict", records=", ".join(named) or t("sync.conflict.unknown")),
+        t("sync.conflict", records=", ".join(named) or t("sync.conflict.unknown"))
+        + "".join(t("sync.conflict.fields", fields=d) for d in differs),
         t("sync.conflict.resolve", record=first) if first else t("sync.conflict.hint"),
+    )
+
+
+def _differences(git: Git, head: str, incoming: str, path: str) -> str:
+    """What the two versions of a record disagree on, field by field (地点：本地 A，远程 B), so
+    the two recorders can agree which stands without reading git."""
+    from partywork.analysis.history import field_changes, field_label, shown_value
+    from partywork.storage.yamlio import MAX_BYTES, parse
+
+    found = gitio.objects(git, [f"{head}:{path}", f"{incoming}:{path}"], limit=MAX_BYTES)
+    sides = [parse(o[2], path)[0] if o else None for o in found]
+    if not all(sides):
+        return ""
+    theirs, mine = (d.data if d and isinstance(d.data, dict) else {} for d in reversed(sides))
+    changes = field_changes(theirs, mine)
+    return semicolon().join(
+        t(
+            "sync.conflict.field",
+            field=field_label(c["field"]),
+            mine=shown_value(c["field"], c["after"]),
+            theirs=shown_value(c["field"], c["before"]),
+        )
+        for c in changes[:5]
     )
 
 
@@ -310,12 +335,17 @@ def status(repo: Repo) -> dict:
 # -- resolve (issue 14) ---------------------------------------------------------------------------
 
 
+# --keep as a recorder says it
+_KEEP = {"本地": "mine", "我的": "mine", "本机": "mine", "远程": "theirs", "对方": "theirs"}
+
+
 def resolve(repo: Repo, ident: str, keep: str, reason: str) -> str:
     """Settle a refused sync on one record: local commits go on top of the fetched remote tip, the
     record's conflicting steps replayed as they were, then one commit (`Pw-Action: resolve`) makes
     the record the kept side's version (with mine it already is: the commit changes no file). Both
     versions are in the history before it, so the audit can check it kept one of them. Returns
     the record's id."""
+    keep = _KEEP.get(keep.strip(), keep)
     if keep not in ("mine", "theirs"):
         raise UsageError(t("resolve.keep", keep=keep))
     if not (reason or "").strip():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from partywork.i18n import t
+from partywork.i18n import comma, listed, paren, t
 from partywork.model.roster import Roster
 from partywork.model.schema import expected_names
 from partywork.model.types import TYPES
@@ -14,7 +14,7 @@ from partywork.model.types import TYPES
 def _name(value: Any) -> str:
     if isinstance(value, dict):
         return (
-            f"{value.get('name', '')}（{value.get('org')}）"
+            f"{value.get('name', '')}{paren(value.get('org'))}"
             if value.get("org")
             else str(value.get("name", ""))
         )
@@ -75,7 +75,7 @@ def _time(lines: list[str], record: dict, _roster: Roster) -> None:
 
 def _place(lines: list[str], record: dict, _roster: Roster) -> None:
     mode = t("mode." + str(record.get("mode", "offline")))
-    _field(lines, "place", f"{record.get('place', '')}（{mode}）" if record.get("place") else "")
+    _field(lines, "place", f"{record.get('place', '')}{paren(mode)}" if record.get("place") else "")
 
 
 def _lecturer(lines: list[str], record: dict, _roster: Roster) -> None:
@@ -87,7 +87,7 @@ def _grades(lines: list[str], record: dict, _roster: Roster) -> None:
     if record.get("grades"):
         lines.append(f"{t('label.grades')}:")
         for item in record["grades"]:
-            note = f"（{item.get('note')}）" if item.get("note") else ""
+            note = paren(item.get("note")) if item.get("note") else ""
             lines.append(f"  {item.get('member')}: {t('grade.' + str(item.get('grade')))}{note}")
 
 
@@ -105,15 +105,16 @@ def _payments(lines: list[str], record: dict, _roster: Roster) -> None:
     if record.get("payments"):
         lines.append(f"{t('label.payments')}:")
         for p in record["payments"]:
-            months = "、".join(p["months"]) if p.get("months") else ""
+            months = listed(p["months"]) if p.get("months") else ""
             lines.append(
-                f"  {p.get('member')}: {p.get('amount')} {t('label.yuan')}，{p.get('paid_on')}"
-                + (f"（{months}）" if months else "")
+                f"  {p.get('member')}: {p.get('amount')} {t('label.yuan')}"
+                + f"{comma()}{p.get('paid_on')}"
+                + (paren(months) if months else "")
             )
     for key in ("exempt", "unpaid"):
         if record.get(key):
-            parts = [f"{e.get('name')}（{e.get('reason') or ''}）" for e in record[key]]
-            lines.append(f"{t('label.' + key)}: {'、'.join(parts)}")
+            parts = [f"{e.get('name')}{paren(e.get('reason') or '')}" for e in record[key]]
+            lines.append(f"{t('label.' + key)}: {listed(parts)}")
 
 
 def _reasoned(_lines: list[str], _record: dict, _roster: Roster) -> None:
@@ -124,17 +125,20 @@ def _attendance(lines: list[str], record: dict, roster: Roster) -> None:
     present = record.get("attendees") or []
     expected = expected_names(record, roster)
     count = f"{len(present)}/{len(expected)}" if expected else str(len(present))
-    lines.append(f"{t('label.attendees')} ({count}): {'、'.join(present)}")
+    lines.append(f"{t('label.attendees')} ({count}): {listed(present)}")
     absent = record.get("absent") or []
     if absent:
         parts = [
-            f"{a.get('name')}（{a.get('reason') or ''}"
-            f"{'' if a.get('excused', True) else '，' + t('label.unexcused')}）"
+            a.get("name", "")
+            + paren(
+                (a.get("reason") or "")
+                + ("" if a.get("excused", True) else comma() + t("label.unexcused"))
+            )
             for a in absent
         ]
-        lines.append(f"{t('label.absent')}: {'、'.join(parts)}")
+        lines.append(f"{t('label.absent')}: {listed(parts)}")
     if record.get("observers"):
-        lines.append(f"{t('label.observers')}: {'、'.join(_name(o) for o in record['observers'])}")
+        lines.append(f"{t('label.observers')}: {listed(_name(o) for o in record['observers'])}")
     if record.get("upper_attendee"):
         lines.append(f"{t('label.upper_attendee')}: {_name(record['upper_attendee'])}")
 
@@ -158,14 +162,14 @@ def _decisions(lines: list[str], record: dict, _roster: Roster | None = None) ->
     for i, decision in enumerate(record["decisions"], 1):
         vote = decision.get("vote")
         tally = (
-            "（"
-            + t(
-                "show.vote",
-                votes_for=vote.get("for"),
-                against=vote.get("against"),
-                abstain=vote.get("abstain"),
+            paren(
+                t(
+                    "show.vote",
+                    votes_for=vote.get("for"),
+                    against=vote.get("against"),
+                    abstain=vote.get("abstain"),
+                )
             )
-            + "）"
             if isinstance(vote, dict)
             else ""
         )
@@ -179,8 +183,8 @@ def _actions(lines: list[str], record: dict, _roster: Roster | None = None) -> N
     for i, action in enumerate(record["actions"], 1):
         status = t(f"action.{action.get('status', 'open')}")
         lines.append(
-            f"  #{i} {action.get('task')} — {t('label.owner')} {action.get('owner')}，"
-            f"{t('label.due')} {action.get('due')}，{status}"
+            f"  #{i} {action.get('task')} — {t('label.owner')} {action.get('owner')}{comma()}"
+            f"{t('label.due')} {action.get('due')}{comma()}{status}"
         )
         if action.get("done_on") or action.get("evidence"):
             lines.append(

@@ -7,7 +7,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from partywork.i18n import t
+from partywork.i18n import paren, semicolon, t
 from partywork.model.reportdata import MeetingRow, Report
 from partywork.render import console
 from partywork.render.sections import (
@@ -201,7 +201,7 @@ def _grouped(report: Report, width: int) -> list[RenderableType]:
     from rich.text import Text
 
     out: list[RenderableType] = [
-        Text(f"{t('report.findings')}（{t('report.findings_all_hint')}）", style="bold")
+        Text(t("report.findings") + paren(t("report.findings_all_hint")), style="bold")
     ]
     found = groups(report["findings"])
     if not found:
@@ -218,7 +218,7 @@ def _grouped(report: Report, width: int) -> list[RenderableType]:
                 out += _at_most(items, _RECORD_LINES, width, 7)
                 continue
         else:  # what was found, without a record to name: the first few, the rest in --all
-            items, sep = g.messages[:_SHOWN], "；"
+            items, sep = g.messages[:_SHOWN], semicolon()
             if len(g.messages) > _SHOWN:
                 items.append(t("report.findings_more", count=len(g.messages)))
         out += _wrapped(items, sep, width, 7)

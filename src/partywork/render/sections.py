@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from partywork.i18n import t
+from partywork.i18n import colon, listed, paren, semicolon, t
 from partywork.model.problems import severity_rank
 from partywork.model.reportdata import Finding, Report, RuleResult
 
@@ -74,16 +74,16 @@ def title(report: Report) -> str:
 def summary(report: Report) -> list[tuple[str, str]]:
     period = report["period"]
     roster = report["roster"]
-    groups = "、".join(f"{g['name']}（{g['members']}）" for g in roster["groups"]) or t(
+    groups = listed(f"{g['name']}{paren(g['members'])}" for g in roster["groups"]) or t(
         "report.none"
     )
     commit = (report["commit"] or "—")[:12] + (
         " " + t("report.uncommitted") if report.get("uncommitted") else ""
     )
     return [
-        (t("report.branch"), f"{report['branch']}（{t('branch_type.' + report['type'])}）"),
+        (t("report.branch"), f"{report['branch']}{paren(t('branch_type.' + report['type']))}"),
         (t("report.parent"), report["parent"] or "—"),
-        (t("report.period"), f"{period['label']}：{period['start']} – {period['end']}"),
+        (t("report.period"), f"{period['label']}{colon()}{period['start']} – {period['end']}"),
         (
             t("report.roster"),
             t("report.roster_counts", full=roster["full"], probationary=roster["probationary"]),
@@ -115,12 +115,12 @@ def verdict(report: Report) -> Verdict:
         rules=len(judged),
         met=sum(1 for e in judged if e["ok"] and not e.get("pending")),
         not_met=[
-            f"{rule_name(e, report)}：{t('report.missing_units')} {', '.join(e['missing'])}"
+            f"{rule_name(e, report)}{colon()}{t('report.missing_units')} {', '.join(e['missing'])}"
             for e in rules
             if e["missing"]
         ],
         pending=[
-            f"{rule_name(e, report)}：{t('report.pending_units')} {', '.join(e['pending'])}"
+            f"{rule_name(e, report)}{colon()}{t('report.pending_units')} {', '.join(e['pending'])}"
             for e in rules
             if e.get("pending") and not e["missing"]
         ],
@@ -185,7 +185,7 @@ def group_name(report: Report, group: str | None, short: bool = False) -> str:
 def rule_name(entry: RuleResult, report: Report) -> str:
     name = t("kind." + entry["rule"])
     if entry["group"]:
-        name += f"（{group_name(report, entry['group'])}）"
+        name += paren(group_name(report, entry["group"]))
     return f"{name} / {t('every.' + entry['every'])}"
 
 
@@ -201,7 +201,7 @@ def rule_result(entry: RuleResult) -> str:
         parts.append(f"{t('report.pending_units')} {', '.join(pending)}")
     if entry.get("not_tracked"):
         parts.append(f"{t('report.not_tracked_units')} {', '.join(entry['not_tracked'])}")
-    return "；".join(parts)
+    return semicolon().join(parts)
 
 
 def compliance(report: Report) -> Section:
@@ -348,7 +348,7 @@ def _group_detail(group: FindingGroup) -> str:
     if len(group.findings) == 1:
         only = group.findings[0]
         return f"{only['record'] or ''} {only['message']}".strip()
-    return " ".join(group.records) if group.records else "；".join(group.messages)
+    return " ".join(group.records) if group.records else semicolon().join(group.messages)
 
 
 def sections(report: Report, every_finding: bool = False) -> list[Section]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from partywork.i18n import t
+from partywork.i18n import listed, t
 from partywork.render.sections import Section
 
 
@@ -37,7 +37,7 @@ def _talks(talks: dict) -> list[Section]:
         t("report.talks"),
         [t("label.date"), t("label.kind"), t("label.host"), t("report.talked_with")],
         [
-            [r["date"], t("kind." + r["kind"]), r["host"] or "", "、".join(r["with"])]
+            [r["date"], t("kind." + r["kind"]), r["host"] or "", listed(r["with"])]
             for r in talks.get("held") or []
         ],
         ["date", "text", "text", "text"],

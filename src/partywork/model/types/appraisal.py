@@ -30,10 +30,11 @@ def parse_grade(text: str) -> dict:
     return {"member": clean_name(name), "grade": grade.strip()}
 
 
-def _check_grades(check: Checker, record: dict, _ctx: Context) -> None:
+def _check_grades(check: Checker, record: dict, ctx: Context) -> None:
     seen: set[str] = set()
     for i, item in enumerate(base.listed(record, "grades")):
         member = item.get("member") if isinstance(item, dict) else None
+        _probationary_excellent(check, record, ctx, i, item)
         if isinstance(member, str) and member in seen:
             check.add(
                 ("grades", i, "member"),
@@ -44,6 +45,26 @@ def _check_grades(check: Checker, record: dict, _ctx: Context) -> None:
     year, day = record.get("year"), record.get("date")
     if isinstance(year, int) and isinstance(day, dt.date) and not 0 <= day.year - year <= 1:
         check.add(("year",), "BAD-VALUE", t("appraisal.year", year=year, date=day))
+
+
+def _probationary_excellent(check: Checker, record: dict, ctx: Context, i: int, item: Any) -> None:
+    """A probationary member is never rated 优秀 (SPEC §13.1): refused when written, not only
+    found by the year's report."""
+    day = record.get("date")
+    if (
+        not isinstance(item, dict)
+        or item.get("grade") != "excellent"
+        or not isinstance(day, dt.date)
+    ):
+        return
+    rated = ctx.roster.named(str(item.get("member")), day)
+    if rated is not None and not rated.full_on(day):
+        check.add(
+            ("grades", i, "grade"),
+            "APPRAISAL-PROBATIONARY",
+            t("report.appraisal_probationary", member=rated.name),
+            t("appraisal.probationary.hint"),
+        )
 
 
 def complete(data: dict) -> dict:

@@ -42,6 +42,19 @@ class Kind:
     required: tuple[str, ...] = ()
 
 
+def without_unit(text: str, *units: str) -> str:
+    """A number typed with its unit (90元, 2.5小时): the number alone, as files keep it."""
+    stripped = text.strip()
+    for unit in units:
+        if stripped.endswith(unit) and stripped[: -len(unit)].strip():
+            return stripped[: -len(unit)].strip()
+    return stripped
+
+
+def hours_typed(text: str) -> str:
+    return without_unit(text, "个学时", "学时", "小时", "h")
+
+
 @dataclass(frozen=True, repr=False, eq=False)
 class LogOption:
     """A `pw log TYPE` flag that sets one field. `parse` turns the typed text (each repetition,
@@ -242,7 +255,9 @@ def choice_zh(choices: Mapping[str, tuple[str, ...]]) -> Converter:
             for english, chinese in choices.items():
                 if stripped.casefold() == english or stripped in chinese:
                     return english
-        labels = [f"{english}（{chinese[0]}）" for english, chinese in choices.items()]
+        from partywork.i18n import paren
+
+        labels = [f"{english}{paren(chinese[0])}" for english, chinese in choices.items()]
         return check.choice(value, path, labels) if value is not None else None
 
     return convert

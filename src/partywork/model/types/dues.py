@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from partywork.i18n import t
-from partywork.model.fields import Checker, label
+from partywork.model.fields import Checker, label, parse_typed_date
 from partywork.model.types import base
 from partywork.model.types.base import Context, Kind, LogOption, RecordType
 
@@ -57,9 +57,10 @@ def parse_payment(text: str) -> dict:
     parts = [p.strip() for p in text.replace("：", ":").split(":")]
     entry: dict[str, Any] = {"member": clean_name(parts[0])}
     if len(parts) > 1:
-        entry["amount"] = parts[1]
+        entry["amount"] = base.without_unit(parts[1], "元")  # 90元 as typed
     if len(parts) > 2:
-        entry["paid_on"] = parts[2]
+        typed = parse_typed_date(parts[2])  # 2026年11月25日 as in --date
+        entry["paid_on"] = typed.isoformat() if typed else parts[2]
     return entry
 
 

@@ -107,14 +107,16 @@ TYPE = RecordType(
     checks=(check_hours,),
     expected=expected,
     options=(
-        LogOption("--group", "group", "Party group id (group meetings)."),
+        LogOption("--group", "group", "Party group id or name (group meetings)."),
         LogOption(
             "--lecturer",
             "lecturer",
             "Lecturer: a member, or 'NAME|ORG' for a guest.",
             parse=parse_lecturer,
         ),
-        LogOption("--hours", "hours", "Study hours credited to each attendee."),
+        LogOption(
+            "--hours", "hours", "Study hours credited to each attendee.", parse=base.hours_typed
+        ),
         LogOption(
             "--commend",
             "commendations",

@@ -61,7 +61,9 @@ TYPE = RecordType(
     checks=(check_hours,),
     expected=None,  # study has no 应到: hours are credited to whoever attended
     options=(
-        LogOption("--hours", "hours", "Study hours credited to each attendee."),
+        LogOption(
+            "--hours", "hours", "Study hours credited to each attendee.", parse=base.hours_typed
+        ),
         LogOption("--material", "materials", "Study material (repeatable).", repeatable=True),
         LogOption("--leader", "leader", "Who led the study (领学人)."),
     ),

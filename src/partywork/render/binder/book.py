@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypedDict
 
-from partywork.i18n import t
+from partywork.i18n import colon, listed, paren, t
 from partywork.render.binder.data import BEIJING, Binder, BinderRecord
 from partywork.render.binder.forms import Row, form_rows
 from partywork.render.textsafe import shown
@@ -59,7 +59,7 @@ def book(binder: Binder, lang: str) -> Book:
     cover = [
         [t("binder.branch"), binder.branch],
         [t("binder.parent"), binder.parent or "—"],
-        [t("binder.period"), f"{binder.period}（{binder.start} — {binder.end}）"],
+        [t("binder.period"), f"{binder.period}{paren(f'{binder.start} — {binder.end}')}"],
         [t("binder.records"), str(len(binder.records))],
         [t("binder.commit"), binder.commit or t("binder.no_commit")],
         [t("binder.made"), _beijing(binder.made) if binder.made else "—"],
@@ -84,6 +84,7 @@ def book(binder: Binder, lang: str) -> Book:
             "void": t("binder.void"),
             "void_reason": t("binder.void_reason"),
             "signed": t("binder.signed_date"),
+            "colon": colon(),  # ： in Chinese, ": " in English
         },
         "sections": sections,
     }
@@ -122,7 +123,9 @@ def _section(heading: str, subheading: str = "") -> Section:
 
 
 def _roster(binder: Binder) -> Section:
-    section = _section(t("binder.roster"), f"{binder.period}（{binder.start} — {binder.end}）")
+    section = _section(
+        t("binder.roster"), f"{binder.period}{paren(f'{binder.start} — {binder.end}')}"
+    )
     header = [
         t("label.name"),
         t("label.status"),
@@ -136,7 +139,7 @@ def _roster(binder: Binder) -> Section:
             m["name"],
             t("status." + m["status"]),
             m["group"],
-            "、".join(t("role." + r) for r in m["roles"]),
+            listed(t("role." + r) for r in m["roles"]),
             str(m["joined"] or ""),
             str(m["left"] or ""),
         ]
@@ -180,7 +183,7 @@ def _record(entry: BinderRecord, groups: dict[str, str]) -> Section:
     void = record.get("voided")
     heading = f"{record.get('date')}　{record.get('title', '')}"
     if void:
-        heading += f"（{t('binder.void')}）"
+        heading += paren(t("binder.void"))
     section = _section(heading, f"{kind}　{t('label.id')} {record.get('id')}")
     section["footer"] = t(
         "binder.footer", id=record.get("id"), blob=entry.blob or t("binder.not_committed")
@@ -217,16 +220,14 @@ def _compliance(report: dict, groups: dict[str, str]) -> Table:
             if rule.get("ok")
             else t("binder.rule_missing")
         )
-        missing = "、".join(
-            str(m) for m in (rule.get("missing") or []) + (rule.get("pending") or [])
-        )
+        missing = listed(str(m) for m in (rule.get("missing") or []) + (rule.get("pending") or []))
         rows.append(
             [
                 t("kind." + str(rule.get("rule")))
-                + (f"（{groups.get(rule['group'], rule['group'])}）" if rule.get("group") else ""),
+                + (paren(groups.get(rule["group"], rule["group"])) if rule.get("group") else ""),
                 str(rule.get("required", "")),
                 str(rule.get("held", "")),
-                state + (f"：{missing}" if missing else ""),
+                state + (f"{colon()}{missing}" if missing else ""),
             ]
         )
     return {
@@ -296,7 +297,7 @@ def _open_actions(report: dict) -> Table:
                 str(a.get("owner")),
                 str(a.get("due")),
                 t("action." + str(a.get("status") or "open"))
-                + (f"（{t('report.overdue_label')}）" if a.get("overdue") else ""),
+                + (paren(t("report.overdue_label")) if a.get("overdue") else ""),
             ]
             for a in report.get("actions") or []
         ],

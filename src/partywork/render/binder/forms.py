@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any, TypedDict
 
-from partywork.i18n import t
+from partywork.i18n import colon, comma, listed, paren, semicolon, t
 from partywork.render.binder.data import BinderRecord
 
 
@@ -86,12 +86,12 @@ def _name(value: Any) -> str:
         return f"{value:g}"  # 学时 2, not 2.0
     if isinstance(value, dict):
         org = value.get("org")
-        return f"{value.get('name', '')}（{org}）" if org else str(value.get("name", ""))
+        return f"{value.get('name', '')}{paren(org)}" if org else str(value.get("name", ""))
     return "" if value is None else str(value)
 
 
 def _names(values: Any) -> str:
-    return "、".join(_name(v) for v in values or [])
+    return listed(_name(v) for v in values or [])
 
 
 def _time(entry: BinderRecord, _groups: dict[str, str]) -> str:
@@ -104,7 +104,7 @@ def _place(entry: BinderRecord, _groups: dict[str, str]) -> str:
     record = entry.record
     mode = record.get("mode") or "offline"
     place = str(record.get("place") or "")
-    return place if mode == "offline" else f"{place}（{t('mode.' + str(mode))}）"
+    return place if mode == "offline" else place + paren(t("mode." + str(mode)))
 
 
 def _counts(entry: BinderRecord, _groups: dict[str, str]) -> str:
@@ -122,8 +122,8 @@ def _absent(entry: BinderRecord, _groups: dict[str, str]) -> list[str]:
         unexcused = t("label.unexcused")
         # a reason that already says 无故 (how --absent marks it) is not told twice
         if not absence.get("excused", True) and unexcused not in reason:
-            reason += "，" + unexcused
-        out.append(f"{absence.get('name')}（{reason}）")
+            reason += comma() + unexcused
+        out.append(f"{absence.get('name')}{paren(reason)}")
     return out
 
 
@@ -132,14 +132,14 @@ def _decisions(entry: BinderRecord, _groups: dict[str, str]) -> list[str]:
     for decision in entry.record.get("decisions") or []:
         vote = decision.get("vote") if isinstance(decision, dict) else None
         tally = (
-            "（"
-            + t(
-                "show.vote",
-                votes_for=vote.get("for"),
-                against=vote.get("against"),
-                abstain=vote.get("abstain"),
+            paren(
+                t(
+                    "show.vote",
+                    votes_for=vote.get("for"),
+                    against=vote.get("against"),
+                    abstain=vote.get("abstain"),
+                )
             )
-            + "）"
             if isinstance(vote, dict)
             else ""
         )
@@ -155,11 +155,11 @@ def _actions(entry: BinderRecord, _groups: dict[str, str]) -> list[str]:
             continue
         status = t("action." + str(action.get("status") or "open"))
         line = (
-            f"{action.get('task')} — {t('label.owner')} {action.get('owner')}，"
-            f"{t('label.due')} {action.get('due')}，{status}"
+            f"{action.get('task')} — {t('label.owner')} {action.get('owner')}{comma()}"
+            f"{t('label.due')} {action.get('due')}{comma()}{status}"
         )
         if action.get("done_on") or action.get("evidence"):
-            line += "；" + t(
+            line += semicolon() + t(
                 "show.action_done",
                 on=action.get("done_on") or "—",
                 evidence=action.get("evidence") or "—",
@@ -171,18 +171,16 @@ def _actions(entry: BinderRecord, _groups: dict[str, str]) -> list[str]:
 def _reviews(entry: BinderRecord, _groups: dict[str, str]) -> list[str]:
     out = []
     for review in entry.record.get("self_reviews") or []:
-        problems = "；".join(str(p) for p in review.get("problems") or [])
-        measures = "；".join(str(m) for m in review.get("measures") or [])
-        out.append(
-            f"{review.get('member')}：{t('label.problems')}：{problems}"
-            f"{'；' + t('label.measures') + '：' + measures if measures else ''}"
-        )
+        problems = semicolon().join(str(p) for p in review.get("problems") or [])
+        measures = semicolon().join(str(m) for m in review.get("measures") or [])
+        said = semicolon() + t("label.measures") + colon() + measures if measures else ""
+        out.append(f"{review.get('member')}{colon()}{t('label.problems')}{colon()}{problems}{said}")
     return out
 
 
 def _criticisms(entry: BinderRecord, _groups: dict[str, str]) -> list[str]:
     return [
-        f"{c.get('from')} → {c.get('to')}：{c.get('content')}"
+        f"{c.get('from')} → {c.get('to')}{colon()}{c.get('content')}"
         for c in entry.record.get("criticisms") or []
         if isinstance(c, dict)
     ]

@@ -111,7 +111,8 @@ def _section(document: Any, section: Section, book: Book) -> None:
         document.add_paragraph(section["subheading"])
     if section["void"]:
         document.add_paragraph().add_run(
-            f"{book['labels']['void']}　{book['labels']['void_reason']}：{section['void']}"
+            f"{book['labels']['void']}　{book['labels']['void_reason']}"
+            f"{book['labels']['colon']}{section['void']}"
         ).bold = True
     if section["rows"]:
         table = document.add_table(rows=0, cols=2)
@@ -130,10 +131,13 @@ def _section(document: Any, section: Section, book: Book) -> None:
         _table(document, table)
     if section["signatures"]:
         document.add_paragraph()
-        document.add_paragraph("　　".join(f"{s}：＿＿＿＿＿＿＿" for s in section["signatures"]))
+        colon = book["labels"]["colon"]
+        document.add_paragraph(
+            "　　".join(f"{s}{colon}＿＿＿＿＿＿＿" for s in section["signatures"])
+        )
         document.add_paragraph(
             "　　".join(
-                f"{book['labels']['signed']}：＿＿＿＿＿＿＿" for _ in section["signatures"]
+                f"{book['labels']['signed']}{colon}＿＿＿＿＿＿＿" for _ in section["signatures"]
             )
         )
 
