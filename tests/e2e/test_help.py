@@ -9,7 +9,9 @@ import pytest
 import typer
 
 from conftest import pw_argv
-from partywork.app.main import app
+from partywork.app.main import every_command
+
+app = every_command()
 
 
 def _commands(group: typer.core.TyperGroup | None = None, path: tuple[str, ...] = ()) -> list:

@@ -78,7 +78,7 @@ def test_every_help_text_has_its_chinese():
     from partywork.i18n.helptext import ZH
 
     dump = (
-        "import json; from partywork.app.main import app; "
+        "import json; from partywork.app.main import every_command; app = every_command(); "
         "from partywork.i18n.helptext import english, help_texts; "
         "print(json.dumps([english(h) for h in help_texts(app)]))"
     )

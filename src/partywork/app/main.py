@@ -337,9 +337,27 @@ def _text_streams() -> None:
             continue
 
 
+def every_command() -> typer.Typer:
+    """The app with every command made, for whoever walks them all."""
+    records.register_log_commands()
+    _localize()  # the commands made just now; what was translated before stays as it is
+    return app
+
+
+def _needs_log_commands(args: list[str]) -> bool:
+    """`pw log …`, and shell completion, which may be asked for any command."""
+    from partywork.app.argv import split_args
+
+    words = split_args(args)[1]
+    return words[:1] == ["log"] or any(k.endswith("_COMPLETE") for k in os.environ)
+
+
 def main(started: Started | None = None) -> None:
     """Run the command line; `started` is the launcher's head start (launch.py), if any."""
     from partywork.render.textsafe import guard_streams
+
+    if _needs_log_commands(sys.argv[1:]):
+        every_command()
 
     _text_streams()
     guard_streams()

@@ -222,14 +222,20 @@ def _make_log(typ: str) -> Any:
     return command
 
 
-def _register_log_commands() -> None:
+_registered: list[str] = []
+
+
+def register_log_commands() -> None:
+    """The `pw log TYPE` commands. Their options come from the record-type registry, which costs
+    milliseconds to import and Typer more to build, so they are made only for a command line that
+    needs them (app/main.py: main) and for whoever walks every command (the help tests)."""
+    if _registered:
+        return
     from partywork.model.types import TYPES
 
     for typ in TYPES:
         log_app.command(typ)(_make_log(typ))
-
-
-_register_log_commands()
+        _registered.append(typ)
 
 
 def _read_source(source: str, label: str) -> bytes:
