@@ -414,7 +414,7 @@ def test_a_late_attendance_edit_through_pw_is_a_warning_naming_the_change(branch
     amended = [f for f in found(audit(root, env), "AMENDED") if f["record"] == rid]
     assert [f["severity"] for f in amended] == ["warning"]
     message = amended[0]["message"]
-    assert "attendees" in message and "张强" in message and "张强实际到会" in message
+    assert "实到: +张强；缺席: −张强" in message and "张强实际到会" in message
     status, data = verify(root, env)
     assert status == 0, data
 

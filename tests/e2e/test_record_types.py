@@ -382,8 +382,9 @@ def test_a_grade_or_a_payment_changed_afterwards_is_amended_in_the_audit(branch)
     amended = {f["record"]: f for f in audit if f["code"] == "AMENDED"}
     # both changed weeks after the day they record: the rewrite of grades and payments is named
     assert set(amended) == {appraisal, dues}
-    assert "grades" in amended[appraisal]["message"]
-    assert "payments" in amended[dues]["message"]
+    assert "评定等次#4.等次: 基本合格 → 合格" in amended[appraisal]["message"]
+    assert "grades" not in amended[appraisal]["message"]
+    assert "已交#3.金额: 80 → 100" in amended[dues]["message"]
 
 
 def test_a_voided_appraisal_counts_nowhere(branch):

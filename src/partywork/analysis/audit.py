@@ -22,10 +22,11 @@ from typing import Any
 from partywork import __version__
 from partywork.analysis import changes, claims
 from partywork.analysis.changes import Change
+from partywork.analysis.history import action_label, describe, field_changes, field_label
 from partywork.analysis.report import finding
 from partywork.analysis.similar import pairs_among, read_line, sample_line
 from partywork.errors import ConfigError
-from partywork.i18n import t
+from partywork.i18n import semicolon, t
 from partywork.model import periods
 from partywork.model.periods import CLOSE_PREFIX, Period
 from partywork.model.problems import Severity, severity_rank
@@ -825,7 +826,7 @@ def _amended(trail: Trail) -> list[dict]:
                     finding(
                         "AMENDED",
                         "info",
-                        t("audit.amended_reason", reason=reason or change.action),
+                        _amended_by(change.action or "", reason),
                         _known(rid),
                         change.hash,
                     )
@@ -845,20 +846,21 @@ def _amended(trail: Trail) -> list[dict]:
     return out
 
 
+def _amended_by(action: str, reason: str | None) -> str:
+    """What pw did, in the user's words, and the reason given with it (Pw-Reason)."""
+    if reason:
+        return t("audit.amended_by_reason", action=action_label(action), reason=reason)
+    return t("audit.amended_by", action=action_label(action))
+
+
 def _fields(fields: list[list]) -> str:
-    return "；".join(
-        f"{name}: {_brief(before)} → {_brief(after)}" for name, before, after in fields
+    """The rewritten fields as `pw history` shows them: labels and stored words in the user's
+    language, a list of mappings item by item (`缺席#1.请假: 是 → 否`)."""
+    return semicolon().join(
+        describe(change, field_label(change["field"]))
+        for name, before, after in fields
+        for change in field_changes({name: before}, {name: after})
     )
-
-
-def _brief(value: Any) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(_brief(v) for v in value) + "]"
-    if isinstance(value, dict):
-        shown = value.get("name") or value.get("member") or value.get("text")
-        rest = ", ".join(f"{k}={v}" for k, v in value.items() if v != shown)
-        return f"{shown}({rest})" if shown else "{" + rest + "}"
-    return claims._show(value)
 
 
 def _retroactive(trail: Trail) -> list[dict]:
@@ -886,12 +888,14 @@ def _retroactive(trail: Trail) -> list[dict]:
                 t("audit.and_more", count=len(hit) - 5) if len(hit) > 5 else ""
             )
             what = "；".join(text for _start, _end, text, _name in moves)
+            reason = change.trailers.get("Pw-Reason") if through_pw else None
             out.append(
                 finding(
                     "RETROACTIVE",
                     "warning" if through_pw else "error",
                     t("audit.retroactive", who=_who(change), member=member, what=what)
-                    + t("audit.retroactive_records", count=len(hit), records=shown),
+                    + t("audit.retroactive_records", count=len(hit), records=shown)
+                    + (t("audit.retroactive_reason", reason=reason) if reason else ""),
                     None,
                     change.hash,
                 )
@@ -950,7 +954,9 @@ def _roster_value(value: str) -> str:
 
 
 def _setting_value(value: object) -> str:
-    """A setting as the recorder wrote it: 3 days, not 3.0."""
+    """A setting as the recorder wrote it: 3 days, not 3.0; one not set, in words."""
+    if value == "∅":
+        return t("history.none")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -1019,7 +1025,7 @@ def _closed_edit(trail: Trail) -> list[dict]:
                 if version.commit.hash not in sealed:
                     change = version.commit
                     meant = _honest(change) and change.trailers.get("Pw-After-Close") == tag
-                    reason = change.trailers.get("Pw-Reason") or change.action or "—"
+                    reason = change.trailers.get("Pw-Reason") or action_label(change.action or "—")
                     older = not meant and _older_pw_log(change, version, versions)
                     out.append(
                         finding(

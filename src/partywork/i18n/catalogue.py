@@ -983,6 +983,10 @@ ZH: dict[str, str] = {
     "history.action.group": "党小组",
     "kind.is_type": "“{word}”是这类记录的名称，--kind 要写其中的一种。",
     "init.since.hint": "之前的月份若不在 pw 中补录，报表会把它们记为“缺”。那样趁现在还没有任何记录，删掉这个刚建立的文件夹，改用 pw init … --since {day}（以后再改 since，审计会一直记为 WEAKENED）",
+    # uxleft: the audit's messages in the user's words
+    "audit.amended_by": "首次提交后{action}",
+    "audit.amended_by_reason": "首次提交后{action}，原因：{reason}",
+    "audit.retroactive_reason": "（原因：{reason}）",
 }
 
 EN: dict[str, str] = {
@@ -1955,4 +1959,8 @@ EN: dict[str, str] = {
     "history.action.group": "party group",
     "kind.is_type": '"{word}" names this type of record; --kind takes one of its kinds. ',
     "init.since.hint": "if the months before today will not be written up in pw, reports call them missing: then, while it holds no record yet, delete this new folder and run pw init … --since {day} (changing since later stays WEAKENED in the audit)",
+    # uxleft: the audit's messages in the user's words
+    "audit.amended_by": "{action} after it was first committed",
+    "audit.amended_by_reason": "{action} after it was first committed; reason: {reason}",
+    "audit.retroactive_reason": " (reason: {reason})",
 }
