@@ -3,7 +3,10 @@ each through the real CLI, in Chinese where a user would type it."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from conftest import log_committee, ok, run_pw
 
@@ -83,6 +86,20 @@ def test_weakened_says_none_for_a_setting_that_was_not_set(branch: Path):
     english = _audit_lines(branch, "WEAKENED", "--lang", "en")
     assert any("none → 2026-01-01" in line for line in english), english
     assert not [line for line in english if "∅" in line], english
+
+
+@pytest.mark.parametrize(
+    "command", [("member", "list"), ("group", "list"), ("action", "list")], ids=" ".join
+)
+def test_a_list_refuses_a_format_it_does_not_know(branch: Path, command: tuple[str, str]):
+    refused = run_pw(*command, "--format", "表格", cwd=branch)
+    assert refused.returncode == 2, refused
+    assert refused.stdout == ""
+    assert "--format" in refused.stderr and "table | json" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    # the formats it knows still work
+    json.loads(ok(run_pw(*command, "--format", "json", cwd=branch)).stdout)
+    ok(run_pw(*command, "--format", "table", cwd=branch))
 
 
 def test_a_correction_after_the_close_without_a_reason_names_the_action(branch: Path):

@@ -154,3 +154,13 @@ def choose_format(given: str | None, terminal_default: str, piped_default: str) 
     if given:
         return given
     return terminal_default if sys.stdout.isatty() else piped_default
+
+
+def table_or_json(given: str | None) -> str:
+    """A list's --format: a value it does not know is a usage error (exit 2, naming the ones it
+    does, as pw report's), not a table the user did not ask for."""
+    if given not in (None, "table", "json"):
+        import typer
+
+        raise typer.BadParameter("table | json", param_hint="--format")
+    return choose_format(given, "table", "table")

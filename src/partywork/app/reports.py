@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from partywork.app.common import choose_format, emit_json, emit_table, err, open_repo, out
+from partywork.app.common import (
+    choose_format,
+    emit_json,
+    emit_table,
+    err,
+    open_repo,
+    out,
+    table_or_json,
+)
 from partywork.app.main import app
 
 if TYPE_CHECKING:
@@ -295,9 +303,10 @@ def action_list(
     status = _ACTION_STATUS.get((status or "").strip(), status)
     if status not in (None, "open", "overdue", "done", "dropped"):
         raise typer.BadParameter(t("action.status_choices"), param_hint="--status")
+    fmt = table_or_json(fmt)
     repo = open_repo(ctx.obj)
     rows = list_actions(repo, status, owner)
-    if choose_format(fmt, "table", "table") == "json":
+    if fmt == "json":
         emit_json({"schema": "pw.actions/1", "actions": rows})
         return
     header = [

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import typer
 
-from partywork.app.common import choose_format, emit_json, emit_table, err, hint_line, open_repo
+from partywork.app.common import emit_json, emit_table, err, hint_line, open_repo, table_or_json
 from partywork.app.main import app
 
 member_app = typer.Typer(
@@ -189,10 +189,11 @@ def member_list(
     """The members active on a day, with status, group and roles."""
     from partywork.i18n import listed, t
 
+    fmt = table_or_json(fmt)
     repo = open_repo(ctx.obj)
     day = _date(on, "--on") or repo.today
     members = repo.roster.active(day)
-    if choose_format(fmt, "table", "table") == "json":
+    if fmt == "json":
         emit_json(
             {
                 "schema": "pw.members/1",
@@ -276,9 +277,10 @@ def group_list(
     """The party groups and their members today."""
     from partywork.i18n import listed, t
 
+    fmt = table_or_json(fmt)
     repo = open_repo(ctx.obj)
     groups = list(repo.roster.groups.values())
-    if choose_format(fmt, "table", "table") == "json":
+    if fmt == "json":
         emit_json(
             {
                 "schema": "pw.groups/1",
