@@ -22,7 +22,6 @@ from typing import Any
 from partywork import __version__
 from partywork.analysis import changes, claims
 from partywork.analysis.changes import Change
-from partywork.analysis.history import action_label, describe, field_changes, field_label
 from partywork.analysis.report import finding
 from partywork.analysis.similar import pairs_among, read_line, sample_line
 from partywork.errors import ConfigError
@@ -826,7 +825,7 @@ def _amended(trail: Trail) -> list[dict]:
                     finding(
                         "AMENDED",
                         "info",
-                        _amended_by(change.action or "", reason),
+                        _amended_by(change.action, reason),
                         _known(rid),
                         change.hash,
                     )
@@ -846,16 +845,24 @@ def _amended(trail: Trail) -> list[dict]:
     return out
 
 
-def _amended_by(action: str, reason: str | None) -> str:
+def _amended_by(action: str | None, reason: str | None) -> str:
     """What pw did, in the user's words, and the reason given with it (Pw-Reason)."""
     if reason:
-        return t("audit.amended_by_reason", action=action_label(action), reason=reason)
-    return t("audit.amended_by", action=action_label(action))
+        return t("audit.amended_by_reason", action=_action_words(action), reason=reason)
+    return t("audit.amended_by", action=_action_words(action))
+
+
+def _action_words(action: str | None) -> str:
+    from partywork.analysis.history import action_label  # its difflib only when a finding needs it
+
+    return action_label(action) if action else "—"
 
 
 def _fields(fields: list[list]) -> str:
     """The rewritten fields as `pw history` shows them: labels and stored words in the user's
     language, a list of mappings item by item (`缺席#1.请假: 是 → 否`)."""
+    from partywork.analysis.history import describe, field_changes, field_label
+
     return semicolon().join(
         describe(change, field_label(change["field"]))
         for name, before, after in fields
@@ -1025,7 +1032,7 @@ def _closed_edit(trail: Trail) -> list[dict]:
                 if version.commit.hash not in sealed:
                     change = version.commit
                     meant = _honest(change) and change.trailers.get("Pw-After-Close") == tag
-                    reason = change.trailers.get("Pw-Reason") or action_label(change.action or "—")
+                    reason = change.trailers.get("Pw-Reason") or _action_words(change.action)
                     older = not meant and _older_pw_log(change, version, versions)
                     out.append(
                         finding(
