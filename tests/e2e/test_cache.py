@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
+
+import pytest
 
 from conftest import COMMITTEE_ARGS, git, log_committee, ok, run_pw
 from partywork.storage.userdirs import repo_cache
@@ -261,15 +264,12 @@ def test_a_summary_is_served_and_a_change_to_its_year_is_noticed(branch):
     assert json.loads(_report(branch))["overdue_before"] == 1  # the year's tree changed
 
 
-def test_a_quiet_folder_is_believed_by_its_mtime_and_a_file_added_later_is_seen(branch):
-    """A year folder summed up after it had been quiet is believed while its mtime holds, without
-    listing it (10,000 files take a while); a file added changes the mtime and is counted."""
-    import os
-
+def test_a_quiet_folder_is_believed_by_its_ctime_and_a_file_added_later_is_seen(branch):
+    """A year folder summed up after it had been quiet is believed while its ctime holds, without
+    listing it (10,000 files take a while); a file added changes the ctime and is counted."""
     ids = _older_branch(branch)
     folder = branch / "records" / "2025"
-    old = folder.stat().st_mtime_ns - 60 * 10**9
-    os.utime(folder, ns=(old, old))
+    time.sleep(2.1)  # quiet: its ctime (which os.utime cannot set back) this long ago
     assert json.loads(_cold(branch))["overdue_before"] == 2
     assert json.loads(unseal_summary(branch, "2025"))["value"]["quiet"] is True
     assert json.loads(_report(branch))["overdue_before"] == 2
@@ -463,3 +463,92 @@ def test_a_period_is_compared_with_the_year_before_and_last_year_not_judged_agai
     assert similar(branch) == sorted([winter, now, now])  # the whole history judges 2025 too
     log_committee(branch)
     _same_as_cold(branch)
+
+
+# -- attacks on the summaries and the kept samples (cacheattack) --------------------------------
+
+
+def test_a_file_added_to_a_quiet_year_with_its_mtime_set_back_is_seen(branch):
+    """The folder's mtime is the user's to set (touch -d, os.utime): an untracked record added to
+    a quiet year and the folder's mtime put back must still count, as in a cold run."""
+    import os
+
+    ids = _older_branch(branch)
+    folder = branch / "records" / "2025"
+    time.sleep(2.1)
+    assert json.loads(_cold(branch))["overdue_before"] == 2
+    assert json.loads(unseal_summary(branch, "2025"))["value"]["quiet"] is True
+    old = folder.stat().st_mtime_ns
+    text = (folder / f"{ids['2025-05-20']}.yaml").read_text(encoding="utf-8")
+    extra = folder / "2025-08-08-committee-zz77.yaml"
+    extra.write_text(text.replace(ids["2025-05-20"], "2025-08-08-committee-zz77"), "utf-8")
+    os.utime(folder, ns=(old, old))
+    assert json.loads(_report(branch))["overdue_before"] == 3
+    assert json.loads(_cold(branch))["overdue_before"] == 3
+
+
+def _hide_and_edit(branch, record_id: str, year: str, flag: str, old: str, new: str) -> None:
+    git("update-index", flag, f"records/{year}/{record_id}.yaml", cwd=branch)
+    path = branch / "records" / year / f"{record_id}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize("flag", ["--skip-worktree", "--assume-unchanged"])
+def test_an_old_record_git_is_told_not_to_look_at_and_edited_is_read_as_cold(branch, flag):
+    """git diff-files (and status) skip a file marked skip-worktree or assume-unchanged: an edit
+    of it must not be answered from the year's summary, nor from the parse cache under the
+    committed blob id; and what the edited file said must not stay behind under that blob id."""
+    ids = _older_branch(branch)
+    assert json.loads(_cold(branch))["overdue_before"] == 2
+    _report(branch)  # the summaries and parsed files kept
+    _hide_and_edit(branch, ids["2025-05-20"], "2025", flag, "2025-06-30", "2026-12-31")
+    served = _report(branch)
+    assert served == _cold(branch)
+    assert json.loads(served)["overdue_before"] == 1
+    # put back as committed: nothing the edited file said is believed any more
+    unmark = flag.replace("--", "--no-")
+    git("update-index", unmark, f"records/2025/{ids['2025-05-20']}.yaml", cwd=branch)
+    git("checkout", "--", "records/2025", cwd=branch)
+    served = _report(branch)
+    assert served == _cold(branch)
+    assert json.loads(served)["overdue_before"] == 2
+
+
+def test_a_hidden_edit_makes_a_copy_seen_as_in_a_cold_run(branch):
+    """Copy detection's samples are kept by blob id: a file marked skip-worktree and edited into a
+    copy must be compared as it is on disk, as a cold run compares it."""
+    first = log_committee(branch)
+    own = (
+        "刘洋：学习新修订的安全生产法，重点是全员安全生产责任制。\n"
+        "王伟：结合项目实际，提出每周一次隐患排查并公示结果。"
+    )
+    args = [own if a.startswith("王伟：传达") else a for a in COMMITTEE_ARGS]
+    second = ok(run_pw(*args, cwd=branch)).stdout.strip()
+    assert similar(branch) == []  # warms the samples
+    for record in (first, second):
+        git("update-index", "--skip-worktree", f"records/2026/{record}.yaml", cwd=branch)
+        _set_minutes(branch, record, COPY)
+    warm = similar(branch)
+    shutil.rmtree(repo_cache(branch / ".git", branch))
+    assert warm == similar(branch) == [max(first, second)]
+
+
+def _served(branch) -> str:
+    """The report as a user gets it: the kept copy of the finished report (memo.py) included."""
+    return ok(run_pw("report", "quarter", "2026Q3", "--format", "json", cwd=branch)).stdout
+
+
+@pytest.mark.parametrize("flag", ["--skip-worktree", "--assume-unchanged"])
+def test_the_kept_report_is_not_served_after_a_hidden_edit(branch, flag):
+    """A file marked before the report was kept, edited after: no folder, ref or index changes,
+    so only asking git which files it does not look at tells the kept report is stale."""
+    ids = _older_branch(branch)
+    record = f"records/2025/{ids['2025-05-20']}.yaml"
+    git("update-index", flag, record, cwd=branch)
+    time.sleep(2.1)  # past the memo's racy moment, so that it would keep the report
+    assert json.loads(_served(branch))["overdue_before"] == 2
+    assert json.loads(_served(branch))["overdue_before"] == 2
+    path = branch / record
+    path.write_text(path.read_text(encoding="utf-8").replace("2025-06-30", "2026-12-31"), "utf-8")
+    assert json.loads(_served(branch))["overdue_before"] == 1
+    assert json.loads(_cold(branch))["overdue_before"] == 1

@@ -80,8 +80,8 @@ def _typed(data: Any, path: str) -> dict | None:
     )
 
 
-SUMMARY_VERSION = "s2"  # changes whenever _summary does
-QUIET_NS = 2_000_000_000  # a folder unchanged this long when summed up: its mtime is believed
+SUMMARY_VERSION = "s3"  # changes whenever _summary does
+QUIET_NS = 2_000_000_000  # a folder unchanged this long when summed up: its ctime is believed
 
 
 class MonthSummary(TypedDict):
@@ -98,8 +98,10 @@ class MonthSummary(TypedDict):
 
 class YearSummary(TypedDict):
     """A year folder summed up per month (by the first seven characters of each record's date),
-    and what it held: its number of record files, its mtime then, and whether it had been quiet
-    (unchanged for QUIET_NS) — then an unchanged mtime proves no file came or went since."""
+    and what it held: its number of record files, its ctime then, and whether it had been quiet
+    (unchanged for QUIET_NS) — then an unchanged ctime proves no file came or went since. Not the
+    mtime: touch -d or os.utime puts that back after a file is added; the ctime only the clock
+    sets."""
 
     count: int
     stamp: int
@@ -127,7 +129,7 @@ def _older_actions(
             if count is not None:
                 carried += count
                 continue
-        stamp = os.stat(folder).st_mtime_ns
+        stamp = os.stat(folder).st_ctime_ns
         paths = record_paths_in(folder)
         entries = [
             e
@@ -145,8 +147,8 @@ def _older_actions(
 
 def _still(summary: YearSummary, folder: os.PathLike) -> bool:
     """The folder holds the files it held when summed up (their content is the key's business):
-    its mtime unchanged since a quiet moment, else the same number of record files."""
-    if summary["quiet"] and os.stat(folder).st_mtime_ns == summary["stamp"]:
+    its ctime unchanged since a quiet moment, else the same number of record files."""
+    if summary["quiet"] and os.stat(folder).st_ctime_ns == summary["stamp"]:
         return True
     return len(record_paths_in(Path(folder))) == summary["count"]
 

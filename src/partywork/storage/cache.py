@@ -65,6 +65,7 @@ class DocumentCache:
         self.root = git.root
         # what differs from the index anywhere under records/: the launcher's one scan (launch.py)
         self.dirty = set(git.dirty(["records"]) if scanned is None else scanned)
+        self.dirty |= set(git.hidden_edits(["records"]))  # skip-worktree, assume-unchanged
         self.blobs: dict[str, str] = {}  # the index's blob ids, of the years read so far
         self._years: set[str] | None = None  # None: every year read
         self._load_blobs(["records"] if years is None else [f"records/{y}" for y in years])

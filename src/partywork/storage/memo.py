@@ -89,7 +89,7 @@ class ReportMemo:
             return None
         if self._changed_in_work_tree():
             return None
-        if saved.get("index") != self._index() and self._staged():
+        if saved.get("index") != self._index() and (self._staged() or self._hidden()):
             return None
         return body
 
@@ -107,7 +107,7 @@ class ReportMemo:
         }
         if any(mtime / 1e9 > started - RACY_SECONDS for _name, mtime, _inode in folders):
             return None
-        if self._changed_in_work_tree() or self._staged() or self._untracked():
+        if self._changed_in_work_tree() or self._staged() or self._untracked() or self._hidden():
             return None
         return state
 
@@ -163,6 +163,11 @@ class ReportMemo:
 
     def _staged(self) -> bool:
         return gitio.staged_under(self.git, "records")
+
+    def _hidden(self) -> bool:
+        """A record file git does not look at (skip-worktree, assume-unchanged) can be edited
+        with no trace the state above sees; marking one rewrites the index."""
+        return bool(self.git.hidden_present(["records"]))
 
     def _untracked(self) -> bool:
         return any(_RECORD_FILE.fullmatch(p) for p in gitio.untracked_under(self.git, "records"))

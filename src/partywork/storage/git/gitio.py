@@ -270,6 +270,17 @@ class Git:
                 return output
         return self.run(*args).stdout
 
+    def hidden_edits(self, paths: list[str]) -> list[str]:
+        """Those files git was told not to look at (hidden) that are on disk and differ from the
+        index: diff-files passes over them, so a cache keyed by blob id would believe the committed
+        content. One that is not on disk (a sparse checkout's) is read by no one."""
+        present = self.hidden_present(paths)
+        return self._content_differs(present, paths) if present else []
+
+    def hidden_present(self, paths: list[str]) -> list[str]:
+        """The hidden files (see hidden) that are on disk, where they can be edited unseen."""
+        return [p for p in self.hidden(paths) if os.path.lexists(self.root / p)]
+
     def differs_from_index(self, paths: list[str]) -> list[str]:
         """Every tracked file under these paths whose content is not the index's, whatever its
         stat data says: an index written by hand can give an edited file its stat data and the
