@@ -63,6 +63,7 @@ class Git:
         self._trusted = False  # _trust runs before the first call
         # the records scan the launcher started (launch.py), taken by the first dirty(["records"])
         self.prefetched = prefetched
+        self._hidden: dict[tuple[str, ...], list[str]] = {}  # hidden(): read once per command
 
     @classmethod
     def at(cls, root: Path, prefetched: early.Started | None = None) -> Git:
@@ -241,8 +242,18 @@ class Git:
 
     def hidden(self, paths: list[str]) -> list[str]:
         """Tracked files git was told not to look at (skip-worktree, assume-unchanged): their
-        changes show in no `git status`, so pw names them instead."""
-        out = self.run("ls-files", "-v", "-z", "--", *paths).stdout.decode("utf-8", "replace")
+        changes show in no `git status`, so pw names them instead. Read once per command: pw
+        never sets these flags."""
+        key = tuple(paths)
+        if key not in self._hidden:
+            self._hidden[key] = self._read_hidden(paths)
+        return list(self._hidden[key])
+
+    def _read_hidden(self, paths: list[str]) -> list[str]:
+        raw = self.run("ls-files", "-v", "-z", "--", *paths).stdout
+        if raw.count(b"\0") == raw.startswith(b"H ") + raw.count(b"\0H "):
+            return []  # every entry plainly cached: no need to split 100,000 of them
+        out = raw.decode("utf-8", "replace")
         prefix = records_prefix(self)
         return [
             e[2:][len(prefix) :]
