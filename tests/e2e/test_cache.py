@@ -552,3 +552,22 @@ def test_the_kept_report_is_not_served_after_a_hidden_edit(branch, flag):
     path.write_text(path.read_text(encoding="utf-8").replace("2025-06-30", "2026-12-31"), "utf-8")
     assert json.loads(_served(branch))["overdue_before"] == 1
     assert json.loads(_cold(branch))["overdue_before"] == 1
+
+
+@pytest.mark.parametrize("flag", ["--skip-worktree", "--assume-unchanged"])
+def test_a_hidden_record_removed_and_another_added_in_its_place_is_read_as_cold(branch, flag):
+    """git does not see a hidden file go: one record gone and another added keeps the year's
+    count, so the summary must not be believed while a record of its year is hidden."""
+    ids = _older_branch(branch)
+    _cold(branch)
+    _report(branch)
+    gone = f"records/2025/{ids['2025-05-20']}.yaml"
+    text = (branch / gone).read_text(encoding="utf-8")
+    git("update-index", flag, gone, cwd=branch)
+    (branch / gone).unlink()
+    other = "2025-08-08-committee-zz77"
+    done = text.replace(ids["2025-05-20"], other).replace("status: open", "status: done")
+    (branch / "records" / "2025" / f"{other}.yaml").write_text(done, encoding="utf-8")
+    served = _report(branch)
+    assert served == _cold(branch)
+    assert json.loads(served)["overdue_before"] == 1

@@ -113,7 +113,9 @@ class DocumentCache:
             self._trees = gitio.folder_trees(self.git, "HEAD", "records")
         tree = self._trees.get(year)
         folder = f"records/{year}/"
-        if tree is None or any(p.startswith(folder) for p in self.dirty | self.staged()):
+        # a hidden file (skip-worktree, assume-unchanged) can go unseen, keeping the count
+        unseen = self.dirty | self.staged() | set(self.git.hidden(["records"]))
+        if tree is None or any(p.startswith(folder) for p in unseen):
             return None
         return tree
 
