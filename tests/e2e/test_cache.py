@@ -571,3 +571,32 @@ def test_a_hidden_record_removed_and_another_added_in_its_place_is_read_as_cold(
     served = _report(branch)
     assert served == _cold(branch)
     assert json.loads(served)["overdue_before"] == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: the parse cache believes a stat-clean file holds its blob's bytes; a checkout "
+    "under an attribute no commit shows (ident, working-tree-encoding, a filter) breaks that",
+)
+@pytest.mark.parametrize(
+    "rule",
+    ["records/2026/*.yaml working-tree-encoding=GB18030", "records/2026/*.yaml ident"],
+    ids=["encoding", "ident"],
+)
+def test_a_checkout_under_an_uncommitted_attribute_is_read_as_cold(branch, rule):
+    """.git/info/attributes is in no commit: a record checked out again under it holds other
+    bytes while git calls it clean and its blob id stays; the report must read what a cold run
+    reads."""
+    args = [
+        "完善安全生产责任清单$Id$|张强|2026-08-31" if a.startswith("完善") else a
+        for a in COMMITTEE_ARGS
+    ]
+    record = ok(run_pw(*args, cwd=branch)).stdout.strip()
+    _report(branch)
+    (branch / ".git" / "info").mkdir(exist_ok=True)
+    (branch / ".git" / "info" / "attributes").write_text(rule + "\n", encoding="utf-8")
+    path = f"records/2026/{record}.yaml"
+    (branch / path).unlink()
+    git("checkout", "--", path, cwd=branch)
+    assert git("status", "--porcelain", cwd=branch) == ""
+    assert _report(branch) == _cold(branch)
