@@ -45,6 +45,9 @@ def find_git_dir(start: Path) -> tuple[Path, Path] | None:
     return (Path(found[0]), Path(found[1])) if found else None
 
 
+_HIDDEN: dict[tuple[str, ...], list[str]] = {}  # Git.hidden, per folder, once per command
+
+
 class Git:
     def __init__(
         self,
@@ -63,7 +66,6 @@ class Git:
         self._trusted = False  # _trust runs before the first call
         # the records scan the launcher started (launch.py), taken by the first dirty(["records"])
         self.prefetched = prefetched
-        self._hidden: dict[tuple[str, ...], list[str]] = {}  # hidden(): read once per command
 
     @classmethod
     def at(cls, root: Path, prefetched: early.Started | None = None) -> Git:
@@ -243,11 +245,11 @@ class Git:
     def hidden(self, paths: list[str]) -> list[str]:
         """Tracked files git was told not to look at (skip-worktree, assume-unchanged): their
         changes show in no `git status`, so pw names them instead. Read once per command: pw
-        never sets these flags."""
-        key = tuple(paths)
-        if key not in self._hidden:
-            self._hidden[key] = self._read_hidden(paths)
-        return list(self._hidden[key])
+        never sets these flags (the memo and the report each hold a Git of the same folder)."""
+        key = (str(self.git_dir), str(self.work_tree), str(self.root), *paths)
+        if key not in _HIDDEN:
+            _HIDDEN[key] = self._read_hidden(paths)
+        return list(_HIDDEN[key])
 
     def _read_hidden(self, paths: list[str]) -> list[str]:
         raw = self.run("ls-files", "-v", "-z", "--", *paths).stdout
