@@ -11,6 +11,7 @@ import os
 
 TYPE_CHECKING = False  # typing itself costs milliseconds before the head start
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from subprocess import Popen
 
 SETTINGS = os.path.join("records", "pw.yaml")
@@ -171,6 +172,17 @@ def _symlinked_out(git_dir: str) -> str | None:
     and its pack/ and info/) resolving outside it. The loose objects' own files are not opened one
     by one (thousands of them: milliseconds on every run), nor hooks/ and modules/, which are not
     data pw reads."""
+    for entry in _entries(git_dir, _WALKED):
+        if entry.is_symlink():
+            target = os.path.realpath(entry.path)
+            if not _inside(target, git_dir):
+                return target
+    return None
+
+
+def _entries(git_dir: str, top: tuple[str, ...]) -> Iterator[os.DirEntry]:
+    """Every entry of git_dir and of the folders walked below it: of its own folders those named
+    in `top`, all their subfolders, but of objects/ only pack/ and info/."""
     stack = [(git_dir, "")]
     while stack:
         folder, where = stack.pop()
@@ -179,13 +191,12 @@ def _symlinked_out(git_dir: str) -> str | None:
         except OSError:
             continue
         for entry in entries:
-            if entry.is_symlink():
-                target = os.path.realpath(entry.path)
-                if not _inside(target, git_dir):
-                    return target
-            elif _walked(where, entry.name) and entry.is_dir(follow_symlinks=False):
-                stack.append((entry.path, os.path.join(where, entry.name)))
-    return None
+            yield entry
+            if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
+                continue
+            name = entry.name
+            if (name in top) if not where else (where != "objects" or name in ("pack", "info")):
+                stack.append((entry.path, os.path.join(where, name)))
 
 
 # What git opens by name in a git dir besides config (irregular_config): the ref and object
@@ -264,39 +275,17 @@ def _irregular_named(folder: str) -> str | None:
 def _irregular_in(git_dir: str) -> str | None:
     import stat
 
-    stack = [(git_dir, "")]
-    while stack:
-        folder, where = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_symlink():
-                try:
-                    mode = os.stat(entry.path).st_mode
-                except OSError:
-                    continue  # dangling: git reads nothing there
-                if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-                    return entry.path
-            elif entry.is_dir(follow_symlinks=False):
-                if (where or entry.name in _OPENED) and _walked_data(where, entry.name):
-                    stack.append((entry.path, os.path.join(where, entry.name)))
-            elif not entry.is_file(follow_symlinks=False):
+    for entry in _entries(git_dir, _OPENED):
+        if entry.is_symlink():
+            try:
+                mode = os.stat(entry.path).st_mode
+            except OSError:
+                continue  # dangling: git reads nothing there
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
                 return entry.path
+        elif not entry.is_dir(follow_symlinks=False) and not entry.is_file(follow_symlinks=False):
+            return entry.path
     return None
-
-
-def _walked_data(where: str, name: str) -> bool:
-    if not where:
-        return name in _OPENED
-    return where != "objects" or name in ("pack", "info")
-
-
-def _walked(where: str, name: str) -> bool:
-    if not where:
-        return name in _WALKED
-    return where != "objects" or name in ("pack", "info")
 
 
 def _inside(path: str, folder: str) -> bool:
